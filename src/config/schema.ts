@@ -1,0 +1,79 @@
+import { z } from 'zod';
+
+const accountId = z.string().regex(/^\d{12}$/, 'a 12-digit AWS account id');
+
+const tagKeyList = z.array(z.string().min(1)).min(1);
+
+/** Tag keys read for each attribution field; matched case-insensitively, ignoring `-`, `_` and spaces. */
+export const TagKeysSchema = z
+  .object({
+    workload: tagKeyList.default(['workload', 'application', 'app']),
+    team: tagKeyList.default(['team', 'owner']),
+    cost_center: tagKeyList.default(['costcenter', 'cost_center', 'cost-center']),
+    environment: tagKeyList.default(['environment', 'env', 'stage']),
+  })
+  .strict();
+
+export const ATTRIBUTION_LAYERS = ['resource', 'principal', 'account'] as const;
+
+export const AttributionSchema = z
+  .object({
+    tag_keys: TagKeysSchema.default(TagKeysSchema.parse({})),
+    /** Which source wins when several carry a value: inference-profile/resource tags, then IAM principal
+     *  tags, then the account defaults. Each field is resolved independently. */
+    precedence: z
+      .array(z.enum(ATTRIBUTION_LAYERS))
+      .min(1)
+      .refine((v) => new Set(v).size === v.length, 'each layer at most once')
+      .default([...ATTRIBUTION_LAYERS]),
+  })
+  .strict();
+
+export const AccountSchema = z
+  .object({
+    name: z.string().optional(),
+    environment: z.enum(['prod', 'non-prod']).optional(),
+    workload: z.string().optional(),
+    team: z.string().optional(),
+    cost_center: z.string().optional(),
+  })
+  .strict();
+
+/** How an account name maps to prod / non-prod when the account has no explicit `environment`. */
+export const EnvironmentsSchema = z
+  .object({
+    prod: z.array(z.string()).default(['prod', 'production', 'prd', 'live']),
+    non_prod: z
+      .array(z.string())
+      .default(['dev', 'development', 'test', 'testing', 'staging', 'stage', 'stg', 'sandbox', 'qa', 'uat', 'nonprod']),
+  })
+  .strict();
+
+/** Extra entries for the model catalog, merged over the bundled one (same shape as catalog/models.json). */
+export const ModelEntrySchema = z
+  .object({
+    id: z.string().min(1),
+    family: z.string().min(1),
+    provider: z.string().min(1),
+    tier: z.enum(['economy', 'standard', 'premium']),
+    usage_type_tokens: z.array(z.string()).default([]),
+    marketplace_names: z.array(z.string()).default([]),
+  })
+  .strict();
+
+export const ConfigSchema = z
+  .object({
+    version: z.literal(1).default(1),
+    attribution: AttributionSchema.default(AttributionSchema.parse({})),
+    accounts: z.record(accountId, AccountSchema).default({}),
+    environments: EnvironmentsSchema.default(EnvironmentsSchema.parse({})),
+    models: z.array(ModelEntrySchema).default([]),
+  })
+  .strict();
+
+export type Config = z.infer<typeof ConfigSchema>;
+export type AttributionConfig = z.infer<typeof AttributionSchema>;
+export type AccountConfig = z.infer<typeof AccountSchema>;
+export type ModelEntry = z.infer<typeof ModelEntrySchema>;
+
+export const DEFAULT_CONFIG: Config = ConfigSchema.parse({});
