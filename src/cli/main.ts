@@ -1,0 +1,25 @@
+import { Command, CommanderError } from 'commander';
+import { describeError } from '../core/errors.js';
+import { registerCommands } from './commands/index.js';
+
+/** Entry point: returns the process exit code instead of exiting, so tests can call it in-process. */
+export async function main(argv: readonly string[]): Promise<number> {
+  const program = new Command('bedrock-cost')
+    .description(
+      'Bill-accurate Amazon Bedrock spend per workload and model from the AWS Cost and Usage Report (CUR):\n' +
+        'ingest CUR deliveries into daily facts, query them, detect anomalies and send alerts and digests.',
+    )
+    .showHelpAfterError('(run with --help for usage)')
+    .exitOverride();
+  registerCommands(program);
+  try {
+    await program.parseAsync([...argv]);
+    return typeof process.exitCode === 'number' ? process.exitCode : 0;
+  } catch (error) {
+    if (error instanceof CommanderError) {
+      return error.exitCode;
+    }
+    process.stderr.write(`bedrock-cost: ${describeError(error)}\n`);
+    return 1;
+  }
+}
