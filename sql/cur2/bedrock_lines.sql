@@ -1,0 +1,37 @@
+-- bedrock_lines (CUR 2.0 / Data Exports): every Bedrock line item of the delivery, projected to the
+-- columns stage 1 groups by. Both billing paths: first party (billing entity AWS, Bedrock product codes)
+-- and AWS Marketplace (product name "<Model> (Amazon Bedrock Edition)"), as CUDOS selects them.
+-- Relation: {{source}} exposes the export's columns with their CUR 2.0 names and types.
+-- Placeholders for columns an export may lack (schema drift), filled with the column or NULL:
+--   {{operation}} {{pricing_unit}} {{item_description}} {{resource_id}} {{usage_account_name}}
+--   {{iam_principal}} {{cost_net}} {{region_code}}
+-- Tag placeholders, JSON arrays of [normalised key, value] built from the `resource_tags` and `tags` maps:
+--   {{resource_tags}} {{principal_tags}} {{account_tags}}
+SELECT
+  CAST(CAST(line_item_usage_start_date AS DATE) AS VARCHAR) AS usage_date,
+  substr(CAST(CAST(bill_billing_period_start_date AS DATE) AS VARCHAR), 1, 7) AS billing_period,
+  bill_payer_account_id AS payer_account,
+  line_item_usage_account_id AS usage_account,
+  {{usage_account_name}} AS usage_account_name,
+  bill_billing_entity AS billing_entity,
+  line_item_product_code AS product_code,
+  product['product_name'] AS product_name,
+  COALESCE(NULLIF({{region_code}}, ''), NULLIF(product['region'], '')) AS region,
+  COALESCE(line_item_usage_type, '') AS usage_type,
+  {{operation}} AS operation,
+  {{pricing_unit}} AS pricing_unit,
+  {{item_description}} AS item_description,
+  {{resource_id}} AS resource_id,
+  line_item_line_item_type AS line_item_type,
+  {{iam_principal}} AS iam_principal,
+  {{resource_tags}} AS resource_tags,
+  {{principal_tags}} AS principal_tags,
+  {{account_tags}} AS account_tags,
+  COALESCE(CAST(line_item_usage_amount AS DECIMAL(38, 15)), 0) AS usage_amount,
+  COALESCE(CAST(line_item_unblended_cost AS DECIMAL(38, 15)), 0) AS cost_unblended,
+  COALESCE(CAST({{cost_net}} AS DECIMAL(38, 15)), 0) AS cost_net
+FROM {{source}}
+WHERE (bill_billing_entity = 'AWS'
+       AND line_item_product_code IN ('AmazonBedrock', 'AmazonBedrockService',
+                                      'AmazonBedrockFoundationModels', 'AmazonBedrockAgentCore'))
+   OR (bill_billing_entity = 'AWS Marketplace' AND product['product_name'] LIKE '%Bedrock%')

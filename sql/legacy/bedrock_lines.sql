@@ -1,0 +1,36 @@
+-- bedrock_lines (legacy CUR, Parquet or CSV): every Bedrock line item of the delivery, projected to the
+-- columns stage 1 groups by. Both billing paths, as in sql/cur2/bedrock_lines.sql.
+-- Relation: {{source}} exposes Athena-style snake_case columns; CSV headers such as `lineItem/UsageType`
+-- are renamed to `line_item_usage_type` (and `resourceTags/user:Team` to `resource_tags_user_team`)
+-- before this runs. Legacy CUR has no IAM principal column, account names or account tags.
+-- Placeholders for columns a report may lack, filled with the column or NULL:
+--   {{operation}} {{pricing_unit}} {{item_description}} {{resource_id}} {{cost_net}} {{region_code}} {{region_name}}
+-- {{resource_tags}}: JSON array of [normalised key, value] built from the resource_tags_user_* columns.
+SELECT
+  CAST(CAST(line_item_usage_start_date AS DATE) AS VARCHAR) AS usage_date,
+  substr(CAST(CAST(bill_billing_period_start_date AS DATE) AS VARCHAR), 1, 7) AS billing_period,
+  bill_payer_account_id AS payer_account,
+  line_item_usage_account_id AS usage_account,
+  CAST(NULL AS VARCHAR) AS usage_account_name,
+  bill_billing_entity AS billing_entity,
+  line_item_product_code AS product_code,
+  product_product_name AS product_name,
+  COALESCE(NULLIF({{region_code}}, ''), NULLIF({{region_name}}, '')) AS region,
+  COALESCE(line_item_usage_type, '') AS usage_type,
+  {{operation}} AS operation,
+  {{pricing_unit}} AS pricing_unit,
+  {{item_description}} AS item_description,
+  {{resource_id}} AS resource_id,
+  line_item_line_item_type AS line_item_type,
+  CAST(NULL AS VARCHAR) AS iam_principal,
+  {{resource_tags}} AS resource_tags,
+  '[]' AS principal_tags,
+  '[]' AS account_tags,
+  COALESCE(CAST(line_item_usage_amount AS DECIMAL(38, 15)), 0) AS usage_amount,
+  COALESCE(CAST(line_item_unblended_cost AS DECIMAL(38, 15)), 0) AS cost_unblended,
+  COALESCE(CAST({{cost_net}} AS DECIMAL(38, 15)), 0) AS cost_net
+FROM {{source}}
+WHERE (bill_billing_entity = 'AWS'
+       AND line_item_product_code IN ('AmazonBedrock', 'AmazonBedrockService',
+                                      'AmazonBedrockFoundationModels', 'AmazonBedrockAgentCore'))
+   OR (bill_billing_entity = 'AWS Marketplace' AND product_product_name LIKE '%Bedrock%')

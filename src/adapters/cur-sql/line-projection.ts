@@ -1,0 +1,79 @@
+import type { CurFormat } from './cur-format.js';
+
+const NULL_TEXT = 'CAST(NULL AS VARCHAR)';
+const NO_TAGS = "'[]'";
+
+/** SQL (DuckDB dialect) for the normalised tag key: lower-case, only a-z and 0-9. */
+const normKey = (expr: string) => `regexp_replace(lower(${expr}), '[^a-z0-9]', '', 'g')`;
+
+/**
+ * Fills the placeholders of `sql/<format>/bedrock_lines.sql` from the columns the delivery actually has,
+ * so schema drift (an export without resource ids, IAM principals, account names or a tag key never
+ * activated) reads as NULL / no tags instead of failing. `tagKeys` are normalised configured tag keys.
+ */
+export function lineProjection(
+  format: CurFormat,
+  columns: ReadonlyMap<string, string>,
+  tagKeys: readonly string[],
+): Record<string, string> {
+  const column = (name: string, fallback = NULL_TEXT) => (columns.has(name) ? name : fallback);
+  const common = {
+    operation: column('line_item_operation'),
+    pricing_unit: column('pricing_unit'),
+    item_description: column('line_item_line_item_description'),
+    resource_id: column('line_item_resource_id'),
+    cost_net: column('line_item_net_unblended_cost', 'line_item_unblended_cost'),
+    region_code: column('product_region_code'),
+  };
+  const keyList = tagKeys.map((k) => `'${k.replace(/[^a-z0-9]/g, '')}'`).join(', ') || "''";
+  if (format === 'legacy') {
+    return { ...common, region_name: column('product_region'), resource_tags: legacyTagColumns(columns, keyList) };
+  }
+  const hasTags = columns.get('tags')?.startsWith('MAP') ?? false;
+  const hasResourceTags = columns.get('resource_tags')?.startsWith('MAP') ?? false;
+  const fromResourceTags = hasResourceTags ? mapPairs('resource_tags', "'user_'", keyList) : null;
+  const fromTags = (prefix: string) => (hasTags ? mapPairs('tags', prefix, keyList) : null);
+  return {
+    ...common,
+    usage_account_name: column('line_item_usage_account_name'),
+    iam_principal: column('line_item_iam_principal'),
+    resource_tags: pairsJson([fromResourceTags, fromTags("'resourceTags/user:'"), fromTags("'resourceTags/'")]),
+    principal_tags: pairsJson([fromTags("'iamPrincipal/'")]),
+    account_tags: pairsJson([fromTags("'accountTag/'")]),
+  };
+}
+
+/** [normalised key, value] pairs of a MAP column's entries under a key prefix, for configured keys only. */
+function mapPairs(mapColumn: string, prefix: string, keyList: string): string {
+  const rest = `substr(e.key, length(${prefix}) + 1)`;
+  // `resourceTags/` also covers `resourceTags/user:`; skip those here so a tag is not read twice, and
+  // skip AWS-generated `aws:` tags.
+  const exclude =
+    prefix === "'resourceTags/'"
+      ? " AND NOT starts_with(e.key, 'resourceTags/user:') AND NOT starts_with(e.key, 'resourceTags/aws:')"
+      : '';
+  return (
+    `list_transform(list_filter(map_entries(${mapColumn}), e -> starts_with(e.key, ${prefix})${exclude}` +
+    ` AND COALESCE(e.value, '') <> '' AND ${normKey(rest)} IN (${keyList})), e -> [${normKey(rest)}, e.value])`
+  );
+}
+
+function pairsJson(parts: readonly (string | null)[]): string {
+  const present = parts.filter((p): p is string => p !== null);
+  if (present.length === 0) return NO_TAGS;
+  const concatenated = present.reduce((acc, part) => `list_concat(${acc}, ${part})`);
+  return `CAST(to_json(list_sort(${concatenated})) AS VARCHAR)`;
+}
+
+function legacyTagColumns(columns: ReadonlyMap<string, string>, keyList: string): string {
+  const prefix = 'resource_tags_user_';
+  const wanted = new Set(keyList.split(', ').map((k) => k.slice(1, -1)));
+  const pairs = [...columns.keys()]
+    .filter((name) => name.startsWith(prefix))
+    .map((name) => ({ name, key: name.slice(prefix.length).toLowerCase().replace(/[^a-z0-9]/g, '') }))
+    .filter(({ key }) => wanted.has(key))
+    .sort((a, b) => (a.name < b.name ? -1 : 1))
+    .map(({ name, key }) => `['${key}', CAST("${name}" AS VARCHAR)]`);
+  if (pairs.length === 0) return NO_TAGS;
+  return `CAST(to_json(list_sort(list_filter([${pairs.join(', ')}], p -> COALESCE(p[2], '') <> ''))) AS VARCHAR)`;
+}

@@ -1,0 +1,226 @@
+import type { DataFileRef, Stage1Engine, Stage1Output } from '../../app/ingest-ports.js';
+import { InputError, describeError } from '../../core/errors.js';
+import type { PeriodTotal } from '../../core/facts/reconcile.js';
+import { type Money, parseMoney } from '../../core/money.js';
+import type { Stage1Row, TagPairs } from '../../core/normalize/stage1-row.js';
+import { type CurFormat, checkRequiredColumns, detectCurFormat } from '../cur-sql/cur-format.js';
+import { LEGACY_TIMESTAMP_COLUMNS, athenaColumnName } from '../cur-sql/csv-columns.js';
+import { lineProjection } from '../cur-sql/line-projection.js';
+import { fillTemplate, loadSql } from '../cur-sql/sql-files.js';
+import { type DataFileKind, inspectDataFile } from '../local-fs/data-file.js';
+import { type DuckDb, sqlIdentifier, sqlString, withDuckDb } from './duckdb.js';
+
+export type Stage1Result = Stage1Output;
+
+export interface Stage1Options {
+  /** Normalised tag keys to keep (see normaliseTagKey). */
+  tagKeys: readonly string[];
+  threads?: number;
+}
+
+/**
+ * Stage 1 on DuckDB: reads exactly the given files, projects and filters Bedrock line items once into a
+ * temporary table, then runs the shared GROUP BY and the independent per-period totals over it.
+ */
+export async function readStage1(files: readonly DataFileRef[], options: Stage1Options): Promise<Stage1Result> {
+  const inspected = await Promise.all(
+    files.map(async (file) => ({ ...file, ...(await inspectDataFile(file.path, file.label)) })),
+  );
+  const emptyFiles = inspected.filter((f) => f.kind === 'empty').map((f) => f.label);
+  const readable = inspected.filter((f) => f.kind !== 'empty');
+  if (readable.length === 0) {
+    return { format: 'cur2', rows: [], totals: [], rowsRead: 0, emptyFiles };
+  }
+  const kinds = new Set(readable.map((f) => (f.kind === 'parquet' ? 'parquet' : 'csv')));
+  if (kinds.size > 1) {
+    throw new InputError(`a delivery mixes Parquet and CSV files: ${readable.map((f) => f.label).join(', ')}`);
+  }
+  const threads = options.threads;
+  return withDuckDb(async (db) => {
+    const source = readable[0]!.kind === 'parquet' ? await parquetSource(db, readable) : await csvSource(db, readable);
+    checkRequiredColumns(source.label, source.format, source.columns);
+    const projection = lineProjection(source.format, source.columns, options.tagKeys);
+    const linesSql = fillTemplate(loadSql(`${source.format}/bedrock_lines.sql`), {
+      ...projection,
+      source: 'cur_source',
+    });
+    await runNamed(db, `CREATE TEMP TABLE bedrock_lines AS ${linesSql}`, readable);
+    const groups = await db.rows<RawGroupRow>(
+      `SELECT * REPLACE (CAST(usage_amount AS VARCHAR) AS usage_amount, CAST(cost_unblended AS VARCHAR) AS cost_unblended,
+              CAST(cost_net AS VARCHAR) AS cost_net, CAST(line_items AS INTEGER) AS line_items)
+       FROM (${fillTemplate(loadSql('stage1_groups.sql'), { lines: 'bedrock_lines' })})`,
+    );
+    const totals = await db.rows<RawTotalRow>(
+      `SELECT billing_period, CAST(cost_unblended AS VARCHAR) AS cost_unblended, CAST(cost_net AS VARCHAR) AS cost_net,
+              CAST(line_items AS INTEGER) AS line_items
+       FROM (${fillTemplate(loadSql('bedrock_totals.sql'), { lines: 'bedrock_lines' })}) ORDER BY billing_period`,
+    );
+    return {
+      format: source.format,
+      rows: groups.map(toStage1Row),
+      totals: totals.map(toPeriodTotal),
+      rowsRead: source.rowsRead,
+      emptyFiles,
+    };
+  }, threads === undefined ? {} : { threads });
+}
+
+/** The embedded stage-1 engine. */
+export function duckDbStage1Engine(threads?: number): Stage1Engine {
+  return { run: (files, tagKeys) => readStage1(files, threads === undefined ? { tagKeys } : { tagKeys, threads }) };
+}
+
+interface Source {
+  format: CurFormat;
+  columns: Map<string, string>;
+  rowsRead: number;
+  /** The file named in schema errors. */
+  label: string;
+}
+
+type InspectedFile = DataFileRef & { kind: DataFileKind };
+
+async function parquetSource(db: DuckDb, files: readonly InspectedFile[]): Promise<Source> {
+  let format: CurFormat | undefined;
+  let union = new Map<string, string>();
+  // Each file is described on its own so a corrupt or foreign file is named, not lost in the union.
+  for (const file of files) {
+    const columns = await describe(db, `SELECT * FROM read_parquet(${sqlString(file.path)})`, file.label);
+    const fileFormat = detectCurFormat(file.label, columns);
+    checkRequiredColumns(file.label, fileFormat, columns);
+    if (format && fileFormat !== format) {
+      throw new InputError(`${file.label}: is ${fileFormat} while other files of the delivery are ${format}`);
+    }
+    format = fileFormat;
+    union = new Map([...union, ...columns]);
+  }
+  const list = `[${files.map((f) => sqlString(f.path)).join(', ')}]`;
+  await db.run(`CREATE VIEW cur_source AS SELECT * FROM read_parquet(${list}, union_by_name = true)`);
+  const [count] = await db.rows<{ n: bigint }>(`SELECT SUM(num_rows)::BIGINT AS n FROM parquet_file_metadata(${list})`);
+  return { format: format!, columns: union, rowsRead: Number(count?.n ?? 0n), label: files[0]!.label };
+}
+
+async function csvSource(db: DuckDb, files: readonly InspectedFile[]): Promise<Source> {
+  const list = `[${files.map((f) => sqlString(f.path)).join(', ')}]`;
+  const reader = `read_csv(${list}, header = true, all_varchar = true, union_by_name = true, auto_detect = true)`;
+  const raw = await describe(db, `SELECT * FROM ${reader}`, files[0]!.label);
+  // Group headers by their Athena name: `resourceTags/user:Team` and `resourceTags/user:team` are one key.
+  const byName = new Map<string, string[]>();
+  for (const header of raw.keys()) {
+    const name = athenaColumnName(header);
+    byName.set(name, [...(byName.get(name) ?? []), header]);
+  }
+  const select = [...byName].map(([name, headers]) => {
+    const values = headers.map((h) => `NULLIF(${sqlIdentifier(h)}, '')`);
+    const value = values.length === 1 ? values[0]! : `COALESCE(${values.join(', ')})`;
+    const typed = LEGACY_TIMESTAMP_COLUMNS.has(name) ? `CAST(${value} AS TIMESTAMP)` : value;
+    return `${typed} AS ${sqlIdentifier(name)}`;
+  });
+  const columns = new Map([...byName.keys()].map((name) => [name, 'VARCHAR']));
+  const format = detectCurFormat(files[0]!.label, columns);
+  await db.run(`CREATE VIEW cur_source AS SELECT ${select.join(', ')} FROM ${reader}`);
+  // Counting also parses every row, so a malformed CSV fails here with the file named.
+  await runNamed(db, 'CREATE TEMP TABLE csv_row_count AS SELECT COUNT(*)::BIGINT AS n FROM cur_source', files);
+  const [count] = await db.rows<{ n: bigint }>('SELECT n FROM csv_row_count');
+  return { format, columns, rowsRead: Number(count?.n ?? 0n), label: files[0]!.label };
+}
+
+async function describe(db: DuckDb, query: string, label: string): Promise<Map<string, string>> {
+  try {
+    const rows = await db.rows<{ column_name: string; column_type: string }>(`DESCRIBE ${query}`);
+    return new Map(rows.map((r) => [r.column_name, r.column_type]));
+  } catch (error) {
+    throw new InputError(`${label}: cannot read file: ${firstLine(describeError(error))}`, { cause: error });
+  }
+}
+
+/** Runs a statement over the delivery's files; an engine error names the file it mentions, if any. */
+async function runNamed(db: DuckDb, sql: string, files: readonly DataFileRef[]): Promise<void> {
+  try {
+    await db.run(sql);
+  } catch (error) {
+    const message = describeError(error);
+    const file = files.find((f) => message.includes(f.path));
+    const where = file ? file.label : files.map((f) => f.label).join(', ');
+    throw new InputError(`${where}: cannot read file: ${firstLine(message)}`, { cause: error });
+  }
+}
+
+function firstLine(text: string): string {
+  return text.split('\n')[0] ?? text;
+}
+
+interface RawGroupRow {
+  usage_date: string;
+  billing_period: string;
+  payer_account: string;
+  usage_account: string;
+  usage_account_name: string | null;
+  billing_entity: string;
+  product_code: string;
+  product_name: string | null;
+  region: string | null;
+  usage_type: string;
+  operation: string | null;
+  pricing_unit: string | null;
+  item_description: string | null;
+  resource_id: string | null;
+  line_item_type: string;
+  iam_principal: string | null;
+  resource_tags: string;
+  principal_tags: string;
+  account_tags: string;
+  usage_amount: string;
+  cost_unblended: string;
+  cost_net: string;
+  line_items: number;
+}
+
+interface RawTotalRow {
+  billing_period: string;
+  cost_unblended: string;
+  cost_net: string;
+  line_items: number;
+}
+
+function toStage1Row(r: RawGroupRow): Stage1Row {
+  return {
+    usageDate: r.usage_date,
+    billingPeriod: r.billing_period,
+    payerAccount: r.payer_account,
+    usageAccount: r.usage_account,
+    usageAccountName: r.usage_account_name,
+    billingEntity: r.billing_entity,
+    productCode: r.product_code,
+    productName: r.product_name,
+    region: r.region,
+    usageType: r.usage_type,
+    operation: r.operation,
+    pricingUnit: r.pricing_unit,
+    itemDescription: r.item_description,
+    resourceId: r.resource_id,
+    lineItemType: r.line_item_type,
+    iamPrincipal: r.iam_principal,
+    resourceTags: parsePairs(r.resource_tags),
+    principalTags: parsePairs(r.principal_tags),
+    accountTags: parsePairs(r.account_tags),
+    usageAmount: r.usage_amount,
+    costUnblended: r.cost_unblended,
+    costNet: r.cost_net,
+    lineItems: r.line_items,
+  };
+}
+
+function parsePairs(json: string | null): TagPairs {
+  if (!json) return [];
+  return JSON.parse(json) as [string, string][];
+}
+
+function toPeriodTotal(r: RawTotalRow): PeriodTotal {
+  return {
+    billingPeriod: r.billing_period,
+    costUnblended: parseMoney(r.cost_unblended) as Money,
+    costNet: parseMoney(r.cost_net) as Money,
+    lineItems: r.line_items,
+  };
+}

@@ -1,0 +1,48 @@
+import { open, stat } from 'node:fs/promises';
+import { InputError } from '../../core/errors.js';
+
+export type DataFileKind = 'parquet' | 'csv' | 'csv-gzip' | 'empty';
+
+/**
+ * Looks at a data file's bytes before DuckDB does, so a missing, zero-byte, truncated or mislabelled
+ * file gets a message that names it and says what was expected. `label` is how the user knows the file.
+ */
+export async function inspectDataFile(path: string, label: string): Promise<{ kind: DataFileKind; size: number }> {
+  let size: number;
+  try {
+    size = (await stat(path)).size;
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    throw new InputError(`${label}: ${code === 'ENOENT' ? 'file does not exist' : `cannot read file (${code})`}`, {
+      cause: error,
+    });
+  }
+  // AWS leaves zero-byte chunks behind when an export shrinks: they hold no rows.
+  if (size === 0) return { kind: 'empty', size };
+  const handle = await open(path, 'r');
+  try {
+    const head = Buffer.alloc(Math.min(64, size));
+    await handle.read(head, 0, head.length, 0);
+    if (head.subarray(0, 4).toString('latin1') === 'PAR1') {
+      const tail = Buffer.alloc(4);
+      await handle.read(tail, 0, 4, Math.max(0, size - 4));
+      if (size < 12 || tail.toString('latin1') !== 'PAR1') {
+        throw new InputError(
+          `${label}: truncated or corrupt Parquet file: the ${size}-byte file has no footer (expected "PAR1" at its end)`,
+        );
+      }
+      return { kind: 'parquet', size };
+    }
+    if (head[0] === 0x1f && head[1] === 0x8b) return { kind: 'csv-gzip', size };
+    const printable = head.toString('latin1').replace(/[^\x20-\x7e]/g, '.');
+    if (/\.parquet$/i.test(label)) {
+      throw new InputError(`${label}: not a Parquet file (no "PAR1" magic bytes); it starts with "${printable}"`);
+    }
+    if (/[\x00-\x08\x0e-\x1f]/.test(head.toString('latin1'))) {
+      throw new InputError(`${label}: not a CUR file: expected Parquet, CSV or gzip-compressed CSV`);
+    }
+    return { kind: 'csv', size };
+  } finally {
+    await handle.close();
+  }
+}

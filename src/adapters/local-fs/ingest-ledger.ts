@@ -1,0 +1,24 @@
+import { join } from 'node:path';
+import type { IngestLedger, LedgerEntry } from '../../app/ingest-ports.js';
+import { readJsonFile, writeJsonFileAtomic } from './json-file.js';
+
+interface LedgerFile {
+  version: 1;
+  entries: Record<string, LedgerEntry>;
+}
+
+/** The ingest ledger as `<root>/state/ingest-ledger.json`, keyed on the delivery's object key. */
+export function localIngestLedger(root: string): IngestLedger {
+  const path = join(root, 'state', 'ingest-ledger.json');
+  const load = () => readJsonFile<LedgerFile>(path, { version: 1, entries: {} });
+  return {
+    async get(objectKey) {
+      return (await load()).entries[objectKey] ?? null;
+    },
+    async put(entry) {
+      const file = await load();
+      file.entries[entry.objectKey] = entry;
+      await writeJsonFileAtomic(path, file);
+    },
+  };
+}

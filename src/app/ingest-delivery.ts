@@ -1,0 +1,192 @@
+import { ReconciliationError } from '../core/errors.js';
+import type { DailyFact } from '../core/facts/daily-fact.js';
+import { type PeriodReconciliation, reconcile } from '../core/facts/reconcile.js';
+import { snapshotId as buildSnapshotId } from '../core/keys.js';
+import { type Money, formatMoney, formatUsd, sumMoney } from '../core/money.js';
+import { normaliseTagKey } from '../core/normalize/stage1-row.js';
+import { type NormalizeContext, type NormalizeWarnings, toDailyFacts } from '../core/normalize/to-daily-facts.js';
+import type { Config } from '../config/schema.js';
+import type { Delivery, FactStore, IngestLedger, Stage1Engine } from './ingest-ports.js';
+
+export interface IngestDeps {
+  engine: Stage1Engine;
+  store: FactStore;
+  ledger: IngestLedger;
+  config: Config;
+  catalog: NormalizeContext['catalog'];
+  clock: () => Date;
+  /** Re-ingest even when the ledger says the snapshot is unchanged. */
+  force?: boolean;
+  onProgress?: (message: string) => void;
+}
+
+export interface PeriodReport {
+  billingPeriod: string;
+  facts: number;
+  groups: number;
+  reconciliation: PeriodReconciliation;
+}
+
+export interface IngestReport {
+  objectKey: string;
+  exportName: string;
+  status: 'ingested' | 'unchanged';
+  format: 'cur2' | 'legacy' | null;
+  rowsRead: number;
+  bedrockLineItems: number;
+  groups: number;
+  facts: number;
+  cost: Money;
+  periods: PeriodReport[];
+  emptyFiles: string[];
+  warnings: string[];
+}
+
+/**
+ * Ingests one delivery: stage 1 → stage 2 → reconcile → replace the (export, period) snapshots →
+ * record it in the ledger. Facts are written only after every period reconciles; the ledger entry only
+ * after every snapshot is written, so a failure at any step leaves the store as it was.
+ */
+export async function ingestDelivery(delivery: Delivery, deps: IngestDeps): Promise<IngestReport> {
+  const progress = deps.onProgress ?? (() => {});
+  const previous = await deps.ledger.get(delivery.objectKey);
+  if (!deps.force && previous && previous.version === delivery.version && (await stillStored(previous, deps.store))) {
+    return unchangedReport(delivery, previous.billingPeriods, previous.facts);
+  }
+
+  progress(`reading ${delivery.files.length} file(s) of ${delivery.exportName}`);
+  const tagKeys = configuredTagKeys(deps.config);
+  const stage1 = await deps.engine.run(delivery.files, tagKeys);
+  const snapshotId = buildSnapshotId([{ key: delivery.objectKey, version: delivery.version }]);
+
+  progress(`normalising ${stage1.rows.length} Bedrock usage group(s)`);
+  const { facts, warnings } = toDailyFacts(stage1.rows, {
+    catalog: deps.catalog,
+    config: deps.config,
+    sourceExport: delivery.exportName,
+    snapshotId,
+  });
+
+  const reconciliation = reconcile(stage1.totals, facts);
+  const broken = reconciliation.filter((r) => !r.ok);
+  if (broken.length > 0) {
+    throw new ReconciliationError(
+      `${delivery.objectKey}: facts do not reconcile with the input, nothing was written: ${broken
+        .map(
+          (r) =>
+            `${r.billingPeriod}: facts ${formatMoney(r.factCost)} USD vs line items ${formatMoney(r.inputCost)} USD, ` +
+            `${r.factLineItems} vs ${r.inputLineItems} line items`,
+        )
+        .join('; ')}`,
+    );
+  }
+
+  const periods = new Set(reconciliation.map((r) => r.billingPeriod));
+  if (delivery.billingPeriod) periods.add(delivery.billingPeriod);
+  const reports: PeriodReport[] = [];
+  for (const billingPeriod of [...periods].sort()) {
+    const periodFacts = facts.filter((f) => f.billingPeriod === billingPeriod);
+    progress(`writing ${periodFacts.length} fact(s) for ${billingPeriod}`);
+    await deps.store.replacePeriod(delivery.exportName, billingPeriod, periodFacts);
+    reports.push({
+      billingPeriod,
+      facts: periodFacts.length,
+      groups: stage1.rows.filter((r) => r.billingPeriod === billingPeriod).length,
+      reconciliation:
+        reconciliation.find((r) => r.billingPeriod === billingPeriod) ?? emptyRecon(billingPeriod),
+    });
+  }
+
+  const cost = sumMoney(facts.map((f) => f.costUnblended));
+  await deps.ledger.put({
+    objectKey: delivery.objectKey,
+    version: delivery.version,
+    exportName: delivery.exportName,
+    snapshotId,
+    billingPeriods: reports.map((r) => r.billingPeriod),
+    ingestedAt: deps.clock().toISOString(),
+    facts: facts.length,
+    costUnblended: formatMoney(cost),
+  });
+
+  return {
+    objectKey: delivery.objectKey,
+    exportName: delivery.exportName,
+    status: 'ingested',
+    format: stage1.format,
+    rowsRead: stage1.rowsRead,
+    bedrockLineItems: stage1.totals.reduce((n, t) => n + t.lineItems, 0),
+    groups: stage1.rows.length,
+    facts: facts.length,
+    cost,
+    periods: reports,
+    emptyFiles: stage1.emptyFiles,
+    warnings: describeWarnings(warnings, facts),
+  };
+}
+
+/** Normalised tag keys of every attribution field, for stage 1 to keep. */
+export function configuredTagKeys(config: Config): string[] {
+  const keys = Object.values(config.attribution.tag_keys).flat().map(normaliseTagKey);
+  return [...new Set(keys)].sort();
+}
+
+async function stillStored(entry: { exportName: string; billingPeriods: string[] }, store: FactStore) {
+  const stored = await store.snapshots();
+  return entry.billingPeriods.every((p) =>
+    stored.some((s) => s.billingPeriod === p && s.exportName === entry.exportName),
+  );
+}
+
+function unchangedReport(delivery: Delivery, billingPeriods: string[], facts: number): IngestReport {
+  return {
+    objectKey: delivery.objectKey,
+    exportName: delivery.exportName,
+    status: 'unchanged',
+    format: null,
+    rowsRead: 0,
+    bedrockLineItems: 0,
+    groups: 0,
+    facts,
+    cost: 0n as Money,
+    periods: billingPeriods.map((billingPeriod) => ({
+      billingPeriod,
+      facts: 0,
+      groups: 0,
+      reconciliation: emptyRecon(billingPeriod),
+    })),
+    emptyFiles: [],
+    warnings: [],
+  };
+}
+
+function emptyRecon(billingPeriod: string): PeriodReconciliation {
+  const zero = 0n as Money;
+  return {
+    billingPeriod,
+    inputCost: zero,
+    factCost: zero,
+    difference: zero,
+    inputNetCost: zero,
+    factNetCost: zero,
+    inputLineItems: 0,
+    factLineItems: 0,
+    ok: true,
+  };
+}
+
+function describeWarnings(warnings: NormalizeWarnings, facts: readonly DailyFact[]): string[] {
+  const lines: string[] = [];
+  for (const [raw, { lineItems, cost }] of warnings.unknownModels) {
+    lines.push(`unknown model "${raw}": ${lineItems} line item(s), ${formatUsd(cost)} kept as model unknown:${raw}`);
+  }
+  for (const [usageType, { lineItems, cost }] of warnings.unknownUsageTypes) {
+    lines.push(`unrecognised usage type "${usageType}": ${lineItems} line item(s), ${formatUsd(cost)} kept as usage kind "other"`);
+  }
+  const unallocated = facts.filter((f) => f.workload === '__unallocated__');
+  if (unallocated.length > 0) {
+    const cost = sumMoney(unallocated.map((f) => f.costUnblended));
+    lines.push(`unattributed spend: ${formatUsd(cost)} in workload __unallocated__ (no workload tag, principal tag or account default)`);
+  }
+  return lines;
+}

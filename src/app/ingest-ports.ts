@@ -1,0 +1,70 @@
+import type { DailyFact } from '../core/facts/daily-fact.js';
+import type { PeriodTotal } from '../core/facts/reconcile.js';
+import type { Stage1Row } from '../core/normalize/stage1-row.js';
+
+/** A local data file and the name the user knows it by (its S3 key or the path they gave). */
+export interface DataFileRef {
+  path: string;
+  label: string;
+}
+
+/** One delivery to ingest: a manifest's snapshot, or a bare file / folder of files. */
+export interface Delivery {
+  exportName: string;
+  /** The manifest's key, or the file / folder path: the ingest ledger key. */
+  objectKey: string;
+  /** What proves the content: ETag (S3) or size+mtime (local) of the manifest and every data file. */
+  version: string;
+  /** Billing period the manifest declares, replaced even when it holds no Bedrock rows. */
+  billingPeriod: string | null;
+  files: readonly DataFileRef[];
+}
+
+export interface Stage1Output {
+  format: 'cur2' | 'legacy';
+  rows: Stage1Row[];
+  totals: PeriodTotal[];
+  rowsRead: number;
+  emptyFiles: string[];
+}
+
+/** Stage 1: the engine that reads the files and groups Bedrock line items (DuckDB, or Athena). */
+export interface Stage1Engine {
+  run(files: readonly DataFileRef[], tagKeys: readonly string[]): Promise<Stage1Output>;
+}
+
+export interface FactQuery {
+  from?: string;
+  to?: string;
+}
+
+export interface StoredSnapshot {
+  billingPeriod: string;
+  exportName: string;
+}
+
+/** The fact dataset: one snapshot per (export, billing period), replaced whole and atomically. */
+export interface FactStore {
+  replacePeriod(exportName: string, billingPeriod: string, facts: readonly DailyFact[]): Promise<void>;
+  read(query: FactQuery): Promise<DailyFact[]>;
+  snapshots(): Promise<StoredSnapshot[]>;
+  /** Human-readable location, for summaries. */
+  readonly location: string;
+}
+
+export interface LedgerEntry {
+  objectKey: string;
+  version: string;
+  exportName: string;
+  snapshotId: string;
+  billingPeriods: string[];
+  ingestedAt: string;
+  facts: number;
+  costUnblended: string;
+}
+
+/** Layer 1 of "never page twice": a re-delivered identical snapshot is recognised and skipped. */
+export interface IngestLedger {
+  get(objectKey: string): Promise<LedgerEntry | null>;
+  put(entry: LedgerEntry): Promise<void>;
+}

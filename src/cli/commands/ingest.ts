@@ -1,0 +1,160 @@
+import { Command, Option } from 'commander';
+import type { Delivery } from '../../app/ingest-ports.js';
+import { type IngestReport, ingestDelivery } from '../../app/ingest-delivery.js';
+import { duckDbStage1Engine } from '../../adapters/duckdb/stage1-reader.js';
+import { discoverLocalDeliveries } from '../../adapters/local-fs/discover-deliveries.js';
+import { loadConfig } from '../../config/load.js';
+import { loadModelCatalog } from '../../config/model-catalog.js';
+import { describeError } from '../../core/errors.js';
+import { formatMoney, formatUsd, sumMoney } from '../../core/money.js';
+import { printJson } from '../output/format-option.js';
+import { terminalProgress } from '../output/progress.js';
+import { renderTable } from '../output/table.js';
+import { STORE_HELP, openStore, storeRoot } from '../wiring.js';
+
+interface IngestOptions {
+  store?: string;
+  config?: string;
+  force?: boolean;
+  format: 'table' | 'json';
+  threads?: string;
+}
+
+export function ingestCommand(): Command {
+  return new Command('ingest')
+    .description(
+      'Ingest CUR deliveries into daily Bedrock facts.\n\n' +
+        'Each PATH may be an export root as AWS lays it out (CUR 2.0 <export>/data/… + <export>/metadata/…, or\n' +
+        'legacy <report>/<yyyymmdd-yyyymmdd>/…), a manifest (…-Manifest.json), one data file (.parquet, .csv,\n' +
+        '.csv.gz) or a folder of data files. Every billing period found is read through its manifest, its\n' +
+        'facts reconciled against the Bedrock line items (to 1e-6 USD) and its snapshot replaced atomically.\n' +
+        'A delivery already ingested with the same content is reported "unchanged" and skipped.',
+    )
+    .argument('<paths...>', 'export roots, manifests, data files or folders')
+    .option('--store <dir|s3://bucket/prefix>', STORE_HELP)
+    .option('--config <file>', 'YAML config (attribution tag keys, accounts, …); defaults apply without it')
+    .option('--force', 're-ingest deliveries the ledger has already seen')
+    .option('--threads <n>', 'DuckDB threads (default 2)')
+    .addOption(new Option('--format <format>', 'output format').choices(['table', 'json']).default('table'))
+    .action(async (paths: string[], options: IngestOptions) => {
+      process.exitCode = await runIngest(paths, options);
+    });
+}
+
+async function runIngest(paths: readonly string[], options: IngestOptions): Promise<number> {
+  const config = await loadConfig(options.config);
+  const catalog = loadModelCatalog(config);
+  const root = storeRoot(options.store);
+  const { store, ledger } = openStore(root);
+  const threads = options.threads ? Number(options.threads) : undefined;
+  const engine = duckDbStage1Engine(threads);
+  const progress = terminalProgress();
+  const reports: IngestReport[] = [];
+  const failures: { input: string; error: string }[] = [];
+
+  for (const input of paths) {
+    let deliveries: Delivery[];
+    try {
+      deliveries = await discoverLocalDeliveries(input);
+    } catch (error) {
+      failures.push({ input, error: describeError(error) });
+      continue;
+    }
+    for (const [index, delivery] of deliveries.entries()) {
+      const prefix = `[${index + 1}/${deliveries.length}] ${delivery.exportName}${delivery.billingPeriod ? ` ${delivery.billingPeriod}` : ''}`;
+      try {
+        const report = await ingestDelivery(delivery, {
+          engine,
+          store,
+          ledger,
+          config,
+          catalog,
+          clock: () => new Date(),
+          force: options.force ?? false,
+          onProgress: (message) => progress.update(`${prefix}: ${message}`),
+        });
+        reports.push(report);
+      } catch (error) {
+        failures.push({ input: delivery.objectKey, error: describeError(error) });
+      } finally {
+        progress.done();
+      }
+    }
+  }
+
+  if (options.format === 'json') {
+    printJson({ store: store.location, deliveries: reports.map(reportJson), failures });
+  } else {
+    printSummary(reports, failures, store.location);
+  }
+  return failures.length > 0 ? 1 : 0;
+}
+
+function reportJson(report: IngestReport) {
+  return {
+    object_key: report.objectKey,
+    export: report.exportName,
+    status: report.status,
+    format: report.format,
+    rows_read: report.rowsRead,
+    bedrock_line_items: report.bedrockLineItems,
+    groups: report.groups,
+    facts: report.facts,
+    cost_unblended: formatMoney(report.cost),
+    periods: report.periods.map((p) => ({
+      billing_period: p.billingPeriod,
+      facts: p.facts,
+      groups: p.groups,
+      input_cost: formatMoney(p.reconciliation.inputCost),
+      fact_cost: formatMoney(p.reconciliation.factCost),
+      difference: formatMoney(p.reconciliation.difference),
+      input_line_items: p.reconciliation.inputLineItems,
+      fact_line_items: p.reconciliation.factLineItems,
+      reconciled: p.reconciliation.ok,
+    })),
+    empty_files: report.emptyFiles,
+    warnings: report.warnings,
+  };
+}
+
+function printSummary(reports: readonly IngestReport[], failures: readonly { input: string; error: string }[], location: string): void {
+  const out: string[] = [];
+  const rows = reports.flatMap((r) =>
+    (r.periods.length > 0 ? r.periods : [null]).map((p, i) => [
+      i === 0 ? r.exportName : '',
+      p?.billingPeriod ?? '-',
+      r.status,
+      i === 0 && r.status === 'ingested' ? r.rowsRead.toLocaleString('en-US') : '',
+      r.status === 'ingested' && p ? p.reconciliation.inputLineItems.toLocaleString('en-US') : '',
+      r.status === 'ingested' && p ? p.groups.toLocaleString('en-US') : '',
+      r.status === 'ingested' && p ? p.facts.toLocaleString('en-US') : '',
+      r.status === 'ingested' && p ? formatUsd(p.reconciliation.factCost) : '',
+      r.status === 'ingested' && p ? (p.reconciliation.ok ? `ok (diff ${formatMoney(p.reconciliation.difference)})` : 'MISMATCH') : '',
+    ]),
+  );
+  if (rows.length > 0) {
+    out.push(
+      renderTable(
+        ['export', 'period', 'status', 'rows read', 'bedrock lines', 'groups', 'facts', 'bedrock cost', 'reconciled'],
+        rows,
+        [3, 4, 5, 6, 7],
+      ),
+    );
+  }
+  const ingested = reports.filter((r) => r.status === 'ingested');
+  const total = sumMoney(ingested.map((r) => r.cost));
+  out.push(
+    '',
+    `${ingested.length} delivery(ies) ingested, ${reports.length - ingested.length} unchanged, ${failures.length} failed; ` +
+      `facts in ${location}`,
+  );
+  if (ingested.length > 0) {
+    out.push(`Bedrock cost ingested: ${formatUsd(total)} (exact ${formatMoney(total)} USD), reconciled with the line items to 1e-6 USD`);
+  }
+  for (const r of reports) {
+    for (const file of r.emptyFiles) out.push(`note: ${file}: empty chunk (zero bytes) skipped`);
+    for (const w of r.warnings) out.push(`warning: ${r.exportName}: ${w}`);
+  }
+  process.stdout.write(`${out.join('\n')}\n`);
+  for (const f of failures) process.stderr.write(`error: ${f.error}\n`);
+}
