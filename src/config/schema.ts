@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { CompletenessSchema, DEFAULT_COMPLETENESS, MaxFindingsSchema, RulesSchema } from './rules-schema.js';
 
 const accountId = z.string().regex(/^\d{12}$/, 'a 12-digit AWS account id');
 
@@ -68,6 +69,10 @@ export const ConfigSchema = z
     accounts: z.record(accountId, AccountSchema).default({}),
     environments: EnvironmentsSchema.default(EnvironmentsSchema.parse({})),
     models: z.array(ModelEntrySchema).default([]),
+    /** Anomaly rules (DESIGN §6); omitted → every rule type with its default thresholds. */
+    rules: RulesSchema,
+    completeness: CompletenessSchema.default(DEFAULT_COMPLETENESS),
+    max_findings: MaxFindingsSchema,
   })
   .strict();
 

@@ -1,0 +1,24 @@
+/** Day keys are `YYYY-MM-DD` strings in UTC; arithmetic goes through epoch milliseconds, never local time. */
+
+const DAY_MS = 86_400_000;
+const DAY_KEY = /^\d{4}-\d{2}-\d{2}$/;
+
+export function isDayKey(value: string): boolean {
+  return DAY_KEY.test(value) && !Number.isNaN(dayStartMs(value));
+}
+
+/** Epoch milliseconds of 00:00 UTC on `day`. */
+export function dayStartMs(day: string): number {
+  return Date.parse(`${day}T00:00:00Z`);
+}
+
+export function addDays(day: string, days: number): string {
+  return new Date(dayStartMs(day) + days * DAY_MS).toISOString().slice(0, 10);
+}
+
+/** The `count` days before `day`, oldest first (`day` itself excluded). */
+export function daysBefore(day: string, count: number): string[] {
+  const out: string[] = [];
+  for (let back = count; back >= 1; back -= 1) out.push(addDays(day, -back));
+  return out;
+}

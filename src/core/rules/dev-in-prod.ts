@@ -1,0 +1,106 @@
+import { z } from 'zod';
+import type { DailyFact } from '../facts/daily-fact.js';
+import { formatUsd, usd, ZERO } from '../money.js';
+import { topContributors } from './contributors.js';
+import { isChargeFact } from './fact-filters.js';
+import { dominantValue, labelsFor } from './labels.js';
+import { type FindingDraft, type RuleDefinition, ruleSchema } from './rule-definition.js';
+import { factsOn, indexSeries, sortedKeys, sumCost } from './series.js';
+
+export const DEFAULT_NON_PROD_ENVIRONMENTS = [
+  'dev',
+  'development',
+  'test',
+  'testing',
+  'staging',
+  'stage',
+  'sandbox',
+  'qa',
+  'uat',
+] as const;
+
+const schema = ruleSchema('dev-in-prod', 'warning', {
+  /** Attributed environment values (case-insensitive, exact) that count as non-prod. */
+  non_prod_environments: z
+    .array(z.string().min(1))
+    .min(1)
+    .default([...DEFAULT_NON_PROD_ENVIRONMENTS]),
+  min_cost_usd: z.number().nonnegative().default(1),
+});
+
+export type DevInProdRule = z.output<typeof schema>;
+
+function accountName(facts: readonly DailyFact[]): string {
+  const account = dominantValue(facts, (f) => f.usageAccount, 'unblended');
+  if (account === '*') return 'several prod accounts';
+  const name = facts.find((f) => f.usageAccount === account)?.usageAccountName ?? '';
+  return name !== '' && name !== account ? `prod account ${name} (${account})` : `prod account ${account}`;
+}
+
+/**
+ * Spend in an account classified prod whose attributed environment (tag on the inference profile or principal) is a
+ * non-prod value: test traffic on production quotas and budgets. Counts every charge (commitment fees included),
+ * never tax or credits. One finding per workload and day.
+ *
+ * @example
+ * rules:
+ *   - type: dev-in-prod
+ *     min_cost_usd: 1
+ *     non_prod_environments: [dev, development, test, testing, staging, stage, sandbox, qa, uat]
+ */
+export const devInProdRule: RuleDefinition<DevInProdRule> = {
+  type: 'dev-in-prod',
+  summary:
+    'Spend ≥ $1 in a prod-classified account whose attributed environment is dev/test/staging/sandbox.',
+  schema,
+  keys: Object.keys(schema.shape),
+  example: `rules:
+  - type: dev-in-prod
+    severity: warning
+    min_cost_usd: 1
+    non_prod_environments: [dev, development, test, testing, staging, stage, sandbox, qa, uat]
+`,
+  evaluate(ctx, rule) {
+    const nonProd = new Set(rule.non_prod_environments.map((e) => e.trim().toLowerCase()));
+    const misplaced = ctx.facts.filter(
+      (f) =>
+        isChargeFact(f) && f.accountEnvironment === 'prod' && nonProd.has(f.environment.trim().toLowerCase()),
+    );
+    const byWorkload = indexSeries(misplaced, (f) => f.workload);
+    const findings: FindingDraft[] = [];
+    for (const day of ctx.days) {
+      for (const workload of sortedKeys(byWorkload)) {
+        const today = factsOn(byWorkload.get(workload)!, day);
+        const cost = sumCost(today, rule.cost_metric);
+        if (today.length === 0 || cost < usd(rule.min_cost_usd)) continue;
+        const labels = labelsFor(today, rule.cost_metric, { workload, model: '*' });
+        const environments = [...new Set(today.map((f) => f.environment))].sort();
+        const sources = [...new Set(today.map((f) => f.attributionSource))].sort();
+        findings.push({
+          day,
+          severity: rule.severity,
+          labels,
+          figures: {
+            today: cost,
+            baseline: ZERO,
+            ratio: null,
+            delta: cost,
+            environments: environments.join(','),
+          },
+          why: [
+            `${workload} spent ${formatUsd(cost)} on ${day} in ${accountName(today)} while tagged environment ${environments.map((e) => `"${e}"`).join(', ')}`,
+            `The environment comes from ${sources.join(', ')} attribution; non-prod values are ${rule.non_prod_environments.join(', ')}`,
+            'Move the traffic to a non-prod account, or correct the environment tag if the workload is production',
+          ],
+          contributors: topContributors({
+            today,
+            baseline: { kind: 'zero' },
+            dimensions: ['account', 'iam_principal', 'model'],
+            metric: rule.cost_metric,
+          }),
+        });
+      }
+    }
+    return { findings, learning: [] };
+  },
+};

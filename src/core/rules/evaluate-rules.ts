@@ -1,0 +1,163 @@
+import type { DailyFact } from '../facts/daily-fact.js';
+import { canonicalJson, findingFingerprint } from '../keys.js';
+import { absMoney } from '../money.js';
+import { dayFinalAt, isDayFinal } from '../watermark.js';
+import { isDayKey } from './day-math.js';
+import type { Finding, FindingLabels, Severity } from './finding.js';
+import type { ParsedRule } from './registry.js';
+import { RULE_REGISTRY } from './registry.js';
+import type { FindingDraft, RuleContext } from './rule-definition.js';
+import type { UtilizationData } from './utilization.js';
+
+export interface EvaluateRulesInput {
+  /** Facts for the days to evaluate plus enough history for baselines (the longest window, 14 days by default). */
+  facts: readonly DailyFact[];
+  rules: readonly ParsedRule[];
+  /** Days to report findings for (`YYYY-MM-DD`, UTC). */
+  days: readonly string[];
+  now: Date;
+  completeness: { finalAfterHours: number };
+  /** Newest usage end in the snapshot(s) the facts come from; null = nothing is final. */
+  newestUsageHour: Date | null;
+  utilization?: UtilizationData;
+  maxFindings: number;
+}
+
+/** A series a rule could not judge yet: too little history, or unknown utilization. */
+export interface LearningEntry {
+  rule: string;
+  name: string;
+  day: string;
+  labels: FindingLabels;
+  reason: string;
+}
+
+export interface EvaluateRulesResult {
+  /** Highest severity first, then largest |delta|; at most `maxFindings`. */
+  findings: Finding[];
+  /** True when the `max_findings` breaker dropped findings. */
+  truncated: boolean;
+  /** Findings before the breaker. */
+  total: number;
+  learning: LearningEntry[];
+}
+
+const SEVERITY_RANK: Record<Severity, number> = { info: 0, warning: 1, page: 2 };
+
+/**
+ * Runs every configured rule over the facts and returns explained findings. Pure and deterministic: the same
+ * input gives the same findings in the same order. Findings on days the watermark does not call final are
+ * provisional and never page.
+ */
+export function evaluateRules(input: EvaluateRulesInput): EvaluateRulesResult {
+  const days = [...new Set(input.days)].sort();
+  for (const day of days) if (!isDayKey(day)) throw new RangeError(`not a day key: "${day}"`);
+  if (!Number.isInteger(input.maxFindings) || input.maxFindings < 1) {
+    throw new RangeError(`maxFindings must be a positive integer, got ${input.maxFindings}`);
+  }
+  const ctx: RuleContext = {
+    facts: input.facts,
+    days,
+    coverageStart: coverageStart(input.facts),
+    utilization: input.utilization,
+  };
+  // Usage hours later than the clock are a data error; they must not make a day final early.
+  const newest =
+    input.newestUsageHour === null
+      ? null
+      : new Date(Math.min(input.newestUsageHour.getTime(), input.now.getTime()));
+
+  const byFingerprint = new Map<string, Finding>();
+  const learning: LearningEntry[] = [];
+  for (const rule of input.rules) {
+    const definition = RULE_REGISTRY.get(rule.type);
+    if (!definition)
+      throw new Error(`rule "${rule.name}" has unknown type "${rule.type}"; parse rules with parseRules`);
+    const result = definition.evaluate(ctx, rule);
+    for (const draft of result.findings) {
+      const finding = finalize(draft, rule, newest, input.completeness.finalAfterHours);
+      const existing = byFingerprint.get(finding.fingerprint);
+      // Two instances of one rule type agreeing on the same labels and day are one finding: keep the stronger.
+      if (!existing || byPriority(finding, existing) < 0) byFingerprint.set(finding.fingerprint, finding);
+    }
+    for (const note of result.learning) learning.push({ rule: rule.type, name: rule.name, ...note });
+  }
+
+  const all = [...byFingerprint.values()].sort(byPriority);
+  const findings = all.slice(0, input.maxFindings);
+  return {
+    findings,
+    truncated: all.length > findings.length,
+    total: all.length,
+    learning: learning.sort(byLearningOrder),
+  };
+}
+
+function coverageStart(facts: readonly DailyFact[]): string | null {
+  let earliest: string | null = null;
+  for (const fact of facts) if (earliest === null || fact.usageDate < earliest) earliest = fact.usageDate;
+  return earliest;
+}
+
+function finalize(
+  draft: FindingDraft,
+  rule: ParsedRule,
+  newest: Date | null,
+  finalAfterHours: number,
+): Finding {
+  const final = isDayFinal(draft.day, newest, finalAfterHours);
+  const why = [...draft.why];
+  let severity = draft.severity;
+  if (!final) {
+    const finalAt = dayFinalAt(draft.day, finalAfterHours).toISOString().slice(0, 16).replace('T', ' ');
+    if (severity === 'page') {
+      severity = 'warning';
+      why.push(
+        `Provisional: CUR data for ${draft.day} is not final until ${finalAt} UTC (${finalAfterHours} h after the day ends), so this would-be page is a warning until then`,
+      );
+    } else {
+      why.push(
+        `Provisional: CUR data for ${draft.day} is not final until ${finalAt} UTC; tags and figures may still change`,
+      );
+    }
+  }
+  return {
+    rule: rule.type,
+    name: rule.name,
+    day: draft.day,
+    severity,
+    provisional: !final,
+    labels: draft.labels,
+    figures: draft.figures,
+    why,
+    contributors: draft.contributors,
+    fingerprint: findingFingerprint({ rule: rule.type, day: draft.day, labels: draft.labels }),
+  };
+}
+
+/** Severity, then |delta|, then identity: the breaker keeps the head of this order. */
+function byPriority(a: Finding, b: Finding): number {
+  const severity = SEVERITY_RANK[b.severity] - SEVERITY_RANK[a.severity];
+  if (severity !== 0) return severity;
+  const da = absMoney(a.figures.delta);
+  const db = absMoney(b.figures.delta);
+  if (da !== db) return da > db ? -1 : 1;
+  return (
+    compareStrings(a.day, b.day) ||
+    compareStrings(a.name, b.name) ||
+    compareStrings(a.fingerprint, b.fingerprint)
+  );
+}
+
+function byLearningOrder(a: LearningEntry, b: LearningEntry): number {
+  return (
+    compareStrings(a.name, b.name) ||
+    compareStrings(a.day, b.day) ||
+    compareStrings(canonicalJson(a.labels), canonicalJson(b.labels)) ||
+    compareStrings(a.reason, b.reason)
+  );
+}
+
+function compareStrings(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}

@@ -1,0 +1,52 @@
+import type { DailyFact, UsageKind } from '../facts/daily-fact.js';
+import type { Money } from '../money.js';
+
+/** Line item types that are running usage (CID's definition); everything else is a fee, credit, refund, tax or discount. */
+export const USAGE_LINE_ITEM_TYPES: ReadonlySet<string> = new Set([
+  'Usage',
+  'DiscountedUsage',
+  'SavingsPlanCoveredUsage',
+]);
+
+/** Charges that are not running usage but are still spend someone owns (commitment fees may bill as these). */
+const FEE_LINE_ITEM_TYPES: ReadonlySet<string> = new Set(['Fee', 'RIFee']);
+
+/** Commitment fees: judged by idle-provisioned and the quarterly review, never by the usage rules. */
+export const COMMITMENT_USAGE_KINDS: ReadonlySet<UsageKind> = new Set([
+  'provisioned_hours',
+  'reserved_hours',
+]);
+
+/** Usage kinds that count tokens; `other` and commitment hours do not. */
+export const TOKEN_USAGE_KINDS: ReadonlySet<UsageKind> = new Set([
+  'input',
+  'output',
+  'cache_read',
+  'cache_write',
+  'cache_write_1h',
+]);
+
+/** The denominator of verbose-output and cache-regression: every token the model read. */
+export const INPUT_SIDE_USAGE_KINDS: ReadonlySet<UsageKind> = new Set([
+  'input',
+  'cache_read',
+  'cache_write',
+  'cache_write_1h',
+]);
+
+export const COST_METRICS = ['unblended', 'net'] as const;
+export type CostMetric = (typeof COST_METRICS)[number];
+
+export function costOf(fact: DailyFact, metric: CostMetric): Money {
+  return metric === 'net' ? fact.costNet : fact.costUnblended;
+}
+
+/** Usage rules (spike, verbose, cache, mix) see running usage only: no commitment fees, credits, refunds or tax. */
+export function isUsageFact(fact: DailyFact): boolean {
+  return USAGE_LINE_ITEM_TYPES.has(fact.lineItemType) && !COMMITMENT_USAGE_KINDS.has(fact.usageKind);
+}
+
+/** Spend rules (dev-in-prod, untagged-spend) count every charge, commitment hours included, but not tax or credits. */
+export function isChargeFact(fact: DailyFact): boolean {
+  return USAGE_LINE_ITEM_TYPES.has(fact.lineItemType) || FEE_LINE_ITEM_TYPES.has(fact.lineItemType);
+}

@@ -1,0 +1,11 @@
+export type { EvaluateRulesInput, EvaluateRulesResult, LearningEntry } from './evaluate-rules.js';
+export { evaluateRules } from './evaluate-rules.js';
+export type { Contributor, Finding, FindingFigures, FindingLabels, Severity } from './finding.js';
+export { SEVERITIES } from './finding.js';
+export type { ParseRulesResult, RuleConfigError, RuleConfigIssue } from './parse-rules.js';
+export { checkRules, DEFAULT_RULES, formatRuleErrors, parseRules } from './parse-rules.js';
+export type { ParsedRule, RuleType } from './registry.js';
+export { RULE_DEFINITIONS, RULE_REGISTRY, RULE_TYPES } from './registry.js';
+export type { RuleDefinition } from './rule-definition.js';
+export type { UtilizationData } from './utilization.js';
+export { commitmentId } from './utilization.js';

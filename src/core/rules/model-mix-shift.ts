@@ -1,0 +1,126 @@
+import { z } from 'zod';
+import type { DailyFact } from '../facts/daily-fact.js';
+import { formatUsd, type Money, usd } from '../money.js';
+import { topContributors } from './contributors.js';
+import { isUsageFact, TOKEN_USAGE_KINDS } from './fact-filters.js';
+import { labelsFor } from './labels.js';
+import { type FindingDraft, type LearningNote, type RuleDefinition, ruleSchema } from './rule-definition.js';
+import { factsOn, indexSeries, sortedKeys, sumCost, sumTokens } from './series.js';
+import { median, medianMoney, moneyRatio } from './stats.js';
+import { learningReason, trailingHistory } from './trailing.js';
+import { formatPercent } from './wording.js';
+
+const schema = ruleSchema('model-mix-shift', 'warning', {
+  /** Rise of the premium-tier token share, in percentage points, vs its trailing median. */
+  min_points: z.number().gt(0).max(100).default(20),
+  window_days: z.number().int().min(2).max(90).default(14),
+  min_history_days: z.number().int().min(1).max(90).default(7),
+  /** Premium-tier cost on D; below it a shift is not worth a message. */
+  min_cost_usd: z.number().nonnegative().default(10),
+}).refine((r) => r.min_history_days <= r.window_days, {
+  message: 'min_history_days must not exceed window_days',
+  path: ['min_history_days'],
+});
+
+export type ModelMixShiftRule = z.output<typeof schema>;
+
+function premiumShare(facts: readonly DailyFact[]): number | null {
+  const total = sumTokens(facts, TOKEN_USAGE_KINDS);
+  if (total <= 0) return null;
+  return (
+    sumTokens(
+      facts.filter((f) => f.modelTier === 'premium'),
+      TOKEN_USAGE_KINDS,
+    ) / total
+  );
+}
+
+function premiumCost(facts: readonly DailyFact[], rule: ModelMixShiftRule): Money {
+  return sumCost(
+    facts.filter((f) => f.modelTier === 'premium'),
+    rule.cost_metric,
+  );
+}
+
+/**
+ * Share of a workload's tokens that went to premium-tier models (model catalog tier, e.g. Opus-class) rises by
+ * ≥ `min_points` percentage points vs its trailing median: a default model changed, a router fell back upwards.
+ * A workload with fewer than `min_history_days` days of data is "learning".
+ *
+ * Figures: `today` is premium-tier cost on D, `baseline` its trailing median per day.
+ *
+ * @example
+ * rules:
+ *   - type: model-mix-shift
+ *     min_points: 20
+ *     window_days: 14
+ *     min_history_days: 7
+ *     min_cost_usd: 10
+ */
+export const modelMixShiftRule: RuleDefinition<ModelMixShiftRule> = {
+  type: 'model-mix-shift',
+  summary: "Premium-tier share of a workload's tokens rises ≥ 20 points vs its trailing 14-day median.",
+  schema,
+  keys: Object.keys(schema.shape),
+  example: `rules:
+  - type: model-mix-shift
+    severity: warning
+    min_points: 20
+    window_days: 14
+    min_history_days: 7
+    min_cost_usd: 10
+`,
+  evaluate(ctx, rule) {
+    const tokenFacts = ctx.facts.filter((f) => isUsageFact(f) && TOKEN_USAGE_KINDS.has(f.usageKind));
+    const byWorkload = indexSeries(tokenFacts, (f) => f.workload);
+    const findings: FindingDraft[] = [];
+    const learning: LearningNote[] = [];
+    for (const day of ctx.days) {
+      for (const workload of sortedKeys(byWorkload)) {
+        const series = byWorkload.get(workload)!;
+        const today = factsOn(series, day);
+        const share = premiumShare(today);
+        if (share === null) continue;
+        const labels = labelsFor(today, rule.cost_metric, { workload, model: '*' });
+        const history = trailingHistory(series, day, rule, premiumShare);
+        if (history.length < rule.min_history_days) {
+          learning.push({ day, labels, reason: learningReason(history.length, rule) });
+          continue;
+        }
+        const usualShare = median(history.map((h) => h.value));
+        const points = (share - usualShare) * 100;
+        const todayCost = premiumCost(today, rule);
+        if (points < rule.min_points || todayCost < usd(rule.min_cost_usd)) continue;
+        const usualCost = medianMoney(history.map((h) => premiumCost(h.facts, rule)));
+        const delta = (todayCost - usualCost) as Money;
+        findings.push({
+          day,
+          severity: rule.severity,
+          labels,
+          figures: {
+            today: todayCost,
+            baseline: usualCost,
+            ratio: moneyRatio(todayCost, usualCost),
+            delta,
+            premium_share: share,
+            baseline_premium_share: usualShare,
+            points,
+            history_days: history.length,
+          },
+          why: [
+            `${workload} sent ${formatPercent(share)} of its tokens to premium-tier models on ${day}, up ${Math.round(points)} points from its ${rule.window_days}-day median of ${formatPercent(usualShare)}`,
+            `Premium-tier spend was ${formatUsd(todayCost)} vs a median of ${formatUsd(usualCost)}/day (${delta >= 0n ? '+' : ''}${formatUsd(delta)})`,
+            `Fires at a rise of ≥ ${rule.min_points} points with ≥ ${formatUsd(usd(rule.min_cost_usd))} of premium-tier spend`,
+          ],
+          contributors: topContributors({
+            today,
+            baseline: { kind: 'median', days: history.map((h) => h.facts) },
+            dimensions: ['model', 'iam_principal'],
+            metric: rule.cost_metric,
+          }),
+        });
+      }
+    }
+    return { findings, learning };
+  },
+};

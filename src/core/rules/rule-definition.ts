@@ -1,0 +1,92 @@
+import { z } from 'zod';
+import type { DailyFact } from '../facts/daily-fact.js';
+import { COST_METRICS, type CostMetric } from './fact-filters.js';
+import {
+  type Contributor,
+  type FindingFigures,
+  type FindingLabels,
+  SEVERITIES,
+  type Severity,
+} from './finding.js';
+import type { UtilizationData } from './utilization.js';
+
+/** What every rule instance has, whatever its type. */
+export interface BaseRuleSettings {
+  type: string;
+  name: string;
+  severity: Severity;
+  cost_metric: CostMetric;
+}
+
+/** A finding before the engine adds rule id, instance name, watermark and fingerprint. */
+export interface FindingDraft {
+  day: string;
+  severity: Severity;
+  labels: FindingLabels;
+  figures: FindingFigures;
+  why: string[];
+  contributors: Contributor[];
+}
+
+/** A series the rule could not judge yet (too little history, unknown utilization). */
+export interface LearningNote {
+  day: string;
+  labels: FindingLabels;
+  reason: string;
+}
+
+export interface RuleResult {
+  findings: FindingDraft[];
+  learning: LearningNote[];
+}
+
+/** Everything a rule may read. Pure data; no clock (the watermark is applied by the engine). */
+export interface RuleContext {
+  /** All facts given, history included. */
+  facts: readonly DailyFact[];
+  /** Days to report on, sorted. */
+  days: readonly string[];
+  /** Earliest usage day present in `facts`: days before it are "no data", not "no spend". */
+  coverageStart: string | null;
+  utilization: UtilizationData | undefined;
+}
+
+/**
+ * One rule type (Cloud Custodian style): its strict config schema, a YAML example, and a pure evaluate.
+ * Method syntax on `evaluate` keeps definitions of different setting types storable in one registry.
+ */
+export interface RuleDefinition<S extends BaseRuleSettings = BaseRuleSettings> {
+  readonly type: S['type'];
+  /** One sentence for `config validate` and docs. */
+  readonly summary: string;
+  readonly schema: z.ZodType<S, unknown>;
+  /** Allowed keys, for error messages (zod's strict error lists only the offending ones). */
+  readonly keys: readonly string[];
+  readonly example: string;
+  evaluate(ctx: RuleContext, rule: S): RuleResult;
+}
+
+/** The keys every rule accepts; type-specific keys are added per rule. */
+export function ruleSchema<T extends string, Shape extends z.ZodRawShape>(
+  type: T,
+  defaultSeverity: Severity,
+  shape: Shape,
+) {
+  return z
+    .object({
+      type: z.literal(type),
+      name: z
+        .string()
+        .regex(/^[a-z0-9][a-z0-9_.-]*$/i, 'letters, digits, ".", "_" or "-"')
+        .default(type),
+      severity: z.enum(SEVERITIES).default(defaultSeverity),
+      cost_metric: z.enum(COST_METRICS).default('unblended'),
+      ...shape,
+    })
+    .strict();
+}
+
+/** Non-page severities stay as configured; page becomes warning. */
+export function withoutPage(severity: Severity): Severity {
+  return severity === 'page' ? 'warning' : severity;
+}

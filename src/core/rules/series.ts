@@ -1,0 +1,69 @@
+import type { DailyFact, UsageKind } from '../facts/daily-fact.js';
+import { type Money, ZERO } from '../money.js';
+import { type CostMetric, costOf } from './fact-filters.js';
+
+/** Facts of one series (a workload, a workload × model…) by usage day. */
+export type DaySeries = ReadonlyMap<string, readonly DailyFact[]>;
+
+const NO_FACTS: readonly DailyFact[] = [];
+
+/** Groups facts into series by `keyOf`, then by day; a null key leaves the fact out. */
+export function indexSeries(
+  facts: readonly DailyFact[],
+  keyOf: (fact: DailyFact) => string | null,
+): Map<string, Map<string, DailyFact[]>> {
+  const out = new Map<string, Map<string, DailyFact[]>>();
+  for (const fact of facts) {
+    const key = keyOf(fact);
+    if (key === null) continue;
+    let byDay = out.get(key);
+    if (!byDay) {
+      byDay = new Map();
+      out.set(key, byDay);
+    }
+    const list = byDay.get(fact.usageDate);
+    if (list) list.push(fact);
+    else byDay.set(fact.usageDate, [fact]);
+  }
+  return out;
+}
+
+/** Series keys in a stable order, so findings come out the same on every run. */
+export function sortedKeys<V>(map: ReadonlyMap<string, V>): string[] {
+  return [...map.keys()].sort();
+}
+
+export function factsOn(series: DaySeries, day: string): readonly DailyFact[] {
+  return series.get(day) ?? NO_FACTS;
+}
+
+export function sumCost(facts: readonly DailyFact[], metric: CostMetric): Money {
+  let total = 0n;
+  for (const fact of facts) total += costOf(fact, metric);
+  return total as Money;
+}
+
+export function sumCostOfKinds(
+  facts: readonly DailyFact[],
+  kinds: ReadonlySet<UsageKind>,
+  metric: CostMetric,
+): Money {
+  let total = ZERO as bigint;
+  for (const fact of facts) if (kinds.has(fact.usageKind)) total += costOf(fact, metric);
+  return total as Money;
+}
+
+export function sumTokens(facts: readonly DailyFact[], kinds: ReadonlySet<UsageKind>): number {
+  let total = 0;
+  for (const fact of facts) if (kinds.has(fact.usageKind)) total += fact.tokens;
+  return total;
+}
+
+/** Composite series key; the separator cannot occur in ids. */
+export function seriesKey(...parts: string[]): string {
+  return parts.join('\u0000');
+}
+
+export function splitSeriesKey(key: string): string[] {
+  return key.split('\u0000');
+}

@@ -1,0 +1,74 @@
+import { z } from 'zod';
+import { UNALLOCATED } from '../facts/daily-fact.js';
+import { formatUsd, moneyToNumber, usd, ZERO } from '../money.js';
+import { topContributors } from './contributors.js';
+import { isChargeFact } from './fact-filters.js';
+import { labelsFor } from './labels.js';
+import { type FindingDraft, type RuleDefinition, ruleSchema } from './rule-definition.js';
+import { factsOn, indexSeries, sumCost } from './series.js';
+import { formatPercent } from './wording.js';
+
+const schema = ruleSchema('untagged-spend', 'warning', {
+  /** Unallocated share of the day's Bedrock spend (0–1). */
+  min_share: z.number().min(0).max(1).default(0.1),
+  min_cost_usd: z.number().nonnegative().default(10),
+});
+
+export type UntaggedSpendRule = z.output<typeof schema>;
+
+/**
+ * Spend attributed to no workload (`__unallocated__`) is at least `min_share` of the day's Bedrock spend and at
+ * least `min_cost_usd`. Counts every charge (commitment fees included), never tax or credits. Labelled with the
+ * account that carries most of it (or `*` when none carries half), so it routes to that account's owner.
+ *
+ * @example
+ * rules:
+ *   - type: untagged-spend
+ *     min_share: 0.1
+ *     min_cost_usd: 10
+ */
+export const untaggedSpendRule: RuleDefinition<UntaggedSpendRule> = {
+  type: 'untagged-spend',
+  summary: "Unallocated spend is ≥ 10% of the day's Bedrock spend and ≥ $10.",
+  schema,
+  keys: Object.keys(schema.shape),
+  example: `rules:
+  - type: untagged-spend
+    severity: warning
+    min_share: 0.1
+    min_cost_usd: 10
+`,
+  evaluate(ctx, rule) {
+    const charges = ctx.facts.filter(isChargeFact);
+    const all = indexSeries(charges, () => 'all').get('all') ?? new Map();
+    const findings: FindingDraft[] = [];
+    for (const day of ctx.days) {
+      const facts = factsOn(all, day);
+      const total = sumCost(facts, rule.cost_metric);
+      const unallocatedFacts = facts.filter((f) => f.workload === UNALLOCATED);
+      const unallocated = sumCost(unallocatedFacts, rule.cost_metric);
+      if (total <= 0n || unallocated <= 0n) continue;
+      const share = moneyToNumber(unallocated) / moneyToNumber(total);
+      if (share < rule.min_share || unallocated < usd(rule.min_cost_usd)) continue;
+      const labels = labelsFor(unallocatedFacts, rule.cost_metric, { workload: UNALLOCATED, model: '*' });
+      findings.push({
+        day,
+        severity: rule.severity,
+        labels,
+        figures: { today: unallocated, baseline: ZERO, ratio: null, delta: unallocated, total, share },
+        why: [
+          `${formatUsd(unallocated)} of ${formatUsd(total)} Bedrock spend on ${day} (${formatPercent(share)}) has no workload`,
+          `No workload tag was found on the inference profile, the IAM principal or the account; fires at ≥ ${formatPercent(rule.min_share)} and ≥ ${formatUsd(usd(rule.min_cost_usd))}`,
+          'Tag the application inference profiles or the calling roles with a workload key, or map the account to a workload in config',
+        ],
+        contributors: topContributors({
+          today: unallocatedFacts,
+          baseline: { kind: 'zero' },
+          dimensions: ['account', 'iam_principal', 'model'],
+          metric: rule.cost_metric,
+        }),
+      });
+    }
+    return { findings, learning: [] };
+  },
+};
