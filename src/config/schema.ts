@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { CompletenessSchema, DEFAULT_COMPLETENESS, MaxFindingsSchema, RulesSchema } from './rules-schema.js';
+import { CompletenessSchema, DEFAULT_COMPLETENESS, DEFAULT_RULES, MaxFindingsSchema, RulesSchema } from './rules-schema.js';
 
 const accountId = z.string().regex(/^\d{12}$/, 'a 12-digit AWS account id');
 
@@ -70,7 +70,7 @@ export const ConfigSchema = z
     environments: EnvironmentsSchema.default(EnvironmentsSchema.parse({})),
     models: z.array(ModelEntrySchema).default([]),
     /** Anomaly rules (DESIGN §6); omitted → every rule type with its default thresholds. */
-    rules: RulesSchema,
+    rules: RulesSchema.default(() => DEFAULT_RULES.map((rule) => structuredClone(rule))),
     completeness: CompletenessSchema.default(DEFAULT_COMPLETENESS),
     max_findings: MaxFindingsSchema,
   })
