@@ -1,12 +1,16 @@
+import type { Config } from '../config/schema.js';
 import { ReconciliationError } from '../core/errors.js';
 import type { DailyFact } from '../core/facts/daily-fact.js';
 import { type PeriodReconciliation, reconcile } from '../core/facts/reconcile.js';
 import { snapshotId as buildSnapshotId } from '../core/keys.js';
-import { type Money, formatMoney, formatUsd, sumMoney } from '../core/money.js';
+import { formatMoney, formatUsd, type Money, sumMoney } from '../core/money.js';
 import { normaliseTagKey } from '../core/normalize/stage1-row.js';
-import { type NormalizeContext, type NormalizeWarnings, toDailyFacts } from '../core/normalize/to-daily-facts.js';
-import type { Config } from '../config/schema.js';
-import type { Delivery, FactStore, IngestLedger, Stage1Engine } from './ingest-ports.js';
+import {
+  type NormalizeContext,
+  type NormalizeWarnings,
+  toDailyFacts,
+} from '../core/normalize/to-daily-facts.js';
+import type { Delivery, FactStore, IngestLedger, LedgerEntry, Stage1Engine } from './ingest-ports.js';
 
 export interface IngestDeps {
   engine: Stage1Engine;
@@ -49,10 +53,8 @@ export interface IngestReport {
  */
 export async function ingestDelivery(delivery: Delivery, deps: IngestDeps): Promise<IngestReport> {
   const progress = deps.onProgress ?? (() => {});
-  const previous = await deps.ledger.get(delivery.objectKey);
-  if (!deps.force && previous && previous.version === delivery.version && (await stillStored(previous, deps.store))) {
-    return unchangedReport(delivery, previous.billingPeriods, previous.facts);
-  }
+  const previous = await findUnchanged(delivery, deps);
+  if (previous) return unchangedReport(delivery, previous.billingPeriods, previous.facts);
 
   progress(`reading ${delivery.files.length} file(s) of ${delivery.exportName}`);
   const tagKeys = configuredTagKeys(deps.config);
@@ -131,6 +133,20 @@ export function configuredTagKeys(config: Config): string[] {
   return [...new Set(keys)].sort();
 }
 
+/**
+ * The ledger entry when this exact snapshot was ingested before and its facts are still stored; callers
+ * that must download a delivery first (S3) ask before downloading.
+ */
+export async function findUnchanged(
+  delivery: Delivery,
+  deps: Pick<IngestDeps, 'ledger' | 'store' | 'force'>,
+): Promise<LedgerEntry | null> {
+  if (deps.force) return null;
+  const previous = await deps.ledger.get(delivery.objectKey);
+  if (!previous || previous.version !== delivery.version) return null;
+  return (await stillStored(previous, deps.store)) ? previous : null;
+}
+
 async function stillStored(entry: { exportName: string; billingPeriods: string[] }, store: FactStore) {
   const stored = await store.snapshots();
   return entry.billingPeriods.every((p) =>
@@ -178,15 +194,21 @@ function emptyRecon(billingPeriod: string): PeriodReconciliation {
 function describeWarnings(warnings: NormalizeWarnings, facts: readonly DailyFact[]): string[] {
   const lines: string[] = [];
   for (const [raw, { lineItems, cost }] of warnings.unknownModels) {
-    lines.push(`unknown model "${raw}": ${lineItems} line item(s), ${formatUsd(cost)} kept as model unknown:${raw}`);
+    lines.push(
+      `unknown model "${raw}": ${lineItems} line item(s), ${formatUsd(cost)} kept as model unknown:${raw}`,
+    );
   }
   for (const [usageType, { lineItems, cost }] of warnings.unknownUsageTypes) {
-    lines.push(`unrecognised usage type "${usageType}": ${lineItems} line item(s), ${formatUsd(cost)} kept as usage kind "other"`);
+    lines.push(
+      `unrecognised usage type "${usageType}": ${lineItems} line item(s), ${formatUsd(cost)} kept as usage kind "other"`,
+    );
   }
   const unallocated = facts.filter((f) => f.workload === '__unallocated__');
   if (unallocated.length > 0) {
     const cost = sumMoney(unallocated.map((f) => f.costUnblended));
-    lines.push(`unattributed spend: ${formatUsd(cost)} in workload __unallocated__ (no workload tag, principal tag or account default)`);
+    lines.push(
+      `unattributed spend: ${formatUsd(cost)} in workload __unallocated__ (no workload tag, principal tag or account default)`,
+    );
   }
   return lines;
 }

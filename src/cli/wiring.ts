@@ -1,7 +1,10 @@
 import { resolve } from 'node:path';
-import type { FactStore, IngestLedger } from '../app/ingest-ports.js';
 import { localFactStore } from '../adapters/local-fs/fact-store.js';
 import { localIngestLedger } from '../adapters/local-fs/ingest-ledger.js';
+import { s3FactStore } from '../adapters/s3/fact-store.js';
+import { s3IngestLedger } from '../adapters/s3/ingest-ledger.js';
+import { parseS3Uri, s3Client } from '../adapters/s3/s3-location.js';
+import type { FactStore, IngestLedger } from '../app/ingest-ports.js';
 
 /** Default store root for the embedded mode. */
 export const DEFAULT_STORE = './.bedrock-cost';
@@ -15,7 +18,12 @@ export function storeRoot(option: string | undefined): string {
 
 export function openStore(root: string): { store: FactStore; ledger: IngestLedger } {
   if (root.startsWith('s3://')) {
-    throw new Error('s3:// stores are wired in by the S3 adapter');
+    const { bucket, key } = parseS3Uri(root);
+    const client = s3Client();
+    return {
+      store: s3FactStore({ client, bucket, prefix: key }),
+      ledger: s3IngestLedger({ client, bucket, prefix: key }),
+    };
   }
   const dir = resolve(root);
   return { store: localFactStore(dir), ledger: localIngestLedger(dir) };

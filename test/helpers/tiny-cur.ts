@@ -36,7 +36,11 @@ function mapLiteral(entries: Record<string, string> | undefined): string {
 const text = (v: string | undefined) => (v === undefined ? 'NULL' : sqlString(v));
 
 /** Writes a tiny CUR 2.0 Parquet file; `omit` drops optional columns to imitate schema drift. */
-export async function writeTinyCur2(path: string, lines: readonly TinyLine[], omit: readonly string[] = []): Promise<void> {
+export async function writeTinyCur2(
+  path: string,
+  lines: readonly TinyLine[],
+  omit: readonly string[] = [],
+): Promise<void> {
   await mkdir(dirname(path), { recursive: true });
   const rows = lines.map((l) => {
     const columns: Record<string, string> = {
@@ -59,13 +63,19 @@ export async function writeTinyCur2(path: string, lines: readonly TinyLine[], om
       pricing_unit: text(l.unit),
       product: `MAP {'product_name': ${sqlString(l.productName ?? 'Amazon Bedrock')}, 'region': 'us-east-1'}`,
       product_region_code: sqlString('us-east-1'),
-      resource_tags: mapLiteral(Object.fromEntries(Object.entries(l.tags ?? {}).map(([k, v]) => [`user_${k}`, v]))),
+      resource_tags: mapLiteral(
+        Object.fromEntries(Object.entries(l.tags ?? {}).map(([k, v]) => [`user_${k}`, v])),
+      ),
       tags: mapLiteral(l.tagMap),
     };
     for (const name of omit) delete columns[name];
-    return `SELECT ${Object.entries(columns).map(([k, v]) => `${v} AS ${k}`).join(', ')}`;
+    return `SELECT ${Object.entries(columns)
+      .map(([k, v]) => `${v} AS ${k}`)
+      .join(', ')}`;
   });
-  await withDuckDb((db) => db.run(`COPY (${rows.join(' UNION ALL ')}) TO ${sqlString(path)} (FORMAT parquet)`));
+  await withDuckDb((db) =>
+    db.run(`COPY (${rows.join(' UNION ALL ')}) TO ${sqlString(path)} (FORMAT parquet)`),
+  );
 }
 
 /** Writes a tiny legacy CUR CSV with the real export's header style (`lineItem/UsageType`). */
@@ -121,7 +131,12 @@ export async function writeTinyLegacyCsv(path: string, lines: readonly TinyLine[
 }
 
 /** A CUR 2.0 manifest for the given data files, in the layout AWS writes. */
-export async function writeCur2Manifest(exportRoot: string, exportName: string, period: string, files: readonly string[]) {
+export async function writeCur2Manifest(
+  exportRoot: string,
+  exportName: string,
+  period: string,
+  files: readonly string[],
+) {
   const path = `${exportRoot}/metadata/BILLING_PERIOD=${period}/${exportName}-Manifest.json`;
   await mkdir(dirname(path), { recursive: true });
   const dataFiles = files.map((f) => `s3://bucket/cur/${exportName}/data/BILLING_PERIOD=${period}/${f}`);

@@ -40,10 +40,20 @@ const LINES: TinyLine[] = [
     amount: '42',
     cost: '12.6',
     principal: 'arn:aws:sts::111122223333:assumed-role/support-bot-prod/i-0abc',
-    tagMap: { 'iamPrincipal/team': 'support', 'resourceTags/user:cost-center': 'cc-42', 'accountTag/env': 'prod' },
+    tagMap: {
+      'iamPrincipal/team': 'support',
+      'resourceTags/user:cost-center': 'cc-42',
+      'accountTag/env': 'prod',
+    },
   },
   { day: '2026-06-03', usageType: '', type: 'Tax', amount: '1', cost: '0.000000001800', unit: '' },
-  { day: '2026-06-04', usageType: 'USE1-BoxUsage:m5.large', productCode: 'AmazonEC2', amount: '24', cost: '2.304' },
+  {
+    day: '2026-06-04',
+    usageType: 'USE1-BoxUsage:m5.large',
+    productCode: 'AmazonEC2',
+    amount: '24',
+    cost: '2.304',
+  },
   {
     day: '2026-06-04',
     entity: 'AWS Marketplace',
@@ -115,7 +125,14 @@ describe('stage 1 on DuckDB', () => {
   it('reads legacy CSV headers, scientific notation and empty tag cells', async () => {
     const file = join(dir, 'legacy.csv');
     await writeTinyLegacyCsv(file, [
-      { day: '2026-06-03', usageType: 'USE1-NovaLite-input-tokens', unit: '1K tokens', amount: '1.25E4', cost: '7.5E-1', tags: { Workload: 'bot', Team: '' } },
+      {
+        day: '2026-06-03',
+        usageType: 'USE1-NovaLite-input-tokens',
+        unit: '1K tokens',
+        amount: '1.25E4',
+        cost: '7.5E-1',
+        tags: { Workload: 'bot', Team: '' },
+      },
       { day: '2026-06-03', usageType: '', type: 'Tax', amount: '1', cost: '1.8E-9' },
     ]);
     const result = await readStage1([ref(file)], { tagKeys: TAG_KEYS });
@@ -127,7 +144,10 @@ describe('stage 1 on DuckDB', () => {
   });
 
   it('reads the real anonymized legacy CUR CSV sample: 1,281 rows, no Bedrock', async () => {
-    const sample = join(import.meta.dirname, '../../../shared/samples/legacy-cur-csv_anonymized_2023-11_focus-converters.csv');
+    const sample = join(
+      import.meta.dirname,
+      '../../../shared/samples/legacy-cur-csv_anonymized_2023-11_focus-converters.csv',
+    );
     const result = await readStage1([ref(sample)], { tagKeys: TAG_KEYS });
     expect(result.rowsRead).toBe(1281);
     expect(result.rows).toEqual([]);
@@ -166,7 +186,9 @@ describe('stage 1 on DuckDB', () => {
   it('rejects a Parquet file that is not a CUR', async () => {
     const file = join(dir, 'foreign.parquet');
     const { withDuckDb, sqlString } = await import('../../src/adapters/duckdb/duckdb.js');
-    await withDuckDb((db) => db.run(`COPY (SELECT 1 AS id, 'x' AS name) TO ${sqlString(file)} (FORMAT parquet)`));
+    await withDuckDb((db) =>
+      db.run(`COPY (SELECT 1 AS id, 'x' AS name) TO ${sqlString(file)} (FORMAT parquet)`),
+    );
     await expect(readStage1([ref(file)], { tagKeys: TAG_KEYS })).rejects.toThrow(
       `${file}: not a Cost and Usage Report: expected columns such as line_item_usage_type and bill_billing_entity, found id, name`,
     );
@@ -181,7 +203,9 @@ describe('stage 1 on DuckDB', () => {
     const headers = (await readFile(csv, 'utf8')).split('\n')[0]!.split(',');
     const select = headers.map((h) => `${sqlIdentifier(h)} AS ${athenaColumnName(h)}`).join(', ');
     await withDuckDb((db) =>
-      db.run(`COPY (SELECT ${select} FROM read_csv(${sqlString(csv)}, all_varchar = true)) TO ${sqlString(legacyParquet)} (FORMAT parquet)`),
+      db.run(
+        `COPY (SELECT ${select} FROM read_csv(${sqlString(csv)}, all_varchar = true)) TO ${sqlString(legacyParquet)} (FORMAT parquet)`,
+      ),
     );
     const cur2 = join(dir, 'cur2-mix.parquet');
     await writeTinyCur2(cur2, LINES);

@@ -26,13 +26,14 @@ function importsOf(text: string): string[] {
 const ALLOWED_PACKAGES = new Set(['zod', 'node:crypto', 'node:path']);
 
 /** Finds what makes a core file impure; `[]` when it is pure. */
-export function impurities(file: string, text: string): string[] {
+function impurities(file: string, text: string): string[] {
   const problems: string[] = [];
   const code = text.replace(/\/\*[\s\S]*?\*\//g, '').replace(/(^|[^:])\/\/.*$/gm, '$1');
   for (const spec of importsOf(code)) {
     if (spec.startsWith('.')) {
       const target = resolve(dirname(file), spec);
-      if (!target.startsWith(CORE) && !isSchemaModule(target)) problems.push(`imports ${spec} from outside src/core`);
+      if (!target.startsWith(CORE) && !isSchemaModule(target))
+        problems.push(`imports ${spec} from outside src/core`);
     } else if (!ALLOWED_PACKAGES.has(spec)) {
       problems.push(`imports ${spec}`);
     }
@@ -51,16 +52,22 @@ describe('src/core stays pure', () => {
     expect(files.length).toBeGreaterThan(5);
   });
 
-  it.each(files.map((f) => [relative(ROOT, f), f]))('%s has no I/O, SDK, adapter, env or clock use', (_name, file) => {
-    expect(impurities(file, readFileSync(file, 'utf8'))).toEqual([]);
-  });
+  it.each(files.map((f) => [relative(ROOT, f), f]))(
+    '%s has no I/O, SDK, adapter, env or clock use',
+    (_name, file) => {
+      expect(impurities(file, readFileSync(file, 'utf8'))).toEqual([]);
+    },
+  );
 
   it.each([
     ["import { S3Client } from '@aws-sdk/client-s3';", 'imports @aws-sdk/client-s3'],
     ["import { readFile } from 'node:fs/promises';", 'imports node:fs/promises'],
     ["import fs from 'fs';", 'imports fs'],
     ["import { DuckDBInstance } from '@duckdb/node-api';", 'imports @duckdb/node-api'],
-    ["import { x } from '../../adapters/local-fs/fact-store.js';", 'imports ../../adapters/local-fs/fact-store.js from outside src/core'],
+    [
+      "import { x } from '../../adapters/local-fs/fact-store.js';",
+      'imports ../../adapters/local-fs/fact-store.js from outside src/core',
+    ],
     ['const region = process.env.AWS_REGION;', 'uses process.env'],
     ['const t = Date.now();', 'uses Date.now()'],
   ])('the check catches %s', (line, expected) => {

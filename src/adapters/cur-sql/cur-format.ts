@@ -36,7 +36,11 @@ export function detectCurFormat(file: string, columns: ReadonlyMap<string, strin
   );
 }
 
-export function checkRequiredColumns(file: string, format: CurFormat, columns: ReadonlyMap<string, string>): void {
+export function checkRequiredColumns(
+  file: string,
+  format: CurFormat,
+  columns: ReadonlyMap<string, string>,
+): void {
   const missing = REQUIRED_COLUMNS[format].filter((c) => !columns.has(c));
   if (missing.length > 0) {
     throw new InputError(

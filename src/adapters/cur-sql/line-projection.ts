@@ -27,7 +27,11 @@ export function lineProjection(
   };
   const keyList = tagKeys.map((k) => `'${k.replace(/[^a-z0-9]/g, '')}'`).join(', ') || "''";
   if (format === 'legacy') {
-    return { ...common, region_name: column('product_region'), resource_tags: legacyTagColumns(columns, keyList) };
+    return {
+      ...common,
+      region_name: column('product_region'),
+      resource_tags: legacyTagColumns(columns, keyList),
+    };
   }
   const hasTags = columns.get('tags')?.startsWith('MAP') ?? false;
   const hasResourceTags = columns.get('resource_tags')?.startsWith('MAP') ?? false;
@@ -37,7 +41,11 @@ export function lineProjection(
     ...common,
     usage_account_name: column('line_item_usage_account_name'),
     iam_principal: column('line_item_iam_principal'),
-    resource_tags: pairsJson([fromResourceTags, fromTags("'resourceTags/user:'"), fromTags("'resourceTags/'")]),
+    resource_tags: pairsJson([
+      fromResourceTags,
+      fromTags("'resourceTags/user:'"),
+      fromTags("'resourceTags/'"),
+    ]),
     principal_tags: pairsJson([fromTags("'iamPrincipal/'")]),
     account_tags: pairsJson([fromTags("'accountTag/'")]),
   };
@@ -70,7 +78,13 @@ function legacyTagColumns(columns: ReadonlyMap<string, string>, keyList: string)
   const wanted = new Set(keyList.split(', ').map((k) => k.slice(1, -1)));
   const pairs = [...columns.keys()]
     .filter((name) => name.startsWith(prefix))
-    .map((name) => ({ name, key: name.slice(prefix.length).toLowerCase().replace(/[^a-z0-9]/g, '') }))
+    .map((name) => ({
+      name,
+      key: name
+        .slice(prefix.length)
+        .toLowerCase()
+        .replace(/[^a-z0-9]/g, ''),
+    }))
     .filter(({ key }) => wanted.has(key))
     .sort((a, b) => (a.name < b.name ? -1 : 1))
     .map(({ name, key }) => `['${key}', CAST("${name}" AS VARCHAR)]`);

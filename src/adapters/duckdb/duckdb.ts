@@ -8,7 +8,10 @@ export interface DuckDb {
   run(sql: string): Promise<void>;
 }
 
-export async function withDuckDb<T>(work: (db: DuckDb) => Promise<T>, options: { threads?: number } = {}): Promise<T> {
+export async function withDuckDb<T>(
+  work: (db: DuckDb) => Promise<T>,
+  options: { threads?: number } = {},
+): Promise<T> {
   const instance = await DuckDBInstance.create(':memory:', {
     threads: String(options.threads ?? 2),
     // Extensions would be downloaded at run time, which this service never does.

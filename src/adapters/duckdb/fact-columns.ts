@@ -1,6 +1,13 @@
 import type { DailyFact } from '../../core/facts/daily-fact.js';
 import { FACT_COLUMNS, type FactColumn, type FactColumnKind } from '../../core/facts/fact-schema.js';
-import { formatMoneyFixed, formatQuantity, type Money, type Quantity, parseMoney, parseQuantity } from '../../core/money.js';
+import {
+  formatMoneyFixed,
+  formatQuantity,
+  type Money,
+  parseMoney,
+  parseQuantity,
+  type Quantity,
+} from '../../core/money.js';
 
 export { FACT_COLUMNS };
 

@@ -1,10 +1,14 @@
 import type { FactQuery } from '../../app/ingest-ports.js';
 import type { DailyFact } from '../../core/facts/daily-fact.js';
 import { type DuckDb, sqlIdentifier, sqlString } from './duckdb.js';
-import { FACT_COLUMNS, columnText, factFromText, storedType } from './fact-columns.js';
+import { columnText, FACT_COLUMNS, factFromText, storedType } from './fact-columns.js';
 
 /** Writes facts to one Parquet file (exact DECIMAL money, zstd); an empty list still writes the schema. */
-export async function writeFactsParquet(db: DuckDb, facts: readonly DailyFact[], path: string): Promise<void> {
+export async function writeFactsParquet(
+  db: DuckDb,
+  facts: readonly DailyFact[],
+  path: string,
+): Promise<void> {
   const staging = FACT_COLUMNS.map((c) => `${sqlIdentifier(c.name)} VARCHAR`).join(', ');
   await db.run(`CREATE OR REPLACE TEMP TABLE facts_staging (${staging})`);
   const appender = await db.connection.createAppender('facts_staging');
@@ -24,16 +28,20 @@ export async function writeFactsParquet(db: DuckDb, facts: readonly DailyFact[],
 }
 
 /** Reads facts from Parquet files (the dataset's `billing_period=…/<export>.parquet` files). */
-export async function readFactsParquet(db: DuckDb, files: readonly string[], query: FactQuery): Promise<DailyFact[]> {
+export async function readFactsParquet(
+  db: DuckDb,
+  files: readonly string[],
+  query: FactQuery,
+): Promise<DailyFact[]> {
   if (files.length === 0) return [];
   const list = `[${files.map(sqlString).join(', ')}]`;
   const conditions = [
     query.from ? `usage_date >= ${sqlString(query.from)}` : null,
     query.to ? `usage_date <= ${sqlString(query.to)}` : null,
   ].filter((c) => c !== null);
-  const text = FACT_COLUMNS.map((c) => `CAST(${sqlIdentifier(c.name)} AS VARCHAR) AS ${sqlIdentifier(c.name)}`).join(
-    ', ',
-  );
+  const text = FACT_COLUMNS.map(
+    (c) => `CAST(${sqlIdentifier(c.name)} AS VARCHAR) AS ${sqlIdentifier(c.name)}`,
+  ).join(', ');
   const rows = await db.rows<Record<string, string | null>>(
     `SELECT ${text} FROM read_parquet(${list}, union_by_name = true, hive_partitioning = false)
      ${conditions.length ? `WHERE ${conditions.join(' AND ')}` : ''}

@@ -1,10 +1,10 @@
 import type { DataFileRef, Stage1Engine, Stage1Output } from '../../app/ingest-ports.js';
-import { InputError, describeError } from '../../core/errors.js';
+import { describeError, InputError } from '../../core/errors.js';
 import type { PeriodTotal } from '../../core/facts/reconcile.js';
 import { type Money, parseMoney } from '../../core/money.js';
 import type { Stage1Row, TagPairs } from '../../core/normalize/stage1-row.js';
+import { athenaColumnName, LEGACY_TIMESTAMP_COLUMNS } from '../cur-sql/csv-columns.js';
 import { type CurFormat, checkRequiredColumns, detectCurFormat } from '../cur-sql/cur-format.js';
-import { LEGACY_TIMESTAMP_COLUMNS, athenaColumnName } from '../cur-sql/csv-columns.js';
 import { lineProjection } from '../cur-sql/line-projection.js';
 import { fillTemplate, loadSql } from '../cur-sql/sql-files.js';
 import { type DataFileKind, inspectDataFile } from '../local-fs/data-file.js';
@@ -22,7 +22,10 @@ export interface Stage1Options {
  * Stage 1 on DuckDB: reads exactly the given files, projects and filters Bedrock line items once into a
  * temporary table, then runs the shared GROUP BY and the independent per-period totals over it.
  */
-export async function readStage1(files: readonly DataFileRef[], options: Stage1Options): Promise<Stage1Result> {
+export async function readStage1(
+  files: readonly DataFileRef[],
+  options: Stage1Options,
+): Promise<Stage1Result> {
   const inspected = await Promise.all(
     files.map(async (file) => ({ ...file, ...(await inspectDataFile(file.path, file.label)) })),
   );
@@ -33,41 +36,49 @@ export async function readStage1(files: readonly DataFileRef[], options: Stage1O
   }
   const kinds = new Set(readable.map((f) => (f.kind === 'parquet' ? 'parquet' : 'csv')));
   if (kinds.size > 1) {
-    throw new InputError(`a delivery mixes Parquet and CSV files: ${readable.map((f) => f.label).join(', ')}`);
+    throw new InputError(
+      `a delivery mixes Parquet and CSV files: ${readable.map((f) => f.label).join(', ')}`,
+    );
   }
   const threads = options.threads;
-  return withDuckDb(async (db) => {
-    const source = readable[0]!.kind === 'parquet' ? await parquetSource(db, readable) : await csvSource(db, readable);
-    checkRequiredColumns(source.label, source.format, source.columns);
-    const projection = lineProjection(source.format, source.columns, options.tagKeys);
-    const linesSql = fillTemplate(loadSql(`${source.format}/bedrock_lines.sql`), {
-      ...projection,
-      source: 'cur_source',
-    });
-    await runNamed(db, `CREATE TEMP TABLE bedrock_lines AS ${linesSql}`, readable);
-    const groups = await db.rows<RawGroupRow>(
-      `SELECT * REPLACE (CAST(usage_amount AS VARCHAR) AS usage_amount, CAST(cost_unblended AS VARCHAR) AS cost_unblended,
+  return withDuckDb(
+    async (db) => {
+      const source =
+        readable[0]!.kind === 'parquet' ? await parquetSource(db, readable) : await csvSource(db, readable);
+      checkRequiredColumns(source.label, source.format, source.columns);
+      const projection = lineProjection(source.format, source.columns, options.tagKeys);
+      const linesSql = fillTemplate(loadSql(`${source.format}/bedrock_lines.sql`), {
+        ...projection,
+        source: 'cur_source',
+      });
+      await runNamed(db, `CREATE TEMP TABLE bedrock_lines AS ${linesSql}`, readable);
+      const groups = await db.rows<RawGroupRow>(
+        `SELECT * REPLACE (CAST(usage_amount AS VARCHAR) AS usage_amount, CAST(cost_unblended AS VARCHAR) AS cost_unblended,
               CAST(cost_net AS VARCHAR) AS cost_net, CAST(line_items AS INTEGER) AS line_items)
        FROM (${fillTemplate(loadSql('stage1_groups.sql'), { lines: 'bedrock_lines' })})`,
-    );
-    const totals = await db.rows<RawTotalRow>(
-      `SELECT billing_period, CAST(cost_unblended AS VARCHAR) AS cost_unblended, CAST(cost_net AS VARCHAR) AS cost_net,
+      );
+      const totals = await db.rows<RawTotalRow>(
+        `SELECT billing_period, CAST(cost_unblended AS VARCHAR) AS cost_unblended, CAST(cost_net AS VARCHAR) AS cost_net,
               CAST(line_items AS INTEGER) AS line_items
        FROM (${fillTemplate(loadSql('bedrock_totals.sql'), { lines: 'bedrock_lines' })}) ORDER BY billing_period`,
-    );
-    return {
-      format: source.format,
-      rows: groups.map(toStage1Row),
-      totals: totals.map(toPeriodTotal),
-      rowsRead: source.rowsRead,
-      emptyFiles,
-    };
-  }, threads === undefined ? {} : { threads });
+      );
+      return {
+        format: source.format,
+        rows: groups.map(toStage1Row),
+        totals: totals.map(toPeriodTotal),
+        rowsRead: source.rowsRead,
+        emptyFiles,
+      };
+    },
+    threads === undefined ? {} : { threads },
+  );
 }
 
 /** The embedded stage-1 engine. */
 export function duckDbStage1Engine(threads?: number): Stage1Engine {
-  return { run: (files, tagKeys) => readStage1(files, threads === undefined ? { tagKeys } : { tagKeys, threads }) };
+  return {
+    run: (files, tagKeys) => readStage1(files, threads === undefined ? { tagKeys } : { tagKeys, threads }),
+  };
 }
 
 interface Source {
@@ -96,7 +107,9 @@ async function parquetSource(db: DuckDb, files: readonly InspectedFile[]): Promi
   }
   const list = `[${files.map((f) => sqlString(f.path)).join(', ')}]`;
   await db.run(`CREATE VIEW cur_source AS SELECT * FROM read_parquet(${list}, union_by_name = true)`);
-  const [count] = await db.rows<{ n: bigint }>(`SELECT SUM(num_rows)::BIGINT AS n FROM parquet_file_metadata(${list})`);
+  const [count] = await db.rows<{ n: bigint }>(
+    `SELECT SUM(num_rows)::BIGINT AS n FROM parquet_file_metadata(${list})`,
+  );
   return { format: format!, columns: union, rowsRead: Number(count?.n ?? 0n), label: files[0]!.label };
 }
 
@@ -120,7 +133,11 @@ async function csvSource(db: DuckDb, files: readonly InspectedFile[]): Promise<S
   const format = detectCurFormat(files[0]!.label, columns);
   await db.run(`CREATE VIEW cur_source AS SELECT ${select.join(', ')} FROM ${reader}`);
   // Counting also parses every row, so a malformed CSV fails here with the file named.
-  await runNamed(db, 'CREATE TEMP TABLE csv_row_count AS SELECT COUNT(*)::BIGINT AS n FROM cur_source', files);
+  await runNamed(
+    db,
+    'CREATE TEMP TABLE csv_row_count AS SELECT COUNT(*)::BIGINT AS n FROM cur_source',
+    files,
+  );
   const [count] = await db.rows<{ n: bigint }>('SELECT n FROM csv_row_count');
   return { format, columns, rowsRead: Number(count?.n ?? 0n), label: files[0]!.label };
 }

@@ -7,15 +7,21 @@ export type DataFileKind = 'parquet' | 'csv' | 'csv-gzip' | 'empty';
  * Looks at a data file's bytes before DuckDB does, so a missing, zero-byte, truncated or mislabelled
  * file gets a message that names it and says what was expected. `label` is how the user knows the file.
  */
-export async function inspectDataFile(path: string, label: string): Promise<{ kind: DataFileKind; size: number }> {
+export async function inspectDataFile(
+  path: string,
+  label: string,
+): Promise<{ kind: DataFileKind; size: number }> {
   let size: number;
   try {
     size = (await stat(path)).size;
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
-    throw new InputError(`${label}: ${code === 'ENOENT' ? 'file does not exist' : `cannot read file (${code})`}`, {
-      cause: error,
-    });
+    throw new InputError(
+      `${label}: ${code === 'ENOENT' ? 'file does not exist' : `cannot read file (${code})`}`,
+      {
+        cause: error,
+      },
+    );
   }
   // AWS leaves zero-byte chunks behind when an export shrinks: they hold no rows.
   if (size === 0) return { kind: 'empty', size };
@@ -34,15 +40,22 @@ export async function inspectDataFile(path: string, label: string): Promise<{ ki
       return { kind: 'parquet', size };
     }
     if (head[0] === 0x1f && head[1] === 0x8b) return { kind: 'csv-gzip', size };
-    const printable = head.toString('latin1').replace(/[^\x20-\x7e]/g, '.');
+    const printable = [...head].map((b) => (b >= 0x20 && b <= 0x7e ? String.fromCharCode(b) : '.')).join('');
     if (/\.parquet$/i.test(label)) {
-      throw new InputError(`${label}: not a Parquet file (no "PAR1" magic bytes); it starts with "${printable}"`);
+      throw new InputError(
+        `${label}: not a Parquet file (no "PAR1" magic bytes); it starts with "${printable}"`,
+      );
     }
-    if (/[\x00-\x08\x0e-\x1f]/.test(head.toString('latin1'))) {
+    if (head.some(isBinaryControlByte)) {
       throw new InputError(`${label}: not a CUR file: expected Parquet, CSV or gzip-compressed CSV`);
     }
     return { kind: 'csv', size };
   } finally {
     await handle.close();
   }
+}
+
+/** Bytes that never occur in a text CSV (tab, newline, carriage return and form feed do). */
+function isBinaryControlByte(byte: number): boolean {
+  return byte < 0x09 || (byte > 0x0d && byte < 0x20);
 }

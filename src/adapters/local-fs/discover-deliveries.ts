@@ -1,4 +1,4 @@
-import { readFile, readdir, stat } from 'node:fs/promises';
+import { readdir, readFile, stat } from 'node:fs/promises';
 import { basename, dirname, join, relative, resolve, sep } from 'node:path';
 import type { DataFileRef, Delivery } from '../../app/ingest-ports.js';
 import { parseManifest } from '../../core/cur/manifest.js';
@@ -17,7 +17,9 @@ const MAX_DEPTH = 6;
 export async function discoverLocalDeliveries(input: string): Promise<Delivery[]> {
   const path = resolve(input);
   const info = await stat(path).catch((error: NodeJS.ErrnoException) => {
-    throw new InputError(`${input}: ${error.code === 'ENOENT' ? 'no such file or directory' : error.message}`);
+    throw new InputError(
+      `${input}: ${error.code === 'ENOENT' ? 'no such file or directory' : error.message}`,
+    );
   });
   if (info.isFile()) {
     return MANIFEST.test(path) ? [await manifestDelivery(path)] : [await filesDelivery(path, [path])];
@@ -69,7 +71,9 @@ async function manifestDelivery(manifestPath: string): Promise<Delivery> {
     const path = dataFile.key.split('/').join(sep);
     versions.push(
       await fileVersion(path).catch(() => {
-        throw new InputError(`${manifestPath}: lists data file ${dataFile.uri}, which does not exist (looked for ${path})`);
+        throw new InputError(
+          `${manifestPath}: lists data file ${dataFile.uri}, which does not exist (looked for ${path})`,
+        );
       }),
     );
     files.push({ path, label: path });
@@ -86,7 +90,9 @@ async function manifestDelivery(manifestPath: string): Promise<Delivery> {
 async function filesDelivery(root: string, paths: readonly string[]): Promise<Delivery> {
   const versions = await Promise.all(paths.map((p) => fileVersion(p)));
   const isFolder = paths.length !== 1 || paths[0] !== root;
-  const exportName = (isFolder ? basename(root) : basename(root).replace(/(\.snappy)?\.(parquet|csv\.gz|csv|gz)$/i, ''))
+  const exportName = (
+    isFolder ? basename(root) : basename(root).replace(/(\.snappy)?\.(parquet|csv\.gz|csv|gz)$/i, '')
+  )
     .replace(/-\d{5}$/, '')
     .replace(/[^A-Za-z0-9._-]/g, '_');
   return {

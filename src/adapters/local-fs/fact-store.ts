@@ -56,7 +56,11 @@ async function listSnapshotFiles(
     const files = await readdir(join(factsDir, entry.name));
     for (const file of files.sort()) {
       if (file.endsWith('.parquet') && !file.startsWith('.')) {
-        out.push({ billingPeriod: period, exportName: file.slice(0, -'.parquet'.length), path: join(factsDir, entry.name, file) });
+        out.push({
+          billingPeriod: period,
+          exportName: file.slice(0, -'.parquet'.length),
+          path: join(factsDir, entry.name, file),
+        });
       }
     }
   }

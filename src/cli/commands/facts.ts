@@ -2,11 +2,18 @@ import { Command, Option } from 'commander';
 import type { DailyFact } from '../../core/facts/daily-fact.js';
 import { FACT_COLUMNS, GROUPABLE_COLUMNS } from '../../core/facts/fact-schema.js';
 import { summarizeFacts } from '../../core/facts/summarize.js';
-import { formatMoney, formatQuantity, formatUsd, type Money, type Quantity, sumMoney } from '../../core/money.js';
+import {
+  formatMoney,
+  formatQuantity,
+  formatUsd,
+  type Money,
+  type Quantity,
+  sumMoney,
+} from '../../core/money.js';
 import { renderCsv } from '../output/csv.js';
 import { printJson } from '../output/format-option.js';
 import { renderTable } from '../output/table.js';
-import { STORE_HELP, openStore, storeRoot } from '../wiring.js';
+import { openStore, STORE_HELP, storeRoot } from '../wiring.js';
 
 interface FactsOptions {
   store?: string;
@@ -30,12 +37,21 @@ export function factsCommand(): Command {
     .option('--from <YYYY-MM-DD>', 'first usage day (inclusive)')
     .option('--to <YYYY-MM-DD>', 'last usage day (inclusive)')
     .option('--by <columns>', 'comma-separated columns to sum by, e.g. workload,model')
-    .addOption(new Option('--format <format>', 'output format').choices(['table', 'json', 'csv']).default('table'))
+    .addOption(
+      new Option('--format <format>', 'output format').choices(['table', 'json', 'csv']).default('table'),
+    )
     .action(async (options: FactsOptions) => {
-      for (const [name, value] of [['--from', options.from], ['--to', options.to]] as const) {
-        if (value !== undefined && !DAY.test(value)) throw new Error(`${name} must be a day like 2026-06-01, got "${value}"`);
+      for (const [name, value] of [
+        ['--from', options.from],
+        ['--to', options.to],
+      ] as const) {
+        if (value !== undefined && !DAY.test(value))
+          throw new Error(`${name} must be a day like 2026-06-01, got "${value}"`);
       }
-      const by = options.by?.split(',').map((c) => c.trim()).filter(Boolean);
+      const by = options.by
+        ?.split(',')
+        .map((c) => c.trim())
+        .filter(Boolean);
       const { store } = openStore(storeRoot(options.store));
       const facts = await store.read({
         ...(options.from ? { from: options.from } : {}),
@@ -45,12 +61,21 @@ export function factsCommand(): Command {
     });
 }
 
-function printFacts(facts: readonly DailyFact[], by: string[] | undefined, format: FactsOptions['format']): void {
+function printFacts(
+  facts: readonly DailyFact[],
+  by: string[] | undefined,
+  format: FactsOptions['format'],
+): void {
   if (!by && format !== 'table') {
     const headers = FACT_COLUMNS.map((c) => c.name);
     const records = facts.map((f) => FACT_COLUMNS.map((c) => cellText(f, c.field, c.kind)));
     if (format === 'csv') process.stdout.write(renderCsv(headers, records));
-    else printJson(records.map((r) => Object.fromEntries(headers.map((h, i) => [h, jsonValue(r[i]!, FACT_COLUMNS[i]!.kind)]))));
+    else
+      printJson(
+        records.map((r) =>
+          Object.fromEntries(headers.map((h, i) => [h, jsonValue(r[i]!, FACT_COLUMNS[i]!.kind)])),
+        ),
+      );
     return;
   }
   const columns = by ?? ['workload', 'model'];

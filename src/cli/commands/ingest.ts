@@ -1,8 +1,15 @@
 import { Command, Option } from 'commander';
-import type { Delivery } from '../../app/ingest-ports.js';
-import { type IngestReport, ingestDelivery } from '../../app/ingest-delivery.js';
 import { duckDbStage1Engine } from '../../adapters/duckdb/stage1-reader.js';
 import { discoverLocalDeliveries } from '../../adapters/local-fs/discover-deliveries.js';
+import { discoverS3Deliveries } from '../../adapters/s3/discover-deliveries.js';
+import { s3Client } from '../../adapters/s3/s3-location.js';
+import {
+  findUnchanged,
+  type IngestDeps,
+  type IngestReport,
+  ingestDelivery,
+} from '../../app/ingest-delivery.js';
+import type { Delivery } from '../../app/ingest-ports.js';
 import { loadConfig } from '../../config/load.js';
 import { loadModelCatalog } from '../../config/model-catalog.js';
 import { describeError } from '../../core/errors.js';
@@ -10,7 +17,7 @@ import { formatMoney, formatUsd, sumMoney } from '../../core/money.js';
 import { printJson } from '../output/format-option.js';
 import { terminalProgress } from '../output/progress.js';
 import { renderTable } from '../output/table.js';
-import { STORE_HELP, openStore, storeRoot } from '../wiring.js';
+import { openStore, STORE_HELP, storeRoot } from '../wiring.js';
 
 interface IngestOptions {
   store?: string;
@@ -52,33 +59,48 @@ async function runIngest(paths: readonly string[], options: IngestOptions): Prom
   const reports: IngestReport[] = [];
   const failures: { input: string; error: string }[] = [];
 
+  const deps: IngestDeps = {
+    engine,
+    store,
+    ledger,
+    config,
+    catalog,
+    clock: () => new Date(),
+    force: options.force ?? false,
+  };
+
   for (const input of paths) {
-    let deliveries: Delivery[];
+    let source: DeliverySource;
     try {
-      deliveries = await discoverLocalDeliveries(input);
+      source = await openDeliveries(input);
     } catch (error) {
       failures.push({ input, error: describeError(error) });
       continue;
     }
-    for (const [index, delivery] of deliveries.entries()) {
-      const prefix = `[${index + 1}/${deliveries.length}] ${delivery.exportName}${delivery.billingPeriod ? ` ${delivery.billingPeriod}` : ''}`;
-      try {
-        const report = await ingestDelivery(delivery, {
-          engine,
-          store,
-          ledger,
-          config,
-          catalog,
-          clock: () => new Date(),
-          force: options.force ?? false,
-          onProgress: (message) => progress.update(`${prefix}: ${message}`),
-        });
-        reports.push(report);
-      } catch (error) {
-        failures.push({ input: delivery.objectKey, error: describeError(error) });
-      } finally {
-        progress.done();
+    try {
+      for (const [index, delivery] of source.deliveries.entries()) {
+        const prefix = `[${index + 1}/${source.deliveries.length}] ${delivery.exportName}${delivery.billingPeriod ? ` ${delivery.billingPeriod}` : ''}`;
+        try {
+          // Ask the ledger before downloading: an unchanged S3 snapshot is never fetched.
+          if (!(await findUnchanged(delivery, deps))) {
+            progress.update(`${prefix}: fetching ${delivery.files.length} file(s)`);
+            await source.prepare(delivery);
+          }
+          reports.push(
+            await ingestDelivery(delivery, {
+              ...deps,
+              onProgress: (message) => progress.update(`${prefix}: ${message}`),
+            }),
+          );
+        } catch (error) {
+          failures.push({ input: delivery.objectKey, error: describeError(error) });
+        } finally {
+          progress.done();
+          await source.release(delivery);
+        }
       }
+    } finally {
+      await source.close();
     }
   }
 
@@ -88,6 +110,29 @@ async function runIngest(paths: readonly string[], options: IngestOptions): Prom
     printSummary(reports, failures, store.location);
   }
   return failures.length > 0 ? 1 : 0;
+}
+
+/** Deliveries of one input, with the download steps an S3 input needs (no-ops for local paths). */
+interface DeliverySource {
+  deliveries: Delivery[];
+  prepare(delivery: Delivery): Promise<void>;
+  release(delivery: Delivery): Promise<void>;
+  close(): Promise<void>;
+}
+
+async function openDeliveries(input: string): Promise<DeliverySource> {
+  if (input.startsWith('s3://')) {
+    const discovery = await discoverS3Deliveries(input, { client: s3Client(), download: 'lazy' });
+    return {
+      deliveries: discovery.deliveries,
+      prepare: (d) => discovery.download(d),
+      release: (d) => discovery.release(d),
+      close: () => discovery.cleanup(),
+    };
+  }
+  const deliveries = await discoverLocalDeliveries(input);
+  const nothing = async () => {};
+  return { deliveries, prepare: nothing, release: nothing, close: nothing };
 }
 
 function reportJson(report: IngestReport) {
@@ -117,7 +162,11 @@ function reportJson(report: IngestReport) {
   };
 }
 
-function printSummary(reports: readonly IngestReport[], failures: readonly { input: string; error: string }[], location: string): void {
+function printSummary(
+  reports: readonly IngestReport[],
+  failures: readonly { input: string; error: string }[],
+  location: string,
+): void {
   const out: string[] = [];
   const rows = reports.flatMap((r) =>
     (r.periods.length > 0 ? r.periods : [null]).map((p, i) => [
@@ -129,13 +178,27 @@ function printSummary(reports: readonly IngestReport[], failures: readonly { inp
       r.status === 'ingested' && p ? p.groups.toLocaleString('en-US') : '',
       r.status === 'ingested' && p ? p.facts.toLocaleString('en-US') : '',
       r.status === 'ingested' && p ? formatUsd(p.reconciliation.factCost) : '',
-      r.status === 'ingested' && p ? (p.reconciliation.ok ? `ok (diff ${formatMoney(p.reconciliation.difference)})` : 'MISMATCH') : '',
+      r.status === 'ingested' && p
+        ? p.reconciliation.ok
+          ? `ok (diff ${formatMoney(p.reconciliation.difference)})`
+          : 'MISMATCH'
+        : '',
     ]),
   );
   if (rows.length > 0) {
     out.push(
       renderTable(
-        ['export', 'period', 'status', 'rows read', 'bedrock lines', 'groups', 'facts', 'bedrock cost', 'reconciled'],
+        [
+          'export',
+          'period',
+          'status',
+          'rows read',
+          'bedrock lines',
+          'groups',
+          'facts',
+          'bedrock cost',
+          'reconciled',
+        ],
         rows,
         [3, 4, 5, 6, 7],
       ),
@@ -149,7 +212,9 @@ function printSummary(reports: readonly IngestReport[], failures: readonly { inp
       `facts in ${location}`,
   );
   if (ingested.length > 0) {
-    out.push(`Bedrock cost ingested: ${formatUsd(total)} (exact ${formatMoney(total)} USD), reconciled with the line items to 1e-6 USD`);
+    out.push(
+      `Bedrock cost ingested: ${formatUsd(total)} (exact ${formatMoney(total)} USD), reconciled with the line items to 1e-6 USD`,
+    );
   }
   for (const r of reports) {
     for (const file of r.emptyFiles) out.push(`note: ${file}: empty chunk (zero bytes) skipped`);

@@ -1,5 +1,9 @@
 /** A plain-text table: columns padded, numbers right-aligned, for human eyes only. */
-export function renderTable(headers: readonly string[], rows: readonly (readonly string[])[], rightAlign: readonly number[] = []): string {
+export function renderTable(
+  headers: readonly string[],
+  rows: readonly (readonly string[])[],
+  rightAlign: readonly number[] = [],
+): string {
   const widths = headers.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
   const line = (cells: readonly string[]) =>
     cells

@@ -19,7 +19,10 @@ const Cur2ManifestSchema = z
     executionId: z.string().optional(),
     exportName: z.string().optional(),
     dataFiles: z.array(z.string().min(1)),
-    billingPeriod: z.object({ start: z.string().optional(), end: z.string().optional() }).partial().optional(),
+    billingPeriod: z
+      .object({ start: z.string().optional(), end: z.string().optional() })
+      .partial()
+      .optional(),
   })
   .loose();
 
@@ -29,7 +32,10 @@ const LegacyManifestSchema = z
     reportName: z.string().optional(),
     bucket: z.string().optional(),
     reportKeys: z.array(z.string().min(1)),
-    billingPeriod: z.object({ start: z.string().optional(), end: z.string().optional() }).partial().optional(),
+    billingPeriod: z
+      .object({ start: z.string().optional(), end: z.string().optional() })
+      .partial()
+      .optional(),
   })
   .loose();
 
@@ -104,7 +110,9 @@ function parseLegacy(raw: object, manifestKey: string): Manifest {
 function manifestShapeError(manifestKey: string, error: z.ZodError): InputError {
   const issue = error.issues[0];
   const where = issue ? issue.path.join('.') : '';
-  return new InputError(`${manifestKey}: malformed manifest: ${where ? `${where}: ` : ''}${issue?.message ?? ''}`);
+  return new InputError(
+    `${manifestKey}: malformed manifest: ${where ? `${where}: ` : ''}${issue?.message ?? ''}`,
+  );
 }
 
 function exportNameFrom(manifestKey: string, suffix: RegExp): string {

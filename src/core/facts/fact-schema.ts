@@ -49,7 +49,9 @@ export const FACT_COLUMNS: readonly FactColumn[] = (
 ).map(([name, field, kind]) => ({ name, field, kind }));
 
 /** Columns a report may group by: every descriptive (text) column. */
-export const GROUPABLE_COLUMNS: readonly string[] = FACT_COLUMNS.filter((c) => c.kind === 'text').map((c) => c.name);
+export const GROUPABLE_COLUMNS: readonly string[] = FACT_COLUMNS.filter((c) => c.kind === 'text').map(
+  (c) => c.name,
+);
 
 export function factColumn(name: string): FactColumn | undefined {
   return FACT_COLUMNS.find((c) => c.name === name);

@@ -1,4 +1,4 @@
-import { type Money, RECONCILIATION_TOLERANCE, moneyWithin, subtractMoney, sumMoney } from '../money.js';
+import { type Money, moneyWithin, RECONCILIATION_TOLERANCE, subtractMoney, sumMoney } from '../money.js';
 import type { DailyFact } from './daily-fact.js';
 
 /** Σ of the input's Bedrock line items for one billing period, computed by the engine from raw lines. */

@@ -12,7 +12,10 @@ describe('parseManifest', () => {
       ],
       columns: [{ name: 'line_item_usage_type', type: 'string' }],
     });
-    const m = parseManifest(text, '/data/x/my-export/metadata/BILLING_PERIOD=2026-06/my-export-Manifest.json');
+    const m = parseManifest(
+      text,
+      '/data/x/my-export/metadata/BILLING_PERIOD=2026-06/my-export-Manifest.json',
+    );
     expect(m).toEqual({
       kind: 'cur2',
       exportName: 'my-export',
@@ -36,7 +39,9 @@ describe('parseManifest', () => {
       dataFiles: ['s3://b/p/exp/data/BILLING_PERIOD=2026-06/20260602T0101Z-abc/exp-00001.snappy.parquet'],
     });
     const m = parseManifest(text, 'p/exp/metadata/BILLING_PERIOD=2026-06/exp-Manifest.json');
-    expect(m.dataFiles[0]!.key).toBe('p/exp/data/BILLING_PERIOD=2026-06/20260602T0101Z-abc/exp-00001.snappy.parquet');
+    expect(m.dataFiles[0]!.key).toBe(
+      'p/exp/data/BILLING_PERIOD=2026-06/20260602T0101Z-abc/exp-00001.snappy.parquet',
+    );
   });
 
   it('reads a legacy manifest with reportKeys relative to the bucket', () => {
@@ -51,7 +56,9 @@ describe('parseManifest', () => {
     expect(m.kind).toBe('legacy');
     expect(m.billingPeriod).toBe('2023-11');
     expect(m.exportName).toBe('legacy-cur');
-    expect(m.dataFiles[0]!.key).toBe('local/legacy-cur/20231101-20231201/a-1/legacy-cur-00001.snappy.parquet');
+    expect(m.dataFiles[0]!.key).toBe(
+      'local/legacy-cur/20231101-20231201/a-1/legacy-cur-00001.snappy.parquet',
+    );
   });
 
   it.each([

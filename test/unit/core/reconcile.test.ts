@@ -14,7 +14,10 @@ const total = (billingPeriod: string, cost: string, lineItems: number) => ({
 
 describe('reconcile', () => {
   it('passes when facts carry exactly the input cost and line items', () => {
-    const [r] = reconcile([total('2026-06', '10.0000000018', 3)], [fact('2026-06', '10', 2), fact('2026-06', '0.0000000018', 1)]);
+    const [r] = reconcile(
+      [total('2026-06', '10.0000000018', 3)],
+      [fact('2026-06', '10', 2), fact('2026-06', '0.0000000018', 1)],
+    );
     expect(r!.ok).toBe(true);
     expect(formatMoney(r!.difference)).toBe('0');
   });

@@ -1,0 +1,128 @@
+// `make bench`: whole-process `bedrock-cost ingest` (read → facts written → reconciled) against DuckDB alone
+// running the bare Bedrock filter + GROUP BY on the same files. Runs alternate, medians are reported, and
+// the result is a ratio measured in the same run, because these machines are shared and noisy.
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+
+const ROOT = resolve(import.meta.dirname, '..');
+const CLI = join(ROOT, 'bin/bedrock-cost.js');
+const DATA = join(ROOT, 'bench/data');
+const REPS = Number(process.env.BENCH_REPS ?? 3);
+const THREADS = process.env.BENCH_THREADS ?? '2';
+const SIZES = (process.env.BENCH_ROWS ?? '1000000,5000000').split(',').map(Number);
+
+function run(command, args) {
+  const started = process.hrtime.bigint();
+  const child = spawnSync('/usr/bin/time', ['-v', command, ...args], {
+    encoding: 'utf8',
+    maxBuffer: 1 << 26,
+  });
+  const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+  if (child.status !== 0) {
+    throw new Error(`${command} ${args.join(' ')} failed (${child.status}):\n${child.stderr.slice(-2000)}`);
+  }
+  const rssKb = Number(/Maximum resident set size \(kbytes\): (\d+)/.exec(child.stderr)?.[1] ?? 'NaN');
+  return { seconds, rssMb: rssKb / 1024, stdout: child.stdout };
+}
+
+function median(values) {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = Math.floor(sorted.length / 2);
+  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+}
+
+function ensureExport(rows) {
+  const out = join(DATA, `cur2-${rows}`);
+  const exportRoot = join(out, 'bench-cur');
+  if (!existsSync(join(exportRoot, 'metadata'))) {
+    console.error(`generating a ${rows.toLocaleString('en-US')}-row CUR 2.0 export in ${out} …`);
+    rmSync(out, { recursive: true, force: true });
+    const gen = spawnSync(
+      process.execPath,
+      [
+        CLI,
+        'fixtures',
+        'generate',
+        '--format',
+        'cur2',
+        '--export',
+        'bench-cur',
+        '--rows',
+        String(rows),
+        '--seed',
+        '7',
+        '--out',
+        out,
+      ],
+      { stdio: ['ignore', 'ignore', 'inherit'] },
+    );
+    if (gen.status !== 0) throw new Error(`fixture generation failed for ${rows} rows`);
+  }
+  return exportRoot;
+}
+
+function dataFiles(exportRoot) {
+  const files = [];
+  const walk = (dir) => {
+    for (const entry of readdirSync(dir, { withFileTypes: true })) {
+      const full = join(dir, entry.name);
+      if (entry.isDirectory()) walk(full);
+      else if (entry.name.endsWith('.parquet')) files.push(full);
+    }
+  };
+  walk(join(exportRoot, 'data'));
+  return files.sort();
+}
+
+const lines = [];
+for (const rows of SIZES) {
+  const exportRoot = ensureExport(rows);
+  const files = dataFiles(exportRoot);
+  const ingest = [];
+  const bare = [];
+  for (let rep = 0; rep < REPS; rep++) {
+    const store = mkdtempSync(join(tmpdir(), 'bc-bench-store-'));
+    try {
+      const result = run(process.execPath, [
+        CLI,
+        'ingest',
+        exportRoot,
+        '--store',
+        store,
+        '--threads',
+        THREADS,
+        '--format',
+        'json',
+      ]);
+      const report = JSON.parse(result.stdout);
+      if (
+        report.failures.length > 0 ||
+        !report.deliveries.every((d) => d.periods.every((p) => p.reconciled))
+      ) {
+        throw new Error(`ingest did not reconcile: ${result.stdout.slice(0, 2000)}`);
+      }
+      ingest.push(result);
+    } finally {
+      rmSync(store, { recursive: true, force: true });
+    }
+    bare.push(run(process.execPath, [join(ROOT, 'bench/duckdb-bare.mjs'), THREADS, ...files]));
+    console.error(
+      `rows=${rows} rep ${rep + 1}/${REPS}: ingest ${ingest.at(-1).seconds.toFixed(2)} s, duckdb alone ${bare.at(-1).seconds.toFixed(2)} s`,
+    );
+  }
+  const ingestS = median(ingest.map((r) => r.seconds));
+  const bareS = median(bare.map((r) => r.seconds));
+  const ratio = ingestS / bareS;
+  const rss = median(ingest.map((r) => r.rssMb));
+  const bareRss = median(bare.map((r) => r.rssMb));
+  const name = `ingest-cur2-${rows >= 1e6 ? `${rows / 1e6}m` : rows}`;
+  console.log(
+    `detail: ${name} ingest_median_s=${ingestS.toFixed(3)} duckdb_alone_median_s=${bareS.toFixed(3)} ` +
+      `rows_per_s=${Math.round(rows / ingestS)} duckdb_alone_rss_mb=${bareRss.toFixed(0)} reps=${REPS} threads=${THREADS} ` +
+      `ingest_runs_s=[${ingest.map((r) => r.seconds.toFixed(2)).join(',')}] bare_runs_s=[${bare.map((r) => r.seconds.toFixed(2)).join(',')}]`,
+  );
+  lines.push(`bench: ${name} rows=${rows} ratio=${ratio.toFixed(2)} rss_mb=${rss.toFixed(0)}`);
+}
+console.log(lines.join('\n'));
