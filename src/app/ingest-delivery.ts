@@ -203,6 +203,12 @@ function describeWarnings(warnings: NormalizeWarnings, facts: readonly DailyFact
       `unrecognised usage type "${usageType}": ${lineItems} line item(s), ${formatUsd(cost)} kept as usage kind "other"`,
     );
   }
+  for (const [key, { lineItems, cost }] of warnings.unitFallbacks) {
+    const [unit, usageType] = key.split('|');
+    lines.push(
+      `usage type "${usageType}" (pricing unit "${unit}") does not say its token unit: ${lineItems} line item(s), ${formatUsd(cost)} counted in the path's documented unit`,
+    );
+  }
   const unallocated = facts.filter((f) => f.workload === '__unallocated__');
   if (unallocated.length > 0) {
     const cost = sumMoney(unallocated.map((f) => f.costUnblended));

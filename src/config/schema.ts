@@ -46,7 +46,20 @@ export const EnvironmentsSchema = z
     prod: z.array(z.string()).default(['prod', 'production', 'prd', 'live']),
     non_prod: z
       .array(z.string())
-      .default(['dev', 'development', 'test', 'testing', 'staging', 'stage', 'stg', 'sandbox', 'qa', 'uat', 'nonprod']),
+      .default([
+        'dev',
+        'development',
+        'test',
+        'testing',
+        'staging',
+        'stage',
+        'stg',
+        'sandbox',
+        'qa',
+        'uat',
+        'nonprod',
+        'preprod',
+      ]),
   })
   .strict();
 

@@ -1,0 +1,135 @@
+import type { AccountEnvironment, DailyFact } from '../facts/daily-fact.js';
+import { accountEnvironment, createAttributor } from './attribution.js';
+import { resolveRegion } from './region.js';
+import { type ResolvedModel, resolveModel } from './resolve-model.js';
+import { parseResource } from './resource.js';
+import type { Stage1Row } from './stage1-row.js';
+import type { NormalizeContext } from './to-daily-facts.js';
+import { type MultiplierSource, tokenMultiplier } from './units.js';
+import { type ParsedUsageType, parseUsageType } from './usage-type.js';
+
+/** Every DailyFact field that identifies a fact; the rest are sums. */
+export type FactKey = Omit<DailyFact, 'tokens' | 'usageAmount' | 'costUnblended' | 'costNet' | 'lineItems'>;
+
+export interface ClassifiedRow {
+  key: FactKey;
+  /** Tokens per usage unit, or null when the row carries no token metric. */
+  multiplier: bigint | null;
+  multiplierSource: MultiplierSource | null;
+  /** Raw model token / product name when the model is `unknown:`. */
+  unknownModel: string | null;
+  /** A usage row whose usage type matched no known family. */
+  unrecognisedUsageType: boolean;
+}
+
+/** Only these line item types are consumption (as in CID); everything else is a non-usage fact. */
+export const USAGE_LINE_ITEM_TYPES: ReadonlySet<string> = new Set([
+  'Usage',
+  'DiscountedUsage',
+  'SavingsPlanCoveredUsage',
+]);
+
+const TOKEN_KINDS: ReadonlySet<string> = new Set([
+  'input',
+  'output',
+  'cache_read',
+  'cache_write',
+  'cache_write_1h',
+]);
+
+/**
+ * Returns a classifier bound to one context. It memoises usage-type parsing and model resolution, which
+ * repeat across the rows of a delivery; the result is still a pure function of the row.
+ */
+export function createRowClassifier(ctx: NormalizeContext): (row: Stage1Row) => ClassifiedRow {
+  const attribute = createAttributor(ctx.config);
+  const parsedCache = new Map<string, ParsedUsageType>();
+  const modelCache = new Map<string, ResolvedModel>();
+  const environmentCache = new Map<string, AccountEnvironment>();
+  const environmentOf = (usageAccount: string, name: string | null): AccountEnvironment => {
+    const cacheKey = `${usageAccount}\u0000${name ?? ''}`;
+    let environment = environmentCache.get(cacheKey);
+    if (environment === undefined) {
+      environment = accountEnvironment(usageAccount, name, ctx.config);
+      environmentCache.set(cacheKey, environment);
+    }
+    return environment;
+  };
+
+  return (row) => {
+    const parseKey = `${row.productCode}\u0000${row.usageType}`;
+    let parsed = parsedCache.get(parseKey);
+    if (!parsed) {
+      parsed = parseUsageType(row.usageType, row.productCode);
+      parsedCache.set(parseKey, parsed);
+    }
+
+    const marketplace = row.billingEntity.trim().toLowerCase() === 'aws marketplace';
+    const lineItemType = row.lineItemType.trim();
+    const isUsage = USAGE_LINE_ITEM_TYPES.has(lineItemType);
+    const isTax = lineItemType.toLowerCase() === 'tax';
+    const resource = parseResource(row.resourceId);
+
+    const modelKey = [parseKey, marketplace, row.productName ?? '', isTax, resource.kind, resource.id].join(
+      '\u0000',
+    );
+    let model = modelCache.get(modelKey);
+    if (!model) {
+      model = resolveModel(ctx.catalog, {
+        parsed,
+        marketplace,
+        productName: row.productName,
+        productCode: row.productCode,
+        resource,
+        isTax,
+      });
+      modelCache.set(modelKey, model);
+    }
+
+    const usageKind = isUsage ? parsed.usageKind : 'other';
+    const unit =
+      isUsage && TOKEN_KINDS.has(usageKind)
+        ? tokenMultiplier(row.pricingUnit, row.itemDescription, marketplace || parsed.isMarketplace)
+        : null;
+
+    const attribution = attribute(row);
+    const configName = ctx.config.accounts[row.usageAccount]?.name ?? '';
+    const key: FactKey = {
+      usageDate: row.usageDate,
+      billingPeriod: row.billingPeriod,
+      payerAccount: row.payerAccount,
+      usageAccount: row.usageAccount,
+      usageAccountName: row.usageAccountName?.trim() || configName,
+      region: resolveRegion(row.region, row.itemDescription, parsed.regionCode),
+      billingPath: marketplace ? 'marketplace' : 'first_party',
+      model: model.model,
+      modelFamily: model.family,
+      modelProvider: model.provider,
+      modelTier: model.tier,
+      usageKind,
+      serviceTier: parsed.serviceTier,
+      routing: parsed.routing,
+      resourceKind: resource.kind,
+      resourceId: row.resourceId?.trim() ?? '',
+      usageType: row.usageType,
+      workload: attribution.workload,
+      team: attribution.team,
+      costCenter: attribution.costCenter,
+      environment: attribution.environment,
+      accountEnvironment: environmentOf(row.usageAccount, row.usageAccountName),
+      attributionSource: attribution.attributionSource,
+      iamPrincipal: row.iamPrincipal?.trim() ?? '',
+      lineItemType,
+      pricingUnit: row.pricingUnit?.trim() ?? '',
+      sourceExport: ctx.sourceExport,
+      snapshotId: ctx.snapshotId,
+    };
+    return {
+      key,
+      multiplier: unit?.multiplier ?? null,
+      multiplierSource: unit?.source ?? null,
+      unknownModel: model.unknownRaw,
+      unrecognisedUsageType: isUsage && parsed.family === 'unrecognised',
+    };
+  };
+}

@@ -1,0 +1,188 @@
+import { InputError } from '../errors.js';
+import type { DailyFact } from '../facts/daily-fact.js';
+import { type Money, parseMoney, parseQuantity, type Quantity } from '../money.js';
+import type { AttributionConfigView } from './attribution.js';
+import { createRowClassifier, type FactKey } from './classify-row.js';
+import type { ModelCatalog } from './model-catalog.js';
+import type { Stage1Row } from './stage1-row.js';
+import { tokensOf } from './units.js';
+
+export interface NormalizeContext {
+  catalog: ModelCatalog;
+  config: AttributionConfigView;
+  sourceExport: string;
+  snapshotId: string;
+}
+
+export interface WarningTally {
+  lineItems: number;
+  cost: Money;
+}
+
+export interface NormalizeWarnings {
+  /** Key: the raw usage-type model token, or the Marketplace product name without its suffix. */
+  unknownModels: Map<string, WarningTally>;
+  /** Usage rows whose usage type matches no family; key: the usage type. */
+  unknownUsageTypes: Map<string, WarningTally>;
+  /** Token rows whose unit neither pricing_unit nor description stated, so the path's convention was
+   *  assumed (millions for Marketplace, thousands for first party); key: `<pricing unit>|<usage type>`. */
+  unitFallbacks: Map<string, WarningTally>;
+}
+
+// Fixed field order, also the sort order: facts come out by date, then account, then model.
+const KEY_FIELDS = [
+  'usageDate',
+  'billingPeriod',
+  'payerAccount',
+  'usageAccount',
+  'usageAccountName',
+  'region',
+  'billingPath',
+  'model',
+  'modelFamily',
+  'modelProvider',
+  'modelTier',
+  'usageKind',
+  'serviceTier',
+  'routing',
+  'resourceKind',
+  'resourceId',
+  'usageType',
+  'workload',
+  'team',
+  'costCenter',
+  'environment',
+  'accountEnvironment',
+  'attributionSource',
+  'iamPrincipal',
+  'lineItemType',
+  'pricingUnit',
+  'sourceExport',
+  'snapshotId',
+] as const satisfies readonly (keyof FactKey)[];
+
+interface Accumulator {
+  key: FactKey;
+  tokens: bigint;
+  usageAmount: bigint;
+  costUnblended: bigint;
+  costNet: bigint;
+  lineItems: number;
+}
+
+/**
+ * Stage 2: classifies every stage-1 row and sums rows that share a fact key with exact bigint arithmetic.
+ * Nothing is dropped — tax, credits, unknown models and unrecognised usage types all become facts — so
+ * Σ cost of the facts equals Σ cost of the rows exactly. Output is sorted by fact key.
+ */
+export function toDailyFacts(
+  rows: readonly Stage1Row[],
+  ctx: NormalizeContext,
+): { facts: DailyFact[]; warnings: NormalizeWarnings } {
+  const classify = createRowClassifier(ctx);
+  const groups = new Map<string, Accumulator>();
+  const warnings: NormalizeWarnings = {
+    unknownModels: new Map(),
+    unknownUsageTypes: new Map(),
+    unitFallbacks: new Map(),
+  };
+
+  for (const row of rows) {
+    const classified = classify(row);
+    const usageAmount = parseField(row, 'usageAmount', parseQuantity);
+    const costUnblended = parseField(row, 'costUnblended', parseMoney);
+    const costNet = parseField(row, 'costNet', parseMoney);
+    const tokens = classified.multiplier === null ? 0n : tokensOf(usageAmount, classified.multiplier);
+
+    const keyString = JSON.stringify(KEY_FIELDS.map((field) => classified.key[field]));
+    const group = groups.get(keyString);
+    if (group) {
+      group.tokens += tokens;
+      group.usageAmount += usageAmount;
+      group.costUnblended += costUnblended;
+      group.costNet += costNet;
+      group.lineItems += row.lineItems;
+    } else {
+      groups.set(keyString, {
+        key: classified.key,
+        tokens,
+        usageAmount,
+        costUnblended,
+        costNet,
+        lineItems: row.lineItems,
+      });
+    }
+
+    if (classified.unknownModel !== null) {
+      tally(warnings.unknownModels, classified.unknownModel, row.lineItems, costUnblended);
+    }
+    if (classified.unrecognisedUsageType) {
+      tally(warnings.unknownUsageTypes, row.usageType, row.lineItems, costUnblended);
+    }
+    if (classified.multiplierSource === 'fallback') {
+      tally(
+        warnings.unitFallbacks,
+        `${row.pricingUnit ?? ''}|${row.usageType}`,
+        row.lineItems,
+        costUnblended,
+      );
+    }
+  }
+
+  const facts: DailyFact[] = [...groups.values()]
+    .sort((a, b) => compareKeys(a.key, b.key))
+    .map((g) => ({
+      ...g.key,
+      tokens: Number(g.tokens),
+      usageAmount: g.usageAmount as Quantity,
+      costUnblended: g.costUnblended as Money,
+      costNet: g.costNet as Money,
+      lineItems: g.lineItems,
+    }));
+  return {
+    facts,
+    warnings: {
+      unknownModels: sortedMap(warnings.unknownModels),
+      unknownUsageTypes: sortedMap(warnings.unknownUsageTypes),
+      unitFallbacks: sortedMap(warnings.unitFallbacks),
+    },
+  };
+}
+
+function sortedMap<V>(map: Map<string, V>): Map<string, V> {
+  return new Map([...map.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+}
+
+function compareKeys(a: FactKey, b: FactKey): number {
+  for (const field of KEY_FIELDS) {
+    const x = a[field];
+    const y = b[field];
+    if (x !== y) return x < y ? -1 : 1;
+  }
+  return 0;
+}
+
+function parseField<T extends bigint>(
+  row: Stage1Row,
+  field: 'usageAmount' | 'costUnblended' | 'costNet',
+  parse: (text: string) => T,
+): T {
+  try {
+    return parse(row[field]);
+  } catch (cause) {
+    throw new InputError(
+      `stage-1 row ${row.usageDate} ${row.usageAccount} ${row.usageType}: ${field} "${row[field]}" is not a decimal`,
+      { cause },
+    );
+  }
+}
+
+function tally(map: Map<string, WarningTally>, key: string, lineItems: number, cost: Money): void {
+  const seen = map.get(key);
+  if (seen) {
+    seen.lineItems += lineItems;
+    seen.cost = (seen.cost + cost) as Money;
+  } else {
+    map.set(key, { lineItems, cost });
+  }
+}
