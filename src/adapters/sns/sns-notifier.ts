@@ -1,0 +1,110 @@
+import {
+  PublishCommand,
+  type PublishCommandInput,
+  SNSClient,
+  type SNSClientConfig,
+} from '@aws-sdk/client-sns';
+import type { NotificationDelivery, Notifier, SendOutcome } from '../../app/ports.js';
+import { describeRedacted } from '../../core/render/redact.js';
+
+/** FIFO topics require a group id and (without content-based dedup) a dedup id. */
+export function isFifoTopic(topicArn: string): boolean {
+  return topicArn.endsWith('.fifo');
+}
+
+/**
+ * An SNS client that makes one attempt per publish: the SDK's own retries would re-publish after a 5xx
+ * or timeout that may already have fanned out to the pager, so the notify use case decides instead.
+ */
+export function createSnsClient(
+  config: Omit<SNSClientConfig, 'maxAttempts'> & { requestTimeoutMs?: number | undefined } = {},
+): SNSClient {
+  const { requestTimeoutMs = 10_000, ...rest } = config;
+  return new SNSClient({
+    ...rest,
+    maxAttempts: 1,
+    requestHandler: rest.requestHandler ?? {
+      requestTimeout: requestTimeoutMs,
+      connectionTimeout: requestTimeoutMs,
+      // Without this the SDK only logs a breached requestTimeout and keeps waiting.
+      throwOnRequestTimeout: true,
+    },
+  });
+}
+
+export function toPublishInput(
+  delivery: Extract<NotificationDelivery, { kind: 'sns' }>,
+): PublishCommandInput {
+  const { message, topicArn } = delivery;
+  const attribute = (value: string) => ({ DataType: 'String', StringValue: value || '-' });
+  return {
+    TopicArn: topicArn,
+    Subject: message.subject,
+    Message: message.message,
+    MessageAttributes: {
+      severity: attribute(message.attributes.severity),
+      rule: attribute(message.attributes.rule),
+      workload: attribute(message.attributes.workload),
+    },
+    ...(isFifoTopic(topicArn)
+      ? { MessageGroupId: message.messageGroupId, MessageDeduplicationId: message.deduplicationId }
+      : {}),
+  };
+}
+
+/** Publishes to SNS (with attributes for subscription filter policies) and classifies the outcome. */
+export class SnsNotifier implements Notifier<'sns'> {
+  constructor(private readonly client: SNSClient) {}
+
+  async send(delivery: Extract<NotificationDelivery, { kind: 'sns' }>): Promise<SendOutcome> {
+    try {
+      const out = await this.client.send(new PublishCommand(toPublishInput(delivery)));
+      return { status: 'delivered', messageId: out.MessageId };
+    } catch (error) {
+      return classifySnsError(error);
+    }
+  }
+}
+
+// Error codes that mean "not published, try later" whatever the HTTP status.
+const THROTTLING =
+  /^(Throttl|KMSThrottling|TooManyRequests|RequestLimitExceeded|ServiceUnavailable|InternalError|InternalFailure)/;
+const NOT_SENT_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH']);
+
+/**
+ * Maps an SNS SDK failure to an outcome: throttling and 5xx retryable; other service errors (4xx:
+ * NotFound, AuthorizationError, InvalidParameter) rejected; refused connections retryable; timeouts and
+ * resets after the request went out unknown.
+ */
+export function classifySnsError(error: unknown): SendOutcome {
+  const text = describeRedacted(error);
+  const e = error as {
+    name?: string;
+    code?: string;
+    $metadata?: { httpStatusCode?: number };
+    $fault?: string;
+  };
+  const status = e.$metadata?.httpStatusCode;
+  if (status !== undefined) {
+    if (status >= 500 || status === 429 || THROTTLING.test(e.name ?? ''))
+      return { status: 'retryable', error: text };
+    return { status: 'rejected', error: text };
+  }
+  if (e.name === 'CredentialsProviderError') return { status: 'rejected', error: text };
+  const code = errnoCode(error);
+  if (code !== undefined && NOT_SENT_CODES.has(code)) return { status: 'retryable', error: text };
+  // The connect-phase timeout fires before any byte is written; every other timeout may be after.
+  if (e.name === 'TimeoutError' && /did not establish a connection/.test(text))
+    return { status: 'retryable', error: text };
+  return { status: 'unknown', error: text };
+}
+
+function errnoCode(error: unknown): string | undefined {
+  let current: unknown = error;
+  for (let depth = 0; current instanceof Error && depth < 4; depth++) {
+    const code = (current as { code?: unknown }).code;
+    if (typeof code === 'string') return code;
+    current = current.cause;
+  }
+  return undefined;
+}

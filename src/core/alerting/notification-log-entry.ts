@@ -1,0 +1,30 @@
+import type { Severity } from '../rules/finding.js';
+
+export type NotificationState = 'CLAIMED' | 'SENT';
+
+/**
+ * One notification-log record per (receiver integration, group key): Alertmanager's nflog entry plus a
+ * claim. While CLAIMED, the firing set, severity and amount are those being sent; a CLAIMED record
+ * whose lease has run out is taken as sent at claim time (the sender may have died after posting).
+ */
+export interface LogEntry {
+  receiver: string;
+  groupKey: string;
+  /** Bumped by every write; claims, commits and releases are compare-and-set on it. */
+  version: number;
+  state: NotificationState;
+  firingFingerprints: readonly string[];
+  maxSeverity: Severity;
+  /** Exact decimal string of the group's Σ today (core/money formatMoney), never a float. */
+  amount: string;
+  /** Claim time of the send this record describes. */
+  lastSentAtMs: number;
+  leaseUntilMs: number;
+  /** Derived EXPIRED and the DynamoDB TTL: 2 × repeat interval after the send. */
+  expiresAtEpochSec: number;
+}
+
+/** Record expiry, as Alertmanager's `expiry := 2 * repeat`. */
+export function expiresAtEpochSec(sentAtMs: number, repeatIntervalMs: number): number {
+  return Math.ceil((sentAtMs + 2 * repeatIntervalMs) / 1000);
+}
