@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { AlertingConfigSchema, checkAlertingReferences } from './alerting-schema.js';
 import { CompletenessSchema, DEFAULT_COMPLETENESS, DEFAULT_RULES, MaxFindingsSchema, RulesSchema } from './rules-schema.js';
 
 const accountId = z.string().regex(/^\d{12}$/, 'a 12-digit AWS account id');
@@ -86,8 +87,11 @@ export const ConfigSchema = z
     rules: RulesSchema.default(() => DEFAULT_RULES.map((rule) => structuredClone(rule))),
     completeness: CompletenessSchema.default(DEFAULT_COMPLETENESS),
     max_findings: MaxFindingsSchema,
+    /** Alertmanager-style routes, receivers, owners, silences and inhibition (DESIGN §3.6). */
+    ...AlertingConfigSchema.shape,
   })
-  .strict();
+  .strict()
+  .superRefine((config, ctx) => checkAlertingReferences(config, ctx));
 
 export type Config = z.infer<typeof ConfigSchema>;
 export type AttributionConfig = z.infer<typeof AttributionSchema>;
