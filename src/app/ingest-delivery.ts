@@ -89,7 +89,10 @@ export async function ingestDelivery(delivery: Delivery, deps: IngestDeps): Prom
   for (const billingPeriod of [...periods].sort()) {
     const periodFacts = facts.filter((f) => f.billingPeriod === billingPeriod);
     progress(`writing ${periodFacts.length} fact(s) for ${billingPeriod}`);
-    await deps.store.replacePeriod(delivery.exportName, billingPeriod, periodFacts);
+    await deps.store.replacePeriod(delivery.exportName, billingPeriod, periodFacts, {
+      snapshotId,
+      newestUsageEnd: stage1.newestUsageEnd,
+    });
     reports.push({
       billingPeriod,
       facts: periodFacts.length,

@@ -26,6 +26,8 @@ export interface Stage1Output {
   totals: PeriodTotal[];
   rowsRead: number;
   emptyFiles: string[];
+  /** Newest line_item_usage_end_date of the whole delivery (all services): the completeness watermark. */
+  newestUsageEnd: string | null;
 }
 
 /** Stage 1: the engine that reads the files and groups Bedrock line items (DuckDB, or Athena). */
@@ -38,14 +40,26 @@ export interface FactQuery {
   to?: string;
 }
 
-export interface StoredSnapshot {
+/** What a snapshot records about itself, beside its facts. */
+export interface SnapshotMeta {
+  snapshotId: string;
+  /** ISO time of the delivery's newest usage hour; days end-plus-48 h before it are final. */
+  newestUsageEnd: string | null;
+}
+
+export interface StoredSnapshot extends SnapshotMeta {
   billingPeriod: string;
   exportName: string;
 }
 
 /** The fact dataset: one snapshot per (export, billing period), replaced whole and atomically. */
 export interface FactStore {
-  replacePeriod(exportName: string, billingPeriod: string, facts: readonly DailyFact[]): Promise<void>;
+  replacePeriod(
+    exportName: string,
+    billingPeriod: string,
+    facts: readonly DailyFact[],
+    meta: SnapshotMeta,
+  ): Promise<void>;
   read(query: FactQuery): Promise<DailyFact[]>;
   snapshots(): Promise<StoredSnapshot[]>;
   /** Human-readable location, for summaries. */

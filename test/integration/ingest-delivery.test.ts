@@ -81,6 +81,15 @@ describe('ingestDelivery (DuckDB + local store)', () => {
     const facts = await deps.store.read({});
     expect(formatMoney(sumMoney(facts.map((f) => f.costUnblended)))).toBe('3.9660000018');
     expect(facts.reduce((n, f) => n + f.lineItems, 0)).toBe(4);
+    // The snapshot carries its completeness watermark: the newest usage hour of the whole delivery.
+    expect(await deps.store.snapshots()).toEqual([
+      {
+        billingPeriod: '2026-06',
+        exportName: 'exp',
+        snapshotId: facts[0]!.snapshotId,
+        newestUsageEnd: '2026-06-05T00:00:00Z',
+      },
+    ]);
   });
 
   it('skips a re-delivered identical snapshot as unchanged', async () => {

@@ -90,6 +90,8 @@ const JUNE: DailyFact[] = [
   }),
 ];
 
+const META = { snapshotId: 'snap-1', newestUsageEnd: '2026-06-05T13:00:00Z' };
+
 describe('s3FactStore', () => {
   const store = () =>
     s3FactStore({ client: s3.client, bucket: FACTS_BUCKET, prefix: '/team-a/store/', workDir });
@@ -101,7 +103,7 @@ describe('s3FactStore', () => {
   });
 
   it('round-trips facts with exact money through one Parquet object per (export, period)', async () => {
-    await store().replacePeriod('bedrock-cur', '2026-06', JUNE);
+    await store().replacePeriod('bedrock-cur', '2026-06', JUNE, META);
     const object = await s3.client.send(
       new GetObjectCommand({
         Bucket: FACTS_BUCKET,
@@ -125,16 +127,16 @@ describe('s3FactStore', () => {
 
   it('replaces a snapshot instead of appending, and lists snapshots', async () => {
     const may = [fact({ usageDate: '2026-05-31', billingPeriod: '2026-05', cost: '1.5', usage: '25000' })];
-    await store().replacePeriod('bedrock-cur', '2026-05', may);
-    await store().replacePeriod('other-export', '2026-06', []);
+    await store().replacePeriod('bedrock-cur', '2026-05', may, META);
+    await store().replacePeriod('other-export', '2026-06', [], META);
     const restated = [fact({ cost: '0.5', usage: '8000', snapshotId: 'snap-2' })];
-    await store().replacePeriod('bedrock-cur', '2026-06', restated);
+    await store().replacePeriod('bedrock-cur', '2026-06', restated, META);
 
     expect(await store().read({})).toEqual([...may, ...restated]);
     expect(await store().snapshots()).toEqual([
-      { billingPeriod: '2026-05', exportName: 'bedrock-cur' },
-      { billingPeriod: '2026-06', exportName: 'bedrock-cur' },
-      { billingPeriod: '2026-06', exportName: 'other-export' },
+      { billingPeriod: '2026-05', exportName: 'bedrock-cur', ...META },
+      { billingPeriod: '2026-06', exportName: 'bedrock-cur', ...META },
+      { billingPeriod: '2026-06', exportName: 'other-export', ...META },
     ]);
   });
 
@@ -162,11 +164,11 @@ describe('s3FactStore', () => {
     await expect(missing.snapshots()).rejects.toThrow(
       /^cannot list facts s3:\/\/no-such-bucket\/p\/facts\/: NoSuchBucket/,
     );
-    await expect(missing.replacePeriod('bedrock-cur', '2026-06', JUNE)).rejects.toThrow(
+    await expect(missing.replacePeriod('bedrock-cur', '2026-06', JUNE, META)).rejects.toThrow(
       /^cannot write facts s3:\/\/no-such-bucket\/p\/facts\/billing_period=2026-06\/bedrock-cur\.parquet: NoSuchBucket/,
     );
-    await expect(store().replacePeriod('../escape', '2026-06', [])).rejects.toThrow(StoreError);
-    await expect(store().replacePeriod('bedrock-cur', '2026-6', [])).rejects.toThrow(StoreError);
+    await expect(store().replacePeriod('../escape', '2026-06', [], META)).rejects.toThrow(StoreError);
+    await expect(store().replacePeriod('bedrock-cur', '2026-6', [], META)).rejects.toThrow(StoreError);
   });
 });
 

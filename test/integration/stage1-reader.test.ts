@@ -141,6 +141,7 @@ describe('stage 1 on DuckDB', () => {
     const row = result.rows.find((r) => r.usageType !== '')!;
     expect(row.resourceTags).toEqual([['workload', 'bot']]);
     expect(row.usageAmount).toBe('12500.000000000000000');
+    expect(result.newestUsageEnd).toBe('2026-06-03T23:00:00Z');
   });
 
   it('reads the real anonymized legacy CUR CSV sample: 1,281 rows, no Bedrock', async () => {

@@ -1,13 +1,17 @@
-import type { FactQuery } from '../../app/ingest-ports.js';
+import type { FactQuery, SnapshotMeta } from '../../app/ingest-ports.js';
 import type { DailyFact } from '../../core/facts/daily-fact.js';
 import { type DuckDb, sqlIdentifier, sqlString } from './duckdb.js';
 import { columnText, FACT_COLUMNS, factFromText, storedType } from './fact-columns.js';
 
-/** Writes facts to one Parquet file (exact DECIMAL money, zstd); an empty list still writes the schema. */
+/**
+ * Writes facts to one Parquet file (exact DECIMAL money, zstd); an empty list still writes the schema.
+ * The snapshot's own metadata travels in the file's key-value metadata, so a snapshot describes itself.
+ */
 export async function writeFactsParquet(
   db: DuckDb,
   facts: readonly DailyFact[],
   path: string,
+  meta: SnapshotMeta,
 ): Promise<void> {
   const staging = FACT_COLUMNS.map((c) => `${sqlIdentifier(c.name)} VARCHAR`).join(', ');
   await db.run(`CREATE OR REPLACE TEMP TABLE facts_staging (${staging})`);
@@ -22,9 +26,40 @@ export async function writeFactsParquet(
   ).join(', ');
   await db.run(
     `COPY (SELECT ${typed} FROM facts_staging ORDER BY usage_date, workload, model, usage_kind)
-     TO ${sqlString(path)} (FORMAT parquet, COMPRESSION zstd)`,
+     TO ${sqlString(path)} (FORMAT parquet, COMPRESSION zstd, KV_METADATA {${kvMetadata(meta)}})`,
   );
   await db.run('DROP TABLE facts_staging');
+}
+
+const META_KEYS = {
+  snapshotId: 'bedrock_cost.snapshot_id',
+  newestUsageEnd: 'bedrock_cost.newest_usage_end',
+} as const;
+
+function kvMetadata(meta: SnapshotMeta): string {
+  return Object.entries(META_KEYS)
+    .map(([field, key]) => `${sqlString(key)}: ${sqlString(meta[field as keyof SnapshotMeta] ?? '')}`)
+    .join(', ');
+}
+
+/** Reads the snapshot metadata written by writeFactsParquet, per file. */
+export async function readSnapshotMeta(
+  db: DuckDb,
+  files: readonly string[],
+): Promise<Map<string, SnapshotMeta>> {
+  const out = new Map<string, SnapshotMeta>(files.map((f) => [f, { snapshotId: '', newestUsageEnd: null }]));
+  if (files.length === 0) return out;
+  const rows = await db.rows<{ file_name: string; k: string; v: string }>(
+    `SELECT file_name, CAST(key AS VARCHAR) AS k, CAST(value AS VARCHAR) AS v
+     FROM parquet_kv_metadata([${files.map(sqlString).join(', ')}])`,
+  );
+  for (const row of rows) {
+    const meta = out.get(row.file_name);
+    if (!meta) continue;
+    if (row.k === META_KEYS.snapshotId) meta.snapshotId = row.v;
+    if (row.k === META_KEYS.newestUsageEnd) meta.newestUsageEnd = row.v || null;
+  }
+  return out;
 }
 
 /** Reads facts from Parquet files (the dataset's `billing_period=…/<export>.parquet` files). */

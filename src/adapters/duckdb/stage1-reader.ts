@@ -32,7 +32,7 @@ export async function readStage1(
   const emptyFiles = inspected.filter((f) => f.kind === 'empty').map((f) => f.label);
   const readable = inspected.filter((f) => f.kind !== 'empty');
   if (readable.length === 0) {
-    return { format: 'cur2', rows: [], totals: [], rowsRead: 0, emptyFiles };
+    return { format: 'cur2', rows: [], totals: [], rowsRead: 0, emptyFiles, newestUsageEnd: null };
   }
   const kinds = new Set(readable.map((f) => (f.kind === 'parquet' ? 'parquet' : 'csv')));
   if (kinds.size > 1) {
@@ -68,6 +68,7 @@ export async function readStage1(
         totals: totals.map(toPeriodTotal),
         rowsRead: source.rowsRead,
         emptyFiles,
+        newestUsageEnd: source.newestUsageEnd,
       };
     },
     threads === undefined ? {} : { threads },
@@ -85,6 +86,7 @@ interface Source {
   format: CurFormat;
   columns: Map<string, string>;
   rowsRead: number;
+  newestUsageEnd: string | null;
   /** The file named in schema errors. */
   label: string;
 }
@@ -110,7 +112,20 @@ async function parquetSource(db: DuckDb, files: readonly InspectedFile[]): Promi
   const [count] = await db.rows<{ n: bigint }>(
     `SELECT SUM(num_rows)::BIGINT AS n FROM parquet_file_metadata(${list})`,
   );
-  return { format: format!, columns: union, rowsRead: Number(count?.n ?? 0n), label: files[0]!.label };
+  // Row-group statistics give the newest usage hour without a scan; a file written without them is scanned.
+  const [stats] = await db.rows<{ newest: string | null }>(
+    `SELECT strftime(max(TRY_CAST(stats_max_value AS TIMESTAMP)), '%Y-%m-%dT%H:%M:%SZ') AS newest
+     FROM parquet_metadata(${list}) WHERE path_in_schema = 'line_item_usage_end_date'`,
+  );
+  const newestUsageEnd =
+    stats?.newest ?? (union.has('line_item_usage_end_date') ? await newestUsageEndByScan(db) : null);
+  return {
+    format: format!,
+    columns: union,
+    rowsRead: Number(count?.n ?? 0n),
+    newestUsageEnd,
+    label: files[0]!.label,
+  };
 }
 
 async function csvSource(db: DuckDb, files: readonly InspectedFile[]): Promise<Source> {
@@ -133,13 +148,28 @@ async function csvSource(db: DuckDb, files: readonly InspectedFile[]): Promise<S
   const format = detectCurFormat(files[0]!.label, columns);
   await db.run(`CREATE VIEW cur_source AS SELECT ${select.join(', ')} FROM ${reader}`);
   // Counting also parses every row, so a malformed CSV fails here with the file named.
+  const newest = columns.has('line_item_usage_end_date') ? 'max(line_item_usage_end_date)' : 'NULL';
   await runNamed(
     db,
-    'CREATE TEMP TABLE csv_row_count AS SELECT COUNT(*)::BIGINT AS n FROM cur_source',
+    `CREATE TEMP TABLE csv_stats AS
+     SELECT COUNT(*)::BIGINT AS n, strftime(${newest}, '%Y-%m-%dT%H:%M:%SZ') AS newest FROM cur_source`,
     files,
   );
-  const [count] = await db.rows<{ n: bigint }>('SELECT n FROM csv_row_count');
-  return { format, columns, rowsRead: Number(count?.n ?? 0n), label: files[0]!.label };
+  const [stats] = await db.rows<{ n: bigint; newest: string | null }>('SELECT n, newest FROM csv_stats');
+  return {
+    format,
+    columns,
+    rowsRead: Number(stats?.n ?? 0n),
+    newestUsageEnd: stats?.newest ?? null,
+    label: files[0]!.label,
+  };
+}
+
+async function newestUsageEndByScan(db: DuckDb): Promise<string | null> {
+  const [row] = await db.rows<{ newest: string | null }>(
+    "SELECT strftime(max(line_item_usage_end_date), '%Y-%m-%dT%H:%M:%SZ') AS newest FROM cur_source",
+  );
+  return row?.newest ?? null;
 }
 
 async function describe(db: DuckDb, query: string, label: string): Promise<Map<string, string>> {

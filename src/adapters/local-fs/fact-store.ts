@@ -5,7 +5,7 @@ import type { FactQuery, FactStore, StoredSnapshot } from '../../app/ingest-port
 import { StoreError } from '../../core/errors.js';
 import type { DailyFact } from '../../core/facts/daily-fact.js';
 import { withDuckDb } from '../duckdb/duckdb.js';
-import { readFactsParquet, writeFactsParquet } from '../duckdb/fact-parquet.js';
+import { readFactsParquet, readSnapshotMeta, writeFactsParquet } from '../duckdb/fact-parquet.js';
 
 const PERIOD_DIR = /^billing_period=(\d{4}-\d{2})$/;
 
@@ -18,13 +18,13 @@ export function localFactStore(root: string): FactStore {
   const factsDir = join(root, 'facts');
   return {
     location: factsDir,
-    async replacePeriod(exportName, billingPeriod, facts) {
+    async replacePeriod(exportName, billingPeriod, facts, meta) {
       const dir = join(factsDir, `billing_period=${billingPeriod}`);
       const target = join(dir, `${exportName}.parquet`);
       const temp = join(dir, `.${exportName}.parquet.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
       try {
         await mkdir(dir, { recursive: true });
-        await withDuckDb((db) => writeFactsParquet(db, facts, temp), { threads: 1 });
+        await withDuckDb((db) => writeFactsParquet(db, facts, temp, meta), { threads: 1 });
         await rename(temp, target);
       } catch (error) {
         await rm(temp, { force: true });
@@ -37,7 +37,19 @@ export function localFactStore(root: string): FactStore {
     },
     async snapshots(): Promise<StoredSnapshot[]> {
       const files = await listSnapshotFiles(factsDir);
-      return files.map(({ billingPeriod, exportName }) => ({ billingPeriod, exportName }));
+      const metas = await withDuckDb(
+        (db) =>
+          readSnapshotMeta(
+            db,
+            files.map((f) => f.path),
+          ),
+        { threads: 1 },
+      );
+      return files.map(({ billingPeriod, exportName, path }) => ({
+        billingPeriod,
+        exportName,
+        ...(metas.get(path) ?? { snapshotId: '', newestUsageEnd: null }),
+      }));
     },
   };
 }

@@ -1,7 +1,7 @@
 import { mkdir, mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import { HeadObjectCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import type { FactQuery, FactStore, StoredSnapshot } from '../../app/ingest-ports.js';
 import { StoreError } from '../../core/errors.js';
 import type { DailyFact } from '../../core/facts/daily-fact.js';
@@ -66,7 +66,7 @@ export function s3FactStore(options: S3FactStoreOptions): FactStore {
 
   return {
     location,
-    async replacePeriod(exportName, billingPeriod, facts) {
+    async replacePeriod(exportName, billingPeriod, facts, meta) {
       const key = `${factsPrefix}billing_period=${billingPeriod}/${exportName}.parquet`;
       const uri = formatS3Uri(bucket, key);
       if (
@@ -82,7 +82,7 @@ export function s3FactStore(options: S3FactStoreOptions): FactStore {
       const dir = await workDir();
       try {
         const file = join(dir, `${exportName}.parquet`);
-        await withDuckDb((db) => writeFactsParquet(db, facts, file), { threads: 1 });
+        await withDuckDb((db) => writeFactsParquet(db, facts, file, meta), { threads: 1 });
         // A fact snapshot is small (daily aggregates); a Buffer body lets the SDK retry the PUT, which a
         // consumed file stream could not, and needs no aws-chunked encoding.
         await client.send(
@@ -91,6 +91,8 @@ export function s3FactStore(options: S3FactStoreOptions): FactStore {
             Key: key,
             Body: await readFile(file),
             ContentType: 'application/vnd.apache.parquet',
+            // The same snapshot metadata as inside the file, readable with a HEAD instead of a download.
+            Metadata: { 'snapshot-id': meta.snapshotId, 'newest-usage-end': meta.newestUsageEnd ?? '' },
           }),
         );
       } catch (error) {
@@ -130,7 +132,24 @@ export function s3FactStore(options: S3FactStoreOptions): FactStore {
       }
     },
     async snapshots(): Promise<StoredSnapshot[]> {
-      return (await listSnapshots()).map(({ billingPeriod, exportName }) => ({ billingPeriod, exportName }));
+      const snapshots = await listSnapshots();
+      return mapLimit(snapshots, CONCURRENCY, async ({ billingPeriod, exportName, key }) => {
+        try {
+          const head = await client.send(new HeadObjectCommand({ Bucket: bucket, Key: key }));
+          const meta = head.Metadata ?? {};
+          return {
+            billingPeriod,
+            exportName,
+            snapshotId: meta['snapshot-id'] ?? '',
+            newestUsageEnd: meta['newest-usage-end'] || null,
+          };
+        } catch (error) {
+          throw new StoreError(`cannot read facts ${formatS3Uri(bucket, key)}: ${describeS3Error(error)}`, {
+            cause: error,
+            retryable: isRetryableS3Error(error),
+          });
+        }
+      });
     },
   };
 }
