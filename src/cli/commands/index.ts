@@ -1,11 +1,18 @@
 import type { Command } from 'commander';
 import { configCommand } from './config.js';
+import { detectCommand, notifyCommand } from './detect.js';
 import { factsCommand } from './facts.js';
 import { ingestCommand } from './ingest.js';
+import { routesCommand } from './routes.js';
+import { silenceCommand } from './silence.js';
 
 /** Each command lives in its own file and adds itself to the program here. */
 export function registerCommands(program: Command): void {
   program.addCommand(ingestCommand());
   program.addCommand(factsCommand());
+  program.addCommand(detectCommand());
+  program.addCommand(notifyCommand());
+  program.addCommand(silenceCommand());
+  program.addCommand(routesCommand());
   program.addCommand(configCommand());
 }

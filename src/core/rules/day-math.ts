@@ -22,3 +22,10 @@ export function daysBefore(day: string, count: number): string[] {
   for (let back = count; back >= 1; back -= 1) out.push(addDays(day, -back));
   return out;
 }
+
+/** Every day from `first` to `last`, both included; empty when `first` is after `last`. */
+export function daysBetween(first: string, last: string): string[] {
+  const out: string[] = [];
+  for (let day = first; day <= last; day = addDays(day, 1)) out.push(day);
+  return out;
+}

@@ -1,0 +1,199 @@
+import { mkdir, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { Command, Option } from 'commander';
+import { detectAnomalies } from '../../app/detect.js';
+import { type NotifyReport, notify } from '../../app/notify.js';
+import { loadConfig } from '../../config/load.js';
+import { compileAlerting } from '../../core/alerting/alerting-spec.js';
+import { formatUsd, type Money } from '../../core/money.js';
+import type { Finding } from '../../core/rules/finding.js';
+import { localNotifyDeps } from '../alerting/notify-wiring.js';
+import { findingJson } from '../output/finding-json.js';
+import { printJson } from '../output/format-option.js';
+import { renderTable } from '../output/table.js';
+import { openStore, STORE_HELP, storeRoot } from '../wiring.js';
+
+interface DetectOptions {
+  store?: string;
+  from?: string;
+  to?: string;
+  now?: string;
+  config?: string;
+  dryRun?: boolean;
+  send?: boolean;
+  out: string;
+  format: 'table' | 'json';
+}
+
+const DAY = /^\d{4}-\d{2}-\d{2}$/;
+
+export function detectCommand(): Command {
+  return withDetectOptions(
+    new Command('detect').description(
+      'Run the anomaly rules over the stored facts and print the findings.\n\n' +
+        'Days are final once the newest usage hour in the stored snapshots is completeness.final_after_hours\n' +
+        '(default 48) past their end; findings on other days are provisional and never page.\n' +
+        'Without --send nothing is delivered. --dry-run also routes, groups and renders the messages that\n' +
+        'would be sent and writes them to --out, but sends and records nothing. --send delivers through\n' +
+        'the routes, at most once per receiver and group (a second run sends nothing new).',
+    ),
+  )
+    .option('--dry-run', 'decide and render notifications, write them to --out, send and record nothing')
+    .option('--send', 'deliver notifications through the configured routes')
+    .action(async (options: DetectOptions) => {
+      process.exitCode = await runDetect(options);
+    });
+}
+
+export function notifyCommand(): Command {
+  return withDetectOptions(
+    new Command('notify').description(
+      'Detect anomalies and deliver them through the routes (the same as `detect --send`): Slack, SNS or\n' +
+        'console/file receivers, each group at most once per receiver (claim → send → commit).',
+    ),
+  ).action(async (options: DetectOptions) => {
+    process.exitCode = await runDetect({ ...options, send: true });
+  });
+}
+
+function withDetectOptions(command: Command): Command {
+  return command
+    .option('--store <dir|s3://bucket/prefix>', STORE_HELP)
+    .option('--from <YYYY-MM-DD>', 'first day to evaluate (default: 13 days before --to)')
+    .option('--to <YYYY-MM-DD>', 'last day to evaluate (default: the newest usage day in the store)')
+    .option('--now <ISO time>', 'evaluation time (default: the clock); findings never see the future')
+    .option('--config <file>', 'YAML config with rules, routes and receivers; defaults apply without it')
+    .option(
+      '--out <dir>',
+      'where --dry-run writes the rendered messages',
+      join('out', 'notifications-dry-run'),
+    )
+    .addOption(new Option('--format <format>', 'output format').choices(['table', 'json']).default('table'));
+}
+
+async function runDetect(options: DetectOptions): Promise<number> {
+  for (const [name, value] of [
+    ['--from', options.from],
+    ['--to', options.to],
+  ] as const) {
+    if (value !== undefined && !DAY.test(value))
+      throw new Error(`${name} must be a day like 2026-06-01, got "${value}"`);
+  }
+  const now = options.now ? new Date(options.now) : new Date();
+  if (Number.isNaN(now.getTime())) throw new Error(`--now must be an ISO time, got "${options.now}"`);
+  const config = await loadConfig(options.config);
+  const root = storeRoot(options.store);
+  const { store } = openStore(root);
+  const result = await detectAnomalies({ from: options.from, to: options.to, now }, { store, config });
+
+  let report: NotifyReport | null = null;
+  if (options.send || options.dryRun) {
+    const alerting = compileAlerting(config);
+    const deps = localNotifyDeps(root, config);
+    report = await notify(
+      { findings: result.findings, alerting, dryRun: !options.send && options.dryRun },
+      { ...deps, clock: () => now },
+    );
+    if (report.dryRun) await writeDryRun(report, options.out);
+  }
+
+  if (options.format === 'json') {
+    if (report) {
+      printJson({
+        findings: result.findings.map(findingJson),
+        notifications: report.entries.map(entryJson),
+        truncated: result.truncated,
+      });
+    } else {
+      printJson(result.findings.map(findingJson));
+    }
+  } else {
+    printFindings(result.findings, result);
+    if (report) printNotifications(report, options.out);
+  }
+  return report?.retryNeeded ? 75 : 0;
+}
+
+function printFindings(
+  findings: readonly Finding[],
+  result: Awaited<ReturnType<typeof detectAnomalies>>,
+): void {
+  const range = result.days.length ? `${result.days[0]} … ${result.days.at(-1)}` : 'no days';
+  const watermark = result.newestUsageHour ? result.newestUsageHour.toISOString() : 'unknown';
+  const lines = [
+    `Evaluated ${range} over ${result.factsRead.toLocaleString('en-US')} facts; newest usage hour ${watermark}.`,
+  ];
+  if (findings.length === 0) {
+    lines.push('No findings: spend looks normal.');
+  } else {
+    const rows = findings.map((f) => [
+      f.day,
+      f.severity + (f.provisional ? ' (provisional)' : ''),
+      f.rule,
+      f.labels.workload,
+      f.labels.model,
+      formatUsd(f.figures.today as Money),
+      f.figures.ratio === null ? 'new' : `${Number(f.figures.ratio).toFixed(1)}×`,
+      f.why[0] ?? '',
+    ]);
+    lines.push(
+      renderTable(['day', 'severity', 'rule', 'workload', 'model', 'today', 'ratio', 'why'], rows, [5, 6]),
+    );
+    const pages = findings.filter((f) => f.severity === 'page').length;
+    lines.push(
+      '',
+      `${findings.length} finding(s), ${pages} page(s)${result.truncated ? `, truncated by max_findings (of ${result.total})` : ''}.`,
+    );
+  }
+  if (result.learning.length > 0)
+    lines.push(`${result.learning.length} series still learning (not enough history).`);
+  process.stdout.write(`${lines.join('\n')}\n`);
+}
+
+function printNotifications(report: NotifyReport, out: string): void {
+  if (report.entries.length === 0) {
+    process.stdout.write('\nNo notifications to send.\n');
+    return;
+  }
+  const rows = report.entries.map((e) => [
+    e.receiver,
+    e.integration,
+    e.outcome,
+    e.reason ?? '',
+    String(e.firingFingerprints.length),
+    e.destination ?? '',
+    e.error ?? '',
+  ]);
+  process.stdout.write(`\n${report.dryRun ? `Dry run (rendered messages in ${out}):` : 'Notifications:'}\n`);
+  process.stdout.write(
+    `${renderTable(['receiver', 'via', 'outcome', 'reason', 'findings', 'destination', 'error'], rows, [4])}\n`,
+  );
+}
+
+function entryJson(entry: NotifyReport['entries'][number]) {
+  return {
+    receiver: entry.receiver,
+    integration: entry.integration,
+    group_key: entry.groupKey,
+    reason: entry.reason,
+    outcome: entry.outcome,
+    findings: entry.firingFingerprints,
+    destination: entry.destination ?? null,
+    error: entry.error ?? null,
+  };
+}
+
+async function writeDryRun(report: NotifyReport, out: string): Promise<void> {
+  await mkdir(out, { recursive: true });
+  for (const [index, entry] of report.entries.entries()) {
+    if (!entry.delivery) continue;
+    const name = `${String(index + 1).padStart(3, '0')}-${entry.receiver}-${entry.integration}.json`.replace(
+      /[^A-Za-z0-9._-]/g,
+      '_',
+    );
+    await writeFile(
+      join(out, name),
+      `${JSON.stringify({ receiver: entry.receiver, group_key: entry.groupKey, reason: entry.reason, message: entry.delivery }, null, 2)}\n`,
+    );
+  }
+}
