@@ -2,6 +2,8 @@
 -- columns stage 1 groups by. Both billing paths: first party (billing entity AWS, Bedrock product codes)
 -- and AWS Marketplace (product name "<Model> (Amazon Bedrock Edition)"), as CUDOS selects them.
 -- Relation: {{source}} exposes the export's columns with their CUR 2.0 names and types.
+-- Money and usage go through their text form, the shortest decimal that reads back as the same double
+-- (DESIGN §3.4): a direct DOUBLE → DECIMAL cast would keep binary noise (54130.673382 → …000001024).
 -- Placeholders for columns an export may lack (schema drift), filled with the column or NULL:
 --   {{operation}} {{pricing_unit}} {{item_description}} {{resource_id}} {{usage_account_name}}
 --   {{iam_principal}} {{cost_net}} {{region_code}}
@@ -27,9 +29,9 @@ SELECT
   {{resource_tags}} AS resource_tags,
   {{principal_tags}} AS principal_tags,
   {{account_tags}} AS account_tags,
-  COALESCE(CAST(line_item_usage_amount AS DECIMAL(38, 15)), 0) AS usage_amount,
-  COALESCE(CAST(line_item_unblended_cost AS DECIMAL(38, 15)), 0) AS cost_unblended,
-  COALESCE(CAST({{cost_net}} AS DECIMAL(38, 15)), 0) AS cost_net
+  COALESCE(CAST(CAST(line_item_usage_amount AS VARCHAR) AS DECIMAL(38, 15)), 0) AS usage_amount,
+  COALESCE(CAST(CAST(line_item_unblended_cost AS VARCHAR) AS DECIMAL(38, 15)), 0) AS cost_unblended,
+  COALESCE(CAST(CAST({{cost_net}} AS VARCHAR) AS DECIMAL(38, 15)), 0) AS cost_net
 FROM {{source}}
 WHERE (bill_billing_entity = 'AWS'
        AND line_item_product_code IN ('AmazonBedrock', 'AmazonBedrockService',

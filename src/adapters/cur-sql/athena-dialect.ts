@@ -1,0 +1,371 @@
+import { ConfigError } from '../../core/errors.js';
+import type { CurFormat } from './cur-format.js';
+import { fillTemplate, loadSql } from './sql-files.js';
+
+/**
+ * The Athena (Trino) side of the stage-1 dialect shim. The statements in `sql/` are written once; this
+ * file turns them into Athena SQL text: map subscripts become `element_at` (Trino's `m['k']` fails on a
+ * missing key where DuckDB returns NULL), the tag-pair projection uses Trino's lambda functions, and every
+ * value reaches Athena as an execution parameter (`?`), never inside the text.
+ */
+
+/** One Athena statement and its execution parameters, in the order of the `?` in the text. */
+export interface AthenaStatement {
+  sql: string;
+  /**
+   * Athena substitutes each parameter as SQL literal text, so strings arrive already quoted
+   * (`'2026-06'`); see athenaStringLiteral.
+   */
+  parameters: string[];
+}
+
+export interface AthenaTableRef {
+  database: string;
+  table: string;
+  /** YYYY-MM. */
+  billingPeriod: string;
+}
+
+/**
+ * How a CUR table is split by billing period: CUR 2.0 exports (Data Exports) have a `billing_period`
+ * partition (`BILLING_PERIOD=YYYY-MM` folders); the legacy CUR Athena integration uses `year` and `month`
+ * (`year=2026/month=6`, month not zero-padded).
+ */
+export type PeriodPartitioning = 'billing_period' | 'year_month';
+
+/** Output columns of the stage-1 statement, in order; `row_kind` says which part a row belongs to. */
+export const ATHENA_STAGE1_COLUMNS = [
+  'row_kind',
+  'usage_date',
+  'billing_period',
+  'payer_account',
+  'usage_account',
+  'usage_account_name',
+  'billing_entity',
+  'product_code',
+  'product_name',
+  'region',
+  'usage_type',
+  'operation',
+  'pricing_unit',
+  'item_description',
+  'resource_id',
+  'line_item_type',
+  'iam_principal',
+  'resource_tags',
+  'principal_tags',
+  'account_tags',
+  'usage_amount',
+  'cost_unblended',
+  'cost_net',
+  'line_items',
+  'rows_read',
+  'newest_usage_end',
+] as const;
+
+export type AthenaStage1Column = (typeof ATHENA_STAGE1_COLUMNS)[number];
+
+/**
+ * `group`: one stage1_groups row; `total`: one bedrock_totals row; `partition`: the partition's row count
+ * and newest usage end (all services, like DuckDB's rowsRead and watermark over a delivery's files).
+ */
+export type AthenaRowKind = 'group' | 'total' | 'partition';
+
+const GROUP_COLUMNS = ATHENA_STAGE1_COLUMNS.slice(1, 20);
+const IDENTIFIER = /^[A-Za-z0-9_]+$/;
+const PERIOD = /^(\d{4})-(0[1-9]|1[0-2])$/;
+
+/** A database or table name from config, checked and double-quoted (Trino quoting). */
+export function athenaIdentifier(name: string, what = 'identifier'): string {
+  if (!IDENTIFIER.test(name)) {
+    throw new ConfigError(`Athena ${what} "${name}" is not valid: use only letters, digits and _`);
+  }
+  return `"${name}"`;
+}
+
+/** A string as the SQL literal text Athena expects for an execution parameter. */
+export function athenaStringLiteral(value: string): string {
+  return `'${value.replaceAll("'", "''")}'`;
+}
+
+export function checkBillingPeriod(period: string): { year: number; month: number } {
+  const match = PERIOD.exec(period);
+  if (!match) throw new ConfigError(`billing period "${period}" is not YYYY-MM`);
+  return { year: Number(match[1]), month: Number(match[2]) };
+}
+
+export function periodPartitioning(label: string, columns: ReadonlyMap<string, string>): PeriodPartitioning {
+  if (columns.has('billing_period')) return 'billing_period';
+  if (columns.has('year') && columns.has('month')) return 'year_month';
+  // Without a partition filter every period would scan (and bill) the whole table.
+  throw new ConfigError(
+    `${label}: has neither a billing_period partition (CUR 2.0) nor year/month partitions (legacy CUR)`,
+  );
+}
+
+/**
+ * Collects execution parameters while SQL is assembled from pieces whose final order is only known once
+ * the template is filled: each value becomes an opaque marker, and `resolve` turns markers into `?` in
+ * text order, so the parameter list can never drift from the text.
+ */
+export class ParameterMarkers {
+  private readonly values: string[] = [];
+
+  mark(literal: string): string {
+    this.values.push(literal);
+    return `⟨param ${this.values.length - 1}⟩`;
+  }
+
+  string(value: string): string {
+    return this.mark(athenaStringLiteral(value));
+  }
+
+  resolve(sql: string): AthenaStatement {
+    const parameters: string[] = [];
+    const text = sql.replace(/⟨param (\d+)⟩/g, (_whole, index: string) => {
+      parameters.push(this.values[Number(index)]!);
+      return '?';
+    });
+    return { sql: text, parameters };
+  }
+}
+
+const NULL_TEXT = 'CAST(NULL AS VARCHAR)';
+const NO_TAGS = "'[]'";
+
+/** Trino: lower-case, only a-z and 0-9 (regexp_replace replaces every match by default). */
+const normKey = (expr: string) => `regexp_replace(lower(${expr}), '[^a-z0-9]', '')`;
+
+const quoted = (name: string) => `"${name.replaceAll('"', '""')}"`;
+
+/**
+ * Athena version of `lineProjection` (line-projection.ts): fills the same placeholders of
+ * `sql/<format>/bedrock_lines.sql` from the table's columns, with Trino functions and the configured tag
+ * keys as parameters (as `markers` entries, turned into `?` by `markers.resolve` on the whole statement).
+ * It must produce the same values row for row; the parity test holds it to that.
+ */
+export function athenaLineProjection(
+  format: CurFormat,
+  columns: ReadonlyMap<string, string>,
+  tagKeys: readonly string[],
+  markers: ParameterMarkers = new ParameterMarkers(),
+): Record<string, string> {
+  const column = (name: string, fallback = NULL_TEXT) => (columns.has(name) ? quoted(name) : fallback);
+  const common = {
+    operation: column('line_item_operation'),
+    pricing_unit: column('pricing_unit'),
+    item_description: column('line_item_line_item_description'),
+    resource_id: column('line_item_resource_id'),
+    cost_net: column('line_item_net_unblended_cost', quoted('line_item_unblended_cost')),
+    region_code: column('product_region_code'),
+  };
+  const keys = normalisedKeys(tagKeys);
+  const keyList = () => keys.map((k) => markers.string(k)).join(', ');
+  if (format === 'legacy') {
+    return {
+      ...common,
+      region_name: column('product_region'),
+      resource_tags: legacyTagColumns(columns, keys, markers),
+    };
+  }
+  const isMap = (name: string) => columns.get(name)?.toUpperCase().startsWith('MAP') ?? false;
+  const fromResourceTags = isMap('resource_tags') ? mapPairs('resource_tags', "'user_'", keyList()) : null;
+  const fromTags = (prefix: string) => (isMap('tags') ? mapPairs('tags', prefix, keyList()) : null);
+  return {
+    ...common,
+    usage_account_name: column('line_item_usage_account_name'),
+    iam_principal: column('line_item_iam_principal'),
+    resource_tags: pairsJson([
+      fromResourceTags,
+      fromTags("'resourceTags/user:'"),
+      fromTags("'resourceTags/'"),
+    ]),
+    principal_tags: pairsJson([fromTags("'iamPrincipal/'")]),
+    account_tags: pairsJson([fromTags("'accountTag/'")]),
+  };
+}
+
+/** The DuckDB projection's key list: normalised keys, or one empty key when none is configured. */
+function normalisedKeys(tagKeys: readonly string[]): string[] {
+  const keys = tagKeys.map((k) => k.replace(/[^a-z0-9]/g, ''));
+  return keys.length > 0 ? keys : [''];
+}
+
+/** [normalised key, value] pairs of a MAP column's entries under a key prefix, for configured keys only. */
+function mapPairs(mapColumn: string, prefix: string, keyList: string): string {
+  const map = quoted(mapColumn);
+  const rest = `substr(k, length(${prefix}) + 1)`;
+  const value = `element_at(${map}, k)`;
+  const exclude =
+    prefix === "'resourceTags/'"
+      ? " AND NOT starts_with(k, 'resourceTags/user:') AND NOT starts_with(k, 'resourceTags/aws:')"
+      : '';
+  // Trino's map_entries rows have no field names, so the lambdas walk the keys and look values up.
+  return (
+    `transform(filter(map_keys(${map}), k -> starts_with(k, ${prefix})${exclude}` +
+    ` AND COALESCE(${value}, '') <> '' AND ${normKey(rest)} IN (${keyList})), k -> ARRAY[${normKey(rest)}, ${value}])`
+  );
+}
+
+function pairsJson(parts: readonly (string | null)[]): string {
+  const present = parts.filter((p): p is string => p !== null);
+  if (present.length === 0) return NO_TAGS;
+  // DuckDB's list_concat skips a NULL list (a row whose map is NULL); Trino's concat returns NULL.
+  const combined =
+    present.length === 1
+      ? present[0]!
+      : `concat(${present.map((p) => `COALESCE(${p}, ARRAY[])`).join(', ')})`;
+  return `json_format(CAST(array_sort(${combined}) AS JSON))`;
+}
+
+function legacyTagColumns(
+  columns: ReadonlyMap<string, string>,
+  keys: readonly string[],
+  markers: ParameterMarkers,
+): string {
+  const prefix = 'resource_tags_user_';
+  const wanted = new Set(keys);
+  const pairs = [...columns.keys()]
+    .filter((name) => name.startsWith(prefix))
+    .map((name) => ({
+      name,
+      key: name
+        .slice(prefix.length)
+        .toLowerCase()
+        .replace(/[^a-z0-9]/g, ''),
+    }))
+    .filter(({ key }) => wanted.has(key))
+    .sort((a, b) => (a.name < b.name ? -1 : 1))
+    .map(({ name, key }) => `ARRAY[${markers.string(key)}, CAST(${quoted(name)} AS VARCHAR)]`);
+  if (pairs.length === 0) return NO_TAGS;
+  return `json_format(CAST(array_sort(filter(ARRAY[${pairs.join(', ')}], p -> COALESCE(p[2], '') <> '')) AS JSON))`;
+}
+
+/**
+ * DuckDB-dialect constructs of the `sql/` statements rewritten for Trino. Map subscripts become
+ * `element_at`. DECIMAL casts go through VARCHAR: on Trino that is the same value (both are
+ * `Double.toString`, i.e. the shortest decimal form of the double), and it lets DuckDB run this text
+ * with Trino's semantics in the parity test, where DuckDB's direct cast multiplies in binary floating
+ * point (54130.673382 → 54130.673382000001024).
+ */
+export function toAthenaDialect(sql: string): string {
+  return sql
+    .replace(/\b([A-Za-z_]\w*)\['([^']*)'\]/g, "element_at($1, '$2')")
+    .replace(
+      /CAST\(((?:\{\{\w+\}\})|(?:[A-Za-z_]\w*)) AS DECIMAL\((\d+),\s*(\d+)\)\)/g,
+      'CAST(CAST($1 AS VARCHAR) AS DECIMAL($2, $3))',
+    );
+}
+
+/**
+ * DuckDB-only syntax that must not reach Athena; a hit is a defect in the shim or in `sql/`. Patterns are
+ * matched with string literals blanked out, except those that are about a literal.
+ */
+const DUCKDB_ONLY: readonly (readonly [RegExp, string, 'code' | 'raw'])[] = [
+  [/::/, 'a :: cast', 'code'],
+  [/\blist_\w+\(/, 'a list_* function', 'code'],
+  [/\bto_json\(/, 'to_json', 'code'],
+  [/\bstruct_\w+\(/, 'a struct_* function', 'code'],
+  [/\bregexp_replace\((?:[^()]|\([^()]*\))*,\s*'[a-z]+'\s*\)/, "a regexp 'g' flag", 'raw'],
+  [/\w\['/, 'a map subscript (Trino fails on a missing key; use element_at)', 'code'],
+  [/\b\w+\.(?:key|value)\b/, 'a map_entries struct field', 'code'],
+  [/\bREPLACE\s*\(\s*CAST/i, 'SELECT * REPLACE', 'code'],
+  [/\bEXCLUDE\s*\(/i, 'SELECT * EXCLUDE', 'code'],
+  [/\bILIKE\b/i, 'ILIKE', 'code'],
+  [/\{\{\w+\}\}/, 'an unfilled placeholder', 'code'],
+];
+
+export function assertAthenaDialect(sql: string): void {
+  const code = sql.replace(/'(?:[^']|'')*'/g, "''");
+  for (const [pattern, what, on] of DUCKDB_ONLY) {
+    const match = pattern.exec(on === 'code' ? code : sql);
+    if (match) throw new Error(`Athena SQL contains ${what}: "${match[0]}"`);
+  }
+}
+
+/**
+ * The stage-1 statement for one billing period of a CUR Glue table: `sql/<format>/bedrock_lines.sql`
+ * over the period's partition, then `sql/stage1_groups.sql` and `sql/bedrock_totals.sql` over those
+ * lines, and the partition's row count, as one statement (one consistent read of the partition, one
+ * result set). Rows are told apart by `row_kind`; money is cast to VARCHAR so its text is exact.
+ */
+export function athenaStage1Sql(
+  format: CurFormat,
+  columns: ReadonlyMap<string, string>,
+  tagKeys: readonly string[],
+  ref: AthenaTableRef,
+): AthenaStatement {
+  const markers = new ParameterMarkers();
+  const table = `${athenaIdentifier(ref.database, 'database')}.${athenaIdentifier(ref.table, 'table')}`;
+  const period = checkBillingPeriod(ref.billingPeriod);
+  const partitioning = periodPartitioning(`${ref.database}.${ref.table}`, columns);
+  const periodFilter = () =>
+    partitioning === 'billing_period'
+      ? `billing_period = ${markers.string(ref.billingPeriod)}`
+      : `"year" = ${markers.string(String(period.year))} AND "month" = ${markers.string(String(period.month))}`;
+
+  const lines = fillTemplate(toAthenaDialect(loadSql(`${format}/bedrock_lines.sql`)), {
+    ...athenaLineProjection(format, columns, tagKeys, markers),
+    source: `(SELECT * FROM ${table} WHERE ${periodFilter()}) AS cur_source`,
+  });
+  const groups = fillTemplate(toAthenaDialect(loadSql('stage1_groups.sql')), { lines: 'bedrock_lines' });
+  const totals = fillTemplate(toAthenaDialect(loadSql('bedrock_totals.sql')), { lines: 'bedrock_lines' });
+
+  const money = (name: string) => `CAST(${name} AS VARCHAR) AS ${name}`;
+  const nulls = (names: readonly string[]) => names.map((n) => `NULL AS ${n}`);
+  // Engines print timestamps differently (Trino adds milliseconds); the engine normalises the text.
+  const newestUsageEnd = columns.has('line_item_usage_end_date')
+    ? 'CAST(max(line_item_usage_end_date) AS VARCHAR)'
+    : 'CAST(NULL AS VARCHAR)';
+  const sql = [
+    'WITH bedrock_lines AS (',
+    indent(lines),
+    '), stage1_groups AS (',
+    indent(groups),
+    '), bedrock_totals AS (',
+    indent(totals),
+    '), partition_rows AS (',
+    `  SELECT COUNT(*) AS rows_read, ${newestUsageEnd} AS newest_usage_end`,
+    `  FROM ${table} WHERE ${periodFilter()}`,
+    ')',
+    `SELECT 'group' AS row_kind, ${[
+      ...GROUP_COLUMNS,
+      money('usage_amount'),
+      money('cost_unblended'),
+      money('cost_net'),
+      'line_items',
+      'CAST(NULL AS BIGINT) AS rows_read',
+      'CAST(NULL AS VARCHAR) AS newest_usage_end',
+    ].join(', ')}`,
+    'FROM stage1_groups',
+    'UNION ALL',
+    `SELECT 'total', ${[
+      ...nulls(GROUP_COLUMNS.slice(0, 1)),
+      'billing_period',
+      ...nulls(GROUP_COLUMNS.slice(2)),
+      'NULL AS usage_amount',
+      money('cost_unblended'),
+      money('cost_net'),
+      'line_items',
+      ...nulls(['rows_read', 'newest_usage_end']),
+    ].join(', ')}`,
+    'FROM bedrock_totals',
+    'UNION ALL',
+    `SELECT 'partition', ${[
+      ...nulls(GROUP_COLUMNS),
+      ...nulls(['usage_amount', 'cost_unblended', 'cost_net', 'line_items']),
+      'rows_read',
+      'newest_usage_end',
+    ].join(', ')}`,
+    'FROM partition_rows',
+  ].join('\n');
+  assertAthenaDialect(sql);
+  return markers.resolve(sql);
+}
+
+function indent(sql: string): string {
+  return sql
+    .split('\n')
+    .map((line) => `  ${line}`)
+    .join('\n');
+}
