@@ -1,6 +1,13 @@
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { Command, CommanderError } from 'commander';
 import { describeError } from '../core/errors.js';
 import { registerCommands } from './commands/index.js';
+
+function packageVersion(): string {
+  const pkg = JSON.parse(readFileSync(fileURLToPath(new URL('../../package.json', import.meta.url)), 'utf8'));
+  return String(pkg.version);
+}
 
 /** Entry point: returns the process exit code instead of exiting, so tests can call it in-process. */
 export async function main(argv: readonly string[]): Promise<number> {
@@ -9,6 +16,7 @@ export async function main(argv: readonly string[]): Promise<number> {
       'Bill-accurate Amazon Bedrock spend per workload and model from the AWS Cost and Usage Report (CUR):\n' +
         'ingest CUR deliveries into daily facts, query them, detect anomalies and send alerts and digests.',
     )
+    .version(packageVersion(), '-V, --version')
     .showHelpAfterError('(run with --help for usage)')
     .exitOverride();
   registerCommands(program);

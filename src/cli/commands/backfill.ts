@@ -39,6 +39,7 @@ const MAX_PERIODS = 120;
 
 export function backfillCommand(overrides: BackfillOverrides = {}): Command {
   return new Command('backfill')
+    .summary('re-ingest billing periods with Athena over the CUR Glue table')
     .description(
       'Rebuild the daily facts of past billing periods with Athena.\n\n' +
         'For each month from --from to --to, runs the stage-1 SQL (the same sql/ statements `ingest` runs\n' +

@@ -4,7 +4,9 @@ import { loadModelCatalog } from '../../config/model-catalog.js';
 import { printJson } from '../output/format-option.js';
 
 export function configCommand(): Command {
-  const config = new Command('config').description('Work with the YAML configuration file.');
+  const config = new Command('config')
+    .summary('validate a configuration file')
+    .description('Work with the YAML configuration file.');
   config
     .command('validate')
     .description(

@@ -29,14 +29,16 @@ const DAY = /^\d{4}-\d{2}-\d{2}$/;
 
 export function detectCommand(): Command {
   return withDetectOptions(
-    new Command('detect').description(
-      'Run the anomaly rules over the stored facts and print the findings.\n\n' +
-        'Days are final once the newest usage hour in the stored snapshots is completeness.final_after_hours\n' +
-        '(default 48) past their end; findings on other days are provisional and never page.\n' +
-        'Without --send nothing is delivered. --dry-run also routes, groups and renders the messages that\n' +
-        'would be sent and writes them to --out, but sends and records nothing. --send delivers through\n' +
-        'the routes, at most once per receiver and group (a second run sends nothing new).',
-    ),
+    new Command('detect')
+      .summary('run the anomaly rules over the facts; --dry-run renders, --send delivers')
+      .description(
+        'Run the anomaly rules over the stored facts and print the findings.\n\n' +
+          'Days are final once the newest usage hour in the stored snapshots is completeness.final_after_hours\n' +
+          '(default 48) past their end; findings on other days are provisional and never page.\n' +
+          'Without --send nothing is delivered. --dry-run also routes, groups and renders the messages that\n' +
+          'would be sent and writes them to --out, but sends and records nothing. --send delivers through\n' +
+          'the routes, at most once per receiver and group (a second run sends nothing new).',
+      ),
   )
     .option('--dry-run', 'decide and render notifications, write them to --out, send and record nothing')
     .option('--send', 'deliver notifications through the configured routes')
@@ -47,10 +49,12 @@ export function detectCommand(): Command {
 
 export function notifyCommand(): Command {
   return withDetectOptions(
-    new Command('notify').description(
-      'Detect anomalies and deliver them through the routes (the same as `detect --send`): Slack, SNS or\n' +
-        'console/file receivers, each group at most once per receiver (claim → send → commit).',
-    ),
+    new Command('notify')
+      .summary('detect anomalies and deliver them through the routes (detect --send)')
+      .description(
+        'Detect anomalies and deliver them through the routes (the same as `detect --send`): Slack, SNS or\n' +
+          'console/file receivers, each group at most once per receiver (claim → send → commit).',
+      ),
   ).action(async (options: DetectOptions) => {
     process.exitCode = await runDetect({ ...options, send: true });
   });

@@ -27,6 +27,7 @@ const DAY = /^\d{4}-\d{2}-\d{2}$/;
 
 export function factsCommand(): Command {
   return new Command('facts')
+    .summary('query the stored daily Bedrock facts (table, json, csv; --by columns)')
     .description(
       'Query the stored daily Bedrock facts.\n\n' +
         'Without --by, json and csv print one record per fact with the DESIGN §5 columns (costs as exact\n' +

@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { backfillCommand } from './backfill.js';
 import { configCommand } from './config.js';
 import { detectCommand, notifyCommand } from './detect.js';
 import { factsCommand } from './facts.js';
@@ -14,5 +15,6 @@ export function registerCommands(program: Command): void {
   program.addCommand(notifyCommand());
   program.addCommand(silenceCommand());
   program.addCommand(routesCommand());
+  program.addCommand(backfillCommand());
   program.addCommand(configCommand());
 }

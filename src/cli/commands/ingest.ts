@@ -1,4 +1,6 @@
+import { AthenaClient } from '@aws-sdk/client-athena';
 import { Command, Option } from 'commander';
+import { athenaStage1EngineFactory } from '../../adapters/athena/athena-engine.js';
 import { duckDbStage1Engine } from '../../adapters/duckdb/stage1-reader.js';
 import { discoverLocalDeliveries } from '../../adapters/local-fs/discover-deliveries.js';
 import { discoverS3Deliveries } from '../../adapters/s3/discover-deliveries.js';
@@ -20,6 +22,11 @@ import { renderTable } from '../output/table.js';
 import { openStore, STORE_HELP, storeRoot } from '../wiring.js';
 
 interface IngestOptions {
+  engine: 'duckdb' | 'athena';
+  database?: string;
+  table?: string;
+  workgroup?: string;
+  outputLocation?: string;
   store?: string;
   config?: string;
   force?: boolean;
@@ -29,6 +36,9 @@ interface IngestOptions {
 
 export function ingestCommand(): Command {
   return new Command('ingest')
+    .summary(
+      'ingest CUR deliveries (export root, manifest, file, folder or s3://) into reconciled daily facts',
+    )
     .description(
       'Ingest CUR deliveries into daily Bedrock facts.\n\n' +
         'Each PATH may be an export root as AWS lays it out (CUR 2.0 <export>/data/… + <export>/metadata/…, or\n' +
@@ -42,6 +52,21 @@ export function ingestCommand(): Command {
     .option('--config <file>', 'YAML config (attribution tag keys, accounts, …); defaults apply without it')
     .option('--force', 're-ingest deliveries the ledger has already seen')
     .option('--threads <n>', 'DuckDB threads (default 2)')
+    .addOption(
+      new Option(
+        '--engine <engine>',
+        'stage-1 engine: DuckDB on downloaded files, or Athena on the CUR Glue table',
+      )
+        .choices(['duckdb', 'athena'])
+        .default('duckdb'),
+    )
+    .option('--database <name>', 'with --engine athena: Glue database of the CUR table')
+    .option('--table <name>', 'with --engine athena: the CUR table (partitioned by billing period)')
+    .option('--workgroup <name>', 'with --engine athena: Athena workgroup')
+    .option(
+      '--output-location <s3://bucket/prefix>',
+      'with --engine athena: query results, unless the workgroup sets it',
+    )
     .addOption(new Option('--format <format>', 'output format').choices(['table', 'json']).default('table'))
     .action(async (paths: string[], options: IngestOptions) => {
       process.exitCode = await runIngest(paths, options);
@@ -55,6 +80,7 @@ async function runIngest(paths: readonly string[], options: IngestOptions): Prom
   const { store, ledger } = openStore(root);
   const threads = options.threads ? Number(options.threads) : undefined;
   const engine = duckDbStage1Engine(threads);
+  const athena = options.engine === 'athena' ? athenaEngines(options) : null;
   const progress = terminalProgress();
   const reports: IngestReport[] = [];
   const failures: { input: string; error: string }[] = [];
@@ -81,14 +107,24 @@ async function runIngest(paths: readonly string[], options: IngestOptions): Prom
       for (const [index, delivery] of source.deliveries.entries()) {
         const prefix = `[${index + 1}/${source.deliveries.length}] ${delivery.exportName}${delivery.billingPeriod ? ` ${delivery.billingPeriod}` : ''}`;
         try {
-          // Ask the ledger before downloading: an unchanged S3 snapshot is never fetched.
-          if (!(await findUnchanged(delivery, deps))) {
+          let deliveryEngine = engine;
+          if (athena) {
+            // Athena reads the period's partition of the CUR table itself: nothing is downloaded.
+            if (!delivery.billingPeriod) {
+              throw new Error(
+                `${delivery.objectKey}: --engine athena needs a manifest that names its billing period`,
+              );
+            }
+            deliveryEngine = athena.forPeriod(delivery.billingPeriod);
+          } else if (!(await findUnchanged(delivery, deps))) {
+            // Ask the ledger before downloading: an unchanged S3 snapshot is never fetched.
             progress.update(`${prefix}: fetching ${delivery.files.length} file(s)`);
             await source.prepare(delivery);
           }
           reports.push(
             await ingestDelivery(delivery, {
               ...deps,
+              engine: deliveryEngine,
               onProgress: (message) => progress.update(`${prefix}: ${message}`),
             }),
           );
@@ -110,6 +146,20 @@ async function runIngest(paths: readonly string[], options: IngestOptions): Prom
     printSummary(reports, failures, store.location);
   }
   return failures.length > 0 ? 1 : 0;
+}
+
+function athenaEngines(options: IngestOptions) {
+  const missing = (['database', 'table', 'workgroup'] as const).filter((k) => !options[k]);
+  if (missing.length > 0) {
+    throw new Error(`--engine athena needs ${missing.map((k) => `--${k}`).join(', ')}`);
+  }
+  return athenaStage1EngineFactory({
+    client: new AthenaClient({}),
+    database: options.database!,
+    table: options.table!,
+    workgroup: options.workgroup!,
+    ...(options.outputLocation ? { outputLocation: options.outputLocation } : {}),
+  });
 }
 
 /** Deliveries of one input, with the download steps an S3 input needs (no-ops for local paths). */

@@ -5,7 +5,9 @@ import { routesFor } from '../../core/alerting/route-tree.js';
 import { printJson } from '../output/format-option.js';
 
 export function routesCommand(): Command {
-  const routes = new Command('routes').description('Inspect the alert routing tree.');
+  const routes = new Command('routes')
+    .summary('show which receivers a label set reaches (routes test)')
+    .description('Inspect the alert routing tree.');
   routes
     .command('test')
     .description(

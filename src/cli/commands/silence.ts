@@ -16,10 +16,12 @@ function silenceStore(option: string | undefined): LocalSilenceStore {
 }
 
 export function silenceCommand(): Command {
-  const silence = new Command('silence').description(
-    'Mute findings whose labels match, for a while (Alertmanager-style). Silences in the config file apply\n' +
-      'too; these are the run-time ones, kept beside the notification log.',
-  );
+  const silence = new Command('silence')
+    .summary('add, list and expire silences')
+    .description(
+      'Mute findings whose labels match, for a while (Alertmanager-style). Silences in the config file apply\n' +
+        'too; these are the run-time ones, kept beside the notification log.',
+    );
   silence
     .command('add')
     .description(

@@ -1,0 +1,246 @@
+import { mkdir, rename, writeFile } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import { Command, Option } from 'commander';
+import { SlackFileUploadPublisher } from '../../adapters/slack/file-upload.js';
+import { detectAnomalies } from '../../app/detect.js';
+import {
+  type FindingsSource,
+  findingsWithState,
+  type ReportDeliveryDeps,
+  type ReportDeliveryEntry,
+  type ReportWriter,
+  resolveReceivers,
+  sendWeeklyDigest,
+  type WeeklyDigestReport,
+} from '../../app/weekly-digest.js';
+import { DigestConfigSchema, digestOptionsOf } from '../../config/digest-schema.js';
+import { loadConfig } from '../../config/load.js';
+import type { Config } from '../../config/schema.js';
+import { compileAlerting } from '../../core/alerting/alerting-spec.js';
+import { validateSilences } from '../../core/alerting/silences.js';
+import { isIsoWeek } from '../../core/iso-week.js';
+import { formatMoney, formatUsd } from '../../core/money.js';
+import { localNotifyDeps } from '../alerting/notify-wiring.js';
+import { printJson } from '../output/format-option.js';
+import { renderTable } from '../output/table.js';
+import { openStore, STORE_HELP, storeRoot } from '../wiring.js';
+
+export const DEFAULT_REPORT_DIR = join('out', 'reports');
+
+/** Writes report files into a directory, each atomically (temp file + rename) so a reader never sees half. */
+export function fileReportWriter(dir: string): ReportWriter {
+  return {
+    async write(file) {
+      await mkdir(dir, { recursive: true });
+      const path = resolve(dir, file.name);
+      const temp = `${path}.${process.pid}.tmp`;
+      await writeFile(temp, file.content, 'utf8');
+      await rename(temp, path);
+      return path;
+    },
+  };
+}
+
+/** Parses `--now`; the clock when absent. */
+export function nowOption(value: string | undefined): Date {
+  const now = value ? new Date(value) : new Date();
+  if (Number.isNaN(now.getTime())) throw new Error(`--now must be an ISO time, got "${value}"`);
+  return now;
+}
+
+/**
+ * Report delivery for a local run: the notification log beside the facts (same file as alerts), console
+ * and SNS senders from the alert wiring, Slack via the file-upload publisher with tokens from the
+ * environment variables the receivers name.
+ */
+export function localReportDeps(
+  root: string,
+  config: Config,
+  now: Date,
+  env: NodeJS.ProcessEnv = process.env,
+): ReportDeliveryDeps & { notify: ReturnType<typeof localNotifyDeps> } {
+  const notify = localNotifyDeps(root, config, env);
+  const tokenRefs = config.receivers.flatMap((r) => (r.slack ? [r.slack.token_env] : []));
+  return {
+    notify,
+    log: notify.log,
+    clock: () => now,
+    console: notify.notifiers.console,
+    sns: notify.notifiers.sns,
+    slack:
+      tokenRefs.length > 0
+        ? new SlackFileUploadPublisher({
+            tokens: Object.fromEntries(tokenRefs.map((ref) => [ref, env[ref]])),
+            ...(env.SLACK_API_URL ? { slackApiUrl: env.SLACK_API_URL } : {}),
+          })
+        : undefined,
+  };
+}
+
+interface DigestOptionsCli {
+  week?: string;
+  send?: boolean;
+  out?: string;
+  store?: string;
+  config?: string;
+  now?: string;
+  format: 'table' | 'json';
+}
+
+export function digestCommand(): Command {
+  const digest = new Command('digest').description('Scheduled reports for finance and owners.');
+  digest
+    .command('weekly')
+    .description(
+      'The weekly chargeback digest: cost center → team → workload for one ISO week (UTC, Monday–Sunday),\n' +
+        'with last week, change, share, month to date and a month-end forecast; top movers; spend by model\n' +
+        'and usage kind; cache hit rate and premium share per workload; the week\u2019s anomalies.\n\n' +
+        'Only final days count (completeness.final_after_hours after the day ends, judged by the newest usage\n' +
+        'in the stored CUR); a week with non-final days says so. Unallocated spend is its own line or, with\n' +
+        'digest.unallocated: split, spread over workloads by their allocated spend. The table total is checked\n' +
+        'against Σ Bedrock cost for the week to 1e-6 USD and the check is printed.\n\n' +
+        'Always writes CSV, HTML and JSON to --out. With --send, delivers to digest.receivers (Slack summary +\n' +
+        'CSV upload, SNS plain-text email, console files) once per receiver and week: a re-run is a no-op, and\n' +
+        'a week that is not final yet is deferred unless digest.send_partial_weeks is true.',
+    )
+    .option('--week <YYYY-Www>', 'ISO week, e.g. 2026-W23 (default: the last week that has ended)')
+    .option('--send', 'deliver to digest.receivers (once per receiver and week)')
+    .option('--out <dir>', `where the CSV / HTML / JSON go (default: digest.out_dir, ${DEFAULT_REPORT_DIR})`)
+    .option('--store <dir|s3://bucket/prefix>', STORE_HELP)
+    .option('--config <file>', 'YAML config (digest:, receivers:, rules:); defaults apply without it')
+    .option('--now <ISO time>', 'run as of this time (default: the clock)')
+    .addOption(new Option('--format <format>', 'output format').choices(['table', 'json']).default('table'))
+    .action(async (options: DigestOptionsCli) => {
+      process.exitCode = await runWeeklyDigest(options);
+    });
+  return digest;
+}
+
+async function runWeeklyDigest(options: DigestOptionsCli): Promise<number> {
+  if (options.week !== undefined && !isIsoWeek(options.week)) {
+    throw new Error(`--week must be an ISO week like 2026-W23 (weeks 01–52/53), got "${options.week}"`);
+  }
+  const now = nowOption(options.now);
+  const config = await loadConfig(options.config);
+  const digestConfig = DigestConfigSchema.parse((config as { digest?: unknown }).digest ?? {});
+  const root = storeRoot(options.store);
+  const { store } = openStore(root);
+  const deps = localReportDeps(root, config, now);
+  const receivers = resolveReceivers(digestConfig.receivers, config.receivers);
+  const findings: FindingsSource = {
+    async findings(days) {
+      const result = await detectAnomalies({ from: days[0], to: days.at(-1), now }, { store, config });
+      const stored = await deps.notify.silences?.list();
+      return findingsWithState({
+        findings: result.findings,
+        alerting: compileAlerting(config),
+        log: deps.log,
+        silences: stored ? validateSilences(stored, now.getTime()).active : [],
+        nowMs: now.getTime(),
+      });
+    },
+  };
+  const report = await sendWeeklyDigest(
+    {
+      ...(options.week ? { week: options.week } : {}),
+      options: digestOptionsOf(digestConfig, config.completeness.final_after_hours),
+      sendPartialWeeks: digestConfig.send_partial_weeks,
+      receivers,
+      send: options.send === true,
+    },
+    {
+      ...deps,
+      store,
+      writer: fileReportWriter(options.out ?? digestConfig.out_dir),
+      findings,
+    },
+  );
+  if (options.format === 'json') printJson(weeklyJson(report));
+  else printWeekly(report, options.send === true, digestConfig.receivers.length);
+  return exitCodeOf(report.reconciliation.ok, report.deliveries);
+}
+
+/** 1 when the table does not reconcile or a send was rejected / the log failed; 75 (retry later) for retryable sends. */
+export function exitCodeOf(reconciled: boolean, deliveries: readonly ReportDeliveryEntry[]): number {
+  if (!reconciled) return 1;
+  if (deliveries.some((d) => d.outcome === 'rejected' || d.outcome === 'error')) return 1;
+  if (deliveries.some((d) => d.outcome === 'retry')) return 75;
+  return 0;
+}
+
+function weeklyJson(report: WeeklyDigestReport) {
+  const d = report.digest;
+  return {
+    week: report.week,
+    days: d.window.days,
+    final_days: d.window.finalDays,
+    complete: report.complete,
+    as_of: d.window.asOf,
+    headline: report.headline,
+    totals: report.totals,
+    reconciliation: report.reconciliation,
+    chargeback: d.chargeback.map((r) => ({
+      cost_center: r.key.costCenter,
+      team: r.key.team,
+      workload: r.key.workload,
+      kind: r.key.kind,
+      this_week: formatMoney(r.thisWeek),
+      last_week: formatMoney(r.lastWeek),
+      change: formatMoney(r.change),
+      share: r.share,
+      month_to_date: r.monthToDate === null ? null : formatMoney(r.monthToDate),
+      forecast_month_end: r.forecastMonthEnd === null ? null : formatMoney(r.forecastMonthEnd),
+    })),
+    files: report.files,
+    not_ready_reason: report.notReadyReason,
+    deliveries: report.deliveries,
+  };
+}
+
+function printWeekly(report: WeeklyDigestReport, send: boolean, receiverCount: number): void {
+  const d = report.digest;
+  const lines: string[] = [report.headline];
+  if (!report.complete) {
+    lines.push(
+      `Not final: ${d.window.finalDays.length} of 7 days counted (data as of ${d.window.asOf ?? 'n/a'}); pending ${d.window.pendingDays.join(', ')}.`,
+    );
+  }
+  lines.push('');
+  lines.push(
+    renderTable(
+      ['cost center', 'team', 'workload', 'this week', 'last week', 'change', 'share', 'MTD', 'forecast'],
+      d.chargeback.map((r) => [
+        r.key.costCenter,
+        r.key.team,
+        r.key.workload,
+        formatUsd(r.thisWeek),
+        formatUsd(r.lastWeek),
+        formatUsd(r.change),
+        r.share === null ? '—' : `${(r.share * 100).toFixed(1)}%`,
+        r.monthToDate === null ? '—' : formatUsd(r.monthToDate),
+        r.forecastMonthEnd === null ? '—' : formatUsd(r.forecastMonthEnd),
+      ]),
+      [3, 4, 5, 6, 7, 8],
+    ),
+  );
+  lines.push('', d.split.note, d.reconciliation.line, '');
+  lines.push(`Files: ${report.files.map((f) => f.path).join(', ')}`);
+  if (!send) {
+    lines.push(
+      receiverCount === 0
+        ? 'Not sent (--send not given; digest.receivers is empty).'
+        : `Not sent (--send not given); ${receiverCount} receiver(s) configured.`,
+    );
+  } else if (report.deliveries.length === 0) {
+    lines.push('Nothing to send: digest.receivers is empty.');
+  } else {
+    lines.push(
+      '',
+      renderTable(
+        ['receiver', 'via', 'outcome', 'destination', 'detail'],
+        report.deliveries.map((e) => [e.receiver, e.integration, e.outcome, e.destination, e.detail ?? '']),
+      ),
+    );
+  }
+  process.stdout.write(`${lines.join('\n')}\n`);
+}
