@@ -1,6 +1,6 @@
 # Thin wrappers over the npm scripts, so CI and people run the same commands.
 SHELL := /bin/bash
-.PHONY: install build lint typecheck test demo fixtures bench clean
+.PHONY: install build lint typecheck test demo fixtures bench synth clean
 
 node_modules/.installed: package.json package-lock.json
 	npm ci --no-audit --no-fund
@@ -30,6 +30,9 @@ fixtures: build
 
 bench: build
 	node bench/ingest-bench.js
+
+synth: install
+	bash scripts/synth.sh
 
 clean:
 	rm -rf dist .bedrock-cost out test-output bench/data bench/results

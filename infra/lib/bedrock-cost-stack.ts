@@ -1,0 +1,700 @@
+import {
+  Annotations,
+  Aws,
+  CfnOutput,
+  Duration,
+  RemovalPolicy,
+  Stack,
+  type StackProps,
+  TimeZone,
+} from 'aws-cdk-lib';
+import * as athena from 'aws-cdk-lib/aws-athena';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import * as cloudwatchActions from 'aws-cdk-lib/aws-cloudwatch-actions';
+import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
+import * as events from 'aws-cdk-lib/aws-events';
+import * as eventsTargets from 'aws-cdk-lib/aws-events-targets';
+import * as glue from 'aws-cdk-lib/aws-glue';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as kms from 'aws-cdk-lib/aws-kms';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import * as s3 from 'aws-cdk-lib/aws-s3';
+import * as scheduler from 'aws-cdk-lib/aws-scheduler';
+import * as schedulerTargets from 'aws-cdk-lib/aws-scheduler-targets';
+import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
+import * as sns from 'aws-cdk-lib/aws-sns';
+import * as snsSubscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
+import * as sqs from 'aws-cdk-lib/aws-sqs';
+import type { Construct } from 'constructs';
+import { factDataColumns, PARTITION_COLUMN } from './fact-table-columns.js';
+import { type HandlerName, handlerSetting, missingHandlers } from './lambda-package.js';
+import {
+  athenaStatements,
+  configReadStatements,
+  curKmsStatements,
+  curReadStatements,
+  factStoreReadStatements,
+  factStoreWriteStatements,
+  logStatements,
+  metricsReadStatements,
+  notifyStatements,
+  type S3Area,
+  stateTableStatements,
+} from './permissions.js';
+import type { BedrockCostSettings } from './settings.js';
+import {
+  CUR_DELIVERY_SIZING,
+  type FunctionSizing,
+  INGEST_BATCH_SIZE,
+  INGEST_MAX_CONCURRENCY,
+  INGEST_MAX_RECEIVE_COUNT,
+  INGEST_VISIBILITY_TIMEOUT,
+  QUARTERLY_REVIEW_SIZING,
+  WEEKLY_DIGEST_SIZING,
+} from './sizing.js';
+
+/** Matches the DynamoDB adapters (src/adapters/dynamodb): string partition key `pk`, TTL in epoch seconds. */
+export const STATE_TABLE_PARTITION_KEY = 'pk';
+export const STATE_TABLE_TTL_ATTRIBUTE = 'expiresAtEpochSec';
+
+/** Powertools Metrics namespace and service: the NotificationOutcomeUnknown alarm watches exactly these. */
+export const METRICS_NAMESPACE = 'BedrockCost';
+export const SERVICE_NAME = 'bedrock-cost';
+export const NOTIFICATION_OUTCOME_UNKNOWN = 'NotificationOutcomeUnknown';
+
+export const FACTS_TABLE_NAME = 'daily_facts';
+export const ATHENA_RESULTS_PREFIX = 'athena';
+/** CUR 2.0 `<export>-Manifest.json` and legacy `<report>-Manifest.json` both end this way. */
+export const MANIFEST_SUFFIX = '-Manifest.json';
+
+export interface BedrockCostStackProps extends StackProps {
+  settings: BedrockCostSettings;
+}
+
+/** Joins key segments with single slashes (mirrors src/adapters/s3/s3-location.ts `joinKey`). */
+export function joinKey(...parts: readonly string[]): string {
+  return parts
+    .map((part) => part.replace(/^\/+|\/+$/g, ''))
+    .filter((part) => part !== '')
+    .join('/');
+}
+
+/**
+ * bedrock-cost on AWS: CUR manifest events → SQS → ingest Lambda → facts in S3 + state in DynamoDB →
+ * Slack/SNS; scheduled digest and review Lambdas; Glue/Athena over the facts and the CUR.
+ */
+export class BedrockCostStack extends Stack {
+  readonly factsBucket: s3.Bucket;
+  readonly athenaResultsBucket: s3.Bucket;
+  readonly ingestQueue: sqs.Queue;
+  readonly ingestDlq: sqs.Queue;
+  readonly scheduleDlq: sqs.Queue;
+  readonly stateTable: dynamodb.Table;
+  readonly alertTopic: sns.Topic;
+  readonly alertTopicKey: kms.Key;
+  readonly slackSecret: secretsmanager.Secret;
+  readonly curDeliveryFunction: lambda.Function;
+  readonly weeklyDigestFunction: lambda.Function;
+  readonly quarterlyReviewFunction: lambda.Function;
+  readonly backfillPolicy: iam.ManagedPolicy;
+  readonly curManifestRule: events.Rule;
+
+  constructor(scope: Construct, id: string, props: BedrockCostStackProps) {
+    super(scope, id, props);
+    const s = props.settings;
+    this.templateOptions.description =
+      'bedrock-cost: Amazon Bedrock spend from the CUR, with anomaly alerts and chargeback digests';
+
+    // ---- The existing CUR export (read-only) -------------------------------------------------------
+    const curBucket = s3.Bucket.fromBucketName(this, 'CurBucket', s.cur.bucketName);
+    const curExport: S3Area = {
+      bucketArn: curBucket.bucketArn,
+      prefix: joinKey(s.cur.prefix, s.cur.exportName),
+    };
+
+    // ---- Storage -------------------------------------------------------------------------------------
+    this.factsBucket = new s3.Bucket(this, 'FactsBucket', {
+      // SSE-S3 rather than a customer key: analysts and Athena read the facts with IAM alone, and the
+      // facts are aggregates of a bill the same principals can already see in Cost Explorer.
+      encryption: s3.BucketEncryption.S3_MANAGED,
+      blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
+      objectOwnership: s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
+      enforceSSL: true,
+      minimumTLSVersion: 1.2,
+      // A snapshot replace overwrites the object; versions let an operator roll back a bad ingest.
+      versioned: true,
+      lifecycleRules: [
+        {
+          id: 'expire-replaced-snapshots',
+          noncurrentVersionExpiration: Duration.days(30),
+          abortIncompleteMultipartUploadAfter: Duration.days(1),
+          expiredObjectDeleteMarker: true,
+        },
+      ],
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+    const factsArea: S3Area = {
+      bucketArn: this.factsBucket.bucketArn,
+      prefix: joinKey(s.factsRoot, 'facts'),
+    };
+    const stateArea: S3Area = {
+      bucketArn: this.factsBucket.bucketArn,
+      prefix: joinKey(s.factsRoot, 'state'),
+    };
+    const storeUri = `s3://${this.factsBucket.bucketName}/${s.factsRoot}`;
+
+    this.athenaResultsBucket = new s3.Bucket(this, 'AthenaResultsBucket', {
+      encryption: s3.BucketEncryption.S3_MANAGED,
+      blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
+      objectOwnership: s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
+      enforceSSL: true,
+      minimumTLSVersion: 1.2,
+      // Query results are read once by the client that ran the query; a week covers re-reads and debugging.
+      lifecycleRules: [
+        {
+          id: 'expire-query-results',
+          expiration: Duration.days(7),
+          abortIncompleteMultipartUploadAfter: Duration.days(1),
+        },
+      ],
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+    const resultsArea: S3Area = {
+      bucketArn: this.athenaResultsBucket.bucketArn,
+      prefix: ATHENA_RESULTS_PREFIX,
+    };
+
+    this.stateTable = new dynamodb.Table(this, 'StateTable', {
+      partitionKey: { name: STATE_TABLE_PARTITION_KEY, type: dynamodb.AttributeType.STRING },
+      billingMode: dynamodb.BillingMode.PAY_PER_REQUEST,
+      timeToLiveAttribute: STATE_TABLE_TTL_ATTRIBUTE,
+      pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
+      // The notification log is what keeps pages at most once; losing it re-pages, so guard it twice.
+      deletionProtection: true,
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+
+    // ---- Notifications ---------------------------------------------------------------------------------
+    this.alertTopicKey = this.createTopicKey();
+    this.alertTopic = new sns.Topic(this, 'AlertTopic', {
+      displayName: 'bedrock-cost alerts',
+      masterKey: this.alertTopicKey,
+      enforceSSL: true,
+    });
+    // The stack's own alarms publish here; confused-deputy guard: only alarms of this stack and account.
+    this.alertTopic.addToResourcePolicy(
+      new iam.PolicyStatement({
+        sid: 'AllowStackAlarmsToPublish',
+        principals: [new iam.ServicePrincipal('cloudwatch.amazonaws.com')],
+        actions: ['sns:Publish'],
+        resources: [this.alertTopic.topicArn],
+        conditions: {
+          ArnLike: { 'aws:SourceArn': this.alarmArnPattern() },
+          StringEquals: { 'aws:SourceAccount': Aws.ACCOUNT_ID },
+        },
+      }),
+    );
+    if (s.alertEmail !== undefined) {
+      this.alertTopic.addSubscription(new snsSubscriptions.EmailSubscription(s.alertEmail));
+    }
+
+    // Created with a random placeholder; the Slack bot token is put in after deploy, never in the template.
+    this.slackSecret = new secretsmanager.Secret(this, 'SlackToken', {
+      description: 'bedrock-cost Slack bot token (xoxb-…); set after deploy with put-secret-value',
+      generateSecretString: { passwordLength: 32, excludePunctuation: true },
+    });
+
+    // ---- Queues ----------------------------------------------------------------------------------------
+    this.ingestDlq = new sqs.Queue(this, 'IngestDlq', {
+      encryption: sqs.QueueEncryption.SQS_MANAGED,
+      enforceSSL: true,
+      // A DLQ message expires by its original enqueue time, so the DLQ must outlive the source queue's
+      // retention: 14 days (the maximum) to investigate and redrive.
+      retentionPeriod: Duration.days(14),
+    });
+    this.ingestQueue = new sqs.Queue(this, 'IngestQueue', {
+      // SSE-SQS: EventBridge can deliver to it without a key policy, and there is nothing secret in an event.
+      encryption: sqs.QueueEncryption.SQS_MANAGED,
+      enforceSSL: true,
+      visibilityTimeout: INGEST_VISIBILITY_TIMEOUT,
+      retentionPeriod: Duration.days(4),
+      deadLetterQueue: { queue: this.ingestDlq, maxReceiveCount: INGEST_MAX_RECEIVE_COUNT },
+    });
+    this.scheduleDlq = new sqs.Queue(this, 'ScheduleDlq', {
+      encryption: sqs.QueueEncryption.SQS_MANAGED,
+      enforceSSL: true,
+      retentionPeriod: Duration.days(14),
+    });
+
+    // ---- CUR manifest events: S3 → EventBridge → SQS -------------------------------------------------
+    this.curManifestRule = this.connectCurEvents(curBucket, curExport.prefix, s.cur.manageEventBridge);
+
+    // ---- Glue + Athena ---------------------------------------------------------------------------------
+    const { workGroupArn, glueArns } = this.createGlueAndAthena(s, factsArea, resultsArea);
+    const athenaScope = {
+      workGroupArn,
+      glueArns,
+      dataBucketArns: [curBucket.bucketArn, this.factsBucket.bucketArn],
+      results: resultsArea,
+    };
+
+    // ---- Functions -------------------------------------------------------------------------------------
+    const missing = missingHandlers(s.lambdaPackageDir);
+    if (missing.length > 0) {
+      const message =
+        `Lambda package ${s.lambdaPackageDir} lacks ${missing.join(', ')}: ` +
+        'run scripts/package-lambda.sh before cdk deploy';
+      if (!s.allowUnpackagedCode) throw new Error(message);
+      Annotations.of(this).addWarningV2('bedrock-cost:unpackagedCode', message);
+    }
+    // README.md documents the directory; everything else in it is the package.
+    const code = lambda.Code.fromAsset(s.lambdaPackageDir, { exclude: ['README.md'] });
+
+    const config = this.configLocation(s, storeUri);
+    const commonEnvironment: Record<string, string> = {
+      BEDROCK_COST_STORE: storeUri,
+      BEDROCK_COST_CONFIG: config.uri,
+      BEDROCK_COST_STATE_TABLE: this.stateTable.tableName,
+      BEDROCK_COST_SNS_TOPIC_ARN: this.alertTopic.topicArn,
+      BEDROCK_COST_SLACK_SECRET_ARN: this.slackSecret.secretArn,
+      POWERTOOLS_SERVICE_NAME: SERVICE_NAME,
+      POWERTOOLS_METRICS_NAMESPACE: METRICS_NAMESPACE,
+      NODE_OPTIONS: '--enable-source-maps',
+      // Lambda's HOME is not writable; DuckDB keeps its home directory (extensions, secrets) there.
+      HOME: '/tmp',
+      ...(s.slackChannel !== undefined ? { BEDROCK_COST_SLACK_CHANNEL: s.slackChannel } : {}),
+    };
+    const notify = notifyStatements(
+      this.alertTopic.topicArn,
+      this.alertTopicKey.keyArn,
+      this.slackSecret.secretArn,
+    );
+    const readConfig = configReadStatements(config.grant);
+
+    this.curDeliveryFunction = this.createFunction('cur-delivery', 'CurDelivery', {
+      description:
+        'Ingests a CUR delivery (manifest event from SQS) into daily facts, evaluates rules, notifies',
+      sizing: CUR_DELIVERY_SIZING,
+      code,
+      environment: {
+        ...commonEnvironment,
+        BEDROCK_COST_ENGINE: s.engine,
+        BEDROCK_COST_CUR_EXPORT: `s3://${s.cur.bucketName}/${curExport.prefix}`,
+        ...(s.engine === 'athena'
+          ? {
+              BEDROCK_COST_ATHENA_WORKGROUP: s.athenaWorkGroupName,
+              BEDROCK_COST_CUR_TABLE: `${s.cur.glueDatabase}.${s.cur.glueTable}`,
+              BEDROCK_COST_FACTS_TABLE: `${s.glueDatabaseName}.${FACTS_TABLE_NAME}`,
+            }
+          : {}),
+      },
+      statements: [
+        ...curReadStatements(curExport),
+        ...(s.cur.kmsKeyArn !== undefined ? curKmsStatements(s.cur.kmsKeyArn) : []),
+        ...factStoreWriteStatements(factsArea, stateArea),
+        ...readConfig,
+        ...stateTableStatements(this.stateTable.tableArn),
+        ...notify,
+        // Least privilege: the Athena engine's rights only when this deployment runs it.
+        ...(s.engine === 'athena' ? athenaStatements(athenaScope) : []),
+      ],
+    });
+    this.curDeliveryFunction.addEventSource(
+      new SqsEventSource(this.ingestQueue, {
+        batchSize: INGEST_BATCH_SIZE,
+        maxConcurrency: INGEST_MAX_CONCURRENCY,
+        reportBatchItemFailures: true,
+      }),
+    );
+
+    const reportStatements = [
+      ...factStoreReadStatements(factsArea, stateArea),
+      ...readConfig,
+      ...stateTableStatements(this.stateTable.tableArn),
+      ...notify,
+    ];
+    this.weeklyDigestFunction = this.createFunction('weekly-digest', 'WeeklyDigest', {
+      description: 'Sends the weekly chargeback digest (EventBridge Scheduler)',
+      sizing: WEEKLY_DIGEST_SIZING,
+      code,
+      environment: commonEnvironment,
+      statements: reportStatements,
+    });
+    const metricRegions = s.metricRegions ?? [Aws.REGION];
+    this.quarterlyReviewFunction = this.createFunction('quarterly-review', 'QuarterlyReview', {
+      description: 'Sends the quarterly provisioned-commitment review (EventBridge Scheduler)',
+      sizing: QUARTERLY_REVIEW_SIZING,
+      code,
+      environment: { ...commonEnvironment, BEDROCK_COST_METRIC_REGIONS: metricRegions.join(',') },
+      statements: [...reportStatements, ...metricsReadStatements(metricRegions)],
+    });
+
+    // ---- Schedules -------------------------------------------------------------------------------------
+    const timeZone = TimeZone.of(s.scheduleTimeZone);
+    this.schedule('WeeklyDigestSchedule', s.weeklyDigestSchedule, timeZone, this.weeklyDigestFunction);
+    this.schedule(
+      'QuarterlyReviewSchedule',
+      s.quarterlyReviewSchedule,
+      timeZone,
+      this.quarterlyReviewFunction,
+    );
+
+    // ---- Backfill with Athena (attach to the workstation role or SSO permission set that runs it) -------
+    this.backfillPolicy = new iam.ManagedPolicy(this, 'AthenaBackfillPolicy', {
+      description:
+        'bedrock-cost backfill/ingest with --engine athena: read the CUR export, run queries in the ' +
+        'workgroup, write facts and the ingest ledger',
+      statements: [
+        ...curReadStatements(curExport),
+        ...(s.cur.kmsKeyArn !== undefined ? curKmsStatements(s.cur.kmsKeyArn) : []),
+        ...factStoreWriteStatements(factsArea, stateArea),
+        ...readConfig,
+        ...athenaStatements(athenaScope),
+      ],
+    });
+
+    // ---- Alarms → the alert topic ------------------------------------------------------------------------
+    this.createAlarms();
+
+    new CfnOutput(this, 'FactsStoreUri', { value: storeUri, description: 'BEDROCK_COST_STORE / --store' });
+    new CfnOutput(this, 'AlertTopicArn', { value: this.alertTopic.topicArn });
+    new CfnOutput(this, 'SlackTokenSecretArn', { value: this.slackSecret.secretArn });
+    new CfnOutput(this, 'StateTableName', { value: this.stateTable.tableName });
+    new CfnOutput(this, 'IngestQueueUrl', { value: this.ingestQueue.queueUrl });
+    new CfnOutput(this, 'IngestDlqUrl', { value: this.ingestDlq.queueUrl });
+    new CfnOutput(this, 'AthenaWorkGroupName', { value: s.athenaWorkGroupName });
+    new CfnOutput(this, 'AthenaBackfillPolicyArn', { value: this.backfillPolicy.managedPolicyArn });
+    new CfnOutput(this, 'ConfigUri', { value: config.uri });
+  }
+
+  /** ArnLike pattern of this stack's alarms (their names are prefixed with the stack name). */
+  private alarmArnPattern(): string {
+    return `arn:${Aws.PARTITION}:cloudwatch:${Aws.REGION}:${Aws.ACCOUNT_ID}:alarm:${this.stackName}-*`;
+  }
+
+  /**
+   * The topic key, with an explicit policy instead of CDK's default `kms:*` for the account: key
+   * administration for the account, data-key use delegated to IAM (the functions' policies add a
+   * kms:ViaService condition), and CloudWatch alarms, which must encrypt what they publish to the topic.
+   */
+  private createTopicKey(): kms.Key {
+    const account = new iam.AccountRootPrincipal();
+    const policy = new iam.PolicyDocument({
+      statements: [
+        new iam.PolicyStatement({
+          sid: 'AccountAdministersKey',
+          principals: [account],
+          actions: [
+            'kms:CreateAlias',
+            'kms:DeleteAlias',
+            'kms:UpdateAlias',
+            'kms:DescribeKey',
+            'kms:GetKeyPolicy',
+            'kms:PutKeyPolicy',
+            'kms:GetKeyRotationStatus',
+            'kms:EnableKeyRotation',
+            'kms:DisableKeyRotation',
+            'kms:ListKeyRotations',
+            'kms:RotateKeyOnDemand',
+            'kms:EnableKey',
+            'kms:DisableKey',
+            'kms:UpdateKeyDescription',
+            'kms:ListResourceTags',
+            'kms:TagResource',
+            'kms:UntagResource',
+            'kms:ListGrants',
+            'kms:RevokeGrant',
+            'kms:ScheduleKeyDeletion',
+            'kms:CancelKeyDeletion',
+          ],
+          resources: ['*'],
+        }),
+        new iam.PolicyStatement({
+          sid: 'AccountDelegatesKeyUseToIam',
+          principals: [account],
+          actions: ['kms:GenerateDataKey', 'kms:Decrypt'],
+          resources: ['*'],
+        }),
+        new iam.PolicyStatement({
+          sid: 'CloudWatchAlarmsEncryptForTopic',
+          principals: [new iam.ServicePrincipal('cloudwatch.amazonaws.com')],
+          actions: ['kms:GenerateDataKey', 'kms:Decrypt'],
+          resources: ['*'],
+        }),
+      ],
+    });
+    const key = new kms.Key(this, 'AlertTopicKey', {
+      description: 'bedrock-cost alert topic encryption',
+      enableKeyRotation: true,
+      policy,
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+    key.addAlias('alias/bedrock-cost-alerts');
+    return key;
+  }
+
+  /**
+   * S3 → EventBridge → SQS, not an S3 event notification straight to SQS. The CUR bucket is not ours:
+   * S3 keeps one notification configuration per bucket, rejects two rules whose prefix/suffix overlap for
+   * the same event, and the CUR bucket often already has one on this very prefix (AWS's own CUR→Athena
+   * crawler template adds an ObjectCreated notification there), so a direct notification can fail to
+   * deploy or be wiped by whoever owns the bucket. Turning on EventBridge delivery is one additive flag
+   * that any number of consumers share, and the manifest filter (prefix + suffix) lives in our rule.
+   * The flag is set by CDK's notifications custom resource, which merges with (never replaces) the
+   * bucket's existing configuration and leaves EventBridge on when the stack is deleted.
+   */
+  private connectCurEvents(
+    curBucket: s3.IBucket,
+    exportPrefix: string,
+    manageEventBridge: boolean,
+  ): events.Rule {
+    if (manageEventBridge) curBucket.enableEventBridgeNotification();
+    const rule = new events.Rule(this, 'CurManifestRule', {
+      description: 'CUR manifests of the configured export → bedrock-cost ingest queue',
+      eventPattern: {
+        source: ['aws.s3'],
+        detailType: ['Object Created'],
+        detail: {
+          bucket: { name: [curBucket.bucketName] },
+          // `*` spans '/': CUR 2.0 `metadata/BILLING_PERIOD=…/<export>-Manifest.json` and legacy
+          // `<yyyymmdd-yyyymmdd>/[<assembly>/]<report>-Manifest.json`; data files never end this way.
+          object: { key: events.Match.wildcard(`${exportPrefix}/*${MANIFEST_SUFFIX}`) },
+        },
+      },
+    });
+    // Undeliverable events (queue policy or SQS outage past 24 h of retries) land in the ingest DLQ, in the
+    // same shape as queue messages, so one redrive puts them back into the ingest queue.
+    rule.addTarget(
+      new eventsTargets.SqsQueue(this.ingestQueue, {
+        deadLetterQueue: this.ingestDlq,
+        maxEventAge: Duration.hours(24),
+        retryAttempts: 185,
+      }),
+    );
+    return rule;
+  }
+
+  private createGlueAndAthena(
+    s: BedrockCostSettings,
+    factsArea: S3Area,
+    resultsArea: S3Area,
+  ): { workGroupArn: string; glueArns: string[] } {
+    const database = new glue.CfnDatabase(this, 'GlueDatabase', {
+      catalogId: Aws.ACCOUNT_ID,
+      databaseInput: { name: s.glueDatabaseName, description: 'bedrock-cost daily facts' },
+    });
+    const factsTable = new glue.CfnTable(this, 'FactsTable', {
+      catalogId: Aws.ACCOUNT_ID,
+      databaseName: s.glueDatabaseName,
+      tableInput: {
+        name: FACTS_TABLE_NAME,
+        description: 'Amazon Bedrock daily facts, one Parquet snapshot per (billing period, export)',
+        tableType: 'EXTERNAL_TABLE',
+        partitionKeys: [{ name: PARTITION_COLUMN, type: 'string' }],
+        parameters: {
+          classification: 'parquet',
+          EXTERNAL: 'TRUE',
+          // Partition projection: a new billing period is queryable the moment its file lands, with no
+          // crawler or MSCK REPAIR to run (and no glue:BatchCreatePartition for the ingest function).
+          'projection.enabled': 'true',
+          [`projection.${PARTITION_COLUMN}.type`]: 'date',
+          [`projection.${PARTITION_COLUMN}.format`]: 'yyyy-MM',
+          [`projection.${PARTITION_COLUMN}.range`]: '2023-01,NOW',
+          [`projection.${PARTITION_COLUMN}.interval`]: '1',
+          [`projection.${PARTITION_COLUMN}.interval.unit`]: 'MONTHS',
+          'storage.location.template': `s3://${this.factsBucket.bucketName}/${factsArea.prefix}/${PARTITION_COLUMN}=\${${PARTITION_COLUMN}}/`,
+        },
+        storageDescriptor: {
+          location: `s3://${this.factsBucket.bucketName}/${factsArea.prefix}/`,
+          columns: factDataColumns(),
+          inputFormat: 'org.apache.hadoop.hive.ql.io.parquet.MapredParquetInputFormat',
+          outputFormat: 'org.apache.hadoop.hive.ql.io.parquet.MapredParquetOutputFormat',
+          serdeInfo: { serializationLibrary: 'org.apache.hadoop.hive.ql.io.parquet.serde.ParquetHiveSerDe' },
+        },
+      },
+    });
+    factsTable.addResourceDependency(database);
+
+    new athena.CfnWorkGroup(this, 'AthenaWorkGroup', {
+      name: s.athenaWorkGroupName,
+      description: 'bedrock-cost: stage-1 queries over the CUR (backfill, ENGINE=athena) and analyst queries',
+      state: 'ENABLED',
+      workGroupConfiguration: {
+        // Enforced: a client cannot redirect results elsewhere or lift the cutoff per query.
+        enforceWorkGroupConfiguration: true,
+        bytesScannedCutoffPerQuery: s.athenaBytesScannedCutoff,
+        publishCloudWatchMetricsEnabled: true,
+        engineVersion: { selectedEngineVersion: 'Athena engine version 3' },
+        resultConfiguration: {
+          outputLocation: `s3://${this.athenaResultsBucket.bucketName}/${resultsArea.prefix}/`,
+          encryptionConfiguration: { encryptionOption: 'SSE_S3' },
+          expectedBucketOwner: Aws.ACCOUNT_ID,
+        },
+      },
+    });
+
+    const glueArn = (resource: string, resourceName?: string) =>
+      this.formatArn({ service: 'glue', resource, ...(resourceName !== undefined ? { resourceName } : {}) });
+    const glueArns = [
+      glueArn('catalog'),
+      ...new Set([glueArn('database', s.glueDatabaseName), glueArn('database', s.cur.glueDatabase)]),
+      glueArn('table', `${s.glueDatabaseName}/${FACTS_TABLE_NAME}`),
+      glueArn('table', `${s.cur.glueDatabase}/${s.cur.glueTable}`),
+    ];
+    const workGroupArn = this.formatArn({
+      service: 'athena',
+      resource: 'workgroup',
+      resourceName: s.athenaWorkGroupName,
+    });
+    return { workGroupArn, glueArns };
+  }
+
+  /** Where the handlers read their YAML config, and the one grant that reading needs. */
+  private configLocation(
+    s: BedrockCostSettings,
+    storeUri: string,
+  ): {
+    uri: string;
+    grant: { kind: 's3'; objectArn: string } | { kind: 'ssm'; parameterArn: string } | { kind: 'bundled' };
+  } {
+    if (s.configUri === undefined) {
+      const key = joinKey(s.factsRoot, 'config', 'bedrock-cost.yaml');
+      return {
+        uri: `${storeUri}/config/bedrock-cost.yaml`,
+        grant: { kind: 's3', objectArn: this.factsBucket.arnForObjects(key) },
+      };
+    }
+    const s3Match = /^s3:\/\/([^/]+)\/(.+)$/.exec(s.configUri);
+    if (s3Match) {
+      return {
+        uri: s.configUri,
+        grant: { kind: 's3', objectArn: `arn:${Aws.PARTITION}:s3:::${s3Match[1]}/${s3Match[2]}` },
+      };
+    }
+    if (s.configUri.startsWith('ssm:')) {
+      const name = s.configUri.slice('ssm:'.length).replace(/^\/+/, '');
+      return {
+        uri: s.configUri,
+        grant: {
+          kind: 'ssm',
+          parameterArn: this.formatArn({ service: 'ssm', resource: 'parameter', resourceName: name }),
+        },
+      };
+    }
+    return { uri: s.configUri, grant: { kind: 'bundled' } };
+  }
+
+  /**
+   * A function with its own role and log group. The role gets no managed policy (not even
+   * AWSLambdaBasicExecutionRole, whose logs actions apply to every log group): every permission is an
+   * inline statement in this template, where the tests can see it.
+   */
+  private createFunction(
+    name: HandlerName,
+    id: string,
+    options: {
+      description: string;
+      sizing: FunctionSizing;
+      code: lambda.Code;
+      environment: Record<string, string>;
+      statements: iam.PolicyStatement[];
+    },
+  ): lambda.Function {
+    const logGroup = new logs.LogGroup(this, `${id}Logs`, {
+      retention: logs.RetentionDays.THREE_MONTHS,
+      removalPolicy: RemovalPolicy.DESTROY,
+    });
+    const role = new iam.Role(this, `${id}Role`, {
+      assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
+      description: `bedrock-cost ${name} function`,
+    });
+    for (const statement of [...logStatements(logGroup.logGroupArn), ...options.statements]) {
+      role.addToPrincipalPolicy(statement);
+    }
+    return new lambda.Function(this, `${id}Function`, {
+      description: options.description,
+      runtime: lambda.Runtime.NODEJS_22_X,
+      architecture: lambda.Architecture.ARM_64,
+      code: options.code,
+      handler: handlerSetting(name),
+      memorySize: options.sizing.memoryMiB,
+      timeout: options.sizing.timeout,
+      ephemeralStorageSize: options.sizing.ephemeralStorage,
+      role,
+      logGroup,
+      environment: options.environment,
+    });
+  }
+
+  private schedule(id: string, expression: string, timeZone: TimeZone, fn: lambda.IFunction): void {
+    new scheduler.Schedule(this, id, {
+      description: `bedrock-cost ${id}`,
+      schedule: scheduler.ScheduleExpression.expression(expression, timeZone),
+      target: new schedulerTargets.LambdaInvoke(fn, {
+        // Delivery retries only; the reports are idempotent (sent once per receiver and period via the
+        // notification log), so a retried invoke is harmless.
+        retryAttempts: 2,
+        maxEventAge: Duration.hours(6),
+        deadLetterQueue: this.scheduleDlq,
+      }),
+    });
+  }
+
+  private createAlarms(): void {
+    const period = Duration.minutes(5);
+    const alarm = (id: string, name: string, metric: cloudwatch.IMetric, description: string) => {
+      const created = new cloudwatch.Alarm(this, id, {
+        alarmName: `${this.stackName}-${name}`,
+        alarmDescription: description,
+        metric,
+        threshold: 1,
+        evaluationPeriods: 1,
+        comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+        // No datapoints means nothing happened (no messages, no invocations, no unknown outcomes).
+        treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+      });
+      const action = new cloudwatchActions.SnsAction(this.alertTopic);
+      created.addAlarmAction(action);
+      created.addOkAction(action);
+    };
+
+    alarm(
+      'IngestDlqDepthAlarm',
+      'ingest-dlq-not-empty',
+      this.ingestDlq.metricApproximateNumberOfMessagesVisible({ period, statistic: 'Maximum' }),
+      'A CUR delivery failed every ingest attempt (or could not be queued). Inspect, fix, then redrive to the ingest queue.',
+    );
+    alarm(
+      'ScheduleDlqDepthAlarm',
+      'schedule-dlq-not-empty',
+      this.scheduleDlq.metricApproximateNumberOfMessagesVisible({ period, statistic: 'Maximum' }),
+      'EventBridge Scheduler could not invoke the weekly digest or the quarterly review.',
+    );
+    for (const [id, name, fn] of [
+      ['CurDeliveryErrorsAlarm', 'cur-delivery-errors', this.curDeliveryFunction],
+      ['WeeklyDigestErrorsAlarm', 'weekly-digest-errors', this.weeklyDigestFunction],
+      ['QuarterlyReviewErrorsAlarm', 'quarterly-review-errors', this.quarterlyReviewFunction],
+    ] as const) {
+      alarm(
+        id,
+        name,
+        fn.metricErrors({ period, statistic: 'Sum' }),
+        `The ${name.replace(/-errors$/, '')} handler failed (crash, timeout or out of memory).`,
+      );
+    }
+    alarm(
+      'NotificationOutcomeUnknownAlarm',
+      'notification-outcome-unknown',
+      new cloudwatch.Metric({
+        namespace: METRICS_NAMESPACE,
+        metricName: NOTIFICATION_OUTCOME_UNKNOWN,
+        dimensionsMap: { service: SERVICE_NAME },
+        statistic: 'Sum',
+        period,
+      }),
+      'A Slack/SNS send timed out or failed ambiguously; it was recorded as sent (never paged twice) and may not have arrived. Check the receiver.',
+    );
+  }
+}
