@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { AlertingConfigSchema, checkAlertingReferences } from './alerting-schema.js';
+import { DIGEST_CONFIG_SHAPE } from './digest-schema.js';
 import { CompletenessSchema, DEFAULT_COMPLETENESS, DEFAULT_RULES, MaxFindingsSchema, RulesSchema } from './rules-schema.js';
 
 const accountId = z.string().regex(/^\d{12}$/, 'a 12-digit AWS account id');
@@ -89,6 +90,8 @@ export const ConfigSchema = z
     max_findings: MaxFindingsSchema,
     /** Alertmanager-style routes, receivers, owners, silences and inhibition (DESIGN §3.6). */
     ...AlertingConfigSchema.shape,
+    /** Weekly chargeback digest and quarterly provisioned-commitment review (`digest:`, `review:`). */
+    ...DIGEST_CONFIG_SHAPE,
   })
   .strict()
   .superRefine((config, ctx) => checkAlertingReferences(config, ctx));

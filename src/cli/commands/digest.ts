@@ -84,6 +84,7 @@ interface DigestOptionsCli {
   store?: string;
   config?: string;
   now?: string;
+  receiver?: string;
   format: 'table' | 'json';
 }
 
@@ -109,6 +110,7 @@ export function digestCommand(): Command {
     .option('--store <dir|s3://bucket/prefix>', STORE_HELP)
     .option('--config <file>', 'YAML config (digest:, receivers:, rules:); defaults apply without it')
     .option('--now <ISO time>', 'run as of this time (default: the clock)')
+    .option('--receiver <names>', 'comma-separated receivers to send to instead of digest.receivers')
     .addOption(new Option('--format <format>', 'output format').choices(['table', 'json']).default('table'))
     .action(async (options: DigestOptionsCli) => {
       process.exitCode = await runWeeklyDigest(options);
@@ -126,7 +128,10 @@ async function runWeeklyDigest(options: DigestOptionsCli): Promise<number> {
   const root = storeRoot(options.store);
   const { store } = openStore(root);
   const deps = localReportDeps(root, config, now);
-  const receivers = resolveReceivers(digestConfig.receivers, config.receivers);
+  const receivers = resolveReceivers(
+    receiverNames(options.receiver, digestConfig.receivers),
+    config.receivers,
+  );
   const findings: FindingsSource = {
     async findings(days) {
       const result = await detectAnomalies({ from: days[0], to: days.at(-1), now }, { store, config });
@@ -156,8 +161,17 @@ async function runWeeklyDigest(options: DigestOptionsCli): Promise<number> {
     },
   );
   if (options.format === 'json') printJson(weeklyJson(report));
-  else printWeekly(report, options.send === true, digestConfig.receivers.length);
+  else printWeekly(report, options.send === true, receivers.length);
   return exitCodeOf(report.reconciliation.ok, report.deliveries);
+}
+
+/** `--receiver a,b` overrides the configured list. */
+export function receiverNames(option: string | undefined, configured: readonly string[]): string[] {
+  if (option === undefined) return [...configured];
+  return option
+    .split(',')
+    .map((n) => n.trim())
+    .filter(Boolean);
 }
 
 /** 1 when the table does not reconcile or a send was rejected / the log failed; 75 (retry later) for retryable sends. */

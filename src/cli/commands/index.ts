@@ -2,8 +2,10 @@ import type { Command } from 'commander';
 import { backfillCommand } from './backfill.js';
 import { configCommand } from './config.js';
 import { detectCommand, notifyCommand } from './detect.js';
+import { digestCommand } from './digest.js';
 import { factsCommand } from './facts.js';
 import { ingestCommand } from './ingest.js';
+import { reviewCommand } from './review.js';
 import { routesCommand } from './routes.js';
 import { silenceCommand } from './silence.js';
 
@@ -13,6 +15,8 @@ export function registerCommands(program: Command): void {
   program.addCommand(factsCommand());
   program.addCommand(detectCommand());
   program.addCommand(notifyCommand());
+  program.addCommand(digestCommand());
+  program.addCommand(reviewCommand());
   program.addCommand(silenceCommand());
   program.addCommand(routesCommand());
   program.addCommand(backfillCommand());

@@ -15,7 +15,14 @@ import { parseQuarter } from '../../core/review/quarter.js';
 import { printJson } from '../output/format-option.js';
 import { renderTable } from '../output/table.js';
 import { openStore, STORE_HELP, storeRoot } from '../wiring.js';
-import { DEFAULT_REPORT_DIR, exitCodeOf, fileReportWriter, localReportDeps, nowOption } from './digest.js';
+import {
+  DEFAULT_REPORT_DIR,
+  exitCodeOf,
+  fileReportWriter,
+  localReportDeps,
+  nowOption,
+  receiverNames,
+} from './digest.js';
 
 interface ReviewCliOptions {
   quarter?: string;
@@ -24,6 +31,7 @@ interface ReviewCliOptions {
   store?: string;
   config?: string;
   now?: string;
+  receiver?: string;
   utilization?: 'none' | 'cloudwatch' | 'file';
   utilizationFile?: string;
   format: 'table' | 'json';
@@ -36,7 +44,8 @@ function utilizationSource(config: ReviewConfig, options: ReviewCliOptions): Uti
     case 'none':
       return undefined;
     case 'file':
-      if (!file) throw new Error('--utilization file needs --utilization-file <csv|json> or review.utilization.file');
+      if (!file)
+        throw new Error('--utilization file needs --utilization-file <csv|json> or review.utilization.file');
       return new UtilizationFileSource(file);
     case 'cloudwatch': {
       const clients = new Map<string, CloudWatchClient>();
@@ -75,12 +84,11 @@ export function reviewCommand(): Command {
     .option('--store <dir|s3://bucket/prefix>', STORE_HELP)
     .option('--config <file>', 'YAML config (review:, receivers:); defaults apply without it')
     .option('--now <ISO time>', 'run as of this time (default: the clock)')
+    .option('--receiver <names>', 'comma-separated receivers to send to instead of review.receivers')
     .addOption(
-      new Option('--utilization <source>', 'utilization source (default: review.utilization.source)').choices([
-        'none',
-        'cloudwatch',
-        'file',
-      ]),
+      new Option('--utilization <source>', 'utilization source (default: review.utilization.source)').choices(
+        ['none', 'cloudwatch', 'file'],
+      ),
     )
     .option('--utilization-file <path>', 'CSV or JSON utilization readings (implies --utilization file)')
     .addOption(new Option('--format <format>', 'output format').choices(['table', 'json']).default('table'))
@@ -104,7 +112,7 @@ async function runReview(options: ReviewCliOptions): Promise<number> {
       options: reviewOptionsOf(reviewConfig),
       finalAfterHours: config.completeness.final_after_hours,
       sendPartial: reviewConfig.send_partial_quarters,
-      receivers: resolveReceivers(reviewConfig.receivers, config.receivers),
+      receivers: resolveReceivers(receiverNames(options.receiver, reviewConfig.receivers), config.receivers),
       send: options.send === true,
     },
     {
@@ -172,9 +180,11 @@ function reviewJson(report: ProvisionedReviewReport) {
 function printReview(report: ProvisionedReviewReport, send: boolean): void {
   const r = report.review;
   const lines = [report.headline];
-  if (report.utilizationError) lines.push(`Utilization source failed (all hours unknown): ${report.utilizationError}`);
+  if (report.utilizationError)
+    lines.push(`Utilization source failed (all hours unknown): ${report.utilizationError}`);
   lines.push('');
-  if (r.commitments.length === 0) lines.push('No Provisioned Throughput or Reserved tier charges in this quarter.');
+  if (r.commitments.length === 0)
+    lines.push('No Provisioned Throughput or Reserved tier charges in this quarter.');
   else {
     lines.push(
       renderTable(
@@ -188,7 +198,8 @@ function printReview(report: ProvisionedReviewReport, send: boolean): void {
           formatUsd(c.commitment.cost),
           c.onDemandEquivalent === null ? '—' : formatUsd(c.onDemandEquivalent),
           c.valueRatio === null ? '—' : `${c.valueRatio.toFixed(2)}×`,
-          c.recommendation.action + (c.recommendation.targetUnits === null ? '' : ` → ${c.recommendation.targetUnits}`),
+          c.recommendation.action +
+            (c.recommendation.targetUnits === null ? '' : ` → ${c.recommendation.targetUnits}`),
           c.recommendation.effect === null ? '—' : formatUsd(c.recommendation.effect),
         ]),
         [3, 4, 5, 6, 7, 9],
@@ -197,7 +208,8 @@ function printReview(report: ProvisionedReviewReport, send: boolean): void {
   }
   if (r.candidates.length > 0) {
     lines.push('', 'Cheaper on a commitment:');
-    for (const c of r.candidates) lines.push(`  ${c.workload} → ${c.model}: ${c.option}, saves ${formatUsd(c.savings)}`);
+    for (const c of r.candidates)
+      lines.push(`  ${c.workload} → ${c.model}: ${c.option}, saves ${formatUsd(c.savings)}`);
   }
   lines.push('', `Files: ${report.files.map((f) => f.path).join(', ')}`);
   if (send) {
@@ -206,7 +218,13 @@ function printReview(report: ProvisionedReviewReport, send: boolean): void {
         ? 'Nothing to send: review.receivers is empty.'
         : renderTable(
             ['receiver', 'via', 'outcome', 'destination', 'detail'],
-            report.deliveries.map((e) => [e.receiver, e.integration, e.outcome, e.destination, e.detail ?? '']),
+            report.deliveries.map((e) => [
+              e.receiver,
+              e.integration,
+              e.outcome,
+              e.destination,
+              e.detail ?? '',
+            ]),
           ),
     );
   } else lines.push('Not sent (--send not given).');

@@ -12,14 +12,33 @@ export function dayStartMs(day: string): number {
   return Date.parse(`${day}T00:00:00Z`);
 }
 
+// Rules walk the same few hundred days through many windows; day arithmetic through Date is the hot path,
+// so results are memoised (pure: the same input always gives the same day).
+const shiftedDays = new Map<string, string>();
+const windows = new Map<string, readonly string[]>();
+
 export function addDays(day: string, days: number): string {
-  return new Date(dayStartMs(day) + days * DAY_MS).toISOString().slice(0, 10);
+  const key = `${day}|${days}`;
+  let shifted = shiftedDays.get(key);
+  if (shifted === undefined) {
+    shifted = new Date(dayStartMs(day) + days * DAY_MS).toISOString().slice(0, 10);
+    if (shiftedDays.size > 100_000) shiftedDays.clear();
+    shiftedDays.set(key, shifted);
+  }
+  return shifted;
 }
 
 /** The `count` days before `day`, oldest first (`day` itself excluded). */
-export function daysBefore(day: string, count: number): string[] {
-  const out: string[] = [];
-  for (let back = count; back >= 1; back -= 1) out.push(addDays(day, -back));
+export function daysBefore(day: string, count: number): readonly string[] {
+  const key = `${day}|${count}`;
+  let out = windows.get(key);
+  if (out === undefined) {
+    const days: string[] = [];
+    for (let back = count; back >= 1; back -= 1) days.push(addDays(day, -back));
+    out = days;
+    if (windows.size > 20_000) windows.clear();
+    windows.set(key, out);
+  }
   return out;
 }
 

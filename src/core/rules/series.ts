@@ -28,9 +28,16 @@ export function indexSeries(
   return out;
 }
 
-/** Series keys in a stable order, so findings come out the same on every run. */
-export function sortedKeys<V>(map: ReadonlyMap<string, V>): string[] {
-  return [...map.keys()].sort();
+const sortedKeyLists = new WeakMap<ReadonlyMap<string, unknown>, readonly string[]>();
+
+/** Series keys in a stable order, so findings come out the same on every run (sorted once per index). */
+export function sortedKeys<V>(map: ReadonlyMap<string, V>): readonly string[] {
+  let keys = sortedKeyLists.get(map);
+  if (!keys || keys.length !== map.size) {
+    keys = [...map.keys()].sort();
+    sortedKeyLists.set(map, keys);
+  }
+  return keys;
 }
 
 export function factsOn(series: DaySeries, day: string): readonly DailyFact[] {

@@ -22,7 +22,7 @@ export function trailingHistory<T>(
   for (const d of daysBefore(day, settings.window_days)) {
     const facts = factsOn(series, d);
     if (facts.length === 0) continue;
-    const value = measure(facts);
+    const value = measured(measure, facts);
     if (value !== null) out.push({ day: d, facts, value });
   }
   return out;
@@ -30,4 +30,20 @@ export function trailingHistory<T>(
 
 export function learningReason(historyDays: number, settings: TrailingSettings): string {
   return `learning: ${historyDays} of ${settings.min_history_days} days of history in the last ${settings.window_days}`;
+}
+
+// Each day sits in `window_days` windows of its series; its measure is computed once. Keyed by the measure
+// function and the series' facts array for that day (the same array object every time), both weakly held.
+const measures = new WeakMap<object, WeakMap<readonly DailyFact[], unknown>>();
+
+function measured<T>(measure: (facts: readonly DailyFact[]) => T | null, facts: readonly DailyFact[]): T | null {
+  let byFacts = measures.get(measure);
+  if (!byFacts) {
+    byFacts = new WeakMap();
+    measures.set(measure, byFacts);
+  }
+  if (byFacts.has(facts)) return byFacts.get(facts) as T | null;
+  const value = measure(facts);
+  byFacts.set(facts, value);
+  return value;
 }

@@ -1,0 +1,58 @@
+import { formatMoney, formatUsd } from '../money.js';
+import { formatChangeRatio } from './format.js';
+import { renderDigestCsv } from './render-csv.js';
+import { renderDigestHtml } from './render-html.js';
+import { renderDigestSlack } from './render-slack.js';
+import { renderDigestText } from './render-text.js';
+import type { ReportArtifacts } from './report-artifacts.js';
+import { reportGroupKey, reportSnsMessage } from './report-message.js';
+import { jsonReady } from './to-json.js';
+import type { WeeklyDigest } from './weekly-digest.js';
+
+export function digestFileBase(week: string): string {
+  return `bedrock-chargeback-${week}`;
+}
+
+/**
+ * Renders every output of a weekly digest. A week with non-final days is not ready to send unless
+ * `sendPartialWeeks`: the scheduled run keeps rendering it and sends once, when the week is final.
+ */
+export function digestArtifacts(
+  digest: WeeklyDigest,
+  options: { sendPartialWeeks: boolean },
+): ReportArtifacts {
+  const base = digestFileBase(digest.week);
+  const groupKey = reportGroupKey('weekly-digest', digest.week);
+  const t = digest.totals;
+  const partial = digest.window.complete ? '' : ' [not final]';
+  const headline = `Bedrock chargeback ${digest.week}: ${formatUsd(t.thisWeek)} (${formatChangeRatio(t.changeRatio, t.change)} vs ${digest.window.previousWeek})${partial}`;
+  const text = renderDigestText(digest);
+  let notReadyReason: string | null = null;
+  if (!digest.reconciliation.ok) {
+    notReadyReason = `the chargeback table does not reconcile: ${digest.reconciliation.line}`;
+  } else if (!digest.window.complete && !options.sendPartialWeeks) {
+    const last = digest.window.statuses.at(-1)!;
+    notReadyReason = `${digest.week} is not final (${digest.window.finalDays.length}/7 days); it is sent once ${last.day} is final (${last.finalAt}); set digest.send_partial_weeks to send earlier`;
+  }
+  return {
+    report: 'weekly-digest',
+    period: digest.week,
+    groupKey,
+    headline,
+    files: [
+      { name: `${base}.csv`, content: renderDigestCsv(digest), mimeType: 'text/csv' },
+      { name: `${base}.html`, content: renderDigestHtml(digest), mimeType: 'text/html' },
+      {
+        name: `${base}.json`,
+        content: `${JSON.stringify(jsonReady(digest), null, 2)}\n`,
+        mimeType: 'application/json',
+      },
+    ],
+    slackAttachment: `${base}.csv`,
+    slack: renderDigestSlack(digest),
+    sns: reportSnsMessage({ groupKey, subject: headline, body: text, rule: 'weekly-digest' }),
+    text,
+    amount: formatMoney(t.thisWeek),
+    notReadyReason,
+  };
+}

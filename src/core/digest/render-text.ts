@@ -1,0 +1,125 @@
+import { formatUsd } from '../money.js';
+import {
+  dayRange,
+  formatChangeRatio,
+  formatInstant,
+  formatPct,
+  formatSignedUsd,
+  shortDay,
+} from './format.js';
+import { textTable } from './report-message.js';
+import type { WeeklyDigest } from './weekly-digest.js';
+
+const dash = (v: string | null) => v ?? '—';
+
+/**
+ * The digest as plain text: the SNS email body and the console/file receiver's text. Same figures as the HTML,
+ * monospace table, every chargeback line listed.
+ */
+export function renderDigestText(d: WeeklyDigest): string {
+  const w = d.window;
+  const t = d.totals;
+  const out: string[] = [];
+  out.push(`Amazon Bedrock chargeback — ${d.week} (${dayRange(w.days[0]!, w.days[6]!)}, UTC, Monday–Sunday)`);
+  out.push(`Cost: ${d.costMetric}. Generated ${formatInstant(d.generatedAt)}.`);
+  out.push('');
+  if (w.complete) out.push(`All 7 days final (CUR data as of ${w.asOf ? formatInstant(w.asOf) : 'n/a'}).`);
+  else {
+    out.push(
+      `NOT FINAL: ${w.finalDays.length} of 7 days counted, data as of ${w.asOf ? formatInstant(w.asOf) : 'n/a'}.`,
+    );
+    for (const s of w.statuses.filter((x) => !x.final)) {
+      out.push(`  ${shortDay(s.day)}: not counted, final ${formatInstant(s.finalAt)}`);
+    }
+    out.push(`  Provisional spend on those days so far: ${formatUsd(d.pendingSpend)} (not included).`);
+    out.push(
+      `  Last week is the same ${w.previousFinalDays.length} weekday(s) of ${w.previousWeek}, for a like-for-like change.`,
+    );
+  }
+  out.push('');
+  out.push(`This week:          ${formatUsd(t.thisWeek)}`);
+  out.push(
+    `vs ${w.previousWeek}:        ${formatSignedUsd(t.change)} (${formatChangeRatio(t.changeRatio, t.change)}), last week ${formatUsd(t.lastWeek)}`,
+  );
+  out.push(
+    `Month to date:      ${t.monthToDate === null ? '—' : formatUsd(t.monthToDate)}${w.month ? ` (${w.month})` : ''}`,
+  );
+  out.push(`Forecast month end: ${t.forecastMonthEnd === null ? '—' : formatUsd(t.forecastMonthEnd)}`);
+  out.push(
+    `Unallocated:        ${formatUsd(t.unallocated)} (${formatPct(t.unallocatedShare)}, ${d.split.mode})`,
+  );
+  out.push('');
+  out.push(d.reconciliation.line);
+  out.push('');
+  out.push('CHARGEBACK');
+  out.push(
+    textTable(
+      ['Cost center', 'Team', 'Workload', 'This week', 'Last week', 'Change', 'Share', 'MTD', 'Forecast'],
+      d.chargeback.map((r) => [
+        r.key.costCenter,
+        r.key.team,
+        r.key.workload,
+        formatUsd(r.thisWeek),
+        formatUsd(r.lastWeek),
+        formatSignedUsd(r.change),
+        formatPct(r.share),
+        dash(r.monthToDate === null ? null : formatUsd(r.monthToDate)),
+        dash(r.forecastMonthEnd === null ? null : formatUsd(r.forecastMonthEnd)),
+      ]),
+      [3, 4, 5, 6, 7, 8],
+    ),
+  );
+  out.push(d.split.note);
+  if (d.movers.length > 0) {
+    out.push('');
+    out.push('TOP MOVERS');
+    for (const r of d.movers) {
+      out.push(`  ${r.label}: ${formatSignedUsd(r.change)} (${formatChangeRatio(r.changeRatio, r.change)})`);
+    }
+  }
+  out.push('');
+  out.push('BY MODEL');
+  out.push(
+    textTable(
+      ['Model', 'This week', 'Share', 'Last week'],
+      d.byModel.map((m) => [m.key, formatUsd(m.thisWeek), formatPct(m.share), formatUsd(m.lastWeek)]),
+      [1, 2, 3],
+    ),
+  );
+  out.push('');
+  out.push('BY USAGE KIND');
+  out.push(
+    textTable(
+      ['Kind', 'This week', 'Share', 'Last week'],
+      d.byUsageKind.map((k) => [k.label, formatUsd(k.thisWeek), formatPct(k.share), formatUsd(k.lastWeek)]),
+      [1, 2, 3],
+    ),
+  );
+  out.push('');
+  out.push(
+    `Premium-tier share of tokens: ${formatPct(d.premium.tokenShare)} (last week ${formatPct(d.premium.lastWeekTokenShare)})`,
+  );
+  if (d.efficiency.length > 0) {
+    out.push(
+      textTable(
+        ['Workload', 'Cache hit rate', 'Last week', 'Premium share'],
+        d.efficiency.map((e) => [
+          e.workload,
+          formatPct(e.cacheHitRate),
+          formatPct(e.lastWeekCacheHitRate),
+          formatPct(e.premiumTokenShare),
+        ]),
+        [1, 2, 3],
+      ),
+    );
+  }
+  out.push('');
+  out.push(`ANOMALIES (${d.anomalies.length})`);
+  for (const a of d.anomalies) {
+    out.push(
+      `  ${a.day} ${a.severity} ${a.name} ${a.workload} ${formatUsd(a.amount)} [${a.state}] ${a.headline}`,
+    );
+  }
+  if (d.anomalies.length === 0) out.push('  none');
+  return `${out.join('\n')}\n`;
+}

@@ -1,0 +1,225 @@
+import type { DailyFact } from '../facts/daily-fact.js';
+import { type Money, moneyToNumber, usd } from '../money.js';
+import { costOf, isUsageFact } from '../rules/fact-filters.js';
+import type { CommitmentTerm } from './commitment-usage-type.js';
+import type { Commitment } from './commitments.js';
+import { type OnDemandRates, priceTokens } from './rates.js';
+import type { ReviewOptions } from './review-options.js';
+
+/** A commitment price observed in the same CUR: cost ÷ unit-hours of commitments bought for that model. */
+export interface CommitmentPrice {
+  kind: 'provisioned-throughput' | 'reserved-tier';
+  model: string;
+  direction: 'input' | 'output' | null;
+  term: CommitmentTerm;
+  /** USD per model-unit hour (PT) or per 1M-TPM hour (Reserved). */
+  perUnitHour: number;
+}
+
+export interface CommitmentCandidate {
+  workload: string;
+  team: string;
+  costCenter: string;
+  model: string;
+  region: string;
+  account: string;
+  daysWithTraffic: number;
+  days: number;
+  avgDailyTokens: number;
+  /** Coefficient of variation of daily input + output tokens. */
+  cv: number;
+  onDemandCost: Money;
+  option: string;
+  kind: 'provisioned-throughput' | 'reserved-tier';
+  units: number;
+  term: CommitmentTerm;
+  commitmentCost: Money;
+  /** On-demand cost replaced minus the commitment's cost, over the period. */
+  savings: Money;
+  assumptions: string[];
+}
+
+export interface CandidateScan {
+  candidates: CommitmentCandidate[];
+  /** Steady workloads that could not be priced, and why. */
+  notes: string[];
+}
+
+/** The cheapest observed price per (kind, model, direction). */
+export function observedCommitmentPrices(commitments: readonly Commitment[]): CommitmentPrice[] {
+  const sums = new Map<
+    string,
+    { price: Omit<CommitmentPrice, 'perUnitHour'>; cost: bigint; unitHours: number }
+  >();
+  for (const c of commitments) {
+    if (c.unitHours <= 0) continue;
+    const key = `${c.kind}|${c.model}|${c.direction ?? ''}|${c.term}`;
+    const entry = sums.get(key) ?? {
+      price: { kind: c.kind, model: c.model, direction: c.direction, term: c.term },
+      cost: 0n,
+      unitHours: 0,
+    };
+    entry.cost += c.cost;
+    entry.unitHours += c.unitHours;
+    sums.set(key, entry);
+  }
+  const best = new Map<string, CommitmentPrice>();
+  for (const { price, cost, unitHours } of sums.values()) {
+    const perUnitHour = moneyToNumber(cost as Money) / unitHours;
+    const key = `${price.kind}|${price.model}|${price.direction ?? ''}`;
+    const current = best.get(key);
+    if (!current || perUnitHour < current.perUnitHour) best.set(key, { ...price, perUnitHour });
+  }
+  return [...best.values()];
+}
+
+function stats(values: readonly number[]): { mean: number; cv: number } {
+  const mean = values.reduce((a, b) => a + b, 0) / Math.max(1, values.length);
+  const variance = values.reduce((a, v) => a + (v - mean) ** 2, 0) / Math.max(1, values.length);
+  return { mean, cv: mean > 0 ? Math.sqrt(variance) / mean : Number.POSITIVE_INFINITY };
+}
+
+function quantile(values: readonly number[], q: number): number {
+  if (values.length === 0) return 0;
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.floor(q * (sorted.length - 1))))]!;
+}
+
+const MINUTES_PER_DAY = 1440;
+/** Fewer days than two weeks say too little about steadiness to buy a month of capacity on. */
+const MIN_WINDOW_DAYS = 14;
+
+/**
+ * The reverse question: which on-demand workloads have volume steady enough that a commitment would have
+ * cost less? Priced only with commitment prices observed in the same CUR (never a rate card):
+ * - Reserved tier per direction, sized to the 10th-percentile day (overflow is billed on-demand), so the
+ *   reservation is used nearly every minute;
+ * - Provisioned Throughput, sized for the peak (`peakToAverage` × the 95th-percentile day) in whole units,
+ *   only when the model's tokens-per-minute per unit is configured.
+ * Assumes traffic spread evenly over each day.
+ */
+export function commitmentCandidates(
+  facts: readonly DailyFact[],
+  days: readonly string[],
+  prices: readonly CommitmentPrice[],
+  rates: OnDemandRates,
+  options: ReviewOptions,
+): CandidateScan {
+  const groups = new Map<string, DailyFact[]>();
+  for (const f of facts) {
+    if (!isUsageFact(f) || f.serviceTier !== 'standard') continue;
+    if (f.usageKind !== 'input' && f.usageKind !== 'output') continue;
+    const key = JSON.stringify([f.workload, f.model, f.region, f.usageAccount]);
+    const list = groups.get(key) ?? [];
+    list.push(f);
+    groups.set(key, list);
+  }
+  const candidates: CommitmentCandidate[] = [];
+  const notes: string[] = [];
+  const opts = options.candidates;
+  for (const [key, list] of groups) {
+    const [workload, model, region, account] = JSON.parse(key) as [string, string, string, string];
+    const perDay = new Map<string, { input: number; output: number }>();
+    let onDemandCost = 0n;
+    for (const f of list) {
+      const d = perDay.get(f.usageDate) ?? { input: 0, output: 0 };
+      if (f.usageKind === 'input') d.input += f.tokens;
+      else d.output += f.tokens;
+      perDay.set(f.usageDate, d);
+      onDemandCost += costOf(f, options.costMetric);
+    }
+    // A workload that started mid-quarter is judged from its first day: steady since then is steady.
+    const firstDay = [...perDay.keys()].sort()[0]!;
+    const window = days.filter((d) => d >= firstDay);
+    if (window.length < MIN_WINDOW_DAYS) continue;
+    const daily = window.map((day) => perDay.get(day) ?? { input: 0, output: 0 });
+    const totals = daily.map((d) => d.input + d.output);
+    const withTraffic = totals.filter((t) => t > 0).length;
+    const { mean, cv } = stats(totals);
+    if (withTraffic < opts.minDaysFraction * window.length || cv > opts.maxCv || mean <= 0) continue;
+    const first = list[0]!;
+    const base = {
+      workload,
+      team: first.team,
+      costCenter: first.costCenter,
+      model,
+      region,
+      account,
+      daysWithTraffic: withTraffic,
+      days: window.length,
+      avgDailyTokens: Math.round(mean),
+      cv,
+      onDemandCost: onDemandCost as Money,
+    };
+    const options_: CommitmentCandidate[] = [];
+    const hours = window.length * 24;
+
+    for (const direction of ['input', 'output'] as const) {
+      const price = prices.find(
+        (p) => p.kind === 'reserved-tier' && p.model === model && p.direction === direction,
+      );
+      const rate = rates.rate(model, region, direction);
+      if (!price || !rate) continue;
+      const lowDayTpm = quantile(
+        daily.map((d) => d[direction] / MINUTES_PER_DAY),
+        0.1,
+      );
+      const units = Math.floor((lowDayTpm / 1_000_000) * 100) / 100;
+      if (units <= 0) continue;
+      const capacityPerDay = units * 1_000_000 * MINUTES_PER_DAY;
+      const covered = daily.reduce((n, d) => n + Math.min(d[direction], capacityPerDay), 0);
+      const replaced = priceTokens(rate, covered);
+      const commitmentCost = usd((units * price.perUnitHour * hours).toFixed(6));
+      options_.push({
+        ...base,
+        option: `Reserved tier ${units} M ${direction} TPM (${price.term}) at ${price.perUnitHour.toFixed(4)} USD per 1M-TPM hour`,
+        kind: 'reserved-tier',
+        units,
+        term: price.term,
+        commitmentCost,
+        savings: (replaced - commitmentCost) as Money,
+        assumptions: [
+          `sized to the 10th-percentile day (${Math.round(lowDayTpm).toLocaleString('en-US')} ${direction} TPM); traffic above it stays on-demand`,
+          'traffic assumed spread evenly over each day',
+        ],
+      });
+    }
+
+    const pt = prices.find((p) => p.kind === 'provisioned-throughput' && p.model === model);
+    const tpmPerUnit = options.modelUnitCapacity[model];
+    if (pt && tpmPerUnit && tpmPerUnit > 0) {
+      const peakTpm = (quantile(totals, 0.95) / MINUTES_PER_DAY) * opts.peakToAverage;
+      const units = Math.max(1, Math.ceil(peakTpm / tpmPerUnit));
+      const commitmentCost = usd((units * pt.perUnitHour * hours).toFixed(6));
+      options_.push({
+        ...base,
+        option: `Provisioned Throughput ${units} model unit(s) (${pt.term}) at ${pt.perUnitHour.toFixed(2)} USD per unit-hour`,
+        kind: 'provisioned-throughput',
+        units,
+        term: pt.term,
+        commitmentCost,
+        savings: (onDemandCost - commitmentCost) as Money,
+        assumptions: [
+          `sized for ${opts.peakToAverage}× the 95th-percentile day (${Math.round(peakTpm).toLocaleString('en-US')} TPM peak) at ${tpmPerUnit.toLocaleString('en-US')} TPM per unit`,
+          'all of the workload’s traffic to this model moves to the provisioned model ARN',
+        ],
+      });
+    } else if (!prices.some((p) => p.model === model)) {
+      notes.push(
+        `${workload} → ${model} (${region}) is steady (CV ${cv.toFixed(2)}, ${withTraffic}/${window.length} days) but no Provisioned Throughput or Reserved tier price for ${model} appears in this CUR to compare with`,
+      );
+    } else if (pt && !tpmPerUnit) {
+      notes.push(
+        `${workload} → ${model}: set review.model_units["${model}"].tokens_per_minute to size Provisioned Throughput for it`,
+      );
+    }
+    const best = options_
+      .filter((o) => o.savings >= usd(opts.minSavingsUsd))
+      .sort((a, b) => (a.savings === b.savings ? 0 : a.savings > b.savings ? -1 : 1))[0];
+    if (best) candidates.push(best);
+  }
+  candidates.sort((a, b) =>
+    a.savings === b.savings ? (a.workload < b.workload ? -1 : 1) : a.savings > b.savings ? -1 : 1,
+  );
+  return { candidates, notes };
+}

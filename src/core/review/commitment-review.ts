@@ -1,0 +1,350 @@
+import type { DailyFact } from '../facts/daily-fact.js';
+import { formatUsd, type Money, moneyToNumber, usd, ZERO } from '../money.js';
+import { costOf, isUsageFact, TOKEN_USAGE_KINDS } from '../rules/fact-filters.js';
+import { isCommittedTerm } from './commitment-usage-type.js';
+import type { Commitment } from './commitments.js';
+import { type ObservedRate, type OnDemandRates, priceTokens } from './rates.js';
+import type { ReviewOptions } from './review-options.js';
+import type { UtilizationSummary } from './utilization.js';
+
+export const RECOMMENDATION_ACTIONS = [
+  'keep',
+  'reduce-units',
+  'let-expire',
+  'move-to-on-demand',
+  'verify',
+] as const;
+/**
+ * - `keep`: it pays for itself against on-demand;
+ * - `reduce-units`: fewer model units carry the observed peak and still pay off;
+ * - `let-expire`: a 1/6-month term that costs more than its traffic would on-demand: do not renew;
+ * - `move-to-on-demand`: a no-commit PT that costs more than on-demand (or is bypassed): delete it;
+ * - `verify`: utilization is unknown (no datapoints, which are not zeros) and nothing else decides.
+ */
+export type RecommendationAction = (typeof RECOMMENDATION_ACTIONS)[number];
+
+export interface Recommendation {
+  action: RecommendationAction;
+  targetUnits: number | null;
+  /**
+   * USD over the review period: for `keep`, what the commitment saved against on-demand; for a change, what
+   * following it would have saved. Null when it cannot be valued.
+   */
+  effect: Money | null;
+  /** The same per 730-hour month. */
+  effectPerMonth: Money | null;
+  reasons: string[];
+}
+
+export interface Bypass {
+  cost: Money;
+  tokens: number;
+  days: number;
+}
+
+export interface CommitmentReview {
+  commitment: Commitment;
+  utilization: UtilizationSummary;
+  rates: { input: ObservedRate | null; output: ObservedRate | null };
+  /** Tokens served in the observed hours, priced at the observed on-demand rate; null when not valued. */
+  onDemandEquivalent: Money | null;
+  /** The commitment's cost for the observed hours (pro rata), what onDemandEquivalent compares against. */
+  observedCost: Money | null;
+  /** onDemandEquivalent ÷ observedCost: ≥ 1 pays off. */
+  valueRatio: number | null;
+  /** Tokens the commitment could serve in the observed hours (needs model unit capacity for PT). */
+  capacityTokens: number | null;
+  utilizationRate: number | null;
+  /** The utilization at which it costs the same as on-demand. */
+  breakEvenUtilization: number | null;
+  /** Tokens per hour at which it costs the same as on-demand. */
+  breakEvenTokensPerHour: number | null;
+  bypass: Bypass;
+  recommendation: Recommendation;
+}
+
+const CAPACITY_TIERS: ReadonlySet<string> = new Set(['provisioned', 'reserved']);
+
+/** On-demand token usage of the same model, account and region on the days the commitment was paid. */
+export function bypassOf(
+  commitment: Commitment,
+  facts: readonly DailyFact[],
+  options: ReviewOptions,
+): Bypass {
+  const paid = new Set(commitment.days);
+  let cost = 0n;
+  let tokens = 0;
+  const days = new Set<string>();
+  for (const f of facts) {
+    if (!paid.has(f.usageDate) || !isUsageFact(f) || !TOKEN_USAGE_KINDS.has(f.usageKind)) continue;
+    if (CAPACITY_TIERS.has(f.serviceTier)) continue;
+    if (
+      f.model !== commitment.model ||
+      f.usageAccount !== commitment.account ||
+      f.region !== commitment.region
+    )
+      continue;
+    cost += costOf(f, options.costMetric);
+    tokens += f.tokens;
+    days.add(f.usageDate);
+  }
+  return { cost: cost as Money, tokens, days: days.size };
+}
+
+function served(commitment: Commitment, u: UtilizationSummary): { input: number; output: number } {
+  if (commitment.direction === 'input') return { input: u.inputTokens, output: 0 };
+  if (commitment.direction === 'output') return { input: 0, output: u.outputTokens };
+  return { input: u.inputTokens, output: u.outputTokens };
+}
+
+/** Tokens per hour one unit serves: Reserved units are 1M TPM; PT units need the configured capacity. */
+function unitTokensPerHour(commitment: Commitment, options: ReviewOptions): number | null {
+  if (commitment.kind === 'reserved-tier') return 1_000_000 * 60;
+  const tpm = options.modelUnitCapacity[commitment.model];
+  return tpm && tpm > 0 ? tpm * 60 : null;
+}
+
+/** value × numerator ÷ denominator in integer arithmetic (hours are kept to 1e-6), truncated. */
+function scale(value: Money, numerator: number, denominator: number): Money {
+  const den = BigInt(Math.round(denominator * 1e6));
+  if (den <= 0n) return ZERO;
+  return ((value * BigInt(Math.round(numerator * 1e6))) / den) as Money;
+}
+
+function perMonth(effect: Money | null, hoursPaid: number): Money | null {
+  return effect === null ? null : scale(effect, 730, hoursPaid);
+}
+
+const pct = (v: number) => `${(v * 100).toFixed(1)}%`;
+
+/** Economics and a recommendation for one commitment. */
+export function reviewCommitment(
+  commitment: Commitment,
+  utilization: UtilizationSummary,
+  facts: readonly DailyFact[],
+  rates: OnDemandRates,
+  options: ReviewOptions,
+): CommitmentReview {
+  const c = commitment;
+  const u = utilization;
+  const inputRate = rates.rate(c.model, c.region, 'input');
+  const outputRate = rates.rate(c.model, c.region, 'output');
+  const tokens = served(c, u);
+  const bypass = bypassOf(c, facts, options);
+  const perUnitHour = unitTokensPerHour(c, options);
+
+  let onDemandEquivalent: Money | null = null;
+  if (u.observedHours > 0) {
+    const missingRate = (tokens.input > 0 && !inputRate) || (tokens.output > 0 && !outputRate);
+    if (!missingRate) {
+      onDemandEquivalent = ((inputRate ? priceTokens(inputRate, tokens.input) : 0n) +
+        (outputRate ? priceTokens(outputRate, tokens.output) : 0n)) as Money;
+    }
+  }
+  const observedCost =
+    u.observedHours > 0 ? scale(c.cost, Math.min(u.observedHours, c.hoursPaid), c.hoursPaid) : null;
+  const valueRatio =
+    onDemandEquivalent !== null && observedCost !== null && observedCost > 0n
+      ? moneyToNumber(onDemandEquivalent) / moneyToNumber(observedCost)
+      : null;
+  const capacityTokens =
+    perUnitHour !== null && u.observedHours > 0 ? perUnitHour * c.units * u.observedHours : null;
+  const servedTokens = tokens.input + tokens.output;
+  const utilizationRate = capacityTokens ? servedTokens / capacityTokens : null;
+
+  // Break-even volume: the commitment's hourly cost over the blended on-demand price per token (blended by
+  // the observed mix, else by the model's on-demand mix).
+  const blended = blendedRatePerToken(tokens, inputRate, outputRate, c);
+  const costPerHour = c.hoursPaid > 0 ? moneyToNumber(c.cost) / c.hoursPaid : null;
+  const breakEvenTokensPerHour = blended && costPerHour !== null ? costPerHour / blended : null;
+  const breakEvenUtilization =
+    breakEvenTokensPerHour !== null && perUnitHour !== null && c.units > 0
+      ? breakEvenTokensPerHour / (perUnitHour * c.units)
+      : null;
+
+  const recommendation = recommend({
+    c,
+    u,
+    options,
+    bypass,
+    onDemandEquivalent,
+    valueRatio,
+    perUnitHour,
+    servedTokens,
+  });
+  return {
+    commitment: c,
+    utilization: u,
+    rates: { input: inputRate, output: outputRate },
+    onDemandEquivalent,
+    observedCost,
+    valueRatio,
+    capacityTokens,
+    utilizationRate,
+    breakEvenUtilization,
+    breakEvenTokensPerHour,
+    bypass,
+    recommendation,
+  };
+}
+
+function blendedRatePerToken(
+  tokens: { input: number; output: number },
+  inputRate: ObservedRate | null,
+  outputRate: ObservedRate | null,
+  c: Commitment,
+): number | null {
+  const unit = (r: ObservedRate | null) => (r ? moneyToNumber(r.cost) / r.tokens : null);
+  const inRate = unit(inputRate);
+  const outRate = unit(outputRate);
+  if (c.direction === 'input') return inRate;
+  if (c.direction === 'output') return outRate;
+  let wIn = tokens.input;
+  let wOut = tokens.output;
+  if (wIn + wOut === 0) {
+    wIn = inputRate?.tokens ?? 0;
+    wOut = outputRate?.tokens ?? 0;
+  }
+  if (wIn + wOut === 0 || (wIn > 0 && inRate === null) || (wOut > 0 && outRate === null)) return null;
+  return ((inRate ?? 0) * wIn + (outRate ?? 0) * wOut) / (wIn + wOut);
+}
+
+function recommend(args: {
+  c: Commitment;
+  u: UtilizationSummary;
+  options: ReviewOptions;
+  bypass: Bypass;
+  onDemandEquivalent: Money | null;
+  valueRatio: number | null;
+  perUnitHour: number | null;
+  servedTokens: number;
+}): Recommendation {
+  const { c, u, options, bypass, onDemandEquivalent, perUnitHour, servedTokens } = args;
+  const leave = isCommittedTerm(c.term) ? 'let-expire' : 'move-to-on-demand';
+  const leaveWords =
+    leave === 'let-expire'
+      ? `do not renew the ${c.term} term (it cannot be cancelled before it ends)`
+      : 'delete it and let the traffic run on-demand';
+  const bypassed = bypass.cost >= usd(options.bypassMinUsd) && bypass.cost > 0n;
+  const bypassLine = `${formatUsd(bypass.cost)} of on-demand traffic (${bypass.tokens.toLocaleString('en-US')} tokens on ${bypass.days} day(s)) went to ${c.model} in the same account and region while it was paid`;
+  const unknownNote =
+    u.unknownHours > 0 && u.observedHours > 0
+      ? `${Math.round(u.unknownHours)} of ${Math.round(c.hoursPaid)} paid hours have no utilization datapoint (unknown, not zero); figures extrapolate the observed hours`
+      : undefined;
+  const result = (
+    action: RecommendationAction,
+    effect: Money | null,
+    reasons: (string | undefined)[],
+    targetUnits: number | null = null,
+  ): Recommendation => ({
+    action,
+    targetUnits,
+    effect,
+    effectPerMonth: perMonth(effect, c.hoursPaid),
+    reasons: reasons.filter((r): r is string => r !== undefined),
+  });
+
+  if (u.observedHours === 0) {
+    if (bypassed) {
+      return result(leave, c.cost, [
+        `Bought but bypassed: ${bypassLine}`,
+        `No utilization datapoints for the provisioned model${u.source ? ` from ${u.source}` : ' (no utilization source configured)'}; callers appear to use the base model id, paying on-demand on top of ${formatUsd(c.cost)} of commitment`,
+        `Either point the callers at the provisioned model ARN, or ${leaveWords}: saves ${formatUsd(c.cost)} over the period`,
+      ]);
+    }
+    return result('verify', null, [
+      `No utilization datapoints for ${c.id}${u.source ? ` from ${u.source}` : ' (no utilization source configured)'}: missing datapoints are unknown, not zero`,
+      'Check its CloudWatch AWS/Bedrock metrics (ModelId = the provisioned model ARN) before renewing',
+    ]);
+  }
+  if (servedTokens === 0) {
+    return result(leave, c.cost, [
+      `Idle: no tokens in ${Math.round(u.idleHours)} observed hour(s)${u.unknownHours > 0 ? `, ${Math.round(u.unknownHours)} hour(s) unknown` : ''}`,
+      bypassed ? `Bought but bypassed: ${bypassLine}` : undefined,
+      `${leaveWords[0]!.toUpperCase()}${leaveWords.slice(1)}: saves ${formatUsd(c.cost)} over the period`,
+    ]);
+  }
+  if (onDemandEquivalent === null) {
+    return result('verify', null, [
+      `No standard-tier on-demand usage of ${c.model} in this CUR to price its ${servedTokens.toLocaleString('en-US')} tokens against (rates come from CUR, never a rate card)`,
+      unknownNote,
+    ]);
+  }
+  const fullEquivalent = scale(onDemandEquivalent, c.hoursPaid, Math.min(u.observedHours, c.hoursPaid));
+  const ratioText = `On-demand equivalent ${formatUsd(fullEquivalent)} vs commitment ${formatUsd(c.cost)} (${(args.valueRatio ?? 0).toFixed(2)}×)`;
+  const bypassNote = bypassed
+    ? `Also ${bypassLine}: route it to the provisioned model ARN to use spare capacity`
+    : undefined;
+
+  // Fewer PT units: sized to the busiest observed hour plus headroom, in whole units.
+  let reduceTo: number | null = null;
+  if (
+    c.kind === 'provisioned-throughput' &&
+    perUnitHour !== null &&
+    u.peakTokensPerHour !== null &&
+    c.units > 1
+  ) {
+    const needed = Math.max(1, Math.ceil((u.peakTokensPerHour * (1 + options.headroom)) / perUnitHour));
+    if (needed < Math.floor(c.units)) reduceTo = needed;
+  }
+  const reducedCost = reduceTo === null ? null : scale(c.cost, reduceTo, c.units);
+  const minEffect = usd(options.minEffectUsd);
+
+  if (fullEquivalent >= c.cost) {
+    if (reduceTo !== null && reducedCost !== null && ((c.cost - reducedCost) as Money) >= minEffect) {
+      return result(
+        'reduce-units',
+        (c.cost - reducedCost) as Money,
+        [
+          ratioText,
+          `Peak hour ${Math.round(u.peakTokensPerHour!).toLocaleString('en-US')} tokens fits in ${reduceTo} of ${c.units} units with ${pct(options.headroom)} headroom`,
+          unknownNote,
+          bypassNote,
+        ],
+        reduceTo,
+      );
+    }
+    return result('keep', (fullEquivalent - c.cost) as Money, [
+      `${ratioText}: it saves ${formatUsd((fullEquivalent - c.cost) as Money)} over the period`,
+      unknownNote,
+      bypassNote,
+    ]);
+  }
+  if (reduceTo !== null && reducedCost !== null && fullEquivalent >= reducedCost) {
+    const effect = (c.cost - reducedCost) as Money;
+    if (effect >= minEffect) {
+      return result(
+        'reduce-units',
+        effect,
+        [
+          ratioText,
+          `${reduceTo} unit(s) carry the peak hour with ${pct(options.headroom)} headroom and would cost ${formatUsd(reducedCost)}, below the on-demand equivalent`,
+          unknownNote,
+          bypassNote,
+        ],
+        reduceTo,
+      );
+    }
+  }
+  const effect = (c.cost - fullEquivalent) as Money;
+  if (effect < minEffect) {
+    return result('keep', (fullEquivalent - c.cost) as Money, [
+      `${ratioText}: it costs ${formatUsd(effect)} more than on-demand, below the ${formatUsd(minEffect)} that warrants a change`,
+      unknownNote,
+      bypassNote,
+    ]);
+  }
+  return result(leave, effect, [
+    `${ratioText}: on-demand would have cost ${formatUsd(effect)} less`,
+    `${leaveWords[0]!.toUpperCase()}${leaveWords.slice(1)}`,
+    unknownNote,
+    bypassNote,
+    idleNote(args.u),
+  ]);
+}
+
+function idleNote(u: UtilizationSummary): string | undefined {
+  return u.activeHours > 0 && u.idleHours > 0
+    ? `${Math.round(u.idleHours)} observed hour(s) idle, ${Math.round(u.activeHours)} active`
+    : undefined;
+}

@@ -1,0 +1,49 @@
+import type { ReportArtifacts } from '../digest/report-artifacts.js';
+import { reportGroupKey, reportSnsMessage } from '../digest/report-message.js';
+import { jsonReady } from '../digest/to-json.js';
+import { formatMoney, formatUsd } from '../money.js';
+import type { ProvisionedReview } from './provisioned-review.js';
+import { renderCandidatesCsv, renderCommitmentsCsv } from './render-csv.js';
+import { renderReviewHtml } from './render-html.js';
+import { renderReviewSlack } from './render-slack.js';
+import { renderReviewText } from './render-text.js';
+
+export function reviewFileBase(quarter: string): string {
+  return `bedrock-commitment-review-${quarter}`;
+}
+
+/** Every output of a quarterly review. A quarter with non-final days is not sent unless `sendPartial`. */
+export function reviewArtifacts(
+  review: ProvisionedReview,
+  options: { sendPartial: boolean },
+): ReportArtifacts {
+  const base = reviewFileBase(review.quarter);
+  const groupKey = reportGroupKey('provisioned-review', review.quarter);
+  const headline = `Bedrock commitment review ${review.quarter}: ${review.commitments.length} commitment(s), ${formatUsd(review.totals.commitmentCost)}, changes save ${formatUsd(review.totals.savingsFromChanges)}${review.complete ? '' : ' [not final]'}`;
+  const text = renderReviewText(review);
+  return {
+    report: 'provisioned-review',
+    period: review.quarter,
+    groupKey,
+    headline,
+    files: [
+      { name: `${base}.csv`, content: renderCommitmentsCsv(review), mimeType: 'text/csv' },
+      { name: `${base}-candidates.csv`, content: renderCandidatesCsv(review), mimeType: 'text/csv' },
+      { name: `${base}.html`, content: renderReviewHtml(review), mimeType: 'text/html' },
+      {
+        name: `${base}.json`,
+        content: `${JSON.stringify(jsonReady(review), null, 2)}\n`,
+        mimeType: 'application/json',
+      },
+    ],
+    slackAttachment: `${base}.csv`,
+    slack: renderReviewSlack(review),
+    sns: reportSnsMessage({ groupKey, subject: headline, body: text, rule: 'provisioned-review' }),
+    text,
+    amount: formatMoney(review.totals.commitmentCost),
+    notReadyReason:
+      review.complete || options.sendPartial
+        ? null
+        : `${review.quarter} is not final (${review.finalDays.length}/${review.days.length} days); it is sent once its last day is final (${review.finalAt})`,
+  };
+}
