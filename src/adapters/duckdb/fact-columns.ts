@@ -34,11 +34,11 @@ export function columnText(fact: DailyFact, column: FactColumn): string {
   return String(value);
 }
 
-/** Rebuilds a fact from a row read back with every column cast to VARCHAR. */
-export function factFromText(row: Readonly<Record<string, string | null>>): DailyFact {
+/** Rebuilds a fact from a JSON row: text and int columns as JSON values, money, usage and tokens as decimal text. */
+export function factFromJson(row: Readonly<Record<string, string | number | null>>): DailyFact {
   const fact: Record<string, unknown> = {};
   for (const column of FACT_COLUMNS) {
-    const text = row[column.name] ?? '';
+    const text = String(row[column.name] ?? '');
     fact[column.field] =
       column.kind === 'money'
         ? parseMoney(text || '0')

@@ -1,7 +1,7 @@
 import type { FactQuery, SnapshotMeta } from '../../app/ingest-ports.js';
 import type { DailyFact } from '../../core/facts/daily-fact.js';
 import { type DuckDb, sqlIdentifier, sqlString } from './duckdb.js';
-import { columnText, FACT_COLUMNS, factFromText, storedType } from './fact-columns.js';
+import { columnText, FACT_COLUMNS, factFromJson, storedType } from './fact-columns.js';
 
 /**
  * Writes facts to one Parquet file (exact DECIMAL money, zstd); an empty list still writes the schema.
@@ -63,6 +63,15 @@ export async function readSnapshotMeta(
 }
 
 /** Reads facts from Parquet files (the dataset's `billing_period=…/<export>.parquet` files). */
+/** Rows per JSON chunk handed from DuckDB to JS. */
+const CHUNK_ROWS = 20_000;
+
+/**
+ * Reads facts from Parquet files (the dataset's `billing_period=…/<export>.parquet` files). DuckDB serialises
+ * the rows to JSON text in chunks and V8's JSON.parse builds the objects: an order of magnitude faster and
+ * leaner than converting every value through the client's vector accessors (measured: 438k facts in ~4 s
+ * instead of ~34 s). Money and usage travel as exact decimal strings.
+ */
 export async function readFactsParquet(
   db: DuckDb,
   files: readonly string[],
@@ -74,13 +83,25 @@ export async function readFactsParquet(
     query.from ? `usage_date >= ${sqlString(query.from)}` : null,
     query.to ? `usage_date <= ${sqlString(query.to)}` : null,
   ].filter((c) => c !== null);
-  const text = FACT_COLUMNS.map(
-    (c) => `CAST(${sqlIdentifier(c.name)} AS VARCHAR) AS ${sqlIdentifier(c.name)}`,
-  ).join(', ');
-  const rows = await db.rows<Record<string, string | null>>(
-    `SELECT ${text} FROM read_parquet(${list}, union_by_name = true, hive_partitioning = false)
-     ${conditions.length ? `WHERE ${conditions.join(' AND ')}` : ''}
-     ORDER BY usage_date, billing_period, source_export, workload, model, usage_kind, usage_account`,
+  const fields = FACT_COLUMNS.map((c) => {
+    const name = sqlIdentifier(c.name);
+    const value = c.kind === 'text' || c.kind === 'int' ? name : `CAST(${name} AS VARCHAR)`;
+    return `${name} := ${value}`;
+  }).join(', ');
+  const chunks = await db.rows<{ chunk: string }>(
+    `WITH ordered AS (
+       SELECT row_number() OVER (ORDER BY usage_date, billing_period, source_export, workload, model, usage_kind,
+                                          usage_account, usage_type, iam_principal, resource_id, line_item_type) AS n,
+              struct_pack(${fields}) AS fact
+       FROM read_parquet(${list}, union_by_name = true, hive_partitioning = false)
+       ${conditions.length ? `WHERE ${conditions.join(' AND ')}` : ''})
+     SELECT CAST(to_json(list(fact ORDER BY n)) AS VARCHAR) AS chunk
+     FROM ordered GROUP BY (n - 1) // ${CHUNK_ROWS} ORDER BY (n - 1) // ${CHUNK_ROWS}`,
   );
-  return rows.map(factFromText);
+  const facts: DailyFact[] = [];
+  for (const { chunk } of chunks) {
+    for (const row of JSON.parse(chunk) as Record<string, string | number | null>[])
+      facts.push(factFromJson(row));
+  }
+  return facts;
 }
