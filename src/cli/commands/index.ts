@@ -8,6 +8,7 @@ import { ingestCommand } from './ingest.js';
 import { reviewCommand } from './review.js';
 import { routesCommand } from './routes.js';
 import { silenceCommand } from './silence.js';
+import { watchCommand } from './watch.js';
 
 /** Each command lives in its own file and adds itself to the program here. */
 export function registerCommands(program: Command): void {
@@ -19,6 +20,7 @@ export function registerCommands(program: Command): void {
   program.addCommand(reviewCommand());
   program.addCommand(silenceCommand());
   program.addCommand(routesCommand());
+  program.addCommand(watchCommand());
   program.addCommand(backfillCommand());
   program.addCommand(configCommand());
 }

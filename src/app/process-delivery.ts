@@ -1,0 +1,186 @@
+import type { CompiledAlerting } from '../core/alerting/alerting-spec.js';
+import { AppError, describeError } from '../core/errors.js';
+import { type DetectResult, detectAnomalies } from './detect.js';
+import { findUnchanged, type IngestDeps, type IngestReport, ingestDelivery } from './ingest-delivery.js';
+import type { Delivery, FactStore, Stage1Engine } from './ingest-ports.js';
+import { type NotifyDeps, type NotifyReport, notify } from './notify.js';
+
+// ─── ports of the delivery pipeline ────────────────────────────────────────────────────────────────
+
+/** A delivery and the steps that make its data files readable locally, then free them again. */
+export interface DeliveryHandle {
+  delivery: Delivery;
+  /** Makes `delivery.files` readable (downloads from S3; a no-op for local files). */
+  fetch(): Promise<void>;
+  /** Frees what `fetch` made (temporary copies); safe to call more than once. */
+  dispose(): Promise<void>;
+}
+
+export interface DeliveryClaimRequest {
+  objectKey: string;
+  version: string;
+  nowMs: number;
+  /** How long the claim holds if its owner dies without releasing it. */
+  leaseMs: number;
+}
+
+export type DeliveryClaim =
+  | { status: 'claimed'; token: string }
+  | { status: 'held'; version: string | null; leaseUntilMs: number | null };
+
+/**
+ * Layer 0 of "ingest once": a lease per manifest key, taken before ingesting, so two runs (two Lambda
+ * invocations for a duplicated event, or a redrive racing a retry) never ingest the same delivery at once.
+ * Contention is a value (`held`); store failures throw.
+ */
+export interface DeliveryClaims {
+  claim(request: DeliveryClaimRequest): Promise<DeliveryClaim>;
+  /** Drops the lease if `token` still holds it; a no-op when it was taken over or already released. */
+  release(objectKey: string, token: string): Promise<void>;
+}
+
+/** Another run holds the delivery's lease: retry later (by then it is ingested and this run is a no-op). */
+export class DeliveryInProgressError extends AppError {
+  readonly _tag = 'DeliveryInProgressError';
+}
+
+// ─── the pipeline ──────────────────────────────────────────────────────────────────────────────────
+
+export interface EngineChoice {
+  engine: Stage1Engine;
+  /** False for engines that read the CUR elsewhere (Athena): nothing is downloaded. */
+  readsFiles: boolean;
+}
+
+export interface ProcessDeliveryDeps {
+  ingest: Omit<IngestDeps, 'engine' | 'onProgress'>;
+  engineFor(delivery: Delivery): EngineChoice;
+  claims?: DeliveryClaims | undefined;
+  /** Lease of the ingest claim: at least as long as the run may take. */
+  leaseMs: number;
+  notify: NotifyDeps;
+  alerting: CompiledAlerting;
+  onProgress?: ((message: string) => void) | undefined;
+}
+
+export interface ProcessDeliveryResult {
+  objectKey: string;
+  exportName: string;
+  ingest: IngestReport;
+  /** Days evaluated: the affected billing periods up to the newest usage day. */
+  days: string[];
+  findings: number;
+  /** Final (non-provisional) findings of severity page. */
+  pages: number;
+  notify: NotifyReport;
+  /** Some send must be retried or the notification state failed: run the delivery again later. */
+  retryNeeded: boolean;
+  /** One line per notification that failed (retry, rejected, error), already redacted. */
+  problems: string[];
+}
+
+/**
+ * One CUR delivery end to end: ingest it (once: ledger check, claim, download, ingest), evaluate the rules
+ * over the days it can have changed, and notify. Detection and notification run even when the delivery is
+ * unchanged: a retried run must finish the sends an earlier run could not, and the notification log keeps
+ * everything already sent from going out again.
+ */
+export async function processDelivery(
+  handle: DeliveryHandle,
+  deps: ProcessDeliveryDeps,
+): Promise<ProcessDeliveryResult> {
+  const { delivery } = handle;
+  const report = await ingestOnce(handle, deps);
+  const now = deps.ingest.clock();
+  const range = await affectedRange(report, deps.ingest.store);
+  deps.onProgress?.(`evaluating ${range.from ?? '(default window)'} … ${range.to ?? '(newest day)'}`);
+  const detected: DetectResult = await detectAnomalies(
+    { from: range.from, to: range.to, now },
+    { store: deps.ingest.store, config: deps.ingest.config },
+  );
+  const notified = await notify({ findings: detected.findings, alerting: deps.alerting }, deps.notify);
+  const problems = notified.entries
+    .filter((e) => e.outcome === 'retry' || e.outcome === 'rejected' || e.outcome === 'error')
+    .map(
+      (e) =>
+        `${e.receiver}/${e.integration} ${e.outcome}${e.destination ? ` (${e.destination})` : ''}: ${e.error ?? 'no detail'}`,
+    );
+  return {
+    objectKey: delivery.objectKey,
+    exportName: delivery.exportName,
+    ingest: report,
+    days: detected.days,
+    findings: detected.findings.length,
+    pages: detected.findings.filter((f) => f.severity === 'page' && !f.provisional).length,
+    notify: notified,
+    retryNeeded: notified.retryNeeded || notified.entries.some((e) => e.outcome === 'error'),
+    problems,
+  };
+}
+
+async function ingestOnce(handle: DeliveryHandle, deps: ProcessDeliveryDeps): Promise<IngestReport> {
+  const { delivery } = handle;
+  const { engine, readsFiles } = deps.engineFor(delivery);
+  const onProgress = deps.onProgress;
+  const ingestDeps: IngestDeps = { ...deps.ingest, engine, ...(onProgress ? { onProgress } : {}) };
+  // Unchanged: no claim and no download; ingestDelivery reports it as such from the ledger.
+  if (await findUnchanged(delivery, deps.ingest)) return ingestDelivery(delivery, ingestDeps);
+
+  const claim = deps.claims
+    ? await deps.claims.claim({
+        objectKey: delivery.objectKey,
+        version: delivery.version,
+        nowMs: deps.ingest.clock().getTime(),
+        leaseMs: deps.leaseMs,
+      })
+    : null;
+  if (claim?.status === 'held') {
+    throw new DeliveryInProgressError(
+      `${delivery.objectKey}: another run is ingesting ${claim.version === delivery.version ? 'this delivery' : 'a delivery of this manifest'}` +
+        `${claim.leaseUntilMs ? ` (lease until ${new Date(claim.leaseUntilMs).toISOString()})` : ''}; retry later`,
+      { retryable: true },
+    );
+  }
+  try {
+    if (readsFiles) {
+      onProgress?.(`fetching ${delivery.files.length} file(s)`);
+      await handle.fetch();
+    }
+    // ingestDelivery asks the ledger again: a run that finished while this one waited makes it a no-op.
+    return await ingestDelivery(delivery, ingestDeps);
+  } finally {
+    if (claim && deps.claims) {
+      // A lease left behind only delays the next run until it expires; it never loses data.
+      await deps.claims
+        .release(delivery.objectKey, claim.token)
+        .catch((error: unknown) =>
+          onProgress?.(`could not release the ingest claim (it expires by itself): ${describeError(error)}`),
+        );
+    }
+  }
+}
+
+/**
+ * The days a delivery can have changed: from the first day of its earliest billing period to the newest
+ * usage day in the store (a restated earlier period is evaluated again; its findings already sent stay
+ * suppressed by the notification log).
+ */
+async function affectedRange(
+  report: IngestReport,
+  store: FactStore,
+): Promise<{ from?: string; to?: string }> {
+  const snapshots = await store.snapshots();
+  const newest = snapshots
+    .map((s) => s.newestUsageEnd)
+    .filter((t): t is string => Boolean(t))
+    .sort()
+    .at(-1);
+  // Without a watermark, detect picks its default window from the facts themselves.
+  if (!newest || Number.isNaN(Date.parse(newest))) return {};
+  // The newest usage hour is an end instant: it belongs to the day before it.
+  const to = new Date(Date.parse(newest) - 1).toISOString().slice(0, 10);
+  const first = report.periods.map((p) => p.billingPeriod).sort()[0];
+  if (!first) return { to };
+  const from = `${first}-01`;
+  return { from: from <= to ? from : to, to };
+}
