@@ -2,6 +2,7 @@ import { z } from 'zod';
 import type { DailyFact } from '../facts/daily-fact.js';
 import { formatUsd, type Money, usd, ZERO } from '../money.js';
 import { topContributors } from './contributors.js';
+import { daysBetween } from './day-math.js';
 import { isChargeFact, isUsageFact, TOKEN_USAGE_KINDS } from './fact-filters.js';
 import { dominantValue, labelsFor } from './labels.js';
 import { type FindingDraft, type LearningNote, type RuleDefinition, ruleSchema } from './rule-definition.js';
@@ -15,6 +16,8 @@ const schema = ruleSchema('idle-provisioned', 'warning', {
   max_utilization: z.number().gt(0).max(1).default(0.1),
   /** With no utilization source: on-demand cost to the same model/account/region that counts as bypassing. */
   min_on_demand_cost_usd: z.number().nonnegative().default(1),
+  /** An idle or bypassed commitment is a condition, not an event: report its first day, then every N days. */
+  repeat_every_days: z.number().int().min(1).default(7),
 });
 
 export type IdleProvisionedRule = z.output<typeof schema>;
@@ -61,24 +64,24 @@ export const idleProvisionedRule: RuleDefinition<IdleProvisionedRule> = {
     );
     const findings: FindingDraft[] = [];
     const learning: LearningNote[] = [];
-    for (const day of ctx.days) {
-      for (const id of sortedKeys(fees)) {
-        const feeFacts = factsOn(fees.get(id)!, day);
-        const fee = sumCost(feeFacts, rule.cost_metric);
-        if (feeFacts.length === 0 || fee <= 0n) continue;
-        const model = dominantValue(feeFacts, (f) => f.model, rule.cost_metric);
-        const account = dominantValue(feeFacts, (f) => f.usageAccount, rule.cost_metric);
-        const region = dominantValue(feeFacts, (f) => f.region, rule.cost_metric);
-        const workload = dominantValue(feeFacts, (f) => f.workload, rule.cost_metric);
-        const labels = labelsFor(feeFacts, rule.cost_metric, { workload, model, account, commitment: id });
-        const lookupKeys = [...new Set([id, `${account}/${region}/${model}`])];
-        const reading = readUtilization(ctx.utilization, lookupKeys, day);
+    const judge = (id: string, day: string): { finding?: FindingDraft; learning?: LearningNote } | null => {
+      const feeFacts = factsOn(fees.get(id)!, day);
+      const fee = sumCost(feeFacts, rule.cost_metric);
+      if (feeFacts.length === 0 || fee <= 0n) return null;
+      const model = dominantValue(feeFacts, (f) => f.model, rule.cost_metric);
+      const account = dominantValue(feeFacts, (f) => f.usageAccount, rule.cost_metric);
+      const region = dominantValue(feeFacts, (f) => f.region, rule.cost_metric);
+      const workload = dominantValue(feeFacts, (f) => f.workload, rule.cost_metric);
+      const labels = labelsFor(feeFacts, rule.cost_metric, { workload, model, account, commitment: id });
+      const lookupKeys = [...new Set([id, `${account}/${region}/${model}`])];
+      const reading = readUtilization(ctx.utilization, lookupKeys, day);
 
-        if (reading.kind === 'measured') {
-          if (reading.utilization >= rule.max_utilization) continue;
-          const used = scaleMoney(fee, Math.max(0, reading.utilization));
-          const idle = (fee - used) as Money;
-          findings.push({
+      if (reading.kind === 'measured') {
+        if (reading.utilization >= rule.max_utilization) return null;
+        const used = scaleMoney(fee, Math.max(0, reading.utilization));
+        const idle = (fee - used) as Money;
+        return {
+          finding: {
             day,
             severity: rule.severity,
             labels,
@@ -96,24 +99,23 @@ export const idleProvisionedRule: RuleDefinition<IdleProvisionedRule> = {
               'Reduce model units, move the traffic onto it, or let it lapse at term end (see the quarterly commitment review)',
             ],
             contributors: [],
-          });
-          continue;
-        }
-        if (reading.kind === 'unknown') {
-          learning.push({
-            day,
-            labels,
-            reason: 'utilization unknown for this day (a null reading is not zero)',
-          });
-          continue;
-        }
-        const bypassFacts = factsOn(onDemand.get(seriesKey(model, account, region)) ?? new Map(), day);
-        const bypass = sumCost(bypassFacts, rule.cost_metric);
-        if (bypassFacts.length === 0 || bypass < usd(rule.min_on_demand_cost_usd) || bypass <= 0n) {
-          learning.push({ day, labels, reason: 'no utilization source and no on-demand traffic beside it' });
-          continue;
-        }
-        findings.push({
+          },
+        };
+      }
+      if (reading.kind === 'unknown') {
+        return {
+          learning: { day, labels, reason: 'utilization unknown for this day (a null reading is not zero)' },
+        };
+      }
+      const bypassFacts = factsOn(onDemand.get(seriesKey(model, account, region)) ?? new Map(), day);
+      const bypass = sumCost(bypassFacts, rule.cost_metric);
+      if (bypassFacts.length === 0 || bypass < usd(rule.min_on_demand_cost_usd) || bypass <= 0n) {
+        return {
+          learning: { day, labels, reason: 'no utilization source and no on-demand traffic beside it' },
+        };
+      }
+      return {
+        finding: {
           day,
           severity: rule.severity,
           labels,
@@ -136,7 +138,34 @@ export const idleProvisionedRule: RuleDefinition<IdleProvisionedRule> = {
             dimensions: ['workload', 'iam_principal', 'usage_kind'],
             metric: rule.cost_metric,
           }),
-        });
+        },
+      };
+    };
+
+    // Walk each commitment through every day with data, so a streak that began before the reported days is
+    // known; report its first day and then every `repeat_every_days` days while it lasts.
+    const reportDays = new Set(ctx.days);
+    const first =
+      ctx.coverageStart !== null && ctx.coverageStart < ctx.days[0]! ? ctx.coverageStart : ctx.days[0];
+    const last = ctx.days.at(-1);
+    const walk = first && last ? daysBetween(first, last) : [];
+    for (const id of sortedKeys(fees)) {
+      let streak = 0;
+      for (const day of walk) {
+        const verdict = judge(id, day);
+        streak = verdict?.finding ? streak + 1 : 0;
+        if (!reportDays.has(day)) continue;
+        if (verdict?.learning) learning.push(verdict.learning);
+        if (verdict?.finding && (streak - 1) % rule.repeat_every_days === 0) {
+          const finding = verdict.finding;
+          finding.figures.streak_days = streak;
+          finding.why.push(
+            streak === 1
+              ? `First day of this condition; while it lasts it is reported again every ${rule.repeat_every_days} day(s)`
+              : `Day ${streak} of this condition (reported on its first day and every ${rule.repeat_every_days} day(s) while it lasts)`,
+          );
+          findings.push(finding);
+        }
       }
     }
     return { findings, learning };

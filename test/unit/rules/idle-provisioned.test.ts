@@ -135,4 +135,34 @@ describe('idle-provisioned', () => {
     expect(commitmentId(fee)).toBe(PT);
     expect(commitmentId({ ...fee, resourceId: '' })).toBe(`${ACCOUNT}/us-east-1/${SONNET}`);
   });
+
+  it('reports a lasting bypass on its first day and then every repeat_every_days, not every day', () => {
+    const days = Array.from({ length: 15 }, (_, i) => `2026-06-${String(i + 1).padStart(2, '0')}`);
+    const facts = days.flatMap((usageDate) => [{ ...fee, usageDate }, { ...onDemand, usageDate }]);
+    const result = evaluate({ facts, rules: idle, days, newestUsageHour: new Date('2026-06-20T00:00:00Z') });
+    expect(result.findings.map((f) => [f.day, f.figures.streak_days])).toEqual([
+      ['2026-06-01', 1],
+      ['2026-06-08', 8],
+      ['2026-06-15', 15],
+    ]);
+    expect(result.findings[1]!.why.at(-1)).toBe(
+      'Day 8 of this condition (reported on its first day and every 7 day(s) while it lasts)',
+    );
+  });
+
+  it('counts a streak that began before the reported days', () => {
+    const days = Array.from({ length: 10 }, (_, i) => `2026-06-${String(i + 1).padStart(2, '0')}`);
+    const facts = days.flatMap((usageDate) => [{ ...fee, usageDate }, { ...onDemand, usageDate }]);
+    const result = evaluate({ facts, rules: idle, days: days.slice(5), newestUsageHour: new Date('2026-06-20T00:00:00Z') });
+    expect(result.findings.map((f) => [f.day, f.figures.streak_days])).toEqual([['2026-06-08', 8]]);
+  });
+
+  it('starts a new streak after the condition clears', () => {
+    const days = ['2026-06-01', '2026-06-02', '2026-06-03', '2026-06-04'];
+    const facts = days.flatMap((usageDate) =>
+      usageDate === '2026-06-02' ? [{ ...fee, usageDate }] : [{ ...fee, usageDate }, { ...onDemand, usageDate }],
+    );
+    const result = evaluate({ facts, rules: idle, days, newestUsageHour: new Date('2026-06-20T00:00:00Z') });
+    expect(result.findings.map((f) => f.day)).toEqual(['2026-06-01', '2026-06-03']);
+  });
 });
