@@ -2,8 +2,11 @@
 SHELL := /bin/bash
 .PHONY: install build lint typecheck test demo fixtures bench synth clean
 
+# `npm install` honours package-lock.json. `npm ci` is not used: the registry reachable here serves only this
+# platform's optional binaries (@duckdb/node-bindings-*, @biomejs/cli-*), so npm records only those in the lock
+# and then `npm ci` rejects the lock as incomplete.
 node_modules/.installed: package.json package-lock.json
-	npm ci --no-audit --no-fund
+	npm install --no-audit --no-fund
 	@touch $@
 
 install: node_modules/.installed

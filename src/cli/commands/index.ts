@@ -4,6 +4,7 @@ import { configCommand } from './config.js';
 import { detectCommand, notifyCommand } from './detect.js';
 import { digestCommand } from './digest.js';
 import { factsCommand } from './facts.js';
+import { fixturesCommand } from './fixtures.js';
 import { ingestCommand } from './ingest.js';
 import { reviewCommand } from './review.js';
 import { routesCommand } from './routes.js';
@@ -22,5 +23,6 @@ export function registerCommands(program: Command): void {
   program.addCommand(routesCommand());
   program.addCommand(watchCommand());
   program.addCommand(backfillCommand());
+  program.addCommand(fixturesCommand());
   program.addCommand(configCommand());
 }
