@@ -10,6 +10,8 @@ process.emitWarning = (warning, ...rest) => {
   if (name === 'NodeVersionSupportWarning') return;
   emitWarning(warning, ...rest);
 };
+// Modules that import { emitWarning } from 'node:process' see the patched function only after a sync.
+(await import('node:module')).syncBuiltinESMExports();
 
 const { main } = await import('../dist/cli/main.js');
 process.exitCode = await main(process.argv);
