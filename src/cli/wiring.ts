@@ -1,9 +1,6 @@
 import { resolve } from 'node:path';
 import { localFactStore } from '../adapters/local-fs/fact-store.js';
 import { localIngestLedger } from '../adapters/local-fs/ingest-ledger.js';
-import { s3FactStore } from '../adapters/s3/fact-store.js';
-import { s3IngestLedger } from '../adapters/s3/ingest-ledger.js';
-import { parseS3Uri, s3Client } from '../adapters/s3/s3-location.js';
 import type { FactStore, IngestLedger } from '../app/ingest-ports.js';
 
 /** Default store root for the embedded mode. */
@@ -16,8 +13,14 @@ export function storeRoot(option: string | undefined): string {
   return option ?? process.env.BEDROCK_COST_STORE ?? DEFAULT_STORE;
 }
 
-export function openStore(root: string): { store: FactStore; ledger: IngestLedger } {
+/** The fact store and ingest ledger at `root`; the S3 SDK is loaded only for an s3:// root. */
+export async function openStore(root: string): Promise<{ store: FactStore; ledger: IngestLedger }> {
   if (root.startsWith('s3://')) {
+    const [{ s3FactStore }, { s3IngestLedger }, { parseS3Uri, s3Client }] = await Promise.all([
+      import('../adapters/s3/fact-store.js'),
+      import('../adapters/s3/ingest-ledger.js'),
+      import('../adapters/s3/s3-location.js'),
+    ]);
     const { bucket, key } = parseS3Uri(root);
     const client = s3Client();
     return {

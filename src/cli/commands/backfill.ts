@@ -92,7 +92,7 @@ async function runBackfill(options: BackfillOptions, overrides: BackfillOverride
   }
   const config = await loadConfig(options.config);
   const catalog = loadModelCatalog(config);
-  const { store, ledger } = openStore(storeRoot(options.store));
+  const { store, ledger } = await openStore(storeRoot(options.store));
   const clock = overrides.clock ?? (() => new Date());
   const engines = athenaStage1EngineFactory({
     client: overrides.athenaClient ?? new AthenaClient({}),

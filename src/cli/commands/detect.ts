@@ -87,7 +87,7 @@ async function runDetect(options: DetectOptions): Promise<number> {
   if (Number.isNaN(now.getTime())) throw new Error(`--now must be an ISO time, got "${options.now}"`);
   const config = await loadConfig(options.config);
   const root = storeRoot(options.store);
-  const { store } = openStore(root);
+  const { store } = await openStore(root);
   const result = await detectAnomalies({ from: options.from, to: options.to, now }, { store, config });
 
   let report: NotifyReport | null = null;

@@ -126,7 +126,7 @@ async function runWeeklyDigest(options: DigestOptionsCli): Promise<number> {
   const config = await loadConfig(options.config);
   const digestConfig = DigestConfigSchema.parse((config as { digest?: unknown }).digest ?? {});
   const root = storeRoot(options.store);
-  const { store } = openStore(root);
+  const { store } = await openStore(root);
   const deps = localReportDeps(root, config, now);
   const receivers = resolveReceivers(
     receiverNames(options.receiver, digestConfig.receivers),

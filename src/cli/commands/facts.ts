@@ -53,7 +53,7 @@ export function factsCommand(): Command {
         ?.split(',')
         .map((c) => c.trim())
         .filter(Boolean);
-      const { store } = openStore(storeRoot(options.store));
+      const { store } = await openStore(storeRoot(options.store));
       const facts = await store.read({
         ...(options.from ? { from: options.from } : {}),
         ...(options.to ? { to: options.to } : {}),

@@ -31,6 +31,7 @@ interface GenerateCliOptions {
   emptyChunk?: boolean;
   gzip?: boolean;
   iamPrincipal: boolean;
+  threads: number;
   json?: boolean;
 }
 
@@ -131,6 +132,7 @@ function generateCommand(): Command {
     )
     .option('--gzip', 'legacy-csv: write .csv.gz')
     .option('--no-iam-principal', 'cur2: leave out line_item_iam_principal (export without caller identity)')
+    .option('--threads <n>', 'DuckDB threads for writing (files are identical for any value)', integer(1), 2)
     .option('--json', 'print the summary as JSON')
     .addHelpText(
       'after',
@@ -194,6 +196,7 @@ async function runGenerate(options: GenerateCliOptions): Promise<number> {
       emptyChunk: options.emptyChunk ?? false,
       gzip: options.gzip ?? false,
       iamPrincipal: options.iamPrincipal,
+      threads: options.threads,
     },
     { onProgress: progress.update },
   );

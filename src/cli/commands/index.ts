@@ -1,28 +1,30 @@
 import type { Command } from 'commander';
-import { backfillCommand } from './backfill.js';
-import { configCommand } from './config.js';
-import { detectCommand, notifyCommand } from './detect.js';
-import { digestCommand } from './digest.js';
-import { factsCommand } from './facts.js';
-import { fixturesCommand } from './fixtures.js';
-import { ingestCommand } from './ingest.js';
-import { reviewCommand } from './review.js';
-import { routesCommand } from './routes.js';
-import { silenceCommand } from './silence.js';
-import { watchCommand } from './watch.js';
 
-/** Each command lives in its own file and adds itself to the program here. */
-export function registerCommands(program: Command): void {
-  program.addCommand(ingestCommand());
-  program.addCommand(factsCommand());
-  program.addCommand(detectCommand());
-  program.addCommand(notifyCommand());
-  program.addCommand(digestCommand());
-  program.addCommand(reviewCommand());
-  program.addCommand(silenceCommand());
-  program.addCommand(routesCommand());
-  program.addCommand(watchCommand());
-  program.addCommand(backfillCommand());
-  program.addCommand(fixturesCommand());
-  program.addCommand(configCommand());
+type CommandFactory = () => Promise<Command>;
+
+/**
+ * Each command lives in its own file. Commands are loaded on demand: a run imports only the module of the
+ * command it names, so `ingest` does not pay for loading the Slack, SNS, Athena and CDK-adjacent SDKs at
+ * start-up (help and unknown commands load them all, to list them).
+ */
+const COMMANDS: readonly [string, CommandFactory][] = [
+  ['ingest', async () => (await import('./ingest.js')).ingestCommand()],
+  ['facts', async () => (await import('./facts.js')).factsCommand()],
+  ['detect', async () => (await import('./detect.js')).detectCommand()],
+  ['notify', async () => (await import('./detect.js')).notifyCommand()],
+  ['digest', async () => (await import('./digest.js')).digestCommand()],
+  ['review', async () => (await import('./review.js')).reviewCommand()],
+  ['silence', async () => (await import('./silence.js')).silenceCommand()],
+  ['routes', async () => (await import('./routes.js')).routesCommand()],
+  ['watch', async () => (await import('./watch.js')).watchCommand()],
+  ['backfill', async () => (await import('./backfill.js')).backfillCommand()],
+  ['fixtures', async () => (await import('./fixtures.js')).fixturesCommand()],
+  ['config', async () => (await import('./config.js')).configCommand()],
+];
+
+/** Adds the command `args` names (the first non-option argument), or every command when it names none. */
+export async function registerCommands(program: Command, args: readonly string[]): Promise<void> {
+  const named = args.find((a) => !a.startsWith('-'));
+  const match = COMMANDS.find(([name]) => name === named);
+  for (const [, load] of match ? [match] : COMMANDS) program.addCommand(await load());
 }

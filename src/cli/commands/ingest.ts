@@ -1,10 +1,6 @@
-import { AthenaClient } from '@aws-sdk/client-athena';
 import { Command, Option } from 'commander';
-import { athenaStage1EngineFactory } from '../../adapters/athena/athena-engine.js';
 import { duckDbStage1Engine } from '../../adapters/duckdb/stage1-reader.js';
 import { discoverLocalDeliveries } from '../../adapters/local-fs/discover-deliveries.js';
-import { discoverS3Deliveries } from '../../adapters/s3/discover-deliveries.js';
-import { s3Client } from '../../adapters/s3/s3-location.js';
 import {
   findUnchanged,
   type IngestDeps,
@@ -77,10 +73,10 @@ async function runIngest(paths: readonly string[], options: IngestOptions): Prom
   const config = await loadConfig(options.config);
   const catalog = loadModelCatalog(config);
   const root = storeRoot(options.store);
-  const { store, ledger } = openStore(root);
+  const { store, ledger } = await openStore(root);
   const threads = options.threads ? Number(options.threads) : undefined;
   const engine = duckDbStage1Engine(threads);
-  const athena = options.engine === 'athena' ? athenaEngines(options) : null;
+  const athena = options.engine === 'athena' ? await athenaEngines(options) : null;
   const progress = terminalProgress();
   const reports: IngestReport[] = [];
   const failures: { input: string; error: string }[] = [];
@@ -148,11 +144,15 @@ async function runIngest(paths: readonly string[], options: IngestOptions): Prom
   return failures.length > 0 ? 1 : 0;
 }
 
-function athenaEngines(options: IngestOptions) {
+async function athenaEngines(options: IngestOptions) {
   const missing = (['database', 'table', 'workgroup'] as const).filter((k) => !options[k]);
   if (missing.length > 0) {
     throw new Error(`--engine athena needs ${missing.map((k) => `--${k}`).join(', ')}`);
   }
+  const [{ AthenaClient }, { athenaStage1EngineFactory }] = await Promise.all([
+    import('@aws-sdk/client-athena'),
+    import('../../adapters/athena/athena-engine.js'),
+  ]);
   return athenaStage1EngineFactory({
     client: new AthenaClient({}),
     database: options.database!,
@@ -172,6 +172,10 @@ interface DeliverySource {
 
 async function openDeliveries(input: string): Promise<DeliverySource> {
   if (input.startsWith('s3://')) {
+    const [{ discoverS3Deliveries }, { s3Client }] = await Promise.all([
+      import('../../adapters/s3/discover-deliveries.js'),
+      import('../../adapters/s3/s3-location.js'),
+    ]);
     const discovery = await discoverS3Deliveries(input, { client: s3Client(), download: 'lazy' });
     return {
       deliveries: discovery.deliveries,

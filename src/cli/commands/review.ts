@@ -104,7 +104,7 @@ async function runReview(options: ReviewCliOptions): Promise<number> {
   const config = await loadConfig(options.config);
   const reviewConfig = ReviewConfigSchema.parse((config as { review?: unknown }).review ?? {});
   const root = storeRoot(options.store);
-  const { store } = openStore(root);
+  const { store } = await openStore(root);
   const deps = localReportDeps(root, config, now);
   const report = await reviewProvisioned(
     {

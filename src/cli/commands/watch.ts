@@ -90,7 +90,7 @@ async function runWatch(options: WatchOptions): Promise<number> {
   const source = manifestSource(options);
   const config = await loadConfig(options.config);
   const root = storeRoot(options.store);
-  const { store, ledger } = openStore(root);
+  const { store, ledger } = await openStore(root);
   // Notification state needs a local directory; an S3 store keeps it in the default local store.
   const notify = localNotifyDeps(root.startsWith('s3://') ? DEFAULT_STORE : root, config);
   const deps: ProcessDeliveryDeps = {
