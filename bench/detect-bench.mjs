@@ -12,7 +12,16 @@ const { FACT_COLUMNS } = await import(join(ROOT, 'dist/core/facts/fact-schema.js
 const { storedType } = await import(join(ROOT, 'dist/adapters/duckdb/fact-columns.js'));
 const REPS = Number(process.env.BENCH_REPS ?? 3);
 const WORKLOADS = (process.env.BENCH_WORKLOADS ?? '500,1000').split(',').map(Number);
-const MODELS = ['anthropic.claude-sonnet-4-6', 'anthropic.claude-haiku-4-5', 'anthropic.claude-opus-4-6', 'amazon.nova-lite', 'amazon.nova-pro', 'meta.llama3-3-70b-instruct', 'openai.gpt-oss-120b', 'mistral.mistral-large-3'];
+const MODELS = [
+  'anthropic.claude-sonnet-4-6',
+  'anthropic.claude-haiku-4-5',
+  'anthropic.claude-opus-4-6',
+  'amazon.nova-lite',
+  'amazon.nova-pro',
+  'meta.llama3-3-70b-instruct',
+  'openai.gpt-oss-120b',
+  'mistral.mistral-large-3',
+];
 const TIERS = ['standard', 'economy', 'premium', 'economy', 'standard', 'standard', 'standard', 'premium'];
 
 /** One row per day × workload × model × usage kind (input, output, cache_read) for 2025. */
@@ -45,10 +54,12 @@ function factsSql(workloads, month) {
     iam_principal: "''",
     line_item_type: "'Usage'",
     // Deterministic daily noise around a per-series base; weekends lower.
-    tokens: "CAST((1000000 + (hash(w, m, k) % 5000000)) * (CASE WHEN dayofweek(d) IN (0, 6) THEN 0.6 ELSE 1 END) * (0.9 + (hash(w, m, k, d) % 200) / 1000.0) AS BIGINT)",
-    usage_amount: "CAST(tokens / 1000.0 AS DECIMAL(38, 15))",
+    tokens:
+      'CAST((1000000 + (hash(w, m, k) % 5000000)) * (CASE WHEN dayofweek(d) IN (0, 6) THEN 0.6 ELSE 1 END) * (0.9 + (hash(w, m, k, d) % 200) / 1000.0) AS BIGINT)',
+    usage_amount: 'CAST(tokens / 1000.0 AS DECIMAL(38, 15))',
     pricing_unit: "'1K tokens'",
-    cost_unblended: "CAST(tokens * (CASE k WHEN 0 THEN 0.000003 WHEN 1 THEN 0.000015 ELSE 0.0000003 END) AS DECIMAL(38, 15))",
+    cost_unblended:
+      'CAST(tokens * (CASE k WHEN 0 THEN 0.000003 WHEN 1 THEN 0.000015 ELSE 0.0000003 END) AS DECIMAL(38, 15))',
     cost_net: 'cost_unblended',
     line_items: '24',
     source_export: "'bench'",
@@ -82,7 +93,10 @@ async function writeStore(workloads) {
 
 function time(args) {
   const started = process.hrtime.bigint();
-  const child = spawnSync('/usr/bin/time', ['-v', process.execPath, CLI, ...args], { encoding: 'utf8', maxBuffer: 1 << 28 });
+  const child = spawnSync('/usr/bin/time', ['-v', process.execPath, CLI, ...args], {
+    encoding: 'utf8',
+    maxBuffer: 1 << 28,
+  });
   const seconds = Number(process.hrtime.bigint() - started) / 1e9;
   if (child.status !== 0) throw new Error(`detect failed: ${child.stderr.slice(-2000)}`);
   const rss = Number(/Maximum resident set size \(kbytes\): (\d+)/.exec(child.stderr)?.[1] ?? 'NaN') / 1024;
@@ -96,12 +110,37 @@ for (const workloads of WORKLOADS) {
   const facts = 365 * workloads * 8 * 3;
   const runs = [];
   for (let rep = 0; rep < REPS; rep++) {
-    runs.push(time(['detect', '--store', store, '--from', '2025-01-01', '--to', '2025-12-31', '--now', '2026-01-10T00:00:00Z', '--format', 'json']));
+    runs.push(
+      time([
+        'detect',
+        '--store',
+        store,
+        '--from',
+        '2025-01-01',
+        '--to',
+        '2025-12-31',
+        '--now',
+        '2026-01-10T00:00:00Z',
+        '--format',
+        'json',
+      ]),
+    );
     console.error(`workloads=${workloads} rep ${rep + 1}/${REPS}: ${runs.at(-1).seconds.toFixed(2)} s`);
   }
-  results.push({ workloads, facts, seconds: median(runs.map((r) => r.seconds)), rss: median(runs.map((r) => r.rss)), findings: runs[0].findings });
+  results.push({
+    workloads,
+    facts,
+    seconds: median(runs.map((r) => r.seconds)),
+    rss: median(runs.map((r) => r.rss)),
+    findings: runs[0].findings,
+  });
 }
 for (const r of results) {
-  console.log(`bench: detect-year workloads=${r.workloads} models=8 facts=${r.facts} median_s=${r.seconds.toFixed(2)} rss_mb=${r.rss.toFixed(0)} findings=${r.findings}`);
+  console.log(
+    `bench: detect-year workloads=${r.workloads} models=8 facts=${r.facts} median_s=${r.seconds.toFixed(2)} rss_mb=${r.rss.toFixed(0)} findings=${r.findings}`,
+  );
 }
-if (results.length === 2) console.log(`bench: detect-year growth facts×${(results[1].facts / results[0].facts).toFixed(1)} time×${(results[1].seconds / results[0].seconds).toFixed(2)}`);
+if (results.length === 2)
+  console.log(
+    `bench: detect-year growth facts×${(results[1].facts / results[0].facts).toFixed(1)} time×${(results[1].seconds / results[0].seconds).toFixed(2)}`,
+  );

@@ -11,9 +11,12 @@ export async function loadConfig(path: string | undefined): Promise<Config> {
   try {
     text = await readFile(path, 'utf8');
   } catch (error) {
-    throw new ConfigError(`${path}: cannot read config file (${(error as NodeJS.ErrnoException).code ?? error})`, {
-      cause: error,
-    });
+    throw new ConfigError(
+      `${path}: cannot read config file (${(error as NodeJS.ErrnoException).code ?? error})`,
+      {
+        cause: error,
+      },
+    );
   }
   return parseConfigText(text, path);
 }
@@ -86,7 +89,10 @@ function allowedKeysAt(path: readonly PropertyKey[]): string[] | undefined {
 
 function unwrap(schema: unknown): unknown {
   let current = schema as { def?: Record<string, unknown> };
-  while (current?.def && ['default', 'optional', 'nullable', 'prefault', 'pipe'].includes(String(current.def.type))) {
+  while (
+    current?.def &&
+    ['default', 'optional', 'nullable', 'prefault', 'pipe'].includes(String(current.def.type))
+  ) {
     current = (current.def.innerType ?? current.def.in) as { def?: Record<string, unknown> };
   }
   return current;

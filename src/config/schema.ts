@@ -1,7 +1,13 @@
 import { z } from 'zod';
 import { AlertingConfigSchema, checkAlertingReferences } from './alerting-schema.js';
 import { DIGEST_CONFIG_SHAPE } from './digest-schema.js';
-import { CompletenessSchema, DEFAULT_COMPLETENESS, DEFAULT_RULES, MaxFindingsSchema, RulesSchema } from './rules-schema.js';
+import {
+  CompletenessSchema,
+  DEFAULT_COMPLETENESS,
+  DEFAULT_RULES,
+  MaxFindingsSchema,
+  RulesSchema,
+} from './rules-schema.js';
 
 const accountId = z.string().regex(/^\d{12}$/, 'a 12-digit AWS account id');
 

@@ -43,7 +43,10 @@ export function findingFingerprint(finding: {
   day: string;
   labels: Readonly<Record<string, string>>;
 }): string {
-  return sha256Hex(canonicalJson({ rule: finding.rule, day: finding.day, labels: finding.labels })).slice(0, 24);
+  return sha256Hex(canonicalJson({ rule: finding.rule, day: finding.day, labels: finding.labels })).slice(
+    0,
+    24,
+  );
 }
 
 /** Group key of an alert group on a route. */

@@ -38,6 +38,26 @@ export async function withDuckDb<T>(
   }
 }
 
+/** Rows per JSON chunk handed from DuckDB to JS. */
+const JSON_CHUNK_ROWS = 20_000;
+
+/**
+ * Runs a query and returns its rows as plain objects, serialised by DuckDB to JSON text in chunks and parsed
+ * by V8. An order of magnitude faster than converting every value through the client's vector accessors
+ * (measured: 438k 33-column rows in ~4 s instead of ~34 s). Cast DECIMAL/BIGINT columns to VARCHAR in
+ * `sql` where exactness matters: JSON numbers are doubles.
+ */
+export async function rowsViaJson<T>(db: DuckDb, sql: string, orderBy?: string): Promise<T[]> {
+  const chunks = await db.rows<{ chunk: string }>(
+    `WITH q AS (${sql}), numbered AS (SELECT row_number() OVER (${orderBy ? `ORDER BY ${orderBy}` : ''}) AS rn, q AS r FROM q)
+     SELECT CAST(to_json(list(r ORDER BY rn)) AS VARCHAR) AS chunk
+     FROM numbered GROUP BY (rn - 1) // ${JSON_CHUNK_ROWS} ORDER BY (rn - 1) // ${JSON_CHUNK_ROWS}`,
+  );
+  const out: T[] = [];
+  for (const { chunk } of chunks) for (const row of JSON.parse(chunk) as T[]) out.push(row);
+  return out;
+}
+
 /** SQL string literal with quotes doubled. */
 export function sqlString(value: string): string {
   return `'${value.replaceAll("'", "''")}'`;

@@ -1,11 +1,15 @@
+import { randomBytes } from 'node:crypto';
+import { rm, writeFile } from 'node:fs/promises';
 import type { FactQuery, SnapshotMeta } from '../../app/ingest-ports.js';
 import type { DailyFact } from '../../core/facts/daily-fact.js';
-import { type DuckDb, sqlIdentifier, sqlString } from './duckdb.js';
+import { type DuckDb, rowsViaJson, sqlIdentifier, sqlString } from './duckdb.js';
 import { columnText, FACT_COLUMNS, factFromJson, storedType } from './fact-columns.js';
 
 /**
  * Writes facts to one Parquet file (exact DECIMAL money, zstd); an empty list still writes the schema.
  * The snapshot's own metadata travels in the file's key-value metadata, so a snapshot describes itself.
+ * Facts reach DuckDB as newline-delimited JSON of exact text values in a file beside the target: several
+ * times faster than appending value by value (measured: ~1 s for 50k facts through the appender).
  */
 export async function writeFactsParquet(
   db: DuckDb,
@@ -13,22 +17,26 @@ export async function writeFactsParquet(
   path: string,
   meta: SnapshotMeta,
 ): Promise<void> {
-  const staging = FACT_COLUMNS.map((c) => `${sqlIdentifier(c.name)} VARCHAR`).join(', ');
-  await db.run(`CREATE OR REPLACE TEMP TABLE facts_staging (${staging})`);
-  const appender = await db.connection.createAppender('facts_staging');
-  for (const fact of facts) {
-    for (const column of FACT_COLUMNS) appender.appendVarchar(columnText(fact, column));
-    appender.endRow();
+  const staging = `${path}.${randomBytes(4).toString('hex')}.ndjson`;
+  try {
+    const lines = facts.map((fact) =>
+      JSON.stringify(Object.fromEntries(FACT_COLUMNS.map((c) => [c.name, columnText(fact, c)]))),
+    );
+    await writeFile(staging, lines.length ? `${lines.join('\n')}\n` : '');
+    const text = FACT_COLUMNS.map((c) => `${sqlString(c.name)}: 'VARCHAR'`).join(', ');
+    const typed = FACT_COLUMNS.map(
+      (c) => `CAST(${sqlIdentifier(c.name)} AS ${storedType(c.kind)}) AS ${sqlIdentifier(c.name)}`,
+    ).join(', ');
+    const source = facts.length
+      ? `read_json(${sqlString(staging)}, format = 'newline_delimited', columns = {${text}})`
+      : `(SELECT ${FACT_COLUMNS.map((c) => `CAST(NULL AS VARCHAR) AS ${sqlIdentifier(c.name)}`).join(', ')} WHERE false)`;
+    await db.run(
+      `COPY (SELECT ${typed} FROM ${source} ORDER BY usage_date, workload, model, usage_kind)
+       TO ${sqlString(path)} (FORMAT parquet, COMPRESSION zstd, KV_METADATA {${kvMetadata(meta)}})`,
+    );
+  } finally {
+    await rm(staging, { force: true });
   }
-  appender.closeSync();
-  const typed = FACT_COLUMNS.map(
-    (c) => `CAST(${sqlIdentifier(c.name)} AS ${storedType(c.kind)}) AS ${sqlIdentifier(c.name)}`,
-  ).join(', ');
-  await db.run(
-    `COPY (SELECT ${typed} FROM facts_staging ORDER BY usage_date, workload, model, usage_kind)
-     TO ${sqlString(path)} (FORMAT parquet, COMPRESSION zstd, KV_METADATA {${kvMetadata(meta)}})`,
-  );
-  await db.run('DROP TABLE facts_staging');
 }
 
 const META_KEYS = {
@@ -63,15 +71,7 @@ export async function readSnapshotMeta(
 }
 
 /** Reads facts from Parquet files (the dataset's `billing_period=…/<export>.parquet` files). */
-/** Rows per JSON chunk handed from DuckDB to JS. */
-const CHUNK_ROWS = 20_000;
-
-/**
- * Reads facts from Parquet files (the dataset's `billing_period=…/<export>.parquet` files). DuckDB serialises
- * the rows to JSON text in chunks and V8's JSON.parse builds the objects: an order of magnitude faster and
- * leaner than converting every value through the client's vector accessors (measured: 438k facts in ~4 s
- * instead of ~34 s). Money and usage travel as exact decimal strings.
- */
+/** Reads facts from Parquet files (the dataset's `billing_period=…/<export>.parquet` files), in a stable order. */
 export async function readFactsParquet(
   db: DuckDb,
   files: readonly string[],
@@ -83,25 +83,16 @@ export async function readFactsParquet(
     query.from ? `usage_date >= ${sqlString(query.from)}` : null,
     query.to ? `usage_date <= ${sqlString(query.to)}` : null,
   ].filter((c) => c !== null);
-  const fields = FACT_COLUMNS.map((c) => {
+  // Money, usage and tokens travel as exact decimal text; JSON numbers would be doubles.
+  const columns = FACT_COLUMNS.map((c) => {
     const name = sqlIdentifier(c.name);
-    const value = c.kind === 'text' || c.kind === 'int' ? name : `CAST(${name} AS VARCHAR)`;
-    return `${name} := ${value}`;
+    return c.kind === 'text' || c.kind === 'int' ? name : `CAST(${name} AS VARCHAR) AS ${name}`;
   }).join(', ');
-  const chunks = await db.rows<{ chunk: string }>(
-    `WITH ordered AS (
-       SELECT row_number() OVER (ORDER BY usage_date, billing_period, source_export, workload, model, usage_kind,
-                                          usage_account, usage_type, iam_principal, resource_id, line_item_type) AS n,
-              struct_pack(${fields}) AS fact
-       FROM read_parquet(${list}, union_by_name = true, hive_partitioning = false)
-       ${conditions.length ? `WHERE ${conditions.join(' AND ')}` : ''})
-     SELECT CAST(to_json(list(fact ORDER BY n)) AS VARCHAR) AS chunk
-     FROM ordered GROUP BY (n - 1) // ${CHUNK_ROWS} ORDER BY (n - 1) // ${CHUNK_ROWS}`,
+  const rows = await rowsViaJson<Record<string, string | number | null>>(
+    db,
+    `SELECT ${columns} FROM read_parquet(${list}, union_by_name = true, hive_partitioning = false)
+     ${conditions.length ? `WHERE ${conditions.join(' AND ')}` : ''}`,
+    'usage_date, billing_period, source_export, workload, model, usage_kind, usage_account, usage_type, iam_principal, resource_id, line_item_type',
   );
-  const facts: DailyFact[] = [];
-  for (const { chunk } of chunks) {
-    for (const row of JSON.parse(chunk) as Record<string, string | number | null>[])
-      facts.push(factFromJson(row));
-  }
-  return facts;
+  return rows.map(factFromJson);
 }

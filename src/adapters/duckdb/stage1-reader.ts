@@ -8,7 +8,8 @@ import { type CurFormat, checkRequiredColumns, detectCurFormat } from '../cur-sq
 import { lineProjection } from '../cur-sql/line-projection.js';
 import { fillTemplate, loadSql } from '../cur-sql/sql-files.js';
 import { type DataFileKind, inspectDataFile } from '../local-fs/data-file.js';
-import { type DuckDb, sqlIdentifier, sqlString, withDuckDb } from './duckdb.js';
+import { distinctTagPairs } from './distinct-tag-pairs.js';
+import { type DuckDb, rowsViaJson, sqlIdentifier, sqlString, withDuckDb } from './duckdb.js';
 
 export type Stage1Result = Stage1Output;
 
@@ -46,13 +47,18 @@ export async function readStage1(
       const source =
         readable[0]!.kind === 'parquet' ? await parquetSource(db, readable) : await csvSource(db, readable);
       checkRequiredColumns(source.label, source.format, source.columns);
-      const projection = lineProjection(source.format, source.columns, options.tagKeys);
+      const direct = lineProjection(source.format, source.columns, options.tagKeys);
+      const { source: relation, projection } =
+        source.format === 'cur2'
+          ? await distinctTagPairs(db, 'cur_source', source.columns, direct)
+          : { source: 'cur_source', projection: direct };
       const linesSql = fillTemplate(loadSql(`${source.format}/bedrock_lines.sql`), {
         ...projection,
-        source: 'cur_source',
+        source: relation,
       });
       await runNamed(db, `CREATE TEMP TABLE bedrock_lines AS ${linesSql}`, readable);
-      const groups = await db.rows<RawGroupRow>(
+      const groups = await rowsViaJson<RawGroupRow>(
+        db,
         `SELECT * REPLACE (CAST(usage_amount AS VARCHAR) AS usage_amount, CAST(cost_unblended AS VARCHAR) AS cost_unblended,
               CAST(cost_net AS VARCHAR) AS cost_net, CAST(line_items AS INTEGER) AS line_items)
        FROM (${fillTemplate(loadSql('stage1_groups.sql'), { lines: 'bedrock_lines' })})`,

@@ -63,6 +63,8 @@ const KEY_FIELDS = [
 
 interface Accumulator {
   key: FactKey;
+  /** The key's fields joined by NUL (which no CUR value contains): identity and sort order in one string. */
+  keyString: string;
   tokens: bigint;
   usageAmount: bigint;
   costUnblended: bigint;
@@ -94,7 +96,8 @@ export function toDailyFacts(
     const costNet = parseField(row, 'costNet', parseMoney);
     const tokens = classified.multiplier === null ? 0n : tokensOf(usageAmount, classified.multiplier);
 
-    const keyString = JSON.stringify(KEY_FIELDS.map((field) => classified.key[field]));
+    // join (not +=) builds a flat string: V8 compares rope strings built by += far more slowly in the sort.
+    const keyString = KEY_FIELDS.map((field) => classified.key[field]).join('\u0000');
     const group = groups.get(keyString);
     if (group) {
       group.tokens += tokens;
@@ -105,6 +108,7 @@ export function toDailyFacts(
     } else {
       groups.set(keyString, {
         key: classified.key,
+        keyString,
         tokens,
         usageAmount,
         costUnblended,
@@ -130,15 +134,8 @@ export function toDailyFacts(
   }
 
   const facts: DailyFact[] = [...groups.values()]
-    .sort((a, b) => compareKeys(a.key, b.key))
-    .map((g) => ({
-      ...g.key,
-      tokens: Number(g.tokens),
-      usageAmount: g.usageAmount as Quantity,
-      costUnblended: g.costUnblended as Money,
-      costNet: g.costNet as Money,
-      lineItems: g.lineItems,
-    }));
+    .sort((a, b) => (a.keyString < b.keyString ? -1 : a.keyString > b.keyString ? 1 : 0))
+    .map(toFact);
   return {
     facts,
     warnings: {
@@ -149,17 +146,51 @@ export function toDailyFacts(
   };
 }
 
-function sortedMap<V>(map: Map<string, V>): Map<string, V> {
-  return new Map([...map.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+/**
+ * Spelled out field by field: an object spread of the 28 key fields is an order of magnitude slower here
+ * (measured ~700 ms for 50k facts) and leaves V8 objects without one fixed shape.
+ */
+function toFact(g: Accumulator): DailyFact {
+  const k = g.key;
+  return {
+    usageDate: k.usageDate,
+    billingPeriod: k.billingPeriod,
+    payerAccount: k.payerAccount,
+    usageAccount: k.usageAccount,
+    usageAccountName: k.usageAccountName,
+    region: k.region,
+    billingPath: k.billingPath,
+    model: k.model,
+    modelFamily: k.modelFamily,
+    modelProvider: k.modelProvider,
+    modelTier: k.modelTier,
+    usageKind: k.usageKind,
+    serviceTier: k.serviceTier,
+    routing: k.routing,
+    resourceKind: k.resourceKind,
+    resourceId: k.resourceId,
+    usageType: k.usageType,
+    workload: k.workload,
+    team: k.team,
+    costCenter: k.costCenter,
+    environment: k.environment,
+    accountEnvironment: k.accountEnvironment,
+    attributionSource: k.attributionSource,
+    iamPrincipal: k.iamPrincipal,
+    lineItemType: k.lineItemType,
+    tokens: Number(g.tokens),
+    usageAmount: g.usageAmount as Quantity,
+    pricingUnit: k.pricingUnit,
+    costUnblended: g.costUnblended as Money,
+    costNet: g.costNet as Money,
+    lineItems: g.lineItems,
+    sourceExport: k.sourceExport,
+    snapshotId: k.snapshotId,
+  };
 }
 
-function compareKeys(a: FactKey, b: FactKey): number {
-  for (const field of KEY_FIELDS) {
-    const x = a[field];
-    const y = b[field];
-    if (x !== y) return x < y ? -1 : 1;
-  }
-  return 0;
+function sortedMap<V>(map: Map<string, V>): Map<string, V> {
+  return new Map([...map.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
 }
 
 function parseField<T extends bigint>(

@@ -36,7 +36,10 @@ export function learningReason(historyDays: number, settings: TrailingSettings):
 // function and the series' facts array for that day (the same array object every time), both weakly held.
 const measures = new WeakMap<object, WeakMap<readonly DailyFact[], unknown>>();
 
-function measured<T>(measure: (facts: readonly DailyFact[]) => T | null, facts: readonly DailyFact[]): T | null {
+function measured<T>(
+  measure: (facts: readonly DailyFact[]) => T | null,
+  facts: readonly DailyFact[],
+): T | null {
   let byFacts = measures.get(measure);
   if (!byFacts) {
     byFacts = new WeakMap();
