@@ -31,8 +31,10 @@ demo: build
 fixtures: build
 	node bin/bedrock-cost.js fixtures generate --preset committed --out fixtures/cur
 
+# Peak RSS comes from GNU time (Debian package `time`).
 bench: build
-	node bench/ingest-bench.js
+	@test -x /usr/bin/time || (apt-get update -qq && apt-get install -y -qq time)
+	node bench/ingest-bench.mjs
 
 synth: install
 	bash scripts/synth.sh
