@@ -1,0 +1,16 @@
+import { describe, expect, it } from 'vitest';
+import { loadSql } from '../../../src/adapters/cur-sql/sql-files.js';
+import {
+  CUR2_FIRST_PARTY_PREDICATE,
+  CUR2_MARKETPLACE_PREDICATE,
+} from '../../../src/adapters/duckdb/distinct-tag-pairs.js';
+
+const squash = (sql: string) => sql.replace(/\s+/g, ' ').trim();
+
+describe('the DuckDB engine’s early Bedrock filter', () => {
+  it('is exactly the two halves of the template’s filter, so the early scan keeps the same lines', () => {
+    const template = squash(loadSql('cur2/bedrock_lines.sql'));
+    const where = template.slice(template.lastIndexOf(' WHERE ') + ' WHERE '.length);
+    expect(where).toBe(`(${squash(CUR2_FIRST_PARTY_PREDICATE)}) OR (${squash(CUR2_MARKETPLACE_PREDICATE)})`);
+  });
+});
