@@ -1,5 +1,4 @@
-import { readFile } from 'node:fs/promises';
-import { mkdtemp } from 'node:fs/promises';
+import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -31,12 +30,33 @@ const NOW = '2026-07-05T00:00:00Z';
 
 async function scenario(name: 'anomalies' | 'baseline') {
   const dir = await mkdtemp(join(tmpdir(), `bc-scenario-${name}-`));
-  const result = await generateCur({ outDir: join(dir, 'cur'), scenario: name, days: DAYS, start: START, accounts: 5, seed: 42 });
+  const result = await generateCur({
+    outDir: join(dir, 'cur'),
+    scenario: name,
+    days: DAYS,
+    start: START,
+    accounts: 5,
+    seed: 42,
+  });
   const store = join(dir, 'store');
   const ingest = runCli(['ingest', result.root, '--store', store, '--format', 'json']);
   expect(ingest.status, ingest.stderr).toBe(0);
-  const expected = JSON.parse(await readFile(join(result.root, 'expected.json'), 'utf8')) as { anomalies: Injected[] };
-  const detect = runCli(['detect', '--store', store, '--from', START, '--to', '2026-06-29', '--now', NOW, '--format', 'json']);
+  const expected = JSON.parse(await readFile(join(result.root, 'expected.json'), 'utf8')) as {
+    anomalies: Injected[];
+  };
+  const detect = runCli([
+    'detect',
+    '--store',
+    store,
+    '--from',
+    START,
+    '--to',
+    '2026-06-29',
+    '--now',
+    NOW,
+    '--format',
+    'json',
+  ]);
   expect(detect.status, detect.stderr).toBe(0);
   return { dir, store, injected: expected.anomalies, findings: JSON.parse(detect.stdout) as FindingJson[] };
 }
@@ -59,7 +79,9 @@ describe('detection on generated 60-day multi-account CURs', () => {
       if (anomaly.kind === 'new-spend') expect(found!.figures.kind).toBe('new-spend');
     }
     const injectedAt = new Set(injected.map((a) => `${a.day}|${a.workload}`));
-    const strayPages = findings.filter((f) => f.severity === 'page' && !injectedAt.has(`${f.day}|${f.labels.workload}`));
+    const strayPages = findings.filter(
+      (f) => f.severity === 'page' && !injectedAt.has(`${f.day}|${f.labels.workload}`),
+    );
     expect(strayPages).toEqual([]);
   }, 180_000);
 
@@ -72,10 +94,25 @@ describe('detection on generated 60-day multi-account CURs', () => {
     const { dir, store } = await scenario('anomalies');
     const out = join(dir, 'notifications');
     const config = join(dir, 'files-only.yaml');
-    await import('node:fs/promises').then((fs) =>
-      fs.writeFile(config, `receivers:\n  - name: files\n    console: { dir: ${JSON.stringify(out)} }\nroutes:\n  receiver: files\n`),
+    await writeFile(
+      config,
+      `receivers:\n  - name: files\n    console: { dir: ${JSON.stringify(out)} }\nroutes:\n  receiver: files\n`,
     );
-    const args = ['notify', '--store', store, '--config', config, '--from', START, '--to', '2026-06-29', '--now', NOW, '--format', 'json'];
+    const args = [
+      'notify',
+      '--store',
+      store,
+      '--config',
+      config,
+      '--from',
+      START,
+      '--to',
+      '2026-06-29',
+      '--now',
+      NOW,
+      '--format',
+      'json',
+    ];
     const first = JSON.parse(runCli(args).stdout) as { notifications: { outcome: string }[] };
     const sent = first.notifications.filter((n) => n.outcome === 'delivered').length;
     expect(sent).toBeGreaterThan(0);

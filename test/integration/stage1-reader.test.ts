@@ -220,7 +220,15 @@ describe('money conversion', () => {
   it('takes the shortest decimal form of each double, not its binary expansion', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'bc-money-'));
     const file = join(dir, 'large.parquet');
-    await writeTinyCur2(file, [{ day: '2026-06-03', usageType: 'USE1-NovaLite-input-tokens', unit: '1K tokens', amount: '54130.673382', cost: '5198.25920899' }]);
+    await writeTinyCur2(file, [
+      {
+        day: '2026-06-03',
+        usageType: 'USE1-NovaLite-input-tokens',
+        unit: '1K tokens',
+        amount: '54130.673382',
+        cost: '5198.25920899',
+      },
+    ]);
     const result = await readStage1([ref(file)], { tagKeys: TAG_KEYS });
     expect(result.rows[0]!.usageAmount).toBe('54130.673382000000000');
     expect(result.rows[0]!.costUnblended).toBe('5198.259208990000000');

@@ -138,7 +138,10 @@ describe('idle-provisioned', () => {
 
   it('reports a lasting bypass on its first day and then every repeat_every_days, not every day', () => {
     const days = Array.from({ length: 15 }, (_, i) => `2026-06-${String(i + 1).padStart(2, '0')}`);
-    const facts = days.flatMap((usageDate) => [{ ...fee, usageDate }, { ...onDemand, usageDate }]);
+    const facts = days.flatMap((usageDate) => [
+      { ...fee, usageDate },
+      { ...onDemand, usageDate },
+    ]);
     const result = evaluate({ facts, rules: idle, days, newestUsageHour: new Date('2026-06-20T00:00:00Z') });
     expect(result.findings.map((f) => [f.day, f.figures.streak_days])).toEqual([
       ['2026-06-01', 1],
@@ -152,15 +155,28 @@ describe('idle-provisioned', () => {
 
   it('counts a streak that began before the reported days', () => {
     const days = Array.from({ length: 10 }, (_, i) => `2026-06-${String(i + 1).padStart(2, '0')}`);
-    const facts = days.flatMap((usageDate) => [{ ...fee, usageDate }, { ...onDemand, usageDate }]);
-    const result = evaluate({ facts, rules: idle, days: days.slice(5), newestUsageHour: new Date('2026-06-20T00:00:00Z') });
+    const facts = days.flatMap((usageDate) => [
+      { ...fee, usageDate },
+      { ...onDemand, usageDate },
+    ]);
+    const result = evaluate({
+      facts,
+      rules: idle,
+      days: days.slice(5),
+      newestUsageHour: new Date('2026-06-20T00:00:00Z'),
+    });
     expect(result.findings.map((f) => [f.day, f.figures.streak_days])).toEqual([['2026-06-08', 8]]);
   });
 
   it('starts a new streak after the condition clears', () => {
     const days = ['2026-06-01', '2026-06-02', '2026-06-03', '2026-06-04'];
     const facts = days.flatMap((usageDate) =>
-      usageDate === '2026-06-02' ? [{ ...fee, usageDate }] : [{ ...fee, usageDate }, { ...onDemand, usageDate }],
+      usageDate === '2026-06-02'
+        ? [{ ...fee, usageDate }]
+        : [
+            { ...fee, usageDate },
+            { ...onDemand, usageDate },
+          ],
     );
     const result = evaluate({ facts, rules: idle, days, newestUsageHour: new Date('2026-06-20T00:00:00Z') });
     expect(result.findings.map((f) => f.day)).toEqual(['2026-06-01', '2026-06-03']);
