@@ -1,14 +1,2 @@
-/** A plain-text table: columns padded, numbers right-aligned, for human eyes only. */
-export function renderTable(
-  headers: readonly string[],
-  rows: readonly (readonly string[])[],
-  rightAlign: readonly number[] = [],
-): string {
-  const widths = headers.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
-  const line = (cells: readonly string[]) =>
-    cells
-      .map((cell, i) => (rightAlign.includes(i) ? cell.padStart(widths[i]!) : cell.padEnd(widths[i]!)))
-      .join('  ')
-      .trimEnd();
-  return [line(headers), line(widths.map((w) => '-'.repeat(w))), ...rows.map(line)].join('\n');
-}
+// The CLI prints the same plain-text tables as the reports.
+export { textTable as renderTable } from '../../core/render/text-table.js';

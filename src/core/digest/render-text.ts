@@ -1,4 +1,5 @@
 import { formatUsd } from '../money.js';
+import { textTable } from '../render/text-table.js';
 import {
   dayRange,
   formatChangeRatio,
@@ -7,7 +8,6 @@ import {
   formatSignedUsd,
   shortDay,
 } from './format.js';
-import { textTable } from './report-message.js';
 import type { WeeklyDigest } from './weekly-digest.js';
 
 const dash = (v: string | null) => v ?? '—';

@@ -1,6 +1,6 @@
 import { dayRange, formatInstant, formatPct } from '../digest/format.js';
-import { textTable } from '../digest/report-message.js';
 import { formatUsd } from '../money.js';
+import { textTable } from '../render/text-table.js';
 import { ACTION_LABELS } from './labels.js';
 import type { ProvisionedReview } from './provisioned-review.js';
 
