@@ -38,23 +38,28 @@ export async function withDuckDb<T>(
   }
 }
 
-/** Rows per JSON chunk handed from DuckDB to JS. */
-const JSON_CHUNK_ROWS = 20_000;
-
 /**
- * Runs a query and returns its rows as plain objects, serialised by DuckDB to JSON text in chunks and parsed
- * by V8. An order of magnitude faster than converting every value through the client's vector accessors
- * (measured: 438k 33-column rows in ~4 s instead of ~34 s). Cast DECIMAL/BIGINT columns to VARCHAR in
- * `sql` where exactness matters: JSON numbers are doubles.
+ * Runs a query and returns its rows as plain objects: DuckDB serialises each row to JSON text and V8's JSON.parse
+ * builds the object, an order of magnitude faster than converting every value through the client's vector
+ * accessors (measured: 438k 33-column rows in ~4 s instead of ~34 s). The result is streamed chunk by chunk
+ * (DuckDB may spill the sort to disk), so memory holds the converted rows, not the whole text at once.
+ * Cast DECIMAL/BIGINT columns to VARCHAR in `sql` where exactness matters: JSON numbers are doubles.
  */
-export async function rowsViaJson<T>(db: DuckDb, sql: string, orderBy?: string): Promise<T[]> {
-  const chunks = await db.rows<{ chunk: string }>(
-    `WITH q AS (${sql}), numbered AS (SELECT row_number() OVER (${orderBy ? `ORDER BY ${orderBy}` : ''}) AS rn, q AS r FROM q)
-     SELECT CAST(to_json(list(r ORDER BY rn)) AS VARCHAR) AS chunk
-     FROM numbered GROUP BY (rn - 1) // ${JSON_CHUNK_ROWS} ORDER BY (rn - 1) // ${JSON_CHUNK_ROWS}`,
+export async function rowsViaJson<T, R = T>(
+  db: DuckDb,
+  sql: string,
+  orderBy?: string,
+  convert: (row: T) => R = (row) => row as unknown as R,
+): Promise<R[]> {
+  const result = await db.connection.stream(
+    `SELECT CAST(to_json(q) AS VARCHAR) AS j FROM (${sql}) AS q${orderBy ? ` ORDER BY ${orderBy}` : ''}`,
   );
-  const out: T[] = [];
-  for (const { chunk } of chunks) for (const row of JSON.parse(chunk) as T[]) out.push(row);
+  const out: R[] = [];
+  for (;;) {
+    const chunk = await result.fetchChunk();
+    if (!chunk || chunk.rowCount === 0) break;
+    for (const text of chunk.getColumnValues(0) as string[]) out.push(convert(JSON.parse(text) as T));
+  }
   return out;
 }
 

@@ -3,7 +3,7 @@ import { rm, writeFile } from 'node:fs/promises';
 import type { FactQuery, SnapshotMeta } from '../../app/ingest-ports.js';
 import type { DailyFact } from '../../core/facts/daily-fact.js';
 import { type DuckDb, rowsViaJson, sqlIdentifier, sqlString } from './duckdb.js';
-import { columnText, FACT_COLUMNS, factFromJson, storedType } from './fact-columns.js';
+import { columnText, createInterner, FACT_COLUMNS, factFromJson, storedType } from './fact-columns.js';
 
 /**
  * Writes facts to one Parquet file (exact DECIMAL money, zstd); an empty list still writes the schema.
@@ -78,6 +78,7 @@ export async function readFactsParquet(
   query: FactQuery,
 ): Promise<DailyFact[]> {
   if (files.length === 0) return [];
+  const intern = createInterner();
   const list = `[${files.map(sqlString).join(', ')}]`;
   const conditions = [
     query.from ? `usage_date >= ${sqlString(query.from)}` : null,
@@ -88,11 +89,11 @@ export async function readFactsParquet(
     const name = sqlIdentifier(c.name);
     return c.kind === 'text' || c.kind === 'int' ? name : `CAST(${name} AS VARCHAR) AS ${name}`;
   }).join(', ');
-  const rows = await rowsViaJson<Record<string, string | number | null>>(
+  return rowsViaJson<Record<string, string | number | null>, DailyFact>(
     db,
     `SELECT ${columns} FROM read_parquet(${list}, union_by_name = true, hive_partitioning = false)
      ${conditions.length ? `WHERE ${conditions.join(' AND ')}` : ''}`,
     'usage_date, billing_period, source_export, workload, model, usage_kind, usage_account, usage_type, iam_principal, resource_id, line_item_type',
+    (row) => factFromJson(row, intern),
   );
-  return rows.map(factFromJson);
 }
