@@ -4,18 +4,10 @@ import { formatUsd, type Money, moneyToNumber, usd } from '../money.js';
 import { topContributors } from './contributors.js';
 import { INPUT_SIDE_USAGE_KINDS, isUsageFact } from './fact-filters.js';
 import { labelsFor } from './labels.js';
-import { type FindingDraft, type LearningNote, type RuleDefinition, ruleSchema } from './rule-definition.js';
-import {
-  factsOn,
-  indexSeries,
-  seriesKey,
-  sortedKeys,
-  splitSeriesKey,
-  sumCostOfKinds,
-  sumTokens,
-} from './series.js';
+import { type RuleDefinition, ruleSchema } from './rule-definition.js';
+import { indexSeries, seriesKey, splitSeriesKey, sumCostOfKinds, sumTokens } from './series.js';
 import { median, moneyFromEstimate } from './stats.js';
-import { learningReason, trailingHistory } from './trailing.js';
+import { judgeAgainstTrailing } from './trailing.js';
 import { formatCount, formatPercent } from './wording.js';
 
 const CACHE_READ: ReadonlySet<UsageKind> = new Set(['cache_read']);
@@ -95,38 +87,34 @@ export const cacheRegressionRule: RuleDefinition<CacheRegressionRule> = {
   evaluate(ctx, rule) {
     const inputFacts = ctx.facts.filter((f) => isUsageFact(f) && INPUT_SIDE_USAGE_KINDS.has(f.usageKind));
     const byModel = indexSeries(inputFacts, (f) => seriesKey(f.workload, f.model));
-    const findings: FindingDraft[] = [];
-    const learning: LearningNote[] = [];
-    for (const day of ctx.days) {
-      for (const key of sortedKeys(byModel)) {
+    return judgeAgainstTrailing({
+      series: byModel,
+      days: ctx.days,
+      settings: rule,
+      measure: cacheDay,
+      labelsOf: (key, today) => {
         const [workload = '', model = ''] = splitSeriesKey(key);
-        const series = byModel.get(key)!;
-        const today = factsOn(series, day);
-        const current = cacheDay(today);
-        if (current === null) continue;
-        const labels = labelsFor(today, rule.cost_metric, { workload, model });
-        const history = trailingHistory(series, day, rule, cacheDay);
-        if (history.length < rule.min_history_days) {
-          learning.push({ day, labels, reason: learningReason(history.length, rule) });
-          continue;
-        }
+        return labelsFor(today, rule.cost_metric, { workload, model });
+      },
+      judge: ({ day, key, today, value: current, labels, history }) => {
+        const [workload = '', model = ''] = splitSeriesKey(key);
         const usualShare = median(history.map((h) => h.value.share));
         const usualVolume = median(history.map((h) => h.value.inputSide));
-        if (usualShare <= 0 || usualVolume <= 0) continue;
+        if (usualShare <= 0 || usualVolume <= 0) return null;
         const drop = (usualShare - current.share) / usualShare;
         const volumeChange = (current.inputSide - usualVolume) / usualVolume;
-        if (drop < rule.min_drop || Math.abs(volumeChange) > rule.volume_band) continue;
+        if (drop < rule.min_drop || Math.abs(volumeChange) > rule.volume_band) return null;
 
         const historyFacts = history.flatMap((h) => h.facts);
         const inputPrice = unitPrice(today, INPUT, rule) ?? unitPrice(historyFacts, INPUT, rule);
         const cachePrice = unitPrice(historyFacts, CACHE_READ, rule);
-        if (inputPrice === null || cachePrice === null) continue;
+        if (inputPrice === null || cachePrice === null) return null;
         const lostTokens = (usualShare - current.share) * current.inputSide;
         const extra = moneyFromEstimate(lostTokens * Math.max(0, inputPrice - cachePrice));
-        if (extra < usd(rule.min_extra_cost_usd)) continue;
+        if (extra < usd(rule.min_extra_cost_usd)) return null;
         const todayCost = sumCostOfKinds(today, INPUT_SIDE_USAGE_KINDS, rule.cost_metric);
         const baseline = (todayCost - extra) as Money;
-        findings.push({
+        return {
           day,
           severity: rule.severity,
           labels,
@@ -153,9 +141,8 @@ export const cacheRegressionRule: RuleDefinition<CacheRegressionRule> = {
             dimensions: ['usage_kind', 'iam_principal'],
             metric: rule.cost_metric,
           }),
-        });
-      }
-    }
-    return { findings, learning };
+        };
+      },
+    });
   },
 };

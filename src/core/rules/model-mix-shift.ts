@@ -4,10 +4,10 @@ import { formatUsd, type Money, usd } from '../money.js';
 import { topContributors } from './contributors.js';
 import { isUsageFact, TOKEN_USAGE_KINDS } from './fact-filters.js';
 import { labelsFor } from './labels.js';
-import { type FindingDraft, type LearningNote, type RuleDefinition, ruleSchema } from './rule-definition.js';
-import { factsOn, indexSeries, sortedKeys, sumCost, sumTokens } from './series.js';
+import { type RuleDefinition, ruleSchema } from './rule-definition.js';
+import { indexSeries, sumCost, sumTokens } from './series.js';
 import { median, medianMoney, moneyRatio } from './stats.js';
-import { learningReason, trailingHistory } from './trailing.js';
+import { judgeAgainstTrailing } from './trailing.js';
 import { formatPercent } from './wording.js';
 
 const schema = ruleSchema('model-mix-shift', 'warning', {
@@ -73,27 +73,20 @@ export const modelMixShiftRule: RuleDefinition<ModelMixShiftRule> = {
   evaluate(ctx, rule) {
     const tokenFacts = ctx.facts.filter((f) => isUsageFact(f) && TOKEN_USAGE_KINDS.has(f.usageKind));
     const byWorkload = indexSeries(tokenFacts, (f) => f.workload);
-    const findings: FindingDraft[] = [];
-    const learning: LearningNote[] = [];
-    for (const day of ctx.days) {
-      for (const workload of sortedKeys(byWorkload)) {
-        const series = byWorkload.get(workload)!;
-        const today = factsOn(series, day);
-        const share = premiumShare(today);
-        if (share === null) continue;
-        const labels = labelsFor(today, rule.cost_metric, { workload, model: '*' });
-        const history = trailingHistory(series, day, rule, premiumShare);
-        if (history.length < rule.min_history_days) {
-          learning.push({ day, labels, reason: learningReason(history.length, rule) });
-          continue;
-        }
+    return judgeAgainstTrailing({
+      series: byWorkload,
+      days: ctx.days,
+      settings: rule,
+      measure: premiumShare,
+      labelsOf: (workload, today) => labelsFor(today, rule.cost_metric, { workload, model: '*' }),
+      judge: ({ day, key: workload, today, value: share, labels, history }) => {
         const usualShare = median(history.map((h) => h.value));
         const points = (share - usualShare) * 100;
         const todayCost = premiumCost(today, rule);
-        if (points < rule.min_points || todayCost < usd(rule.min_cost_usd)) continue;
+        if (points < rule.min_points || todayCost < usd(rule.min_cost_usd)) return null;
         const usualCost = medianMoney(history.map((h) => premiumCost(h.facts, rule)));
         const delta = (todayCost - usualCost) as Money;
-        findings.push({
+        return {
           day,
           severity: rule.severity,
           labels,
@@ -118,9 +111,8 @@ export const modelMixShiftRule: RuleDefinition<ModelMixShiftRule> = {
             dimensions: ['model', 'iam_principal'],
             metric: rule.cost_metric,
           }),
-        });
-      }
-    }
-    return { findings, learning };
+        };
+      },
+    });
   },
 };

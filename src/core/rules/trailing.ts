@@ -1,6 +1,8 @@
 import type { DailyFact } from '../facts/daily-fact.js';
 import { daysBefore } from './day-math.js';
-import { type DaySeries, factsOn } from './series.js';
+import type { FindingLabels } from './finding.js';
+import type { FindingDraft, RuleResult } from './rule-definition.js';
+import { type DaySeries, factsOn, sortedKeys } from './series.js';
 
 /** Settings shared by the rules that compare a day with its own trailing median. */
 export interface TrailingSettings {
@@ -26,6 +28,49 @@ export function trailingHistory<T>(
     if (value !== null) out.push({ day: d, facts, value });
   }
   return out;
+}
+
+/** One series on one reported day with enough history to be judged against its trailing median. */
+export interface TrailingDay<T> {
+  day: string;
+  key: string;
+  today: readonly DailyFact[];
+  value: T;
+  labels: FindingLabels;
+  history: { day: string; facts: readonly DailyFact[]; value: T }[];
+}
+
+/**
+ * The loop every "today vs its own trailing median" rule shares: for each reported day and series, measure
+ * today, skip days the measure is undefined on, and report a series with too little history as learning;
+ * `judge` decides the rest. Order: days, then series keys sorted, so findings are deterministic.
+ */
+export function judgeAgainstTrailing<T>(input: {
+  series: ReadonlyMap<string, DaySeries>;
+  days: readonly string[];
+  settings: TrailingSettings;
+  measure: (facts: readonly DailyFact[]) => T | null;
+  labelsOf: (key: string, today: readonly DailyFact[]) => FindingLabels;
+  judge: (candidate: TrailingDay<T>) => FindingDraft | null;
+}): RuleResult {
+  const result: RuleResult = { findings: [], learning: [] };
+  for (const day of input.days) {
+    for (const key of sortedKeys(input.series)) {
+      const series = input.series.get(key)!;
+      const today = factsOn(series, day);
+      const value = input.measure(today);
+      if (value === null) continue;
+      const labels = input.labelsOf(key, today);
+      const history = trailingHistory(series, day, input.settings, input.measure);
+      if (history.length < input.settings.min_history_days) {
+        result.learning.push({ day, labels, reason: learningReason(history.length, input.settings) });
+        continue;
+      }
+      const finding = input.judge({ day, key, today, value, labels, history });
+      if (finding) result.findings.push(finding);
+    }
+  }
+  return result;
 }
 
 export function learningReason(historyDays: number, settings: TrailingSettings): string {

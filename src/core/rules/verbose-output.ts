@@ -4,18 +4,10 @@ import { formatUsd, type Money, usd } from '../money.js';
 import { topContributors } from './contributors.js';
 import { INPUT_SIDE_USAGE_KINDS, isUsageFact, TOKEN_USAGE_KINDS } from './fact-filters.js';
 import { labelsFor } from './labels.js';
-import { type FindingDraft, type LearningNote, type RuleDefinition, ruleSchema } from './rule-definition.js';
-import {
-  factsOn,
-  indexSeries,
-  seriesKey,
-  sortedKeys,
-  splitSeriesKey,
-  sumCostOfKinds,
-  sumTokens,
-} from './series.js';
+import { type RuleDefinition, ruleSchema } from './rule-definition.js';
+import { indexSeries, seriesKey, splitSeriesKey, sumCostOfKinds, sumTokens } from './series.js';
 import { median, scaleMoney } from './stats.js';
-import { learningReason, trailingHistory } from './trailing.js';
+import { judgeAgainstTrailing } from './trailing.js';
 import { formatCount, formatDecimal, formatTimes } from './wording.js';
 
 const OUTPUT: ReadonlySet<UsageKind> = new Set(['output']);
@@ -72,31 +64,27 @@ export const verboseOutputRule: RuleDefinition<VerboseOutputRule> = {
   evaluate(ctx, rule) {
     const tokenFacts = ctx.facts.filter((f) => isUsageFact(f) && TOKEN_USAGE_KINDS.has(f.usageKind));
     const byModel = indexSeries(tokenFacts, (f) => seriesKey(f.workload, f.model));
-    const findings: FindingDraft[] = [];
-    const learning: LearningNote[] = [];
-    for (const day of ctx.days) {
-      for (const key of sortedKeys(byModel)) {
+    return judgeAgainstTrailing({
+      series: byModel,
+      days: ctx.days,
+      settings: rule,
+      measure: outputRatio,
+      labelsOf: (key, today) => {
         const [workload = '', model = ''] = splitSeriesKey(key);
-        const series = byModel.get(key)!;
-        const today = factsOn(series, day);
-        const ratioToday = outputRatio(today);
-        if (ratioToday === null) continue;
-        const labels = labelsFor(today, rule.cost_metric, { workload, model });
-        const history = trailingHistory(series, day, rule, outputRatio);
-        if (history.length < rule.min_history_days) {
-          learning.push({ day, labels, reason: learningReason(history.length, rule) });
-          continue;
-        }
+        return labelsFor(today, rule.cost_metric, { workload, model });
+      },
+      judge: ({ day, key, today, value: ratioToday, labels, history }) => {
+        const [workload = '', model = ''] = splitSeriesKey(key);
         const usual = median(history.map((h) => h.value));
-        if (usual <= 0) continue;
+        if (usual <= 0) return null;
         const multiple = ratioToday / usual;
         const outputCost = sumCostOfKinds(today, OUTPUT, rule.cost_metric);
-        if (multiple < rule.ratio || outputCost < usd(rule.min_output_cost_usd)) continue;
+        if (multiple < rule.ratio || outputCost < usd(rule.min_output_cost_usd)) return null;
         const expected = scaleMoney(outputCost, usual / ratioToday);
         const delta = (outputCost - expected) as Money;
         const outputTokens = sumTokens(today, OUTPUT);
         const inputTokens = sumTokens(today, INPUT_SIDE_USAGE_KINDS);
-        findings.push({
+        return {
           day,
           severity: rule.severity,
           labels,
@@ -125,9 +113,8 @@ export const verboseOutputRule: RuleDefinition<VerboseOutputRule> = {
             dimensions: ['iam_principal', 'usage_type'],
             metric: rule.cost_metric,
           }),
-        });
-      }
-    }
-    return { findings, learning };
+        };
+      },
+    });
   },
 };
