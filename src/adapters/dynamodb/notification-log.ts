@@ -15,7 +15,7 @@ import type {
   ReleaseRequest,
   ReleaseResult,
 } from '../../app/ports.js';
-import type { LogEntry } from '../../core/alerting/notification-log-entry.js';
+import { claimedEntry, type LogEntry } from '../../core/alerting/notification-log-entry.js';
 import { StoreError } from '../../core/errors.js';
 import { sha256Hex } from '../../core/keys.js';
 
@@ -61,18 +61,7 @@ export class DynamoDbNotificationLog implements NotificationLog {
 
   async claim(request: ClaimRequest): Promise<ClaimResult> {
     const version = (request.expectedVersion ?? 0) + 1;
-    const entry: LogEntry = {
-      receiver: request.receiver,
-      groupKey: request.groupKey,
-      version,
-      state: 'CLAIMED',
-      firingFingerprints: [...request.firingFingerprints],
-      maxSeverity: request.maxSeverity,
-      amount: request.amount,
-      lastSentAtMs: request.claimedAtMs,
-      leaseUntilMs: request.leaseUntilMs,
-      expiresAtEpochSec: request.expiresAtEpochSec,
-    };
+    const entry = claimedEntry(request, version);
     const ok = await this.conditional('claim', () =>
       this.doc.send(
         new PutCommand({

@@ -11,7 +11,7 @@ import type {
   ReleaseRequest,
   ReleaseResult,
 } from '../../app/ports.js';
-import type { LogEntry } from '../../core/alerting/notification-log-entry.js';
+import { claimedEntry, type LogEntry } from '../../core/alerting/notification-log-entry.js';
 import { StoreError } from '../../core/errors.js';
 import { readJsonFile, writeJsonFileAtomic } from './json-file.js';
 
@@ -198,18 +198,7 @@ export class LocalNotificationLog implements NotificationLog {
       if (!claimable) return { result: { ok: false, reason: 'held' } };
       pruneExpired(file, request.claimedAtMs);
       const version = Math.max(current?.version ?? 0, request.expectedVersion ?? 0) + 1;
-      file.entries[id] = {
-        receiver: request.receiver,
-        groupKey: request.groupKey,
-        version,
-        state: 'CLAIMED',
-        firingFingerprints: [...request.firingFingerprints],
-        maxSeverity: request.maxSeverity,
-        amount: request.amount,
-        lastSentAtMs: request.claimedAtMs,
-        leaseUntilMs: request.leaseUntilMs,
-        expiresAtEpochSec: request.expiresAtEpochSec,
-      };
+      file.entries[id] = claimedEntry(request, version);
       return { result: { ok: true, version }, changed: true };
     });
   }

@@ -28,3 +28,31 @@ export interface LogEntry {
 export function expiresAtEpochSec(sentAtMs: number, repeatIntervalMs: number): number {
   return Math.ceil((sentAtMs + 2 * repeatIntervalMs) / 1000);
 }
+
+/** The record a successful claim writes: CLAIMED, counted as sent at claim time should the sender never return. */
+export function claimedEntry(
+  claim: Readonly<{
+    receiver: string;
+    groupKey: string;
+    claimedAtMs: number;
+    leaseUntilMs: number;
+    firingFingerprints: readonly string[];
+    maxSeverity: LogEntry['maxSeverity'];
+    amount: string;
+    expiresAtEpochSec: number;
+  }>,
+  version: number,
+): LogEntry {
+  return {
+    receiver: claim.receiver,
+    groupKey: claim.groupKey,
+    version,
+    state: 'CLAIMED',
+    firingFingerprints: [...claim.firingFingerprints],
+    maxSeverity: claim.maxSeverity,
+    amount: claim.amount,
+    lastSentAtMs: claim.claimedAtMs,
+    leaseUntilMs: claim.leaseUntilMs,
+    expiresAtEpochSec: claim.expiresAtEpochSec,
+  };
+}
