@@ -10,6 +10,7 @@ import {
 } from '@slack/web-api';
 import type { NotificationDelivery, Notifier, SendOutcome } from '../../app/ports.js';
 import { describeRedacted } from '../../core/render/redact.js';
+import { CONNECTION_NOT_MADE_CODES, errnoCode } from '../network-errors.js';
 
 export interface SlackNotifierOptions {
   /** Token values by the reference receivers name (`token_env`); the caller reads env or secrets. */
@@ -36,12 +37,8 @@ const RETRYABLE_PLATFORM_ERRORS = new Set([
 // Slack documents these as "some aspect of the operation may have succeeded".
 const UNKNOWN_PLATFORM_ERRORS = new Set(['internal_error', 'fatal_error']);
 // Failures before any byte of the request reached the server.
-const NOT_SENT_CODES = new Set([
-  'ECONNREFUSED',
-  'ENOTFOUND',
-  'EAI_AGAIN',
-  'EHOSTUNREACH',
-  'ENETUNREACH',
+const NOT_SENT_CODES: ReadonlySet<string> = new Set([
+  ...CONNECTION_NOT_MADE_CODES,
   'UND_ERR_CONNECT_TIMEOUT',
   'CERT_HAS_EXPIRED',
   'DEPTH_ZERO_SELF_SIGNED_CERT',
@@ -137,7 +134,7 @@ export function classifySlackError(error: unknown, secrets: readonly string[]): 
     return { status: 'rejected', error: text };
   }
   if (error instanceof WebAPIRequestError) {
-    const code = errorCode(error.original);
+    const code = errnoCode(error.original);
     if (code !== undefined && NOT_SENT_CODES.has(code)) return { status: 'retryable', error: text };
     return { status: 'unknown', error: text };
   }
@@ -146,15 +143,4 @@ export function classifySlackError(error: unknown, secrets: readonly string[]): 
     return { status: 'retryable', error: text };
   }
   return { status: 'unknown', error: text };
-}
-
-/** The errno-style code of a fetch failure, which Node puts on the error or its cause. */
-function errorCode(error: unknown): string | undefined {
-  let current: unknown = error;
-  for (let depth = 0; current instanceof Error && depth < 4; depth++) {
-    const code = (current as { code?: unknown }).code;
-    if (typeof code === 'string') return code;
-    current = current.cause;
-  }
-  return undefined;
 }

@@ -6,6 +6,7 @@ import {
 } from '@aws-sdk/client-sns';
 import type { NotificationDelivery, Notifier, SendOutcome } from '../../app/ports.js';
 import { describeRedacted } from '../../core/render/redact.js';
+import { CONNECTION_NOT_MADE_CODES, errnoCode } from '../network-errors.js';
 
 /** FIFO topics require a group id and (without content-based dedup) a dedup id. */
 export function isFifoTopic(topicArn: string): boolean {
@@ -69,7 +70,6 @@ export class SnsNotifier implements Notifier<'sns'> {
 // Error codes that mean "not published, try later" whatever the HTTP status.
 const THROTTLING =
   /^(Throttl|KMSThrottling|TooManyRequests|RequestLimitExceeded|ServiceUnavailable|InternalError|InternalFailure)/;
-const NOT_SENT_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH']);
 
 /**
  * Maps an SNS SDK failure to an outcome: throttling and 5xx retryable; other service errors (4xx:
@@ -92,19 +92,9 @@ export function classifySnsError(error: unknown): SendOutcome {
   }
   if (e.name === 'CredentialsProviderError') return { status: 'rejected', error: text };
   const code = errnoCode(error);
-  if (code !== undefined && NOT_SENT_CODES.has(code)) return { status: 'retryable', error: text };
+  if (code !== undefined && CONNECTION_NOT_MADE_CODES.has(code)) return { status: 'retryable', error: text };
   // The connect-phase timeout fires before any byte is written; every other timeout may be after.
   if (e.name === 'TimeoutError' && /did not establish a connection/.test(text))
     return { status: 'retryable', error: text };
   return { status: 'unknown', error: text };
-}
-
-function errnoCode(error: unknown): string | undefined {
-  let current: unknown = error;
-  for (let depth = 0; current instanceof Error && depth < 4; depth++) {
-    const code = (current as { code?: unknown }).code;
-    if (typeof code === 'string') return code;
-    current = current.cause;
-  }
-  return undefined;
 }
