@@ -8,6 +8,7 @@ import { compileAlerting } from '../../core/alerting/alerting-spec.js';
 import { formatUsd, type Money } from '../../core/money.js';
 import type { Finding } from '../../core/rules/finding.js';
 import { localNotifyDeps } from '../alerting/notify-wiring.js';
+import { checkDayOptions, nowOption } from '../options.js';
 import { findingJson } from '../output/finding-json.js';
 import { printJson } from '../output/format-option.js';
 import { renderTable } from '../output/table.js';
@@ -24,8 +25,6 @@ interface DetectOptions {
   out: string;
   format: 'table' | 'json';
 }
-
-const DAY = /^\d{4}-\d{2}-\d{2}$/;
 
 export function detectCommand(): Command {
   return withDetectOptions(
@@ -76,15 +75,8 @@ function withDetectOptions(command: Command): Command {
 }
 
 async function runDetect(options: DetectOptions): Promise<number> {
-  for (const [name, value] of [
-    ['--from', options.from],
-    ['--to', options.to],
-  ] as const) {
-    if (value !== undefined && !DAY.test(value))
-      throw new Error(`${name} must be a day like 2026-06-01, got "${value}"`);
-  }
-  const now = options.now ? new Date(options.now) : new Date();
-  if (Number.isNaN(now.getTime())) throw new Error(`--now must be an ISO time, got "${options.now}"`);
+  checkDayOptions({ '--from': options.from, '--to': options.to });
+  const now = nowOption(options.now);
   const config = await loadConfig(options.config);
   const root = storeRoot(options.store);
   const { store } = await openStore(root);

@@ -1,6 +1,6 @@
-import { mkdir, rename, writeFile } from 'node:fs/promises';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { Command, Option } from 'commander';
+import { fileReportWriter } from '../../adapters/local-fs/report-writer.js';
 import { SlackFileUploadPublisher } from '../../adapters/slack/file-upload.js';
 import { detectAnomalies } from '../../app/detect.js';
 import {
@@ -8,7 +8,6 @@ import {
   findingsWithState,
   type ReportDeliveryDeps,
   type ReportDeliveryEntry,
-  type ReportWriter,
   resolveReceivers,
   sendWeeklyDigest,
   type WeeklyDigestReport,
@@ -21,32 +20,12 @@ import { validateSilences } from '../../core/alerting/silences.js';
 import { isIsoWeek } from '../../core/iso-week.js';
 import { formatMoney, formatUsd } from '../../core/money.js';
 import { localNotifyDeps } from '../alerting/notify-wiring.js';
+import { nowOption } from '../options.js';
 import { printJson } from '../output/format-option.js';
 import { renderTable } from '../output/table.js';
 import { openStore, STORE_HELP, storeRoot } from '../wiring.js';
 
 export const DEFAULT_REPORT_DIR = join('out', 'reports');
-
-/** Writes report files into a directory, each atomically (temp file + rename) so a reader never sees half. */
-export function fileReportWriter(dir: string): ReportWriter {
-  return {
-    async write(file) {
-      await mkdir(dir, { recursive: true });
-      const path = resolve(dir, file.name);
-      const temp = `${path}.${process.pid}.tmp`;
-      await writeFile(temp, file.content, 'utf8');
-      await rename(temp, path);
-      return path;
-    },
-  };
-}
-
-/** Parses `--now`; the clock when absent. */
-export function nowOption(value: string | undefined): Date {
-  const now = value ? new Date(value) : new Date();
-  if (Number.isNaN(now.getTime())) throw new Error(`--now must be an ISO time, got "${value}"`);
-  return now;
-}
 
 /**
  * Report delivery for a local run: the notification log beside the facts (same file as alerts), console

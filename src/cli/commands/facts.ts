@@ -10,6 +10,7 @@ import {
   type Quantity,
   sumMoney,
 } from '../../core/money.js';
+import { checkDayOptions } from '../options.js';
 import { renderCsv } from '../output/csv.js';
 import { printJson } from '../output/format-option.js';
 import { renderTable } from '../output/table.js';
@@ -22,8 +23,6 @@ interface FactsOptions {
   by?: string;
   format: 'table' | 'json' | 'csv';
 }
-
-const DAY = /^\d{4}-\d{2}-\d{2}$/;
 
 export function factsCommand(): Command {
   return new Command('facts')
@@ -42,13 +41,7 @@ export function factsCommand(): Command {
       new Option('--format <format>', 'output format').choices(['table', 'json', 'csv']).default('table'),
     )
     .action(async (options: FactsOptions) => {
-      for (const [name, value] of [
-        ['--from', options.from],
-        ['--to', options.to],
-      ] as const) {
-        if (value !== undefined && !DAY.test(value))
-          throw new Error(`${name} must be a day like 2026-06-01, got "${value}"`);
-      }
+      checkDayOptions({ '--from': options.from, '--to': options.to });
       const by = options.by
         ?.split(',')
         .map((c) => c.trim())

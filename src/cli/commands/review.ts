@@ -1,6 +1,7 @@
 import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import { Command, Option } from 'commander';
 import { CloudWatchUtilizationSource } from '../../adapters/cloudwatch/utilization-source.js';
+import { fileReportWriter } from '../../adapters/local-fs/report-writer.js';
 import { UtilizationFileSource } from '../../adapters/local-fs/utilization-file.js';
 import {
   type ProvisionedReviewReport,
@@ -12,17 +13,11 @@ import { type ReviewConfig, ReviewConfigSchema, reviewOptionsOf } from '../../co
 import { loadConfig } from '../../config/load.js';
 import { formatMoney, formatUsd } from '../../core/money.js';
 import { parseQuarter } from '../../core/review/quarter.js';
+import { nowOption } from '../options.js';
 import { printJson } from '../output/format-option.js';
 import { renderTable } from '../output/table.js';
 import { openStore, STORE_HELP, storeRoot } from '../wiring.js';
-import {
-  DEFAULT_REPORT_DIR,
-  exitCodeOf,
-  fileReportWriter,
-  localReportDeps,
-  nowOption,
-  receiverNames,
-} from './digest.js';
+import { DEFAULT_REPORT_DIR, exitCodeOf, localReportDeps, receiverNames } from './digest.js';
 
 interface ReviewCliOptions {
   quarter?: string;

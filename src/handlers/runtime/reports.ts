@@ -2,6 +2,7 @@ import { join, resolve } from 'node:path';
 import { parse } from '@aws-lambda-powertools/parser';
 import { z } from 'zod';
 import { CloudWatchUtilizationSource } from '../../adapters/cloudwatch/utilization-source.js';
+import { fileReportWriter } from '../../adapters/local-fs/report-writer.js';
 import { UtilizationFileSource } from '../../adapters/local-fs/utilization-file.js';
 import { detectAnomalies } from '../../app/detect.js';
 import {
@@ -29,7 +30,6 @@ import { AppError, ConfigError } from '../../core/errors.js';
 import { isIsoWeek } from '../../core/iso-week.js';
 import { parseQuarter } from '../../core/review/quarter.js';
 import { reportReceivers } from './deployment-receivers.js';
-import { scratchReportWriter } from './report-writer.js';
 import type { Runtime, ServiceConfig } from './runtime.js';
 
 /** A report that could not go to every receiver; the scheduler retries the invoke (sent ones are not repeated). */
@@ -181,7 +181,7 @@ export async function runWeeklyDigest(runtime: Runtime, event: unknown): Promise
       ...runtime.reportDeps(),
       clock: () => now,
       store: runtime.store,
-      writer: scratchReportWriter(scratchDir(runtime, 'digest', now)),
+      writer: fileReportWriter(scratchDir(runtime, 'digest', now)),
       findings: findingsSource(runtime, service, now),
     },
   );
@@ -221,7 +221,7 @@ export async function runQuarterlyReview(runtime: Runtime, event: unknown): Prom
       ...runtime.reportDeps(),
       clock: () => now,
       store: runtime.store,
-      writer: scratchReportWriter(scratchDir(runtime, 'review', now)),
+      writer: fileReportWriter(scratchDir(runtime, 'review', now)),
       utilization: utilizationSource(runtime, reviewConfig),
     },
   );
