@@ -1,5 +1,5 @@
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo, Socket } from 'node:net';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { startLoopbackServer } from './loopback-server.js';
 
 export interface UploadedFile {
   id: string;
@@ -33,7 +33,6 @@ export async function startSlackUploadServer(token: string): Promise<FakeSlackUp
   const posted: FakeSlackUploadServer['posted'] = [];
   const files = new Map<string, UploadedFile>();
   const failures = new Map<string, ({ error: string } | { status: number; retryAfterSec?: number })[]>();
-  const sockets = new Set<Socket>();
   let seq = 0;
   let base = '';
 
@@ -128,18 +127,7 @@ export async function startSlackUploadServer(token: string): Promise<FakeSlackUp
         return json(200, { ok: false, error: 'unknown_method' });
     }
   };
-  const server = createServer((req, res) => {
-    handle(req, res).catch((error: unknown) => {
-      res.writeHead(500);
-      res.end(String(error));
-    });
-  });
-  server.on('connection', (socket) => {
-    sockets.add(socket);
-    socket.on('close', () => sockets.delete(socket));
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
+  const { port, close } = await startLoopbackServer(handle);
   base = `http://127.0.0.1:${port}`;
   return {
     apiUrl: `${base}/api/`,
@@ -147,10 +135,6 @@ export async function startSlackUploadServer(token: string): Promise<FakeSlackUp
     posted,
     files,
     failNext: (method, failure) => failures.set(method, [...(failures.get(method) ?? []), failure]),
-    close: () =>
-      new Promise<void>((resolve) => {
-        for (const socket of sockets) socket.destroy();
-        server.close(() => resolve());
-      }),
+    close,
   };
 }

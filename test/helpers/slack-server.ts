@@ -1,5 +1,5 @@
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo, Socket } from 'node:net';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { readBody, startLoopbackServer } from './loopback-server.js';
 
 /** One request the fake Slack received, body decoded (form or JSON; `blocks` parsed). */
 export interface SlackCall {
@@ -38,7 +38,6 @@ export async function startSlackServer(options: { token: string }): Promise<Fake
   const calls: SlackCall[] = [];
   const posted: SlackCall[] = [];
   const steps: SlackStep[] = [];
-  const sockets = new Set<Socket>();
   let seq = 0;
 
   const handle = async (req: IncomingMessage, res: ServerResponse) => {
@@ -87,38 +86,14 @@ export async function startSlackServer(options: { token: string }): Promise<Fake
     }
   };
 
-  const server = createServer((req, res) => {
-    handle(req, res).catch((error: unknown) => {
-      res.writeHead(500);
-      res.end(String(error));
-    });
-  });
-  server.on('connection', (socket) => {
-    sockets.add(socket);
-    socket.on('close', () => sockets.delete(socket));
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
+  const { port, close } = await startLoopbackServer(handle);
   return {
     apiUrl: `http://127.0.0.1:${port}/api/`,
     calls,
     posted,
     script: (...more) => steps.push(...more),
-    close: () =>
-      new Promise<void>((resolve) => {
-        for (const socket of sockets) socket.destroy();
-        server.close(() => resolve());
-      }),
+    close,
   };
-}
-
-function readBody(req: IncomingMessage): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (c: Buffer) => chunks.push(c));
-    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
-    req.on('error', reject);
-  });
 }
 
 function decodeBody(raw: string, contentType: string): Record<string, unknown> {

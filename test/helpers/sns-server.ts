@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo, Socket } from 'node:net';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { readBody, startLoopbackServer } from './loopback-server.js';
 
 /** One Publish the fake SNS accepted, decoded from the Query API form. */
 export interface SnsPublish {
@@ -38,7 +38,6 @@ export async function startSnsServer(): Promise<FakeSnsServer> {
   const requests: Record<string, string>[] = [];
   const published: SnsPublish[] = [];
   const steps: SnsStep[] = [];
-  const sockets = new Set<Socket>();
   const fifoSeen = new Map<string, string>();
 
   const handle = async (req: IncomingMessage, res: ServerResponse) => {
@@ -88,28 +87,13 @@ export async function startSnsServer(): Promise<FakeSnsServer> {
     );
   };
 
-  const server = createServer((req, res) => {
-    handle(req, res).catch((error: unknown) => {
-      res.writeHead(500);
-      res.end(String(error));
-    });
-  });
-  server.on('connection', (socket) => {
-    sockets.add(socket);
-    socket.on('close', () => sockets.delete(socket));
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
+  const { port, close } = await startLoopbackServer(handle);
   return {
     endpoint: `http://127.0.0.1:${port}`,
     requests,
     published,
     script: (...more) => steps.push(...more),
-    close: () =>
-      new Promise<void>((resolve) => {
-        for (const socket of sockets) socket.destroy();
-        server.close(() => resolve());
-      }),
+    close,
   };
 }
 
@@ -127,13 +111,4 @@ function decodeAttributes(form: Record<string, string>): SnsPublish['attributes'
 
 function escapeXml(text: string): string {
   return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
-}
-
-function readBody(req: IncomingMessage): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (c: Buffer) => chunks.push(c));
-    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
-    req.on('error', reject);
-  });
 }
