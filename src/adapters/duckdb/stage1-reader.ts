@@ -11,8 +11,6 @@ import { type DataFileKind, inspectDataFile } from '../local-fs/data-file.js';
 import { distinctTagPairs } from './distinct-tag-pairs.js';
 import { type DuckDb, rowsViaJson, sqlIdentifier, sqlString, withDuckDb } from './duckdb.js';
 
-export type Stage1Result = Stage1Output;
-
 export interface Stage1Options {
   /** Normalised tag keys to keep (see normaliseTagKey). */
   tagKeys: readonly string[];
@@ -26,7 +24,7 @@ export interface Stage1Options {
 export async function readStage1(
   files: readonly DataFileRef[],
   options: Stage1Options,
-): Promise<Stage1Result> {
+): Promise<Stage1Output> {
   const inspected = await Promise.all(
     files.map(async (file) => ({ ...file, ...(await inspectDataFile(file.path, file.label)) })),
   );

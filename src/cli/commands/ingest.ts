@@ -112,7 +112,7 @@ async function runIngest(paths: readonly string[], options: IngestOptions): Prom
               );
             }
             deliveryEngine = athena.forPeriod(delivery.billingPeriod);
-          } else if (!(await findUnchanged(delivery, deps))) {
+          } else if (source.downloads && !(await findUnchanged(delivery, deps))) {
             // Ask the ledger before downloading: an unchanged S3 snapshot is never fetched.
             progress.update(`${prefix}: fetching ${delivery.files.length} file(s)`);
             await source.prepare(delivery);
@@ -165,6 +165,8 @@ async function athenaEngines(options: IngestOptions) {
 /** Deliveries of one input, with the download steps an S3 input needs (no-ops for local paths). */
 interface DeliverySource {
   deliveries: Delivery[];
+  /** Whether `prepare` fetches the files (S3): only then is the ledger asked before ingest asks it. */
+  downloads: boolean;
   prepare(delivery: Delivery): Promise<void>;
   release(delivery: Delivery): Promise<void>;
   close(): Promise<void>;
@@ -179,6 +181,7 @@ async function openDeliveries(input: string): Promise<DeliverySource> {
     const discovery = await discoverS3Deliveries(input, { client: s3Client(), download: 'lazy' });
     return {
       deliveries: discovery.deliveries,
+      downloads: true,
       prepare: (d) => discovery.download(d),
       release: (d) => discovery.release(d),
       close: () => discovery.cleanup(),
@@ -186,7 +189,7 @@ async function openDeliveries(input: string): Promise<DeliverySource> {
   }
   const deliveries = await discoverLocalDeliveries(input);
   const nothing = async () => {};
-  return { deliveries, prepare: nothing, release: nothing, close: nothing };
+  return { deliveries, downloads: false, prepare: nothing, release: nothing, close: nothing };
 }
 
 function reportJson(report: IngestReport) {
