@@ -2,13 +2,16 @@
 -- columns stage 1 groups by. Both billing paths: first party (billing entity AWS, Bedrock product codes)
 -- and AWS Marketplace (product name "<Model> (Amazon Bedrock Edition)"), as CUDOS selects them.
 -- Relation: {{source}} exposes the export's columns with their CUR 2.0 names and types.
--- Money and usage go through their text form, the shortest decimal that reads back as the same double
--- (DESIGN §3.4): a direct DOUBLE → DECIMAL cast would keep binary noise (54130.673382 → …000001024).
+-- Money and usage: {{usage_amount}} {{cost_unblended}} {{cost_net}} are each column's exact DECIMAL(38, 15), the
+-- shortest decimal that reads back as the same double (DESIGN §3.4); a direct DOUBLE → DECIMAL cast would keep
+-- binary noise (54130.673382 → …000001024). Athena fills them through the text form, DuckDB with arithmetic
+-- proven equal (src/adapters/cur-sql/exact-decimal.ts); {{cost_net}} falls back to the unblended cost.
 -- Placeholders for columns an export may lack (schema drift), filled with the column or NULL:
 --   {{operation}} {{pricing_unit}} {{item_description}} {{resource_id}} {{usage_account_name}}
---   {{iam_principal}} {{cost_net}} {{region_code}}
+--   {{iam_principal}} {{region_code}}
 -- Tag placeholders, JSON arrays of [normalised key, value] built from the `resource_tags` and `tags` maps:
---   {{resource_tags}} {{principal_tags}} {{account_tags}}
+--   {{resource_tags}} {{principal_tags}} {{account_tags}}. DuckDB fills them with the maps themselves and
+--   builds the pairs once per distinct map after grouping (src/adapters/duckdb/bedrock-scan.ts).
 SELECT
   CAST(CAST(line_item_usage_start_date AS DATE) AS VARCHAR) AS usage_date,
   substr(CAST(CAST(bill_billing_period_start_date AS DATE) AS VARCHAR), 1, 7) AS billing_period,
@@ -29,9 +32,9 @@ SELECT
   {{resource_tags}} AS resource_tags,
   {{principal_tags}} AS principal_tags,
   {{account_tags}} AS account_tags,
-  COALESCE(CAST(CAST(line_item_usage_amount AS VARCHAR) AS DECIMAL(38, 15)), 0) AS usage_amount,
-  COALESCE(CAST(CAST(line_item_unblended_cost AS VARCHAR) AS DECIMAL(38, 15)), 0) AS cost_unblended,
-  COALESCE(CAST(CAST({{cost_net}} AS VARCHAR) AS DECIMAL(38, 15)), 0) AS cost_net
+  COALESCE({{usage_amount}}, 0) AS usage_amount,
+  COALESCE({{cost_unblended}}, 0) AS cost_unblended,
+  COALESCE({{cost_net}}, 0) AS cost_net
 FROM {{source}}
 WHERE (bill_billing_entity = 'AWS'
        AND line_item_product_code IN ('AmazonBedrock', 'AmazonBedrockService',

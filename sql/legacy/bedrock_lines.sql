@@ -3,10 +3,12 @@
 -- Relation: {{source}} exposes Athena-style snake_case columns; CSV headers such as `lineItem/UsageType`
 -- are renamed to `line_item_usage_type` (and `resourceTags/user:Team` to `resource_tags_user_team`)
 -- before this runs. Legacy CUR has no IAM principal column, account names or account tags.
--- Money and usage go through their text form, the shortest decimal that reads back as the same double
--- (DESIGN §3.4): a direct DOUBLE → DECIMAL cast would keep binary noise (54130.673382 → …000001024).
+-- Money and usage: {{usage_amount}} {{cost_unblended}} {{cost_net}} are each column's exact DECIMAL(38, 15), the
+-- shortest decimal that reads back as the same double (DESIGN §3.4); a direct DOUBLE → DECIMAL cast would keep
+-- binary noise (54130.673382 → …000001024). Athena fills them through the text form, DuckDB with arithmetic
+-- proven equal (src/adapters/cur-sql/exact-decimal.ts); {{cost_net}} falls back to the unblended cost.
 -- Placeholders for columns a report may lack, filled with the column or NULL:
---   {{operation}} {{pricing_unit}} {{item_description}} {{resource_id}} {{cost_net}} {{region_code}} {{region_name}}
+--   {{operation}} {{pricing_unit}} {{item_description}} {{resource_id}} {{region_code}} {{region_name}}
 -- {{resource_tags}}: JSON array of [normalised key, value] built from the resource_tags_user_* columns.
 SELECT
   CAST(CAST(line_item_usage_start_date AS DATE) AS VARCHAR) AS usage_date,
@@ -28,9 +30,9 @@ SELECT
   {{resource_tags}} AS resource_tags,
   '[]' AS principal_tags,
   '[]' AS account_tags,
-  COALESCE(CAST(CAST(line_item_usage_amount AS VARCHAR) AS DECIMAL(38, 15)), 0) AS usage_amount,
-  COALESCE(CAST(CAST(line_item_unblended_cost AS VARCHAR) AS DECIMAL(38, 15)), 0) AS cost_unblended,
-  COALESCE(CAST(CAST({{cost_net}} AS VARCHAR) AS DECIMAL(38, 15)), 0) AS cost_net
+  COALESCE({{usage_amount}}, 0) AS usage_amount,
+  COALESCE({{cost_unblended}}, 0) AS cost_unblended,
+  COALESCE({{cost_net}}, 0) AS cost_net
 FROM {{source}}
 WHERE (bill_billing_entity = 'AWS'
        AND line_item_product_code IN ('AmazonBedrock', 'AmazonBedrockService',

@@ -6,7 +6,6 @@
 export type Money = bigint & { readonly __unit: 'usd_1e-15' };
 
 export const MONEY_SCALE = 15;
-const SCALE_FACTOR = 10n ** BigInt(MONEY_SCALE);
 
 export const ZERO: Money = 0n as Money;
 
@@ -30,7 +29,11 @@ export function formatQuantity(value: Quantity): string {
   return formatMoney(value as unknown as Money);
 }
 
+// The form SQL prints a DECIMAL(38,15) in, and the fact store writes: read without rounding or regex groups.
+const FIXED_SCALE_PATTERN = new RegExp(`^-?\\d+\\.\\d{${MONEY_SCALE}}$`);
+
 function parseScaled(text: string): bigint {
+  if (FIXED_SCALE_PATTERN.test(text)) return BigInt(text.replace('.', ''));
   const trimmed = text.trim();
   const match = DECIMAL_PATTERN.exec(trimmed);
   if (!match || (match[2] === '' && (match[3] ?? '') === '')) {
@@ -57,20 +60,23 @@ function roundHalfEven(numerator: bigint, divisor: bigint): bigint {
 
 /** Exact decimal string with trailing zeros trimmed: 1.5, 0.000000001, -3. */
 export function formatMoney(value: Money): string {
-  const negative = value < 0n;
-  const abs = negative ? -value : value;
-  const whole = abs / SCALE_FACTOR;
-  const frac = (abs % SCALE_FACTOR).toString().padStart(MONEY_SCALE, '0').replace(/0+$/, '');
-  return `${negative ? '-' : ''}${whole}${frac ? `.${frac}` : ''}`;
+  const [sign, whole, frac] = scaledParts(value);
+  const trimmed = frac.replace(/0+$/, '');
+  return `${sign}${whole}${trimmed ? `.${trimmed}` : ''}`;
 }
 
 /** Fixed-scale decimal string (all 15 digits), the form the fact store and SQL DECIMAL(38,15) use. */
 export function formatMoneyFixed(value: Money): string {
+  const [sign, whole, frac] = scaledParts(value);
+  return `${sign}${whole}.${frac}`;
+}
+
+/** Sign, integer digits and the 15 fractional digits, from one bigint → text conversion (no bigint division). */
+function scaledParts(value: bigint): [sign: string, whole: string, frac: string] {
   const negative = value < 0n;
-  const abs = negative ? -value : value;
-  const whole = abs / SCALE_FACTOR;
-  const frac = (abs % SCALE_FACTOR).toString().padStart(MONEY_SCALE, '0');
-  return `${negative ? '-' : ''}${whole}.${frac}`;
+  const digits = (negative ? -value : value).toString().padStart(MONEY_SCALE + 1, '0');
+  const point = digits.length - MONEY_SCALE;
+  return [negative ? '-' : '', digits.slice(0, point), digits.slice(point)];
 }
 
 /** Rounded to cents for display only ("$1,234.57"); never feed the result back into arithmetic. */

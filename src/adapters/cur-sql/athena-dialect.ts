@@ -1,5 +1,6 @@
 import { ConfigError } from '../../core/errors.js';
 import type { CurFormat } from './cur-format.js';
+import { viaText } from './exact-decimal.js';
 import { fillTemplate, loadSql } from './sql-files.js';
 
 /**
@@ -156,7 +157,9 @@ export function athenaLineProjection(
     pricing_unit: column('pricing_unit'),
     item_description: column('line_item_line_item_description'),
     resource_id: column('line_item_resource_id'),
-    cost_net: column('line_item_net_unblended_cost', quoted('line_item_unblended_cost')),
+    usage_amount: viaText(quoted('line_item_usage_amount')),
+    cost_unblended: viaText(quoted('line_item_unblended_cost')),
+    cost_net: viaText(column('line_item_net_unblended_cost', quoted('line_item_unblended_cost'))),
     region_code: column('product_region_code'),
   };
   const keys = normalisedKeys(tagKeys);

@@ -1,4 +1,5 @@
 import type { CurFormat } from './cur-format.js';
+import { exactDecimalSql } from './exact-decimal.js';
 
 const NULL_TEXT = 'CAST(NULL AS VARCHAR)';
 const NO_TAGS = "'[]'";
@@ -17,12 +18,19 @@ export function lineProjection(
   tagKeys: readonly string[],
 ): Record<string, string> {
   const column = (name: string, fallback = NULL_TEXT) => (columns.has(name) ? name : fallback);
+  const decimal = (name: string) => exactDecimalSql(name, columns.get(name));
   const common = {
     operation: column('line_item_operation'),
     pricing_unit: column('pricing_unit'),
     item_description: column('line_item_line_item_description'),
     resource_id: column('line_item_resource_id'),
-    cost_net: column('line_item_net_unblended_cost', 'line_item_unblended_cost'),
+    usage_amount: decimal('line_item_usage_amount'),
+    cost_unblended: decimal('line_item_unblended_cost'),
+    cost_net: decimal(
+      columns.has('line_item_net_unblended_cost')
+        ? 'line_item_net_unblended_cost'
+        : 'line_item_unblended_cost',
+    ),
     region_code: column('product_region_code'),
   };
   const keyList = tagKeys.map((k) => `'${k.replace(/[^a-z0-9]/g, '')}'`).join(', ') || "''";

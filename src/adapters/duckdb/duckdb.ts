@@ -21,6 +21,8 @@ export async function withDuckDb<T>(
   const connection = await instance.connect();
   try {
     await connection.run("SET TimeZone = 'UTC'");
+    // Every statement of a unit of work reads the same Parquet footers; parse them once per instance.
+    await connection.run('SET parquet_metadata_cache = true');
     const db: DuckDb = {
       connection,
       async rows<R>(sql: string) {

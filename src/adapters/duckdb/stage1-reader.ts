@@ -8,7 +8,7 @@ import { type CurFormat, checkRequiredColumns, detectCurFormat } from '../cur-sq
 import { lineProjection } from '../cur-sql/line-projection.js';
 import { fillTemplate, loadSql } from '../cur-sql/sql-files.js';
 import { type DataFileKind, inspectDataFile } from '../local-fs/data-file.js';
-import { distinctTagPairs } from './distinct-tag-pairs.js';
+import { cur2BedrockSource, cur2TagMaps, groupsWithTagPairs, rawTagMapPlaceholders } from './bedrock-scan.js';
 import { type DuckDb, rowsViaJson, sqlIdentifier, sqlString, withDuckDb } from './duckdb.js';
 
 export interface Stage1Options {
@@ -18,8 +18,8 @@ export interface Stage1Options {
 }
 
 /**
- * Stage 1 on DuckDB: reads exactly the given files, projects and filters Bedrock line items once into a
- * temporary table, then runs the shared GROUP BY and the independent per-period totals over it.
+ * Stage 1 on DuckDB: reads exactly the given files and, in one pass over their Bedrock line items, computes
+ * the stage-1 groups and the independent per-period totals (sql/stage1_groups_and_totals.sql).
  */
 export async function readStage1(
   files: readonly DataFileRef[],
@@ -45,30 +45,36 @@ export async function readStage1(
       const source =
         readable[0]!.kind === 'parquet' ? await parquetSource(db, readable) : await csvSource(db, readable);
       checkRequiredColumns(source.label, source.format, source.columns);
-      const direct = lineProjection(source.format, source.columns, options.tagKeys);
-      const { source: relation, projection } =
-        source.format === 'cur2'
-          ? await distinctTagPairs(db, 'cur_source', source.columns, direct)
-          : { source: 'cur_source', projection: direct };
-      const linesSql = fillTemplate(loadSql(`${source.format}/bedrock_lines.sql`), {
+      const projection = lineProjection(source.format, source.columns, options.tagKeys);
+      // CUR 2.0 is read with one pushed-down scan per billing path, its lines grouped by their raw tag maps.
+      const rawMaps = source.format === 'cur2' && cur2TagMaps(source.columns).length > 0;
+      const lines = fillTemplate(loadSql(`${source.format}/bedrock_lines.sql`), {
         ...projection,
-        source: relation,
+        ...(rawMaps ? rawTagMapPlaceholders(source.columns) : {}),
+        source: source.format === 'cur2' ? cur2BedrockSource('cur_source', source.columns) : 'cur_source',
       });
-      await runNamed(db, `CREATE TEMP TABLE bedrock_lines AS ${linesSql}`, readable);
+      await runNamed(
+        db,
+        `CREATE TEMP TABLE stage1_sets AS ${fillTemplate(loadSql('stage1_groups_and_totals.sql'), { lines: `(${lines})` })}`,
+        readable,
+      );
+      const groupsSql = rawMaps
+        ? await groupsWithTagPairs(db, 'stage1_sets', projection)
+        : 'SELECT * EXCLUDE (is_period_total) FROM stage1_sets WHERE is_period_total = 0';
       const groups = await rowsViaJson<RawGroupRow>(
         db,
         `SELECT * REPLACE (CAST(usage_amount AS VARCHAR) AS usage_amount, CAST(cost_unblended AS VARCHAR) AS cost_unblended,
               CAST(cost_net AS VARCHAR) AS cost_net, CAST(line_items AS INTEGER) AS line_items)
-       FROM (${fillTemplate(loadSql('stage1_groups.sql'), { lines: 'bedrock_lines' })})`,
+       FROM (${groupsSql})`,
       );
       const totals = await db.rows<RawTotalRow>(
         `SELECT billing_period, CAST(cost_unblended AS VARCHAR) AS cost_unblended, CAST(cost_net AS VARCHAR) AS cost_net,
               CAST(line_items AS INTEGER) AS line_items
-       FROM (${fillTemplate(loadSql('bedrock_totals.sql'), { lines: 'bedrock_lines' })}) ORDER BY billing_period`,
+       FROM stage1_sets WHERE is_period_total = 1 ORDER BY billing_period`,
       );
       return {
         format: source.format,
-        rows: groups.map(toStage1Row),
+        rows: groups.map(stage1RowConverter()),
         totals: totals.map(toPeriodTotal),
         rowsRead: source.rowsRead,
         emptyFiles,
@@ -113,21 +119,20 @@ async function parquetSource(db: DuckDb, files: readonly InspectedFile[]): Promi
   }
   const list = `[${files.map((f) => sqlString(f.path)).join(', ')}]`;
   await db.run(`CREATE VIEW cur_source AS SELECT * FROM read_parquet(${list}, union_by_name = true)`);
-  const [count] = await db.rows<{ n: bigint }>(
-    `SELECT SUM(num_rows)::BIGINT AS n FROM parquet_file_metadata(${list})`,
+  // Count and newest usage hour come from the footers' row counts and statistics where DuckDB has them.
+  const newest = union.has('line_item_usage_end_date')
+    ? "strftime(max(line_item_usage_end_date), '%Y-%m-%dT%H:%M:%SZ')"
+    : 'NULL';
+  const [stats] = await namingFiles(files, () =>
+    db.rows<{ n: bigint; newest: string | null }>(
+      `SELECT COUNT(*)::BIGINT AS n, ${newest} AS newest FROM cur_source`,
+    ),
   );
-  // Row-group statistics give the newest usage hour without a scan; a file written without them is scanned.
-  const [stats] = await db.rows<{ newest: string | null }>(
-    `SELECT strftime(max(TRY_CAST(stats_max_value AS TIMESTAMP)), '%Y-%m-%dT%H:%M:%SZ') AS newest
-     FROM parquet_metadata(${list}) WHERE path_in_schema = 'line_item_usage_end_date'`,
-  );
-  const newestUsageEnd =
-    stats?.newest ?? (union.has('line_item_usage_end_date') ? await newestUsageEndByScan(db) : null);
   return {
     format: format!,
     columns: union,
-    rowsRead: Number(count?.n ?? 0n),
-    newestUsageEnd,
+    rowsRead: Number(stats?.n ?? 0n),
+    newestUsageEnd: stats?.newest ?? null,
     label: files[0]!.label,
   };
 }
@@ -169,13 +174,6 @@ async function csvSource(db: DuckDb, files: readonly InspectedFile[]): Promise<S
   };
 }
 
-async function newestUsageEndByScan(db: DuckDb): Promise<string | null> {
-  const [row] = await db.rows<{ newest: string | null }>(
-    "SELECT strftime(max(line_item_usage_end_date), '%Y-%m-%dT%H:%M:%SZ') AS newest FROM cur_source",
-  );
-  return row?.newest ?? null;
-}
-
 async function describe(db: DuckDb, query: string, label: string): Promise<Map<string, string>> {
   try {
     const rows = await db.rows<{ column_name: string; column_type: string }>(`DESCRIBE ${query}`);
@@ -187,8 +185,12 @@ async function describe(db: DuckDb, query: string, label: string): Promise<Map<s
 
 /** Runs a statement over the delivery's files; an engine error names the file it mentions, if any. */
 async function runNamed(db: DuckDb, sql: string, files: readonly DataFileRef[]): Promise<void> {
+  await namingFiles(files, () => db.run(sql));
+}
+
+async function namingFiles<T>(files: readonly DataFileRef[], work: () => Promise<T>): Promise<T> {
   try {
-    await db.run(sql);
+    return await work();
   } catch (error) {
     const message = describeError(error);
     const file = files.find((f) => message.includes(f.path));
@@ -234,8 +236,19 @@ interface RawTotalRow {
   line_items: number;
 }
 
-function toStage1Row(r: RawGroupRow): Stage1Row {
-  return {
+/** Converts raw rows; each distinct tag-pair text is parsed once and its pairs shared by every row that has it. */
+function stage1RowConverter(): (r: RawGroupRow) => Stage1Row {
+  const parsed = new Map<string, TagPairs>();
+  const pairs = (json: string | null): TagPairs => {
+    if (!json) return [];
+    let known = parsed.get(json);
+    if (known === undefined) {
+      known = JSON.parse(json) as [string, string][];
+      parsed.set(json, known);
+    }
+    return known;
+  };
+  return (r) => ({
     usageDate: r.usage_date,
     billingPeriod: r.billing_period,
     payerAccount: r.payer_account,
@@ -252,19 +265,14 @@ function toStage1Row(r: RawGroupRow): Stage1Row {
     resourceId: r.resource_id,
     lineItemType: r.line_item_type,
     iamPrincipal: r.iam_principal,
-    resourceTags: parsePairs(r.resource_tags),
-    principalTags: parsePairs(r.principal_tags),
-    accountTags: parsePairs(r.account_tags),
+    resourceTags: pairs(r.resource_tags),
+    principalTags: pairs(r.principal_tags),
+    accountTags: pairs(r.account_tags),
     usageAmount: r.usage_amount,
     costUnblended: r.cost_unblended,
     costNet: r.cost_net,
     lineItems: r.line_items,
-  };
-}
-
-function parsePairs(json: string | null): TagPairs {
-  if (!json) return [];
-  return JSON.parse(json) as [string, string][];
+  });
 }
 
 function toPeriodTotal(r: RawTotalRow): PeriodTotal {

@@ -11,8 +11,11 @@ import { type ParsedUsageType, parseUsageType } from './usage-type.js';
 /** Every DailyFact field that identifies a fact; the rest are sums. */
 export type FactKey = Omit<DailyFact, 'tokens' | 'usageAmount' | 'costUnblended' | 'costNet' | 'lineItems'>;
 
+/** The fact key without its day and billing period: what classifying a row decides. */
+export type ClassKey = Omit<FactKey, 'usageDate' | 'billingPeriod'>;
+
 export interface ClassifiedRow {
-  key: FactKey;
+  key: ClassKey;
   /** Tokens per usage unit, or null when the row carries no token metric. */
   multiplier: bigint | null;
   multiplierSource: MultiplierSource | null;
@@ -38,10 +41,50 @@ const TOKEN_KINDS: ReadonlySet<string> = new Set([
 ]);
 
 /**
- * Returns a classifier bound to one context. It memoises usage-type parsing and model resolution, which
- * repeat across the rows of a delivery; the result is still a pure function of the row.
+ * Returns a classifier bound to one context. A delivery's rows repeat the same account, usage type, resource
+ * and tags on every day, so the classification is memoised on every row field it may read (all but the day,
+ * the period and the sums); the result is still a pure function of the row.
  */
 export function createRowClassifier(ctx: NormalizeContext): (row: Stage1Row) => ClassifiedRow {
+  const classifyUncached = createUncachedClassifier(ctx);
+  const classified = new Map<string, ClassifiedRow>();
+  return (row) => {
+    const cacheKey = [
+      row.payerAccount,
+      row.usageAccount,
+      row.usageAccountName ?? '\u0001',
+      row.billingEntity,
+      row.productCode,
+      row.productName ?? '\u0001',
+      row.region ?? '\u0001',
+      row.usageType,
+      row.operation ?? '\u0001',
+      row.pricingUnit ?? '\u0001',
+      row.itemDescription ?? '\u0001',
+      row.resourceId ?? '\u0001',
+      row.lineItemType,
+      row.iamPrincipal ?? '\u0001',
+      tagsKey(row.resourceTags),
+      tagsKey(row.principalTags),
+      tagsKey(row.accountTags),
+    ].join('\u0000');
+    let result = classified.get(cacheKey);
+    if (result === undefined) {
+      result = classifyUncached(row);
+      classified.set(cacheKey, result);
+    }
+    return result;
+  };
+}
+
+// NUL separates the fields of a row's cache key and \u0001 stands for NULL; neither occurs in CUR text.
+function tagsKey(pairs: Stage1Row['resourceTags']): string {
+  let key = '';
+  for (const [name, value] of pairs) key += `${name}\u0002${value}\u0003`;
+  return key;
+}
+
+function createUncachedClassifier(ctx: NormalizeContext): (row: Stage1Row) => ClassifiedRow {
   const attribute = createAttributor(ctx.config);
   const parsedCache = new Map<string, ParsedUsageType>();
   const modelCache = new Map<string, ResolvedModel>();
@@ -94,9 +137,7 @@ export function createRowClassifier(ctx: NormalizeContext): (row: Stage1Row) => 
 
     const attribution = attribute(row);
     const configName = ctx.config.accounts[row.usageAccount]?.name ?? '';
-    const key: FactKey = {
-      usageDate: row.usageDate,
-      billingPeriod: row.billingPeriod,
+    const key: ClassKey = {
       payerAccount: row.payerAccount,
       usageAccount: row.usageAccount,
       usageAccountName: row.usageAccountName?.trim() || configName,

@@ -2,7 +2,7 @@ import { InputError } from '../errors.js';
 import type { DailyFact } from '../facts/daily-fact.js';
 import { type Money, parseMoney, parseQuantity, type Quantity } from '../money.js';
 import type { AttributionConfigView } from './attribution.js';
-import { createRowClassifier, type FactKey } from './classify-row.js';
+import { type ClassifiedRow, type ClassKey, createRowClassifier } from './classify-row.js';
 import type { ModelCatalog } from './model-catalog.js';
 import type { Stage1Row } from './stage1-row.js';
 import { tokensOf } from './units.js';
@@ -29,10 +29,9 @@ export interface NormalizeWarnings {
   unitFallbacks: Map<string, WarningTally>;
 }
 
-// Fixed field order, also the sort order: facts come out by date, then account, then model.
-const KEY_FIELDS = [
-  'usageDate',
-  'billingPeriod',
+// Fixed field order, also the sort order: facts come out by date (usageDate, billingPeriod lead every key
+// string), then account, then model.
+const CLASS_KEY_FIELDS = [
   'payerAccount',
   'usageAccount',
   'usageAccountName',
@@ -59,12 +58,14 @@ const KEY_FIELDS = [
   'pricingUnit',
   'sourceExport',
   'snapshotId',
-] as const satisfies readonly (keyof FactKey)[];
+] as const satisfies readonly (keyof ClassKey)[];
 
 interface Accumulator {
-  key: FactKey;
-  /** The key's fields joined by NUL (which no CUR value contains): identity and sort order in one string. */
-  keyString: string;
+  usageDate: string;
+  billingPeriod: string;
+  key: ClassKey;
+  /** Identifies the class key's fields joined by NUL (which no CUR value contains); see `classKeyIds`. */
+  classKeyId: number;
   tokens: bigint;
   usageAmount: bigint;
   costUnblended: bigint;
@@ -82,6 +83,10 @@ export function toDailyFacts(
   ctx: NormalizeContext,
 ): { facts: DailyFact[]; warnings: NormalizeWarnings } {
   const classify = createRowClassifier(ctx);
+  // The classifier returns one object per row class; its key fields are joined once per class, and each
+  // distinct joined key gets a small id, so a fact's identity is (day, period, id), not a long string.
+  const classKeyIdOf = new Map<ClassifiedRow, number>();
+  const classKeyIds = new Map<string, number>();
   const groups = new Map<string, Accumulator>();
   const warnings: NormalizeWarnings = {
     unknownModels: new Map(),
@@ -96,8 +101,14 @@ export function toDailyFacts(
     const costNet = parseField(row, 'costNet', parseMoney);
     const tokens = classified.multiplier === null ? 0n : tokensOf(usageAmount, classified.multiplier);
 
-    // join (not +=) builds a flat string: V8 compares rope strings built by += far more slowly in the sort.
-    const keyString = KEY_FIELDS.map((field) => classified.key[field]).join('\u0000');
+    let classKeyId = classKeyIdOf.get(classified);
+    if (classKeyId === undefined) {
+      const joined = CLASS_KEY_FIELDS.map((field) => classified.key[field]).join('\u0000');
+      classKeyId = classKeyIds.get(joined) ?? classKeyIds.size;
+      classKeyIds.set(joined, classKeyId);
+      classKeyIdOf.set(classified, classKeyId);
+    }
+    const keyString = `${row.usageDate}\u0000${row.billingPeriod}\u0000${classKeyId}`;
     const group = groups.get(keyString);
     if (group) {
       group.tokens += tokens;
@@ -107,8 +118,10 @@ export function toDailyFacts(
       group.lineItems += row.lineItems;
     } else {
       groups.set(keyString, {
+        usageDate: row.usageDate,
+        billingPeriod: row.billingPeriod,
         key: classified.key,
-        keyString,
+        classKeyId,
         tokens,
         usageAmount,
         costUnblended,
@@ -133,8 +146,20 @@ export function toDailyFacts(
     }
   }
 
+  // Sorted as the joined keys would sort: day, period, then the class key's fields in CLASS_KEY_FIELDS order.
+  const classKeyRank = new Array<number>(classKeyIds.size);
+  [...classKeyIds.entries()]
+    .sort(([a], [b]) => compareText(a, b))
+    .forEach(([, id], rank) => {
+      classKeyRank[id] = rank;
+    });
   const facts: DailyFact[] = [...groups.values()]
-    .sort((a, b) => (a.keyString < b.keyString ? -1 : a.keyString > b.keyString ? 1 : 0))
+    .sort(
+      (a, b) =>
+        compareText(a.usageDate, b.usageDate) ||
+        compareText(a.billingPeriod, b.billingPeriod) ||
+        classKeyRank[a.classKeyId]! - classKeyRank[b.classKeyId]!,
+    )
     .map(toFact);
   return {
     facts,
@@ -153,8 +178,8 @@ export function toDailyFacts(
 function toFact(g: Accumulator): DailyFact {
   const k = g.key;
   return {
-    usageDate: k.usageDate,
-    billingPeriod: k.billingPeriod,
+    usageDate: g.usageDate,
+    billingPeriod: g.billingPeriod,
     payerAccount: k.payerAccount,
     usageAccount: k.usageAccount,
     usageAccountName: k.usageAccountName,
@@ -189,8 +214,12 @@ function toFact(g: Accumulator): DailyFact {
   };
 }
 
+function compareText(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
 function sortedMap<V>(map: Map<string, V>): Map<string, V> {
-  return new Map([...map.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+  return new Map([...map.entries()].sort(([a], [b]) => compareText(a, b)));
 }
 
 function parseField<T extends bigint>(

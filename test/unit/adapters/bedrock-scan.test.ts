@@ -3,7 +3,7 @@ import { loadSql } from '../../../src/adapters/cur-sql/sql-files.js';
 import {
   CUR2_FIRST_PARTY_PREDICATE,
   CUR2_MARKETPLACE_PREDICATE,
-} from '../../../src/adapters/duckdb/distinct-tag-pairs.js';
+} from '../../../src/adapters/duckdb/bedrock-scan.js';
 
 const squash = (sql: string) => sql.replace(/\s+/g, ' ').trim();
 

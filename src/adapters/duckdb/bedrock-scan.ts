@@ -1,0 +1,106 @@
+import type { DuckDb } from './duckdb.js';
+
+/**
+ * The two halves of the Bedrock line-item filter of sql/cur2/bedrock_lines.sql (a test keeps them identical
+ * to the template's), one per billing path. Scanned separately, each is a conjunction DuckDB pushes into the
+ * Parquet reader, which then decodes the other columns only for matching rows; the OR of both is not pushed
+ * down and decodes every row (measured ~0.2 s per million rows). The paths are disjoint by billing entity, so
+ * their UNION ALL holds every line once, and the template's own filter above it keeps the same lines.
+ */
+export const CUR2_FIRST_PARTY_PREDICATE = `bill_billing_entity = 'AWS'
+       AND line_item_product_code IN ('AmazonBedrock', 'AmazonBedrockService',
+                                      'AmazonBedrockFoundationModels', 'AmazonBedrockAgentCore')`;
+export const CUR2_MARKETPLACE_PREDICATE = `bill_billing_entity = 'AWS Marketplace' AND product['product_name'] LIKE '%Bedrock%'`;
+
+/** Every CUR 2.0 column sql/cur2/bedrock_lines.sql and its placeholders may read. */
+const CUR2_LINE_COLUMNS = [
+  'bill_billing_entity',
+  'bill_payer_account_id',
+  'bill_billing_period_start_date',
+  'line_item_usage_account_id',
+  'line_item_usage_account_name',
+  'line_item_usage_start_date',
+  'line_item_product_code',
+  'line_item_usage_type',
+  'line_item_operation',
+  'line_item_line_item_type',
+  'line_item_line_item_description',
+  'line_item_resource_id',
+  'line_item_iam_principal',
+  'line_item_usage_amount',
+  'line_item_unblended_cost',
+  'line_item_net_unblended_cost',
+  'pricing_unit',
+  'product',
+  'product_region_code',
+  'resource_tags',
+  'tags',
+];
+
+/** The CUR 2.0 tag maps the delivery has, as MAP columns. */
+export function cur2TagMaps(columns: ReadonlyMap<string, string>): ('resource_tags' | 'tags')[] {
+  return (['resource_tags', 'tags'] as const).filter((c) => columns.get(c)?.startsWith('MAP'));
+}
+
+/**
+ * `{{source}}` for sql/cur2/bedrock_lines.sql on DuckDB: the Bedrock rows of `source`, one pushed-down scan per
+ * billing path. `product` is narrowed to the two keys the template reads (the same `product['…']` access on a
+ * two-field struct), so the map is not carried past the scan.
+ */
+export function cur2BedrockSource(source: string, columns: ReadonlyMap<string, string>): string {
+  const keep = CUR2_LINE_COLUMNS.filter((c) => columns.has(c))
+    .map((c) =>
+      c === 'product'
+        ? "struct_pack(product_name := product['product_name'], region := product['region']) AS product"
+        : c,
+    )
+    .join(', ');
+  const select = `SELECT ${keep} FROM ${source}`;
+  return `(${select} WHERE ${CUR2_FIRST_PARTY_PREDICATE} UNION ALL ${select} WHERE ${CUR2_MARKETPLACE_PREDICATE}) AS bedrock_source`;
+}
+
+const NO_MAP = 'CAST(NULL AS MAP(VARCHAR, VARCHAR))';
+
+/**
+ * Tag placeholders of sql/cur2/bedrock_lines.sql that carry the maps themselves: the lines are grouped by map,
+ * and `groupsWithTagPairs` turns each distinct map into pairs afterwards. Building the pairs takes list lambdas
+ * that are the costliest part of stage 1 when evaluated per line (measured ~1–2 s on 57k lines); Bedrock lines
+ * carry a handful of distinct maps.
+ */
+export function rawTagMapPlaceholders(columns: ReadonlyMap<string, string>): Record<string, string> {
+  const maps = cur2TagMaps(columns);
+  return {
+    resource_tags: maps.includes('resource_tags') ? 'resource_tags' : NO_MAP,
+    principal_tags: maps.includes('tags') ? 'tags' : NO_MAP,
+    account_tags: NO_MAP,
+  };
+}
+
+const TAG_COLUMNS = ['resource_tags', 'principal_tags', 'account_tags'] as const;
+
+/**
+ * The stage-1 groups of `table` (the output of sql/stage1_groups_and_totals.sql over lines with raw tag maps),
+ * with the maps replaced by the pairs of `projection` (line-projection.ts, which reads columns `resource_tags` and
+ * `tags`), built once per distinct map combination. Groups whose maps differ only in keys the pairs leave out
+ * become one group, as they would have been had the pairs been built per line.
+ */
+export async function groupsWithTagPairs(
+  db: DuckDb,
+  table: string,
+  projection: Readonly<Record<string, string>>,
+): Promise<string> {
+  const pairs = TAG_COLUMNS.map((c) => `${projection[c]} AS ${c}_pairs`).join(', ');
+  await db.run(
+    `CREATE TEMP TABLE tag_pairs AS
+     SELECT resource_tags AS resource_tags_map, tags AS tags_map, ${pairs}
+     FROM (SELECT DISTINCT resource_tags, principal_tags AS tags FROM ${table} WHERE is_period_total = 0)`,
+  );
+  return `SELECT g.* EXCLUDE (${TAG_COLUMNS.join(', ')}, usage_amount, cost_unblended, cost_net, line_items, is_period_total),
+       ${TAG_COLUMNS.map((c) => `p.${c}_pairs AS ${c}`).join(', ')},
+       SUM(g.usage_amount) AS usage_amount, SUM(g.cost_unblended) AS cost_unblended, SUM(g.cost_net) AS cost_net,
+       SUM(g.line_items) AS line_items
+     FROM ${table} g JOIN tag_pairs p
+       ON g.resource_tags IS NOT DISTINCT FROM p.resource_tags_map AND g.principal_tags IS NOT DISTINCT FROM p.tags_map
+     WHERE g.is_period_total = 0
+     GROUP BY ALL`;
+}

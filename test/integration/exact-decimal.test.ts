@@ -1,0 +1,86 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { exactDecimalSql } from '../../src/adapters/cur-sql/exact-decimal.js';
+import { withDuckDb } from '../../src/adapters/duckdb/duckdb.js';
+
+/**
+ * The definition, computed exactly in JavaScript: the double's shortest decimal form (String(x), as
+ * DuckDB's CAST(x AS VARCHAR) prints it) rounded half away from zero to 15 places, printed as DuckDB prints
+ * a DECIMAL(38,15).
+ */
+function reference(x: number): string {
+  const match = /^(-?)(\d+)(?:\.(\d+))?(?:e([+-]\d+))?$/.exec(String(x));
+  if (!match) throw new Error(`unexpected number text ${String(x)}`);
+  const [, sign, whole, frac = '', exp = '0'] = match;
+  const digits = BigInt(`${whole}${frac}`);
+  const shift = Number(exp) - frac.length + 15;
+  let scaled: bigint;
+  if (shift >= 0) scaled = digits * 10n ** BigInt(shift);
+  else {
+    const divisor = 10n ** BigInt(-shift);
+    scaled = digits / divisor + ((digits % divisor) * 2n >= divisor ? 1n : 0n);
+  }
+  const text = scaled.toString().padStart(16, '0');
+  return `${sign && scaled !== 0n ? '-' : ''}${text.slice(0, -15)}.${text.slice(-15)}`;
+}
+
+/** Doubles as CUR carries them: decimals of up to 17 significant digits at any scale, near ties too. */
+const decimalDouble = fc
+  .tuple(
+    fc.bigInt({ min: 0n, max: 99_999_999_999_999_999n }),
+    fc.integer({ min: -30, max: 4 }),
+    fc.boolean(),
+  )
+  .map(([mantissa, exponent, negative]) => Number(`${negative ? '-' : ''}${mantissa}e${exponent}`));
+// At or next to a rounding tie of the 15th decimal (…5, …4999999, …5000001 after it), at every magnitude
+// up to 1: the 15 decimals are `head`, the tail follows them.
+const tieDouble = fc
+  .tuple(
+    fc.integer({ min: 1, max: 15 }).chain((digits) => fc.bigInt({ min: 0n, max: 10n ** BigInt(digits) - 1n })),
+    fc.constantFrom('5', '4999999', '5000001', '49', '51'),
+  )
+  .map(([head, tail]) => Number(`${head}${tail}e-${15 + tail.length}`));
+const anyDouble = fc.double({ noNaN: true, noDefaultInfinity: true, min: -1e20, max: 1e20 });
+
+describe('exact DOUBLE → DECIMAL(38,15) without text', () => {
+  it('equals the shortest decimal form rounded half away from zero to 15 places', async () => {
+    await withDuckDb(async (db) => {
+      await fc.assert(
+        fc.asyncProperty(
+          fc.array(fc.oneof(decimalDouble, tieDouble, anyDouble), { minLength: 1, maxLength: 400 }),
+          async (values) => {
+            const rows = values.map((x) => `(CAST('${String(x)}' AS DOUBLE))`).join(', ');
+            const got = await db.rows<{ d: string }>(
+              `SELECT CAST(${exactDecimalSql('x', 'DOUBLE')} AS VARCHAR) AS d FROM (VALUES ${rows}) AS t(x)`,
+            );
+            expect(got.map((r) => r.d)).toEqual(values.map(reference));
+          },
+        ),
+        { numRuns: 60 },
+      );
+    });
+  });
+
+  it('keeps the cases that need care: binary noise, sub-1e-15 values, 15-digit values, NULL', async () => {
+    const cases: [string, string | null][] = [
+      ['54130.673382', '54130.673382000000000'],
+      ['0.1', '0.100000000000000'],
+      ['1.8e-9', '0.000000001800000'],
+      ['7.5e-20', '0.000000000000000'],
+      ['-5e-16', '-0.000000000000001'],
+      ['4.9e-16', '0.000000000000000'],
+      ['0.1234567890123455', '0.123456789012346'],
+      ['123456789012345.6', '123456789012345.600000000000000'],
+      ['999999999999999', '999999999999999.000000000000000'],
+      ['0', '0.000000000000000'],
+      ['NULL', null],
+    ];
+    await withDuckDb(async (db) => {
+      const rows = cases.map(([x]) => `(CAST(${x === 'NULL' ? 'NULL' : `'${x}'`} AS DOUBLE))`).join(', ');
+      const got = await db.rows<{ d: string | null }>(
+        `SELECT CAST(${exactDecimalSql('x', 'DOUBLE')} AS VARCHAR) AS d FROM (VALUES ${rows}) AS t(x)`,
+      );
+      expect(got.map((r) => r.d)).toEqual(cases.map(([, want]) => want));
+    });
+  });
+});
