@@ -1,5 +1,5 @@
 import { describe, expect, it, vi } from 'vitest';
-import { parseConfigText } from '../../src/config/load.js';
+import { parseConfigText } from '../../src/config/parse-config.js';
 import { DEFAULT_CONFIG } from '../../src/config/schema.js';
 import { compileAlerting } from '../../src/core/alerting/alerting-spec.js';
 import { planNotifications } from '../../src/core/alerting/plan.js';

@@ -26,17 +26,15 @@ function reference(x: number): string {
 
 /** Doubles as CUR carries them: decimals of up to 17 significant digits at any scale, near ties too. */
 const decimalDouble = fc
-  .tuple(
-    fc.bigInt({ min: 0n, max: 99_999_999_999_999_999n }),
-    fc.integer({ min: -30, max: 4 }),
-    fc.boolean(),
-  )
+  .tuple(fc.bigInt({ min: 0n, max: 99_999_999_999_999_999n }), fc.integer({ min: -30, max: 4 }), fc.boolean())
   .map(([mantissa, exponent, negative]) => Number(`${negative ? '-' : ''}${mantissa}e${exponent}`));
 // At or next to a rounding tie of the 15th decimal (…5, …4999999, …5000001 after it), at every magnitude
 // up to 1: the 15 decimals are `head`, the tail follows them.
 const tieDouble = fc
   .tuple(
-    fc.integer({ min: 1, max: 15 }).chain((digits) => fc.bigInt({ min: 0n, max: 10n ** BigInt(digits) - 1n })),
+    fc
+      .integer({ min: 1, max: 15 })
+      .chain((digits) => fc.bigInt({ min: 0n, max: 10n ** BigInt(digits) - 1n })),
     fc.constantFrom('5', '4999999', '5000001', '49', '51'),
   )
   .map(([head, tail]) => Number(`${head}${tail}e-${15 + tail.length}`));

@@ -2,10 +2,23 @@ import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { loadConfig, parseConfigText } from '../../src/config/load.js';
+import { loadConfig } from '../../src/config/load.js';
+import { parseConfigText } from '../../src/config/parse-config.js';
+import { ConfigSchema } from '../../src/config/schema.js';
 import { ConfigError } from '../../src/core/errors.js';
 
 describe('config loading', () => {
+  it('without a file, gives exactly the schema defaults (catalog/default-config.json is current)', async () => {
+    // On failure: npm run build && node scripts/write-default-config.mjs
+    expect(await loadConfig(undefined)).toStrictEqual(ConfigSchema.parse({}));
+  });
+
+  it('gives every caller its own copy of the defaults', async () => {
+    const first = await loadConfig(undefined);
+    first.attribution.tag_keys.workload.push('changed');
+    expect((await loadConfig(undefined)).attribution.tag_keys.workload).not.toContain('changed');
+  });
+
   it('applies defaults to an empty file', () => {
     const config = parseConfigText('', 'empty.yaml');
     expect(config.attribution.tag_keys.workload).toEqual(['workload', 'application', 'app']);

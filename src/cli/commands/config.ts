@@ -1,6 +1,7 @@
 import { Command, Option } from 'commander';
+import { readCatalogFile } from '../../config/catalog-file.js';
 import { loadConfig } from '../../config/load.js';
-import { loadModelCatalog } from '../../config/model-catalog.js';
+import { BUNDLED_CATALOG_PATH, loadModelCatalog } from '../../config/model-catalog.js';
 import { printJson } from '../output/format-option.js';
 
 export function configCommand(): Command {
@@ -11,13 +12,15 @@ export function configCommand(): Command {
     .command('validate')
     .description(
       'Validate a config file: YAML syntax, every key against the schema (a typo names its path and the\n' +
-        'allowed keys), value ranges, and the model catalog extensions. Exits 0 when valid, 2 when not.',
+        'allowed keys), value ranges, the bundled model catalog and its extensions. Exits 0 when valid, 2 when not.',
     )
     .argument('<file>', 'the YAML config file')
     .addOption(new Option('--format <format>', 'output format').choices(['text', 'json']).default('text'))
     .action(async (file: string, options: { format: 'text' | 'json' }) => {
       try {
         const parsed = await loadConfig(file);
+        // Other commands trust the bundled catalog as shipped; validation checks it against its schema too.
+        readCatalogFile(BUNDLED_CATALOG_PATH);
         const catalog = loadModelCatalog(parsed);
         const summary = {
           file,

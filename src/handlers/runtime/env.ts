@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { formatIssues } from '../../config/load.js';
+import { formatIssues } from '../../config/parse-config.js';
 import { ConfigError } from '../../core/errors.js';
 
 const optional = z

@@ -24,7 +24,7 @@ import {
   ReviewConfigSchema,
   reviewOptionsOf,
 } from '../../config/digest-schema.js';
-import { formatIssues } from '../../config/load.js';
+import { formatIssues } from '../../config/parse-config.js';
 import { validateSilences } from '../../core/alerting/silences.js';
 import { AppError, ConfigError } from '../../core/errors.js';
 import { isIsoWeek } from '../../core/iso-week.js';

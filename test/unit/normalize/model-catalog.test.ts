@@ -2,12 +2,8 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import {
-  BUNDLED_CATALOG_PATH,
-  loadModelCatalog,
-  parseCatalogFile,
-  readCatalogFile,
-} from '../../../src/config/model-catalog.js';
+import { parseCatalogFile, readCatalogFile } from '../../../src/config/catalog-file.js';
+import { BUNDLED_CATALOG_PATH, loadModelCatalog } from '../../../src/config/model-catalog.js';
 import { ConfigSchema } from '../../../src/config/schema.js';
 import { ConfigError } from '../../../src/core/errors.js';
 import {
