@@ -60,24 +60,14 @@ function roundHalfEven(numerator: bigint, divisor: bigint): bigint {
 
 /** Exact decimal string with trailing zeros trimmed: 1.5, 0.000000001, -3. */
 export function formatMoney(value: Money): string {
-  const [sign, whole, frac] = scaledParts(value);
-  const trimmed = frac.replace(/0+$/, '');
-  return `${sign}${whole}${trimmed ? `.${trimmed}` : ''}`;
-}
-
-/** Fixed-scale decimal string (all 15 digits), the form the fact store and SQL DECIMAL(38,15) use. */
-export function formatMoneyFixed(value: Money): string {
-  const [sign, whole, frac] = scaledParts(value);
-  return `${sign}${whole}.${frac}`;
-}
-
-/** Sign, integer digits and the 15 fractional digits, from one bigint → text conversion (no bigint division). */
-function scaledParts(value: bigint): [sign: string, whole: string, frac: string] {
+  // One bigint → text conversion, then string slicing: no bigint division.
   const negative = value < 0n;
   const digits = (negative ? -value : value).toString().padStart(MONEY_SCALE + 1, '0');
   const point = digits.length - MONEY_SCALE;
-  return [negative ? '-' : '', digits.slice(0, point), digits.slice(point)];
+  const frac = digits.slice(point).replace(/0+$/, '');
+  return `${negative ? '-' : ''}${digits.slice(0, point)}${frac ? `.${frac}` : ''}`;
 }
+
 
 /** Rounded to cents for display only ("$1,234.57"); never feed the result back into arithmetic. */
 export function formatUsd(value: Money, fractionDigits = 2): string {

@@ -8,7 +8,8 @@ export interface TinyLine {
   account?: string;
   accountName?: string;
   entity?: 'AWS' | 'AWS Marketplace';
-  productCode?: string;
+  /** null: no product code (the column is NULL). */
+  productCode?: string | null;
   productName?: string;
   usageType: string;
   operation?: string;
@@ -51,7 +52,7 @@ export async function writeTinyCur2(
       line_item_usage_account_name: text(l.accountName),
       line_item_usage_start_date: `TIMESTAMP '${l.day} 00:00:00'`,
       line_item_usage_end_date: `TIMESTAMP '${l.day} 00:00:00' + INTERVAL 1 DAY`,
-      line_item_product_code: sqlString(l.productCode ?? 'AmazonBedrock'),
+      line_item_product_code: l.productCode === null ? 'NULL' : sqlString(l.productCode ?? 'AmazonBedrock'),
       line_item_usage_type: sqlString(l.usageType),
       line_item_operation: text(l.operation),
       line_item_line_item_type: sqlString(l.type ?? 'Usage'),

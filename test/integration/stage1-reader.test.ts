@@ -98,6 +98,43 @@ describe('stage 1 on DuckDB', () => {
     expect(tax.costUnblended).toBe('0.000000001800000');
   });
 
+  it('keeps Marketplace Bedrock lines whatever their product code, and only those (CUR 2.0)', async () => {
+    const marketplace = (productCode: string | null, productName: string, cost: string): TinyLine => ({
+      day: '2026-06-04',
+      entity: 'AWS Marketplace',
+      productCode,
+      productName,
+      usageType: 'USE1-MP:USE1_InputTokenCount-Units',
+      unit: 'Units',
+      amount: '1',
+      cost,
+    });
+    const lines = [
+      ...LINES,
+      // the same opaque code as a Bedrock listing, but not Bedrock: excluded
+      marketplace('4a524th30q694o538qndh9ucht', 'Some Other Listing', '1000'),
+      marketplace('zz9', 'Claude 3 Haiku (Amazon Bedrock Edition)', '0.5'),
+    ];
+    const withCodes = join(dir, 'cur2-codes.parquet');
+    await writeTinyCur2(withCodes, lines);
+    const coded = await readStage1([ref(withCodes)], { tagKeys: TAG_KEYS });
+    expect(coded.totals.map((t) => [formatMoney(t.costUnblended), t.lineItems])).toEqual([
+      ['13.8560000018', 5],
+    ]);
+
+    // A Marketplace Bedrock line without a product code is still found (one scan per billing path then).
+    const withoutCode = join(dir, 'cur2-no-code.parquet');
+    await writeTinyCur2(withoutCode, [
+      ...lines,
+      marketplace(null, 'Claude 3 Haiku (Amazon Bedrock Edition)', '2'),
+    ]);
+    const uncoded = await readStage1([ref(withoutCode)], { tagKeys: TAG_KEYS });
+    expect(uncoded.totals.map((t) => [formatMoney(t.costUnblended), t.lineItems])).toEqual([
+      ['15.8560000018', 6],
+    ]);
+    expect(uncoded.rows.filter((r) => r.productCode === null)).toHaveLength(1);
+  });
+
   it('tolerates missing optional columns (schema drift)', async () => {
     const file = join(dir, 'drift.parquet');
     await writeTinyCur2(file, LINES, [

@@ -1,15 +1,17 @@
-import type { DuckDb } from './duckdb.js';
+import { type DuckDb, sqlString } from './duckdb.js';
 
 /**
  * The two halves of the Bedrock line-item filter of sql/cur2/bedrock_lines.sql (a test keeps them identical
- * to the template's), one per billing path. Scanned separately, each is a conjunction DuckDB pushes into the
- * Parquet reader, which then decodes the other columns only for matching rows; the OR of both is not pushed
- * down and decodes every row (measured ~0.2 s per million rows). The paths are disjoint by billing entity, so
- * their UNION ALL holds every line once, and the template's own filter above it keeps the same lines.
+ * to the template's), one per billing path. The OR of both is not pushed into the Parquet reader, which then
+ * decodes every column of every row (measured ~0.2 s per million rows); a filter on one column is.
  */
-export const CUR2_FIRST_PARTY_PREDICATE = `bill_billing_entity = 'AWS'
-       AND line_item_product_code IN ('AmazonBedrock', 'AmazonBedrockService',
-                                      'AmazonBedrockFoundationModels', 'AmazonBedrockAgentCore')`;
+const FIRST_PARTY_PRODUCT_CODES = [
+  'AmazonBedrock',
+  'AmazonBedrockService',
+  'AmazonBedrockFoundationModels',
+  'AmazonBedrockAgentCore',
+];
+export const CUR2_FIRST_PARTY_PREDICATE = `bill_billing_entity = 'AWS' AND line_item_product_code IN (${FIRST_PARTY_PRODUCT_CODES.map(sqlString).join(', ')})`;
 export const CUR2_MARKETPLACE_PREDICATE = `bill_billing_entity = 'AWS Marketplace' AND product['product_name'] LIKE '%Bedrock%'`;
 
 /** Every CUR 2.0 column sql/cur2/bedrock_lines.sql and its placeholders may read. */
@@ -43,11 +45,20 @@ export function cur2TagMaps(columns: ReadonlyMap<string, string>): ('resource_ta
 }
 
 /**
- * `{{source}}` for sql/cur2/bedrock_lines.sql on DuckDB: the Bedrock rows of `source`, one pushed-down scan per
- * billing path. `product` is narrowed to the two keys the template reads (the same `product['…']` access on a
- * two-field struct), so the map is not carried past the scan.
+ * `{{source}}` for sql/cur2/bedrock_lines.sql on DuckDB: the rows of `source` that can be Bedrock line items, read
+ * in one scan whose filter the Parquet reader applies before decoding the other columns. Marketplace rows carry
+ * opaque product codes, so a first, cheap scan (two filter columns) finds those of the Marketplace Bedrock rows;
+ * the scan then keeps every row with a first-party or one of those codes, and the template's own filter above it
+ * keeps exactly its lines. Should a Marketplace Bedrock row lack a product code, one scan per billing path is
+ * used instead (disjoint by billing entity), which decodes the tag maps twice.
+ * `product` is narrowed to the two keys the template reads (the same `product['…']` access on a two-field
+ * struct), so the map is not carried past the scan.
  */
-export function cur2BedrockSource(source: string, columns: ReadonlyMap<string, string>): string {
+export async function cur2BedrockSource(
+  db: DuckDb,
+  source: string,
+  columns: ReadonlyMap<string, string>,
+): Promise<string> {
   const keep = CUR2_LINE_COLUMNS.filter((c) => columns.has(c))
     .map((c) =>
       c === 'product'
@@ -56,7 +67,14 @@ export function cur2BedrockSource(source: string, columns: ReadonlyMap<string, s
     )
     .join(', ');
   const select = `SELECT ${keep} FROM ${source}`;
-  return `(${select} WHERE ${CUR2_FIRST_PARTY_PREDICATE} UNION ALL ${select} WHERE ${CUR2_MARKETPLACE_PREDICATE}) AS bedrock_source`;
+  const marketplace = await db.rows<{ code: string | null }>(
+    `SELECT DISTINCT line_item_product_code AS code FROM ${source} WHERE ${CUR2_MARKETPLACE_PREDICATE}`,
+  );
+  if (marketplace.some((r) => r.code === null)) {
+    return `(${select} WHERE ${CUR2_FIRST_PARTY_PREDICATE} UNION ALL ${select} WHERE ${CUR2_MARKETPLACE_PREDICATE}) AS bedrock_source`;
+  }
+  const codes = [...FIRST_PARTY_PRODUCT_CODES, ...marketplace.map((r) => r.code as string)];
+  return `(${select} WHERE line_item_product_code IN (${codes.map(sqlString).join(', ')})) AS bedrock_source`;
 }
 
 const NO_MAP = 'CAST(NULL AS MAP(VARCHAR, VARCHAR))';

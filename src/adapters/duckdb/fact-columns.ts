@@ -1,13 +1,6 @@
 import type { DailyFact } from '../../core/facts/daily-fact.js';
 import { FACT_COLUMNS, type FactColumn, type FactColumnKind } from '../../core/facts/fact-schema.js';
-import {
-  formatMoneyFixed,
-  formatQuantity,
-  type Money,
-  parseMoney,
-  parseQuantity,
-  type Quantity,
-} from '../../core/money.js';
+import { MONEY_SCALE, parseMoney, parseQuantity } from '../../core/money.js';
 
 export { FACT_COLUMNS };
 
@@ -26,12 +19,21 @@ export function storedType(kind: FactColumnKind): string {
   }
 }
 
-/** A fact's column value as exact text (money with all 15 decimals). */
-export function columnText(fact: DailyFact, column: FactColumn): string {
-  const value = fact[column.field];
-  if (column.kind === 'money') return formatMoneyFixed(value as Money);
-  if (column.kind === 'quantity') return formatQuantity(value as Quantity);
-  return String(value);
+/**
+ * A fact's column value as text for staging: money and usage as their integer count of 10^-15 units (the bigint
+ * itself). DuckDB reads such an integer as HUGEINT and scales it (`stagedValueSql`) ~60× faster than it parses the
+ * same value as DECIMAL(38,15) text (measured: 42k values in ~7 ms against ~450 ms).
+ */
+export function stagedText(fact: DailyFact, column: FactColumn): string {
+  return String(fact[column.field]);
+}
+
+/** SQL turning `text` (from `stagedText`) into the column's stored type. */
+export function stagedValueSql(text: string, kind: FactColumnKind): string {
+  if (kind === 'money' || kind === 'quantity') {
+    return `CAST(CAST(CAST(${text} AS HUGEINT) AS DECIMAL(38, 0)) * CAST(1e-${MONEY_SCALE} AS DECIMAL(16, ${MONEY_SCALE})) AS ${storedType(kind)})`;
+  }
+  return `CAST(${text} AS ${storedType(kind)})`;
 }
 
 /**

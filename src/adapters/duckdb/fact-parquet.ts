@@ -3,7 +3,7 @@ import { rm, writeFile } from 'node:fs/promises';
 import type { FactQuery, SnapshotMeta } from '../../app/ingest-ports.js';
 import type { DailyFact } from '../../core/facts/daily-fact.js';
 import { type DuckDb, rowsViaJson, sqlIdentifier, sqlString } from './duckdb.js';
-import { columnText, createInterner, FACT_COLUMNS, factFromJson, storedType } from './fact-columns.js';
+import { createInterner, FACT_COLUMNS, factFromJson, stagedText, stagedValueSql } from './fact-columns.js';
 
 /**
  * Writes facts to one Parquet file (exact DECIMAL money, zstd); an empty list still writes the schema.
@@ -23,10 +23,10 @@ export async function writeFactsParquet(
     // JSON.stringify, and half the bytes of objects with named fields.
     await writeFile(
       staging,
-      JSON.stringify(facts.map((fact) => FACT_COLUMNS.map((c) => columnText(fact, c)))),
+      JSON.stringify(facts.map((fact) => FACT_COLUMNS.map((c) => stagedText(fact, c)))),
     );
     const typed = FACT_COLUMNS.map(
-      (c, i) => `CAST(v[${i + 1}] AS ${storedType(c.kind)}) AS ${sqlIdentifier(c.name)}`,
+      (c, i) => `${stagedValueSql(`v[${i + 1}]`, c.kind)} AS ${sqlIdentifier(c.name)}`,
     ).join(', ');
     const source = facts.length
       ? `read_json(${sqlString(staging)}, format = 'array', records = false, columns = {v: 'VARCHAR[]'})`

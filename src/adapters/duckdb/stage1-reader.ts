@@ -51,7 +51,8 @@ export async function readStage1(
       const lines = fillTemplate(loadSql(`${source.format}/bedrock_lines.sql`), {
         ...projection,
         ...(rawMaps ? rawTagMapPlaceholders(source.columns) : {}),
-        source: source.format === 'cur2' ? cur2BedrockSource('cur_source', source.columns) : 'cur_source',
+        source:
+          source.format === 'cur2' ? await cur2BedrockSource(db, 'cur_source', source.columns) : 'cur_source',
       });
       await runNamed(
         db,
@@ -66,6 +67,8 @@ export async function readStage1(
         `SELECT * REPLACE (CAST(usage_amount AS VARCHAR) AS usage_amount, CAST(cost_unblended AS VARCHAR) AS cost_unblended,
               CAST(cost_net AS VARCHAR) AS cost_net, CAST(line_items AS INTEGER) AS line_items)
        FROM (${groupsSql})`,
+        // Rows of one classification together (stage 2 classifies a run of them once), each run by day.
+        `${CLASS_COLUMNS}, usage_date, billing_period`,
       );
       const totals = await db.rows<RawTotalRow>(
         `SELECT billing_period, CAST(cost_unblended AS VARCHAR) AS cost_unblended, CAST(cost_net AS VARCHAR) AS cost_net,
@@ -202,6 +205,12 @@ async function namingFiles<T>(files: readonly DataFileRef[], work: () => Promise
 function firstLine(text: string): string {
   return text.split('\n')[0] ?? text;
 }
+
+/** The stage-1 group columns other than the day and period: those a row's classification depends on. */
+const CLASS_COLUMNS =
+  'payer_account, usage_account, usage_account_name, billing_entity, product_code, product_name, region, usage_type, ' +
+  'operation, pricing_unit, item_description, resource_id, line_item_type, iam_principal, resource_tags, ' +
+  'principal_tags, account_tags';
 
 interface RawGroupRow {
   usage_date: string;

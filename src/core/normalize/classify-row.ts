@@ -48,7 +48,11 @@ const TOKEN_KINDS: ReadonlySet<string> = new Set([
 export function createRowClassifier(ctx: NormalizeContext): (row: Stage1Row) => ClassifiedRow {
   const classifyUncached = createUncachedClassifier(ctx);
   const classified = new Map<string, ClassifiedRow>();
+  // Rows of one class usually arrive together (the DuckDB engine orders them so): comparing with the previous
+  // row is far cheaper than building the cache key.
+  let previous: { row: Stage1Row; result: ClassifiedRow } | undefined;
   return (row) => {
+    if (previous !== undefined && sameClass(previous.row, row)) return previous.result;
     const cacheKey = [
       row.payerAccount,
       row.usageAccount,
@@ -73,8 +77,38 @@ export function createRowClassifier(ctx: NormalizeContext): (row: Stage1Row) => 
       result = classifyUncached(row);
       classified.set(cacheKey, result);
     }
+    previous = { row, result };
     return result;
   };
+}
+
+/** The fields of the cache key, compared directly. */
+function sameClass(a: Stage1Row, b: Stage1Row): boolean {
+  return (
+    a.usageType === b.usageType &&
+    a.usageAccount === b.usageAccount &&
+    a.resourceId === b.resourceId &&
+    a.iamPrincipal === b.iamPrincipal &&
+    a.payerAccount === b.payerAccount &&
+    a.usageAccountName === b.usageAccountName &&
+    a.billingEntity === b.billingEntity &&
+    a.productCode === b.productCode &&
+    a.productName === b.productName &&
+    a.region === b.region &&
+    a.operation === b.operation &&
+    a.pricingUnit === b.pricingUnit &&
+    a.itemDescription === b.itemDescription &&
+    a.lineItemType === b.lineItemType &&
+    samePairs(a.resourceTags, b.resourceTags) &&
+    samePairs(a.principalTags, b.principalTags) &&
+    samePairs(a.accountTags, b.accountTags)
+  );
+}
+
+function samePairs(a: Stage1Row['resourceTags'], b: Stage1Row['resourceTags']): boolean {
+  if (a === b) return true;
+  if (a.length !== b.length) return false;
+  return a.every(([key, value], i) => b[i]![0] === key && b[i]![1] === value);
 }
 
 // NUL separates the fields of a row's cache key and \u0001 stands for NULL; neither occurs in CUR text.

@@ -2,7 +2,6 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
   formatMoney,
-  formatMoneyFixed,
   formatUsd,
   type Money,
   moneyWithin,
@@ -40,8 +39,10 @@ describe('parseMoney / formatMoney', () => {
     expect(formatMoney(sumMoney(values.map(parseMoney)))).toBe('1');
   });
 
-  it('fixed format keeps all 15 decimals', () => {
-    expect(formatMoneyFixed(parseMoney('-1.5'))).toBe('-1.500000000000000');
+  it('reads the fixed 15-decimal text SQL prints a DECIMAL(38,15) in', () => {
+    expect(parseMoney('-1.500000000000000')).toBe(parseMoney('-1.5'));
+    expect(parseMoney('0.000000000000001')).toBe(1n);
+    expect(parseMoney('-0.000000000000010')).toBe(-10n);
   });
 
   it.each([
@@ -58,7 +59,9 @@ describe('parseMoney / formatMoney', () => {
       fc.property(fc.bigInt({ min: -(10n ** 25n), max: 10n ** 25n }), (scaled) => {
         const value = scaled as Money;
         expect(parseMoney(formatMoney(value))).toBe(value);
-        expect(parseMoney(formatMoneyFixed(value))).toBe(value);
+        const abs = (value < 0n ? -value : value).toString().padStart(16, '0');
+        const fixed = `${value < 0n ? '-' : ''}${abs.slice(0, -15)}.${abs.slice(-15)}`;
+        expect(parseMoney(fixed)).toBe(value);
       }),
     );
   });
