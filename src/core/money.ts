@@ -68,7 +68,6 @@ export function formatMoney(value: Money): string {
   return `${negative ? '-' : ''}${digits.slice(0, point)}${frac ? `.${frac}` : ''}`;
 }
 
-
 /** Rounded to cents for display only ("$1,234.57"); never feed the result back into arithmetic. */
 export function formatUsd(value: Money, fractionDigits = 2): string {
   const unit = 10n ** BigInt(MONEY_SCALE - fractionDigits);

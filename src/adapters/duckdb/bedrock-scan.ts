@@ -108,9 +108,10 @@ export async function groupsWithTagPairs(
   projection: Readonly<Record<string, string>>,
 ): Promise<string> {
   const pairs = TAG_COLUMNS.map((c) => `${projection[c]} AS ${c}_pairs`).join(', ');
+  // The join compares maps, which DuckDB cannot hash-join on by themselves: an equal hash leads, the maps decide.
   await db.run(
     `CREATE TEMP TABLE tag_pairs AS
-     SELECT resource_tags AS resource_tags_map, tags AS tags_map, ${pairs}
+     SELECT resource_tags AS resource_tags_map, tags AS tags_map, hash(resource_tags, tags) AS maps_hash, ${pairs}
      FROM (SELECT DISTINCT resource_tags, principal_tags AS tags FROM ${table} WHERE is_period_total = 0)`,
   );
   return `SELECT g.* EXCLUDE (${TAG_COLUMNS.join(', ')}, usage_amount, cost_unblended, cost_net, line_items, is_period_total),
@@ -118,7 +119,8 @@ export async function groupsWithTagPairs(
        SUM(g.usage_amount) AS usage_amount, SUM(g.cost_unblended) AS cost_unblended, SUM(g.cost_net) AS cost_net,
        SUM(g.line_items) AS line_items
      FROM ${table} g JOIN tag_pairs p
-       ON g.resource_tags IS NOT DISTINCT FROM p.resource_tags_map AND g.principal_tags IS NOT DISTINCT FROM p.tags_map
+       ON hash(g.resource_tags, g.principal_tags) = p.maps_hash
+      AND g.resource_tags IS NOT DISTINCT FROM p.resource_tags_map AND g.principal_tags IS NOT DISTINCT FROM p.tags_map
      WHERE g.is_period_total = 0
      GROUP BY ALL`;
 }
