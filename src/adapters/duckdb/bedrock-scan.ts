@@ -3,15 +3,24 @@ import { type DuckDb, sqlString } from './duckdb.js';
 /**
  * The two halves of the Bedrock line-item filter of sql/cur2/bedrock_lines.sql (a test keeps them identical
  * to the template's), one per billing path. The OR of both is not pushed into the Parquet reader, which then
- * decodes every column of every row (measured ~0.2 s per million rows); a filter on one column is.
+ * decodes every column of every row; each half is, and is scanned on its own (the paths are disjoint by
+ * billing entity, so their UNION ALL holds every line once).
  */
-const FIRST_PARTY_PRODUCT_CODES = [
+export const FIRST_PARTY_PRODUCT_CODES = [
   'AmazonBedrock',
   'AmazonBedrockService',
   'AmazonBedrockFoundationModels',
   'AmazonBedrockAgentCore',
-];
+] as const;
 export const CUR2_FIRST_PARTY_PREDICATE = `bill_billing_entity = 'AWS' AND line_item_product_code IN (${FIRST_PARTY_PRODUCT_CODES.map(sqlString).join(', ')})`;
+/**
+ * Every first-party code starts with this (a test holds them to it). DuckDB applies an IN list in the Parquet
+ * reader only as an optional, page-level filter: ~40% of all rows came out of the scan, their tag maps decoded.
+ * A prefix LIKE becomes a range filter the reader applies row by row, so only Bedrock rows are decoded
+ * (measured on 5M rows: the stage-1 statement in 0.55 s instead of 1.05 s). It is implied by the IN list, so
+ * the lines kept are the same.
+ */
+export const FIRST_PARTY_CODE_PREFIX = 'AmazonBedrock';
 export const CUR2_MARKETPLACE_PREDICATE = `bill_billing_entity = 'AWS Marketplace' AND product['product_name'] LIKE '%Bedrock%'`;
 
 /** Every CUR 2.0 column sql/cur2/bedrock_lines.sql and its placeholders may read. */
@@ -45,20 +54,12 @@ export function cur2TagMaps(columns: ReadonlyMap<string, string>): ('resource_ta
 }
 
 /**
- * `{{source}}` for sql/cur2/bedrock_lines.sql on DuckDB: the rows of `source` that can be Bedrock line items, read
- * in one scan whose filter the Parquet reader applies before decoding the other columns. Marketplace rows carry
- * opaque product codes, so a first, cheap scan (two filter columns) finds those of the Marketplace Bedrock rows;
- * the scan then keeps every row with a first-party or one of those codes, and the template's own filter above it
- * keeps exactly its lines. Should a Marketplace Bedrock row lack a product code, one scan per billing path is
- * used instead (disjoint by billing entity), which decodes the tag maps twice.
- * `product` is narrowed to the two keys the template reads (the same `product['…']` access on a two-field
- * struct), so the map is not carried past the scan.
+ * `{{source}}` for sql/cur2/bedrock_lines.sql on DuckDB: the Bedrock rows of `source`, one scan per billing path
+ * whose filter the Parquet reader applies before decoding the other columns. `product` is narrowed to the two keys
+ * the template reads (the same `product['…']` access on a two-field struct), so the map is not carried past the
+ * scan.
  */
-export async function cur2BedrockSource(
-  db: DuckDb,
-  source: string,
-  columns: ReadonlyMap<string, string>,
-): Promise<string> {
+export function cur2BedrockSource(source: string, columns: ReadonlyMap<string, string>): string {
   const keep = CUR2_LINE_COLUMNS.filter((c) => columns.has(c))
     .map((c) =>
       c === 'product'
@@ -67,14 +68,8 @@ export async function cur2BedrockSource(
     )
     .join(', ');
   const select = `SELECT ${keep} FROM ${source}`;
-  const marketplace = await db.rows<{ code: string | null }>(
-    `SELECT DISTINCT line_item_product_code AS code FROM ${source} WHERE ${CUR2_MARKETPLACE_PREDICATE}`,
-  );
-  if (marketplace.some((r) => r.code === null)) {
-    return `(${select} WHERE ${CUR2_FIRST_PARTY_PREDICATE} UNION ALL ${select} WHERE ${CUR2_MARKETPLACE_PREDICATE}) AS bedrock_source`;
-  }
-  const codes = [...FIRST_PARTY_PRODUCT_CODES, ...marketplace.map((r) => r.code as string)];
-  return `(${select} WHERE line_item_product_code IN (${codes.map(sqlString).join(', ')})) AS bedrock_source`;
+  const firstParty = `line_item_product_code LIKE ${sqlString(`${FIRST_PARTY_CODE_PREFIX}%`)} AND ${CUR2_FIRST_PARTY_PREDICATE}`;
+  return `(${select} WHERE ${firstParty} UNION ALL ${select} WHERE ${CUR2_MARKETPLACE_PREDICATE}) AS bedrock_source`;
 }
 
 const NO_MAP = 'CAST(NULL AS MAP(VARCHAR, VARCHAR))';

@@ -51,8 +51,7 @@ export async function readStage1(
       const lines = fillTemplate(loadSql(`${source.format}/bedrock_lines.sql`), {
         ...projection,
         ...(rawMaps ? rawTagMapPlaceholders(source.columns) : {}),
-        source:
-          source.format === 'cur2' ? await cur2BedrockSource(db, 'cur_source', source.columns) : 'cur_source',
+        source: source.format === 'cur2' ? cur2BedrockSource('cur_source', source.columns) : 'cur_source',
       });
       await runNamed(
         db,

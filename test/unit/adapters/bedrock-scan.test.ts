@@ -3,6 +3,8 @@ import { loadSql } from '../../../src/adapters/cur-sql/sql-files.js';
 import {
   CUR2_FIRST_PARTY_PREDICATE,
   CUR2_MARKETPLACE_PREDICATE,
+  FIRST_PARTY_CODE_PREFIX,
+  FIRST_PARTY_PRODUCT_CODES,
 } from '../../../src/adapters/duckdb/bedrock-scan.js';
 
 const squash = (sql: string) => sql.replace(/\s+/g, ' ').trim();
@@ -12,5 +14,9 @@ describe('the DuckDB engine’s early Bedrock filter', () => {
     const template = squash(loadSql('cur2/bedrock_lines.sql'));
     const where = template.slice(template.lastIndexOf(' WHERE ') + ' WHERE '.length);
     expect(where).toBe(`(${squash(CUR2_FIRST_PARTY_PREDICATE)}) OR (${squash(CUR2_MARKETPLACE_PREDICATE)})`);
+  });
+
+  it('reads first-party rows through a code prefix that every first-party code has', () => {
+    for (const code of FIRST_PARTY_PRODUCT_CODES) expect(code.startsWith(FIRST_PARTY_CODE_PREFIX)).toBe(true);
   });
 });
