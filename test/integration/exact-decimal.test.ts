@@ -9,10 +9,15 @@ import { withDuckDb } from '../../src/adapters/duckdb/duckdb.js';
  * a DECIMAL(38,15).
  */
 function reference(x: number): string {
-  const match = /^(-?)(\d+)(?:\.(\d+))?(?:e([+-]\d+))?$/.exec(String(x));
-  if (!match) throw new Error(`unexpected number text ${String(x)}`);
-  const [, sign, whole, frac = '', exp = '0'] = match;
-  const digits = BigInt(`${whole}${frac}`);
+  return textReference(String(x));
+}
+
+/** A decimal text's value rounded half away from zero to 15 places, printed as DuckDB prints a DECIMAL(38,15). */
+function textReference(text: string): string {
+  const match = /^([+-]?)(\d*)(?:\.(\d*))?(?:[eE]([+-]?\d+))?$/.exec(text);
+  if (!match) throw new Error(`unexpected number text ${text}`);
+  const [, sign, whole = '', frac = '', exp = '0'] = match;
+  const digits = BigInt(`${whole}${frac}` || '0');
   const shift = Number(exp) - frac.length + 15;
   let scaled: bigint;
   if (shift >= 0) scaled = digits * 10n ** BigInt(shift);
@@ -20,8 +25,8 @@ function reference(x: number): string {
     const divisor = 10n ** BigInt(-shift);
     scaled = digits / divisor + ((digits % divisor) * 2n >= divisor ? 1n : 0n);
   }
-  const text = scaled.toString().padStart(16, '0');
-  return `${sign && scaled !== 0n ? '-' : ''}${text.slice(0, -15)}.${text.slice(-15)}`;
+  const digitsText = scaled.toString().padStart(16, '0');
+  return `${sign === '-' && scaled !== 0n ? '-' : ''}${digitsText.slice(0, -15)}.${digitsText.slice(-15)}`;
 }
 
 /** Doubles as CUR carries them: decimals of up to 17 significant digits at any scale, near ties too. */
@@ -54,6 +59,37 @@ describe('exact DOUBLE → DECIMAL(38,15) without text', () => {
             expect(got.map((r) => r.d)).toEqual(values.map(reference));
           },
         ),
+        { numRuns: 60 },
+      );
+    });
+  });
+
+  it('reads decimal text as its value rounded to 15 places, as CSV reports write it', async () => {
+    // Fixed and scientific notation as CUR CSV writes amounts ("8.85E-8", "0.0000123"), short and long.
+    const decimalText = fc.oneof(
+      fc
+        .tuple(fc.boolean(), fc.bigInt({ min: 0n, max: 10n ** 18n }), fc.integer({ min: 0, max: 20 }))
+        .map(([negative, digits, scale]) => {
+          const padded = digits.toString().padStart(scale + 1, '0');
+          const point = padded.length - scale;
+          return `${negative ? '-' : ''}${padded.slice(0, point)}${scale ? `.${padded.slice(point)}` : ''}`;
+        }),
+      fc
+        .tuple(fc.integer({ min: 1, max: 99_999_999 }), fc.integer({ min: -20, max: 6 }))
+        .map(([mantissa, exponent]) => {
+          const text = String(mantissa);
+          return `${text[0]}${text.length > 1 ? `.${text.slice(1)}` : ''}E${exponent}`;
+        }),
+    );
+    await withDuckDb(async (db) => {
+      await fc.assert(
+        fc.asyncProperty(fc.array(decimalText, { minLength: 1, maxLength: 300 }), async (texts) => {
+          const rows = texts.map((t) => `('${t}')`).join(', ');
+          const got = await db.rows<{ d: string }>(
+            `SELECT CAST(${exactDecimalSql('x', 'VARCHAR')} AS VARCHAR) AS d FROM (VALUES ${rows}) AS t(x)`,
+          );
+          expect(got.map((r) => r.d)).toEqual(texts.map(textReference));
+        }),
         { numRuns: 60 },
       );
     });
