@@ -61,13 +61,14 @@ export async function readStage1(
       const groupsSql = rawMaps
         ? await groupsWithTagPairs(db, 'stage1_sets', projection)
         : 'SELECT * EXCLUDE (is_period_total) FROM stage1_sets WHERE is_period_total = 0';
-      const groups = await rowsViaJson<RawGroupRow>(
+      const rows = await rowsViaJson<RawGroupRow, Stage1Row>(
         db,
         `SELECT * REPLACE (CAST(usage_amount AS VARCHAR) AS usage_amount, CAST(cost_unblended AS VARCHAR) AS cost_unblended,
               CAST(cost_net AS VARCHAR) AS cost_net, CAST(line_items AS INTEGER) AS line_items)
        FROM (${groupsSql})`,
         // Rows of one classification together (stage 2 classifies a run of them once), each run by day.
         `${CLASS_COLUMNS}, usage_date, billing_period`,
+        stage1RowConverter(),
       );
       const totals = await db.rows<RawTotalRow>(
         `SELECT billing_period, CAST(cost_unblended AS VARCHAR) AS cost_unblended, CAST(cost_net AS VARCHAR) AS cost_net,
@@ -76,7 +77,7 @@ export async function readStage1(
       );
       return {
         format: source.format,
-        rows: groups.map(stage1RowConverter()),
+        rows,
         totals: totals.map(toPeriodTotal),
         rowsRead: source.rowsRead,
         emptyFiles,

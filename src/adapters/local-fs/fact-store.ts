@@ -24,7 +24,7 @@ export function localFactStore(root: string): FactStore {
       const temp = join(dir, `.${exportName}.parquet.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
       try {
         await mkdir(dir, { recursive: true });
-        await withDuckDb((db) => writeFactsParquet(db, facts, temp, meta), { threads: 1 });
+        await withDuckDb((db) => writeFactsParquet(db, facts, temp, meta));
         await rename(temp, target);
       } catch (error) {
         await rm(temp, { force: true });
