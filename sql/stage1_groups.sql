@@ -1,8 +1,10 @@
--- stage1_groups: the stage-1 GROUP BY over {{lines}} (the output of sql/<format>/bedrock_lines.sql).
--- Engine-neutral: DuckDB runs it locally, Athena at scale. No business logic: usage types, units, models
--- and attribution are interpreted in TypeScript (src/core/normalize).
--- Output: the 19 grouping columns of bedrock_lines plus usage_amount, cost_unblended, cost_net (exact
--- DECIMAL(38,15) sums) and line_items.
+-- stage1_groups: the stage-1 GROUP BY over {{lines}} (the output of sql/<format>/bedrock_lines.sql), and in the
+-- same pass Σ Bedrock line-item cost and count per billing period, which ingest reconciles the facts against to
+-- 1e-6 USD. GROUPING SETS keeps the two aggregations independent: the totals are summed from the lines, not from
+-- the groups, and neither engine reads the lines twice. Engine-neutral: DuckDB runs it locally, Athena at scale.
+-- No business logic: usage types, units, models and attribution are interpreted in TypeScript (src/core/normalize).
+-- Output: the 19 grouping columns, the exact DECIMAL(38,15) sums, line_items, and is_period_total: 1 on the
+-- per-period totals rows, whose grouping columns other than billing_period are NULL.
 SELECT
   usage_date, billing_period, payer_account, usage_account, usage_account_name, billing_entity,
   product_code, product_name, region, usage_type, operation, pricing_unit, item_description,
@@ -10,9 +12,12 @@ SELECT
   SUM(usage_amount) AS usage_amount,
   SUM(cost_unblended) AS cost_unblended,
   SUM(cost_net) AS cost_net,
-  COUNT(*) AS line_items
+  COUNT(*) AS line_items,
+  GROUPING(usage_date) AS is_period_total
 FROM {{lines}}
-GROUP BY
-  usage_date, billing_period, payer_account, usage_account, usage_account_name, billing_entity,
-  product_code, product_name, region, usage_type, operation, pricing_unit, item_description,
-  resource_id, line_item_type, iam_principal, resource_tags, principal_tags, account_tags
+GROUP BY GROUPING SETS (
+  (usage_date, billing_period, payer_account, usage_account, usage_account_name, billing_entity,
+   product_code, product_name, region, usage_type, operation, pricing_unit, item_description,
+   resource_id, line_item_type, iam_principal, resource_tags, principal_tags, account_tags),
+  (billing_period)
+)

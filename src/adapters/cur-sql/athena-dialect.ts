@@ -67,7 +67,7 @@ export const ATHENA_STAGE1_COLUMNS = [
 export type AthenaStage1Column = (typeof ATHENA_STAGE1_COLUMNS)[number];
 
 /**
- * `group`: one stage1_groups row; `total`: one bedrock_totals row; `partition`: the partition's row count
+ * `group`: one stage1_groups row; `total`: one of its per-period totals rows; `partition`: the partition's row count
  * and newest usage end (all services, like DuckDB's rowsRead and watermark over a delivery's files).
  */
 export type AthenaRowKind = 'group' | 'total' | 'partition';
@@ -288,7 +288,7 @@ export function assertAthenaDialect(sql: string): void {
 
 /**
  * The stage-1 statement for one billing period of a CUR Glue table: `sql/<format>/bedrock_lines.sql`
- * over the period's partition, then `sql/stage1_groups.sql` and `sql/bedrock_totals.sql` over those
+ * over the period's partition, then `sql/stage1_groups.sql` (groups and per-period totals) over those
  * lines, and the partition's row count, as one statement (one consistent read of the partition, one
  * result set). Rows are told apart by `row_kind`; money is cast to VARCHAR so its text is exact.
  */
@@ -311,8 +311,7 @@ export function athenaStage1Sql(
     ...athenaLineProjection(format, columns, tagKeys, markers),
     source: `(SELECT * FROM ${table} WHERE ${periodFilter()}) AS cur_source`,
   });
-  const groups = fillTemplate(toAthenaDialect(loadSql('stage1_groups.sql')), { lines: 'bedrock_lines' });
-  const totals = fillTemplate(toAthenaDialect(loadSql('bedrock_totals.sql')), { lines: 'bedrock_lines' });
+  const sets = fillTemplate(toAthenaDialect(loadSql('stage1_groups.sql')), { lines: 'bedrock_lines' });
 
   const money = (name: string) => `CAST(${name} AS VARCHAR) AS ${name}`;
   const nulls = (names: readonly string[]) => names.map((n) => `NULL AS ${n}`);
@@ -323,15 +322,13 @@ export function athenaStage1Sql(
   const sql = [
     'WITH bedrock_lines AS (',
     indent(lines),
-    '), stage1_groups AS (',
-    indent(groups),
-    '), bedrock_totals AS (',
-    indent(totals),
+    '), stage1_sets AS (',
+    indent(sets),
     '), partition_rows AS (',
     `  SELECT COUNT(*) AS rows_read, ${newestUsageEnd} AS newest_usage_end`,
     `  FROM ${table} WHERE ${periodFilter()}`,
     ')',
-    `SELECT 'group' AS row_kind, ${[
+    `SELECT CASE WHEN is_period_total = 1 THEN 'total' ELSE 'group' END AS row_kind, ${[
       ...GROUP_COLUMNS,
       money('usage_amount'),
       money('cost_unblended'),
@@ -340,19 +337,7 @@ export function athenaStage1Sql(
       'CAST(NULL AS BIGINT) AS rows_read',
       'CAST(NULL AS VARCHAR) AS newest_usage_end',
     ].join(', ')}`,
-    'FROM stage1_groups',
-    'UNION ALL',
-    `SELECT 'total', ${[
-      ...nulls(GROUP_COLUMNS.slice(0, 1)),
-      'billing_period',
-      ...nulls(GROUP_COLUMNS.slice(2)),
-      'NULL AS usage_amount',
-      money('cost_unblended'),
-      money('cost_net'),
-      'line_items',
-      ...nulls(['rows_read', 'newest_usage_end']),
-    ].join(', ')}`,
-    'FROM bedrock_totals',
+    'FROM stage1_sets',
     'UNION ALL',
     `SELECT 'partition', ${[
       ...nulls(GROUP_COLUMNS),

@@ -92,7 +92,7 @@ export function rawTagMapPlaceholders(columns: ReadonlyMap<string, string>): Rec
 const TAG_COLUMNS = ['resource_tags', 'principal_tags', 'account_tags'] as const;
 
 /**
- * The stage-1 groups of `table` (the output of sql/stage1_groups_and_totals.sql over lines with raw tag maps),
+ * The stage-1 groups of `table` (the output of sql/stage1_groups.sql over lines with raw tag maps),
  * with the maps replaced by the pairs of `projection` (line-projection.ts, which reads columns `resource_tags` and
  * `tags`), built once per distinct map combination. Groups whose maps differ only in keys the pairs leave out
  * become one group, as they would have been had the pairs been built per line.

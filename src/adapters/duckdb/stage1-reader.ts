@@ -19,7 +19,7 @@ export interface Stage1Options {
 
 /**
  * Stage 1 on DuckDB: reads exactly the given files and, in one pass over their Bedrock line items, computes
- * the stage-1 groups and the independent per-period totals (sql/stage1_groups_and_totals.sql).
+ * the stage-1 groups and the independent per-period totals (sql/stage1_groups.sql).
  */
 export async function readStage1(
   files: readonly DataFileRef[],
@@ -55,7 +55,7 @@ export async function readStage1(
       });
       await runNamed(
         db,
-        `CREATE TEMP TABLE stage1_sets AS ${fillTemplate(loadSql('stage1_groups_and_totals.sql'), { lines: `(${lines})` })}`,
+        `CREATE TEMP TABLE stage1_sets AS ${fillTemplate(loadSql('stage1_groups.sql'), { lines: `(${lines})` })}`,
         readable,
       );
       const groupsSql = rawMaps
