@@ -1,17 +1,18 @@
 import { type DuckDb, sqlString } from './duckdb.js';
 
-/**
- * The two halves of the Bedrock line-item filter of sql/cur2/bedrock_lines.sql (a test keeps them identical
- * to the template's), one per billing path. The OR of both is not pushed into the Parquet reader, which then
- * decodes every column of every row; each half is, and is scanned on its own (the paths are disjoint by
- * billing entity, so their UNION ALL holds every line once).
- */
 export const FIRST_PARTY_PRODUCT_CODES = [
   'AmazonBedrock',
   'AmazonBedrockService',
   'AmazonBedrockFoundationModels',
   'AmazonBedrockAgentCore',
 ] as const;
+
+/**
+ * The two halves of the Bedrock line-item filter of sql/cur2/bedrock_lines.sql (a test keeps them identical
+ * to the template's), one per billing path. The OR of both is not pushed into the Parquet reader, which then
+ * decodes every column of every row; each half is, and is scanned on its own (the paths are disjoint by
+ * billing entity, so their UNION ALL holds every line once).
+ */
 export const CUR2_FIRST_PARTY_PREDICATE = `bill_billing_entity = 'AWS' AND line_item_product_code IN (${FIRST_PARTY_PRODUCT_CODES.map(sqlString).join(', ')})`;
 /**
  * Every first-party code starts with this (a test holds them to it). DuckDB applies an IN list in the Parquet
@@ -103,7 +104,7 @@ export async function groupsWithTagPairs(
   projection: Readonly<Record<string, string>>,
 ): Promise<string> {
   const pairs = TAG_COLUMNS.map((c) => `${projection[c]} AS ${c}_pairs`).join(', ');
-  // The join compares maps, which DuckDB cannot hash-join on by themselves: an equal hash leads, the maps decide.
+  // The maps' hash leads the join (a cheap integer key); the maps themselves decide, so a collision cannot mismatch.
   await db.run(
     `CREATE TEMP TABLE tag_pairs AS
      SELECT resource_tags AS resource_tags_map, tags AS tags_map, hash(resource_tags, tags) AS maps_hash, ${pairs}
