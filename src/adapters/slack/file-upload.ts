@@ -1,32 +1,15 @@
-import { type Logger, LogLevel, WebClient, type WebClientOptions } from '@slack/web-api';
+import type { WebClient } from '@slack/web-api';
 import type { SendOutcome } from '../../app/ports.js';
 import type { ReportSlackDelivery, ReportSlackPublisher } from '../../app/weekly-digest.js';
 import { describeRedacted } from '../../core/render/redact.js';
-import { classifySlackError } from './slack-notifier.js';
+import { classifySlackError, type SlackClientOptions, SlackClients } from './slack-client.js';
 
-export interface SlackFileUploadOptions {
+export interface SlackFileUploadOptions extends SlackClientOptions {
   /** Token values by the reference receivers name (`token_env`); the caller reads env or secrets. */
   tokens: Readonly<Record<string, string | undefined>>;
-  /** Override for tests (`http://127.0.0.1:<port>/api/`). */
-  slackApiUrl?: string | undefined;
-  timeoutMs?: number | undefined;
-  /** How many 429s to wait out (Retry-After) per call before giving up. */
-  maxRateLimitRetries?: number | undefined;
-  maxRetryAfterMs?: number | undefined;
   /** Used for the raw upload to Slack's `upload_url` (the Web API client is not used for that URL). */
   fetch?: typeof fetch | undefined;
-  sleep?: ((ms: number) => Promise<void>) | undefined;
 }
-
-const silentLogger: Logger = {
-  debug: () => undefined,
-  info: () => undefined,
-  warn: () => undefined,
-  error: () => undefined,
-  setLevel: () => undefined,
-  getLevel: () => LogLevel.ERROR,
-  setName: () => undefined,
-};
 
 /**
  * Posts a report's Block Kit summary with `chat.postMessage`, then uploads the report file into the
@@ -39,22 +22,21 @@ const silentLogger: Logger = {
  * retrying would post the summary again.
  */
 export class SlackFileUploadPublisher implements ReportSlackPublisher {
-  private readonly clients = new Map<string, WebClient>();
-  private readonly sleep: (ms: number) => Promise<void>;
+  private readonly clients: SlackClients;
   private readonly fetchFn: typeof fetch;
 
   constructor(private readonly options: SlackFileUploadOptions) {
-    this.sleep = options.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms)));
+    this.clients = new SlackClients(options);
     this.fetchFn = options.fetch ?? fetch;
   }
 
   async publish(delivery: ReportSlackDelivery): Promise<SendOutcome & { note?: string | undefined }> {
     const token = this.options.tokens[delivery.tokenRef];
     if (!token) return { status: 'rejected', error: `no Slack token for "${delivery.tokenRef}"` };
-    const client = this.clientFor(token);
+    const client = this.clients.for(token);
     let posted: { channel: string; ts: string };
     try {
-      const result = await this.withRateLimit(token, () =>
+      const result = await this.clients.waitingOutRateLimits(token, () =>
         client.chat.postMessage({
           channel: delivery.channel,
           text: delivery.message.text,
@@ -88,7 +70,7 @@ export class SlackFileUploadPublisher implements ReportSlackPublisher {
     posted: { channel: string; ts: string },
   ): Promise<string> {
     const bytes = new TextEncoder().encode(delivery.file.content);
-    const ticket = await this.withRateLimit(token, () =>
+    const ticket = await this.clients.waitingOutRateLimits(token, () =>
       client.files.getUploadURLExternal({ filename: delivery.file.name, length: bytes.byteLength }),
     );
     if (!ticket.upload_url || !ticket.file_id)
@@ -101,7 +83,7 @@ export class SlackFileUploadPublisher implements ReportSlackPublisher {
     });
     if (!response.ok) throw new Error(`upload to upload_url failed: HTTP ${response.status}`);
     await response.arrayBuffer().catch(() => undefined);
-    await this.withRateLimit(token, () =>
+    await this.clients.waitingOutRateLimits(token, () =>
       client.files.completeUploadExternal({
         files: [{ id: ticket.file_id!, title: delivery.file.name }],
         channel_id: posted.channel,
@@ -109,38 +91,5 @@ export class SlackFileUploadPublisher implements ReportSlackPublisher {
       }),
     );
     return ticket.file_id;
-  }
-
-  private async withRateLimit<T>(token: string, call: () => Promise<T>): Promise<T> {
-    const maxRetries = this.options.maxRateLimitRetries ?? 2;
-    const maxRetryAfterMs = this.options.maxRetryAfterMs ?? 30_000;
-    for (let attempt = 0; ; attempt++) {
-      try {
-        return await call();
-      } catch (error) {
-        const outcome = classifySlackError(error, [token]);
-        const waitMs = outcome.status === 'retryable' ? outcome.retryAfterMs : undefined;
-        if (waitMs === undefined || attempt >= maxRetries || waitMs > maxRetryAfterMs) throw error;
-        await this.sleep(waitMs);
-      }
-    }
-  }
-
-  private clientFor(token: string): WebClient {
-    let client = this.clients.get(token);
-    if (!client) {
-      const options: WebClientOptions = {
-        slackApiUrl: this.options.slackApiUrl,
-        // Retries could re-post after a timeout that had already posted; 429s are waited out above.
-        retryConfig: { retries: 0 },
-        rejectRateLimitedCalls: true,
-        timeout: this.options.timeoutMs ?? 10_000,
-        logger: silentLogger,
-        allowAbsoluteUrls: false,
-      };
-      client = new WebClient(token, options);
-      this.clients.set(token, client);
-    }
-    return client;
   }
 }
