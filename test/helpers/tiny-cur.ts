@@ -26,6 +26,24 @@ export interface TinyLine {
   tagMap?: Record<string, string>;
 }
 
+/** Line items stage 1 must leave out: another service, and a Marketplace listing that is not Bedrock. */
+export const EC2_LINE: TinyLine = {
+  day: '2026-06-04',
+  usageType: 'USE1-BoxUsage:m5.large',
+  productCode: 'AmazonEC2',
+  amount: '24',
+  cost: '2.304',
+};
+export const OTHER_MARKETPLACE_LINE: TinyLine = {
+  day: '2026-06-04',
+  entity: 'AWS Marketplace',
+  productCode: 'abc',
+  productName: 'Some Other Listing',
+  usageType: 'USE1-MP:Whatever-Units',
+  amount: '1',
+  cost: '99',
+};
+
 const PAYER = '999988887777';
 
 function mapLiteral(entries: Record<string, string> | undefined): string {

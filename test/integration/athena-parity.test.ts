@@ -27,7 +27,13 @@ import { loadModelCatalog } from '../../src/config/model-catalog.js';
 import { DEFAULT_CONFIG } from '../../src/config/schema.js';
 import type { DailyFact } from '../../src/core/facts/daily-fact.js';
 import type { Stage1Row } from '../../src/core/normalize/stage1-row.js';
-import { type TinyLine, writeTinyCur2, writeTinyLegacyCsv } from '../helpers/tiny-cur.js';
+import {
+  EC2_LINE,
+  OTHER_MARKETPLACE_LINE,
+  type TinyLine,
+  writeTinyCur2,
+  writeTinyLegacyCsv,
+} from '../helpers/tiny-cur.js';
 
 /**
  * Parity: the DuckDB engine on a CUR file, and the Athena engine whose SQL text (the exact text and
@@ -115,22 +121,8 @@ const CUR2_LINES: TinyLine[] = [
     amount: '3.5',
     cost: '0.31395',
   },
-  {
-    day: '2026-06-04',
-    usageType: 'USE1-BoxUsage:m5.large',
-    productCode: 'AmazonEC2',
-    amount: '24',
-    cost: '2.304',
-  },
-  {
-    day: '2026-06-04',
-    entity: 'AWS Marketplace',
-    productCode: 'abc',
-    productName: 'Some Other Listing',
-    usageType: 'USE1-MP:Whatever-Units',
-    amount: '1',
-    cost: '99',
-  },
+  EC2_LINE,
+  OTHER_MARKETPLACE_LINE,
 ];
 
 const LEGACY_LINES: TinyLine[] = [
@@ -165,13 +157,7 @@ const LEGACY_LINES: TinyLine[] = [
     tags: { Team: 'search' },
   },
   { day: '2026-06-03', usageType: '', type: 'Tax', amount: '1', cost: '1.8E-9' },
-  {
-    day: '2026-06-04',
-    usageType: 'USE1-BoxUsage:m5.large',
-    productCode: 'AmazonEC2',
-    amount: '24',
-    cost: '2.304',
-  },
+  EC2_LINE,
 ];
 
 const ref = (path: string) => ({ path, label: path });

@@ -5,7 +5,13 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { readStage1 } from '../../src/adapters/duckdb/stage1-reader.js';
 import { InputError } from '../../src/core/errors.js';
 import { formatMoney } from '../../src/core/money.js';
-import { type TinyLine, writeTinyCur2, writeTinyLegacyCsv } from '../helpers/tiny-cur.js';
+import {
+  EC2_LINE,
+  OTHER_MARKETPLACE_LINE,
+  type TinyLine,
+  writeTinyCur2,
+  writeTinyLegacyCsv,
+} from '../helpers/tiny-cur.js';
 
 const TAG_KEYS = ['workload', 'team', 'environment', 'costcenter'];
 const ref = (path: string) => ({ path, label: path });
@@ -47,22 +53,8 @@ const LINES: TinyLine[] = [
     },
   },
   { day: '2026-06-03', usageType: '', type: 'Tax', amount: '1', cost: '0.000000001800', unit: '' },
-  {
-    day: '2026-06-04',
-    usageType: 'USE1-BoxUsage:m5.large',
-    productCode: 'AmazonEC2',
-    amount: '24',
-    cost: '2.304',
-  },
-  {
-    day: '2026-06-04',
-    entity: 'AWS Marketplace',
-    productCode: 'abc',
-    productName: 'Some Other Listing',
-    usageType: 'USE1-MP:Whatever-Units',
-    amount: '1',
-    cost: '99',
-  },
+  EC2_LINE,
+  OTHER_MARKETPLACE_LINE,
 ];
 
 describe('stage 1 on DuckDB', () => {
