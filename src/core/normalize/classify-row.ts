@@ -120,26 +120,8 @@ function tagsKey(pairs: Stage1Row['resourceTags']): string {
 
 function createUncachedClassifier(ctx: NormalizeContext): (row: Stage1Row) => ClassifiedRow {
   const attribute = createAttributor(ctx.config);
-  const parsedCache = new Map<string, ParsedUsageType>();
-  const modelCache = new Map<string, ResolvedModel>();
-  const environmentCache = new Map<string, AccountEnvironment>();
-  const environmentOf = (usageAccount: string, name: string | null): AccountEnvironment => {
-    const cacheKey = `${usageAccount}\u0000${name ?? ''}`;
-    let environment = environmentCache.get(cacheKey);
-    if (environment === undefined) {
-      environment = accountEnvironment(usageAccount, name, ctx.config);
-      environmentCache.set(cacheKey, environment);
-    }
-    return environment;
-  };
-
   return (row) => {
-    const parseKey = `${row.productCode}\u0000${row.usageType}`;
-    let parsed = parsedCache.get(parseKey);
-    if (!parsed) {
-      parsed = parseUsageType(row.usageType, row.productCode);
-      parsedCache.set(parseKey, parsed);
-    }
+    const parsed = parseUsageType(row.usageType, row.productCode);
 
     const marketplace = row.billingEntity.trim().toLowerCase() === 'aws marketplace';
     const lineItemType = row.lineItemType.trim();
@@ -147,21 +129,14 @@ function createUncachedClassifier(ctx: NormalizeContext): (row: Stage1Row) => Cl
     const isTax = lineItemType.toLowerCase() === 'tax';
     const resource = parseResource(row.resourceId);
 
-    const modelKey = [parseKey, marketplace, row.productName ?? '', isTax, resource.kind, resource.id].join(
-      '\u0000',
-    );
-    let model = modelCache.get(modelKey);
-    if (!model) {
-      model = resolveModel(ctx.catalog, {
-        parsed,
-        marketplace,
-        productName: row.productName,
-        productCode: row.productCode,
-        resource,
-        isTax,
-      });
-      modelCache.set(modelKey, model);
-    }
+    const model = resolveModel(ctx.catalog, {
+      parsed,
+      marketplace,
+      productName: row.productName,
+      productCode: row.productCode,
+      resource,
+      isTax,
+    });
 
     const usageKind = isUsage ? parsed.usageKind : 'other';
     const unit =
@@ -191,7 +166,7 @@ function createUncachedClassifier(ctx: NormalizeContext): (row: Stage1Row) => Cl
       team: attribution.team,
       costCenter: attribution.costCenter,
       environment: attribution.environment,
-      accountEnvironment: environmentOf(row.usageAccount, row.usageAccountName),
+      accountEnvironment: accountEnvironment(row.usageAccount, row.usageAccountName, ctx.config),
       attributionSource: attribution.attributionSource,
       iamPrincipal: row.iamPrincipal?.trim() ?? '',
       lineItemType,
