@@ -1,12 +1,12 @@
-import type { AccountEnvironment, DailyFact } from '../facts/daily-fact.js';
+import type { DailyFact } from '../facts/daily-fact.js';
 import { accountEnvironment, createAttributor } from './attribution.js';
 import { resolveRegion } from './region.js';
-import { type ResolvedModel, resolveModel } from './resolve-model.js';
+import { resolveModel } from './resolve-model.js';
 import { parseResource } from './resource.js';
 import type { Stage1Row } from './stage1-row.js';
 import type { NormalizeContext } from './to-daily-facts.js';
 import { type MultiplierSource, tokenMultiplier } from './units.js';
-import { type ParsedUsageType, parseUsageType } from './usage-type.js';
+import { parseUsageType } from './usage-type.js';
 
 /** Every DailyFact field that identifies a fact; the rest are sums. */
 export type FactKey = Omit<DailyFact, 'tokens' | 'usageAmount' | 'costUnblended' | 'costNet' | 'lineItems'>;
