@@ -50,7 +50,9 @@ if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.ur
   if (problems.length > 0) {
     console.error(`${file}: ${problems.length} locked dependencies are missing:`);
     for (const p of problems) console.error(`  ${p}`);
-    console.error('Regenerate the lock with `make lock` (scripts/update-lock.sh) with the npm registry reachable.');
+    console.error(
+      'Regenerate the lock with `make lock` (scripts/update-lock.sh) with the npm registry reachable.',
+    );
     process.exit(1);
   }
   console.log(`${file}: every dependency of every platform is locked`);

@@ -1,67 +1,61 @@
 #!/usr/bin/env bash
-# Assembles the Lambda code package (linux-arm64, Node.js 22) that the CDK stack deploys:
+# Assembles the Lambda code package (Node.js 22, arm64 or x86_64) that the CDK stack deploys:
 #   <out>/dist/…            compiled handlers and the code they import (npm run build)
 #   <out>/sql/ catalog/     read at run time (stage-1 SQL, model catalog)
 #   <out>/package.json      "type": "module", so Lambda loads the handlers as ES modules
-#   <out>/node_modules/     production dependencies only, with DuckDB's linux-arm64 native binding
-# Usage: bash scripts/package-lambda.sh [out-dir]   (default infra/lambda-package; its README.md is kept)
-# Needs the npm registry (or a mirror configured in .npmrc); no Docker: DuckDB ships prebuilt bindings.
+#   <out>/node_modules/     production dependencies only, with exactly ARCH's DuckDB native binding
+# Usage: bash scripts/package-lambda.sh [--arch arm64|x64] [--out DIR]    (or: make package ARCH=… OUT=…)
+#   defaults: --arch arm64 (Graviton), --out infra/lambda-package (its README.md is kept)
+# Needs dist/ (npm run build), the dev dependencies (tsx runs the check) and the npm registry or a mirror
+# that serves every platform's packages; no Docker: DuckDB ships prebuilt bindings per platform.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-out="${1:-infra/lambda-package}"
-lambda_limit_mb=250 # Lambda's limit for an unzipped .zip package
+arch=arm64
+out=infra/lambda-package
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --arch) arch="${2:?--arch needs arm64 or x64}"; shift 2 ;;
+    --arch=*) arch="${1#--arch=}"; shift ;;
+    --out) out="${2:?--out needs a directory}"; shift 2 ;;
+    --out=*) out="${1#--out=}"; shift ;;
+    -h | --help) sed -n '2,10p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -*) echo "package-lambda: unknown option $1 (see --help)" >&2; exit 2 ;;
+    *) out="$1"; shift ;;
+  esac
+done
+case "$arch" in
+  arm64 | aarch64) cpu=arm64 ;;
+  x64 | x86_64 | amd64) cpu=x64 ;;
+  *) echo "package-lambda: --arch must be arm64 or x64, not \"$arch\"" >&2; exit 2 ;;
+esac
 
 for handler in cur-delivery weekly-digest quarterly-review; do
   if [ ! -f "dist/handlers/$handler.js" ]; then
-    echo "package-lambda: dist/handlers/$handler.js is missing: run npm run build first" >&2
+    echo "package-lambda: dist/handlers/$handler.js is missing: run npm run build first (make package does)" >&2
     exit 1
   fi
 done
+case "$(cd "$(dirname "$out")" 2>/dev/null && pwd)/$(basename "$out")" in
+  "$PWD" | "$PWD/dist" | "$PWD/src" | / ) echo "package-lambda: refusing to empty $out" >&2; exit 2 ;;
+esac
 
 mkdir -p "$out"
 # Start clean, but keep the directory's README (the CDK asset excludes it).
 find "$out" -mindepth 1 -maxdepth 1 ! -name README.md -exec rm -rf {} +
 cp -R dist sql catalog package.json package-lock.json "$out/"
+# Source maps stay (stack traces name src/ lines); nothing else of dist is build-only.
 
-# --omit=dev: no test or CDK dependencies in the function. --os/--cpu/--libc: pick the optional
-# platform packages for Lambda's Amazon Linux 2023 on Graviton instead of this machine's.
-# --ignore-scripts: the root package's `prepare` would run tsc, which is a dev dependency.
+# npm ci installs exactly the committed lock (make lock keeps every platform's binaries in it).
+# --omit=dev: no test, lint or CDK dependencies in the function. --os/--cpu/--libc: the optional platform
+# packages for Lambda's Amazon Linux 2023 (glibc) on the chosen architecture, not this machine's.
+# --ignore-scripts: the root package's `prepare` would run tsc, a dev dependency.
 (
   cd "$out"
-  npm ci --omit=dev --os=linux --cpu=arm64 --libc=glibc --ignore-scripts --no-audit --no-fund
+  npm ci --omit=dev --os=linux --cpu="$cpu" --libc=glibc --ignore-scripts --no-audit --no-fund --loglevel=error
 )
+# npm leaves its own bookkeeping behind; Lambda needs neither it nor the bin links of CLIs.
+rm -rf "$out/node_modules/.package-lock.json" "$out/node_modules/.bin"
 
-# A lockfile written on one platform can lack the other platforms' optional packages (npm records only
-# what it resolved), in which case npm ci silently installs no DuckDB binding. Fetch the exact version
-# @duckdb/node-bindings asks for.
-binding=node_modules/@duckdb/node-bindings-linux-arm64
-bindings_manifest="$out/node_modules/@duckdb/node-bindings/package.json"
-if [ ! -f "$bindings_manifest" ]; then
-  echo "package-lambda: @duckdb/node-bindings is not among the installed production dependencies" >&2
-  exit 1
-fi
-if [ ! -d "$out/$binding" ]; then
-  version=$(node -p "require(process.argv[1]).optionalDependencies['@duckdb/node-bindings-linux-arm64']" \
-    "$(cd "$(dirname "$bindings_manifest")" && pwd)/package.json")
-  echo "package-lambda: lockfile has no linux-arm64 DuckDB binding; fetching @duckdb/node-bindings-linux-arm64@$version"
-  tmp=$(mktemp -d)
-  trap 'rm -rf "$tmp"' EXIT
-  npm pack "@duckdb/node-bindings-linux-arm64@$version" --pack-destination "$tmp" --silent >/dev/null
-  mkdir -p "$out/$binding"
-  tar -xzf "$tmp"/*.tgz -C "$out/$binding" --strip-components=1
-fi
-if ! find "$out/$binding" -name '*.node' | grep -q .; then
-  echo "package-lambda: no native .node file under $out/$binding" >&2
-  exit 1
-fi
-# Bindings for other platforms only add size (they can come from a node_modules copied in by hand).
-find "$out/node_modules/@duckdb" -mindepth 1 -maxdepth 1 -name 'node-bindings-*' ! -name 'node-bindings-linux-arm64' \
-  -exec rm -rf {} +
-
-size_mb=$(du -sm --exclude=README.md "$out" | cut -f1)
-if [ "$size_mb" -gt "$lambda_limit_mb" ]; then
-  echo "package-lambda: package is ${size_mb} MB, over Lambda's ${lambda_limit_mb} MB unzipped limit" >&2
-  exit 1
-fi
-echo "package-lambda: wrote $out (${size_mb} MB unzipped); next: cd infra && npx cdk deploy -c …"
+# The architecture, size, dev-dependency and test-file checks live with the CDK code that relies on them.
+npx --no-install tsx infra/bin/check-package.ts "$out" "$cpu"

@@ -29,7 +29,14 @@ import * as snsSubscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
 import { factDataColumns, PARTITION_COLUMN } from './fact-table-columns.js';
-import { type HandlerName, handlerSetting, missingHandlers } from './lambda-package.js';
+import {
+  type HandlerName,
+  handlerSetting,
+  type LambdaArchitecture,
+  missingHandlers,
+  NPM_CPU,
+  packageArchitecture,
+} from './lambda-package.js';
 import {
   athenaStatements,
   configReadStatements,
@@ -245,9 +252,20 @@ export class BedrockCostStack extends Stack {
     if (missing.length > 0) {
       const message =
         `Lambda package ${s.lambdaPackageDir} lacks ${missing.join(', ')}: ` +
-        'run scripts/package-lambda.sh before cdk deploy';
+        'run make package before cdk deploy';
       if (!s.allowUnpackagedCode) throw new Error(message);
       Annotations.of(this).addWarningV2('bedrock-cost:unpackagedCode', message);
+    } else {
+      // A package built for the other architecture would deploy, then fail every invocation when DuckDB's
+      // native binding cannot load.
+      const built = packageArchitecture(s.lambdaPackageDir);
+      if (built.architecture !== s.lambdaArchitecture) {
+        throw new Error(
+          `Lambda package ${s.lambdaPackageDir} is built for ${built.architecture} (${built.binary}), ` +
+            `but the functions are ${s.lambdaArchitecture}: run make package ARCH=${NPM_CPU[s.lambdaArchitecture]}, ` +
+            `or synth with -c lambdaArchitecture=${built.architecture}`,
+        );
+      }
     }
     // README.md documents the directory; everything else in it is the package.
     const code = lambda.Code.fromAsset(s.lambdaPackageDir, { exclude: ['README.md'] });
@@ -278,6 +296,7 @@ export class BedrockCostStack extends Stack {
         'Ingests a CUR delivery (manifest event from SQS) into daily facts, evaluates rules, notifies',
       sizing: CUR_DELIVERY_SIZING,
       code,
+      architecture: s.lambdaArchitecture,
       environment: {
         ...commonEnvironment,
         BEDROCK_COST_ENGINE: s.engine,
@@ -319,6 +338,7 @@ export class BedrockCostStack extends Stack {
       description: 'Sends the weekly chargeback digest (EventBridge Scheduler)',
       sizing: WEEKLY_DIGEST_SIZING,
       code,
+      architecture: s.lambdaArchitecture,
       environment: commonEnvironment,
       statements: reportStatements,
     });
@@ -327,6 +347,7 @@ export class BedrockCostStack extends Stack {
       description: 'Sends the quarterly provisioned-commitment review (EventBridge Scheduler)',
       sizing: QUARTERLY_REVIEW_SIZING,
       code,
+      architecture: s.lambdaArchitecture,
       environment: { ...commonEnvironment, BEDROCK_COST_METRIC_REGIONS: metricRegions.join(',') },
       statements: [...reportStatements, ...metricsReadStatements(metricRegions)],
     });
@@ -598,6 +619,7 @@ export class BedrockCostStack extends Stack {
       description: string;
       sizing: FunctionSizing;
       code: lambda.Code;
+      architecture: LambdaArchitecture;
       environment: Record<string, string>;
       statements: iam.PolicyStatement[];
     },
@@ -616,7 +638,8 @@ export class BedrockCostStack extends Stack {
     return new lambda.Function(this, `${id}Function`, {
       description: options.description,
       runtime: lambda.Runtime.NODEJS_22_X,
-      architecture: lambda.Architecture.ARM_64,
+      architecture:
+        options.architecture === 'x86_64' ? lambda.Architecture.X86_64 : lambda.Architecture.ARM_64,
       code: options.code,
       handler: handlerSetting(name),
       memorySize: options.sizing.memoryMiB,

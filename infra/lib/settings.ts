@@ -4,6 +4,8 @@
  * a half-working deployment.
  */
 
+import { LAMBDA_ARCHITECTURES, type LambdaArchitecture } from './lambda-package.js';
+
 export type Engine = 'duckdb' | 'athena';
 
 export interface CurExportSettings {
@@ -52,6 +54,8 @@ export interface BedrockCostSettings {
   lambdaPackageDir: string;
   /** Synthesize even when the package directory has no handlers (offline synth and tests only). */
   allowUnpackagedCode: boolean;
+  /** The functions' instruction set; the package's DuckDB binding must be built for it (make package ARCH=). */
+  lambdaArchitecture: LambdaArchitecture;
 }
 
 export const DEFAULTS = {
@@ -70,6 +74,8 @@ export const DEFAULTS = {
   glueDatabaseName: 'bedrock_cost',
   athenaWorkGroupName: 'bedrock-cost',
   curGlueTable: 'cur',
+  // Graviton: about 20% cheaper per GB-second than x86_64, and DuckDB publishes a linux-arm64 binding.
+  lambdaArchitecture: 'arm64' as LambdaArchitecture,
 } as const;
 
 /** Athena's own floor for BytesScannedCutoffPerQuery. */
@@ -128,6 +134,9 @@ export function settingsFromContext(
     athenaWorkGroupName: optionalString(read, 'athenaWorkGroupName') ?? DEFAULTS.athenaWorkGroupName,
     lambdaPackageDir: optionalString(read, 'lambdaPackageDir') ?? defaults.lambdaPackageDir,
     allowUnpackagedCode: bool(read, 'allowUnpackagedCode', false),
+    lambdaArchitecture: architecture(
+      optionalString(read, 'lambdaArchitecture') ?? DEFAULTS.lambdaArchitecture,
+    ),
   };
   const kmsKeyArn = optionalString(read, 'curKmsKeyArn');
   if (kmsKeyArn !== undefined) settings.cur.kmsKeyArn = kmsKeyArn;
@@ -278,6 +287,11 @@ function list(read: ContextReader, key: string): string[] | undefined {
       .filter((v) => v !== '');
   }
   throw new SettingsError(`context "${key}" must be a list of strings or a comma-separated string`);
+}
+
+function architecture(value: string): LambdaArchitecture {
+  if ((LAMBDA_ARCHITECTURES as readonly string[]).includes(value)) return value as LambdaArchitecture;
+  throw new SettingsError(`context "lambdaArchitecture" must be arm64 or x86_64, not "${value}"`);
 }
 
 function engine(value: string): Engine {

@@ -5,24 +5,41 @@ import { App, type CfnElement, type IResolvable, type Stack } from 'aws-cdk-lib'
 import { Template } from 'aws-cdk-lib/assertions';
 import { BedrockCostStack } from '../../infra/lib/bedrock-cost-stack.js';
 import { FEATURE_FLAGS } from '../../infra/lib/feature-flags.js';
-import { HANDLERS } from '../../infra/lib/lambda-package.js';
+import { HANDLERS, type LambdaArchitecture, NPM_CPU } from '../../infra/lib/lambda-package.js';
 import { type BedrockCostSettings, DEFAULTS } from '../../infra/lib/settings.js';
 
 let sharedPackage: string | undefined;
 
+/** The first 20 bytes of a little-endian 64-bit ELF shared object for `architecture` (e_machine at 18). */
+export function elfHeader(architecture: LambdaArchitecture): Buffer {
+  const header = Buffer.alloc(64);
+  header.write('\x7fELF', 0, 'latin1');
+  header[4] = 2; // ELFCLASS64
+  header[5] = 1; // little-endian
+  header[6] = 1; // EV_CURRENT
+  header.writeUInt16LE(3, 16); // ET_DYN
+  header.writeUInt16LE(architecture === 'arm64' ? 183 : 62, 18);
+  return header;
+}
+
 /**
- * A package directory with stub handlers: enough for Code.fromAsset, no build or bundling. The complete
- * one is shared by the tests of a file (and keeps the synth cache key stable).
+ * A package directory with stub handlers and a stub DuckDB binding (just an ELF header for
+ * `architecture`): enough for Code.fromAsset and the architecture check, no build or bundling. The
+ * complete arm64 one is shared by the tests of a file (and keeps the synth cache key stable).
  */
-export function fakeLambdaPackage(withHandlers = true): string {
-  if (withHandlers && sharedPackage !== undefined) return sharedPackage;
+export function fakeLambdaPackage(withHandlers = true, architecture: LambdaArchitecture = 'arm64'): string {
+  const shared = withHandlers && architecture === 'arm64';
+  if (shared && sharedPackage !== undefined) return sharedPackage;
   const dir = mkdtempSync(join(tmpdir(), 'bedrock-cost-lambda-'));
-  if (withHandlers) sharedPackage = dir;
+  if (shared) sharedPackage = dir;
   if (withHandlers) {
     mkdirSync(join(dir, 'dist/handlers'), { recursive: true });
     for (const name of HANDLERS) {
       writeFileSync(join(dir, 'dist/handlers', `${name}.js`), 'export const handler = async () => {};\n');
     }
+    const binding = join(dir, `node_modules/@duckdb/node-bindings-linux-${NPM_CPU[architecture]}`);
+    mkdirSync(binding, { recursive: true });
+    writeFileSync(join(binding, 'duckdb.node'), elfHeader(architecture));
   }
   writeFileSync(join(dir, 'README.md'), 'excluded from the asset\n');
   return dir;
@@ -51,6 +68,7 @@ export function testSettings(overrides: Partial<BedrockCostSettings> = {}): Bedr
     athenaWorkGroupName: DEFAULTS.athenaWorkGroupName,
     lambdaPackageDir: fakeLambdaPackage(),
     allowUnpackagedCode: false,
+    lambdaArchitecture: 'arm64',
     ...overrides,
   };
 }

@@ -30,6 +30,7 @@ describe('settings from CDK context', () => {
       athenaWorkGroupName: 'bedrock-cost',
       lambdaPackageDir: PACKAGE_DIR,
       allowUnpackagedCode: false,
+      lambdaArchitecture: 'arm64',
     });
   });
 
@@ -48,8 +49,10 @@ describe('settings from CDK context', () => {
       configUri: 's3://config-bucket/bedrock-cost.yaml',
       curGlueDatabase: 'billing',
       curGlueTable: 'cur2',
+      lambdaArchitecture: 'x86_64',
     });
     expect(s).toMatchObject({
+      lambdaArchitecture: 'x86_64',
       cur: {
         prefix: 'billing/cur',
         manageEventBridge: false,
@@ -80,6 +83,15 @@ describe('settings from CDK context', () => {
       metricRegions: ['eu-west-1'],
     });
   });
+
+  it.each(['x64', 'amd64', 'aarch64'])(
+    'refuses lambdaArchitecture=%s, naming the two values Lambda takes',
+    (value) => {
+      expect(() => read({ ...REQUIRED, lambdaArchitecture: value })).toThrow(
+        `context "lambdaArchitecture" must be arm64 or x86_64, not "${value}"`,
+      );
+    },
+  );
 
   it.each(['curBucketName', 'curExportName'])('requires %s', (key) => {
     const context: Record<string, unknown> = { ...REQUIRED };

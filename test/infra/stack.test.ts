@@ -1,4 +1,5 @@
-import { readFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { App } from 'aws-cdk-lib';
 import { Annotations, Match } from 'aws-cdk-lib/assertions';
@@ -175,9 +176,7 @@ describe('Lambda functions', () => {
       'dist/handlers/weekly-digest.js',
       'dist/handlers/quarterly-review.js',
     ]);
-    expect(() => buildStack(testSettings({ lambdaPackageDir: empty }))).toThrow(
-      /run scripts\/package-lambda\.sh/,
-    );
+    expect(() => buildStack(testSettings({ lambdaPackageDir: empty }))).toThrow(/run make package/);
     const stack = buildStack(testSettings({ lambdaPackageDir: empty, allowUnpackagedCode: true }));
     Annotations.fromStack(stack).hasWarning(
       '*',
@@ -185,6 +184,46 @@ describe('Lambda functions', () => {
     );
     expect(() => buildStack(testSettings({ lambdaPackageDir: '/nonexistent/bedrock-cost' }))).toThrow(
       /does not exist/,
+    );
+  });
+});
+
+describe('function architecture', () => {
+  it('runs the functions on the architecture the package is built for (-c lambdaArchitecture)', () => {
+    const x86 = synth(
+      testSettings({ lambdaPackageDir: fakeLambdaPackage(true, 'x86_64'), lambdaArchitecture: 'x86_64' }),
+    );
+    // The service's three functions (CDK adds its own custom-resource providers beside them).
+    const ours = (t: typeof x86.template) =>
+      Object.values(t.findResources('AWS::Lambda::Function')).filter((fn) =>
+        String(fn.Properties.Handler).startsWith('dist/handlers/'),
+      );
+    expect(ours(x86.template)).toHaveLength(3);
+    for (const fn of ours(x86.template)) {
+      expect(fn.Properties).toMatchObject({ Architectures: ['x86_64'], Runtime: 'nodejs22.x' });
+    }
+    expect(ours(base.template).map((fn) => fn.Properties.Architectures)).toEqual([
+      ['arm64'],
+      ['arm64'],
+      ['arm64'],
+    ]);
+  });
+
+  it("fails synth when the package on disk holds the other architecture's DuckDB binding", () => {
+    expect(() => buildStack(testSettings({ lambdaPackageDir: fakeLambdaPackage(true, 'x86_64') }))).toThrow(
+      /is built for x86_64 \(node_modules\/@duckdb\/node-bindings-linux-x64\/duckdb\.node\), but the functions are arm64: run make package ARCH=arm64, or synth with -c lambdaArchitecture=x86_64/,
+    );
+    expect(() => buildStack(testSettings({ lambdaArchitecture: 'x86_64' }))).toThrow(
+      /is built for arm64 .* run make package ARCH=x64/,
+    );
+  });
+
+  it('fails synth when the package has handlers but no DuckDB binding', () => {
+    const dir = fakeLambdaPackage(true, 'arm64');
+    const bare = mkdtempSync(join(tmpdir(), 'bedrock-cost-bare-'));
+    cpSync(join(dir, 'dist'), join(bare, 'dist'), { recursive: true });
+    expect(() => buildStack(testSettings({ lambdaPackageDir: bare }))).toThrow(
+      /holds no DuckDB native binding/,
     );
   });
 });
