@@ -3,6 +3,7 @@ import {
   Aws,
   CfnOutput,
   Duration,
+  IgnoreMode,
   RemovalPolicy,
   Stack,
   type StackProps,
@@ -267,8 +268,13 @@ export class BedrockCostStack extends Stack {
         );
       }
     }
-    // README.md documents the directory; everything else in it is the package.
-    const code = lambda.Code.fromAsset(s.lambdaPackageDir, { exclude: ['README.md'] });
+    // The top-level README.md documents the directory; everything else in it is the package. Git-style
+    // anchoring: a bare `README.md` glob would also drop every dependency's README (CDK globs match names
+    // at any depth), and the deployed code would no longer be the package `make package` checked.
+    const code = lambda.Code.fromAsset(s.lambdaPackageDir, {
+      exclude: ['/README.md'],
+      ignoreMode: IgnoreMode.GIT,
+    });
 
     const config = this.configLocation(s, storeUri);
     const commonEnvironment: Record<string, string> = {

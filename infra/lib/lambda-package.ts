@@ -209,7 +209,7 @@ function devDependenciesIn(packageDir: string): string[] {
     for (const [path, entry] of Object.entries(lock.packages ?? {})) {
       if (entry.dev === true && existsSync(join(packageDir, path))) found.push(path);
     }
-  } else {
+  } else if (existsSync(join(packageDir, 'package.json'))) {
     const manifest = JSON.parse(readFileSync(join(packageDir, 'package.json'), 'utf8')) as {
       devDependencies?: Record<string, string>;
     };
