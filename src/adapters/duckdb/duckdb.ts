@@ -8,16 +8,54 @@ export interface DuckDb {
   run(sql: string): Promise<void>;
 }
 
+/**
+ * What the host gives DuckDB. Unset fields keep DuckDB's defaults, which assume a machine of its own: 80% of
+ * the RAM it sees, spill files in `.tmp` under the working directory, extensions under `~/.duckdb`. A Lambda
+ * function has a memory limit of its own, a read-only working directory, only /tmp writable and no HOME.
+ */
+export interface DuckDbSettings {
+  threads?: number | undefined;
+  memoryLimitMb?: number | undefined;
+  /** Where DuckDB spills what does not fit in memory_limit. */
+  tempDirectory?: string | undefined;
+  /** Replaces `~` (HOME) for DuckDB's own files. */
+  homeDirectory?: string | undefined;
+  extensionDirectory?: string | undefined;
+  /** Persistent secrets (never created here; DuckDB still resolves the directory). */
+  secretDirectory?: string | undefined;
+}
+
+let hostSettings: DuckDbSettings = {};
+
+/** Sets what every later DuckDB instance of this process starts with (a Lambda runtime, once per cold start). */
+export function configureDuckDb(settings: DuckDbSettings): void {
+  hostSettings = { ...settings };
+}
+
+/** The DuckDB configuration options an instance is created with. */
+export function duckDbConfig(settings: DuckDbSettings): Record<string, string> {
+  const config: Record<string, string> = {
+    threads: String(settings.threads ?? 2),
+    // Extensions would be downloaded at run time, which this service never does.
+    autoinstall_known_extensions: 'false',
+    autoload_known_extensions: 'false',
+  };
+  if (settings.memoryLimitMb !== undefined) config.memory_limit = `${settings.memoryLimitMb}MB`;
+  if (settings.tempDirectory !== undefined) config.temp_directory = settings.tempDirectory;
+  if (settings.homeDirectory !== undefined) config.home_directory = settings.homeDirectory;
+  if (settings.extensionDirectory !== undefined) config.extension_directory = settings.extensionDirectory;
+  if (settings.secretDirectory !== undefined) config.secret_directory = settings.secretDirectory;
+  return config;
+}
+
 export async function withDuckDb<T>(
   work: (db: DuckDb) => Promise<T>,
   options: { threads?: number } = {},
 ): Promise<T> {
-  const instance = await DuckDBInstance.create(':memory:', {
-    threads: String(options.threads ?? 2),
-    // Extensions would be downloaded at run time, which this service never does.
-    autoinstall_known_extensions: 'false',
-    autoload_known_extensions: 'false',
-  });
+  const instance = await DuckDBInstance.create(
+    ':memory:',
+    duckDbConfig({ ...hostSettings, ...(options.threads === undefined ? {} : { threads: options.threads }) }),
+  );
   const connection = await instance.connect();
   try {
     await connection.run("SET TimeZone = 'UTC'");

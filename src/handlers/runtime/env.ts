@@ -46,6 +46,12 @@ export const HandlerEnvSchema = z
         : [],
     ),
     BEDROCK_COST_S3_ENDPOINT: optional,
+    /** Slack Web API base URL (default https://slack.com/api/; GovSlack: https://slack-gov.com/api/). */
+    SLACK_API_URL: optional.pipe(z.url('an http(s) URL').optional()),
+    /** Set by Lambda: the function's memory in MB, which sizes DuckDB (duckdb-lambda.ts). */
+    AWS_LAMBDA_FUNCTION_MEMORY_SIZE: optional
+      .transform((v) => (v === undefined ? undefined : Number(v)))
+      .pipe(z.number().int().min(128, 'a memory size in MB (128 to 10240)').max(10_240).optional()),
     AWS_REGION: optional,
     AWS_DEFAULT_REGION: optional,
   })

@@ -1,4 +1,4 @@
-import { tmpdir } from 'node:os';
+import { availableParallelism, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { AthenaClient } from '@aws-sdk/client-athena';
 import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
@@ -9,6 +9,7 @@ import type { SNSClient } from '@aws-sdk/client-sns';
 import { SSMClient } from '@aws-sdk/client-ssm';
 import { athenaStage1EngineFactory } from '../../adapters/athena/athena-engine.js';
 import { ConsoleNotifier } from '../../adapters/console/console-notifier.js';
+import { configureDuckDb } from '../../adapters/duckdb/duckdb.js';
 import { duckDbStage1Engine } from '../../adapters/duckdb/stage1-reader.js';
 import { DynamoDbIngestLedger } from '../../adapters/dynamodb/ingest-ledger.js';
 import { DynamoDbNotificationLog } from '../../adapters/dynamodb/notification-log.js';
@@ -31,6 +32,7 @@ import { type CompiledAlerting, compileAlerting } from '../../core/alerting/aler
 import { InputError } from '../../core/errors.js';
 import type { ModelCatalog } from '../../core/normalize/model-catalog.js';
 import { withDeploymentAlerting } from './deployment-receivers.js';
+import { lambdaDuckDbSettings } from './duckdb-lambda.js';
 import { type HandlerEnv, parseHandlerEnv, regionOf } from './env.js';
 import { createLogger, createMetrics, type HandlerLog, type MetricSink } from './observability.js';
 import { SecretSlackNotifier, SecretSlackReportPublisher } from './secret-slack.js';
@@ -142,7 +144,7 @@ export function createRuntime(options: RuntimeOptions = {}): Runtime {
       defaultSecretId: env.BEDROCK_COST_SLACK_SECRET_ARN,
       env: rawEnv,
     });
-  const slackOptions = { tokens, slackApiUrl: options.slackApiUrl };
+  const slackOptions = { tokens, slackApiUrl: options.slackApiUrl ?? env.SLACK_API_URL };
   const slack = new SecretSlackNotifier(slackOptions);
   const reportSlack = new SecretSlackReportPublisher(slackOptions);
   const snsNotifier = lazy(() => new SnsNotifier(sns()));
@@ -168,6 +170,21 @@ export function createRuntime(options: RuntimeOptions = {}): Runtime {
       };
     });
 
+  // In Lambda, DuckDB is sized from the function's memory and kept to /tmp (the code directory is read-only).
+  if (env.AWS_LAMBDA_FUNCTION_MEMORY_SIZE !== undefined) {
+    const settings = lambdaDuckDbSettings(
+      env.AWS_LAMBDA_FUNCTION_MEMORY_SIZE,
+      tmpdir(),
+      availableParallelism(),
+    );
+    configureDuckDb(settings);
+    log.info('duckdb configured for Lambda', {
+      memoryMb: env.AWS_LAMBDA_FUNCTION_MEMORY_SIZE,
+      memoryLimitMb: settings.memoryLimitMb,
+      threads: settings.threads,
+      tempDirectory: settings.tempDirectory,
+    });
+  }
   const duckDb = duckDbStage1Engine(options.duckDbThreads);
   const athenaEngines = lazy(() => {
     const [database, table] = (env.BEDROCK_COST_CUR_TABLE ?? '').split('.');
