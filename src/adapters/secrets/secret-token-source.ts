@@ -33,6 +33,8 @@ export interface AwsTokenSourceOptions {
   env?: Readonly<Record<string, string | undefined>> | undefined;
   ttlMs?: number | undefined;
   nowMs?: (() => number) | undefined;
+  /** Told after each read from Secrets Manager or SSM (not cache hits): what was read, and how long it took. */
+  onRead?: ((id: string, ms: number) => void) | undefined;
 }
 
 /**
@@ -67,7 +69,9 @@ export class AwsTokenSource implements TokenSource {
   private async secret(secretId: string, ref: string): Promise<string> {
     let value: string | undefined;
     try {
+      const started = performance.now();
       const out = await this.options.secretsManager().send(new GetSecretValueCommand({ SecretId: secretId }));
+      this.options.onRead?.(secretId, performance.now() - started);
       value = out.SecretString;
     } catch (error) {
       throw new SecretError(`cannot read secret ${secretId} (for ${ref}): ${describeRedacted(error)}`, {
@@ -83,9 +87,11 @@ export class AwsTokenSource implements TokenSource {
   private async parameter(name: string, ref: string): Promise<string> {
     let value: string | undefined;
     try {
+      const started = performance.now();
       const out = await this.options
         .ssm()
         .send(new GetParameterCommand({ Name: name, WithDecryption: true }));
+      this.options.onRead?.(name, performance.now() - started);
       value = out.Parameter?.Value;
     } catch (error) {
       throw new SecretError(`cannot read parameter ${name} (for ${ref}): ${describeRedacted(error)}`, {

@@ -143,6 +143,8 @@ export function createRuntime(options: RuntimeOptions = {}): Runtime {
       ssm,
       defaultSecretId: env.BEDROCK_COST_SLACK_SECRET_ARN,
       env: rawEnv,
+      // The secret's name and the call's duration (a cold start's share), never its value.
+      onRead: (id, ms) => log.info('secret read', { secret: id, ms: Math.round(ms) }),
     });
   const slackOptions = { tokens, slackApiUrl: options.slackApiUrl ?? env.SLACK_API_URL };
   const slack = new SecretSlackNotifier(slackOptions);
@@ -157,11 +159,13 @@ export function createRuntime(options: RuntimeOptions = {}): Runtime {
   const baseDir = options.baseDir ?? rawEnv.LAMBDA_TASK_ROOT ?? process.cwd();
   const serviceConfig = () =>
     configCache.get('config', async () => {
+      const started = performance.now();
       const loaded = await loadConfigFrom(env.BEDROCK_COST_CONFIG, { s3, ssm }, baseDir);
       const config = withDeploymentAlerting(loaded.config, {
         snsTopicArn: env.BEDROCK_COST_SNS_TOPIC_ARN,
         slackChannel: env.BEDROCK_COST_SLACK_CHANNEL,
       });
+      log.info('config loaded', { source: loaded.source, ms: Math.round(performance.now() - started) });
       return {
         config,
         source: loaded.source,
