@@ -30,6 +30,20 @@ export async function startDynalite(tableName = 'bedrock-cost-state'): Promise<L
     credentials: { accessKeyId: 'test', secretAccessKey: 'test' },
     maxAttempts: 1,
   });
+  await createStateTable(client, tableName);
+  return {
+    endpoint,
+    client,
+    tableName,
+    close: async () => {
+      client.destroy();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
+}
+
+/** Creates a state table (`pk` string key, on demand) and waits until it is ACTIVE. */
+export async function createStateTable(client: DynamoDBClient, tableName: string): Promise<void> {
   await client.send(
     new CreateTableCommand({
       TableName: tableName,
@@ -43,13 +57,4 @@ export async function startDynalite(tableName = 'bedrock-cost-state'): Promise<L
     if (out.Table?.TableStatus === 'ACTIVE') break;
     await new Promise((r) => setTimeout(r, 10));
   }
-  return {
-    endpoint,
-    client,
-    tableName,
-    close: async () => {
-      client.destroy();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
-    },
-  };
 }

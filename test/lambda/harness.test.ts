@@ -5,8 +5,17 @@ import { join } from 'node:path';
 import { PutObjectCommand } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { listObjects } from '../../src/adapters/s3/s3-objects.js';
-import { type FakeSlackUploadServer, startSlackUploadServer } from '../helpers/digest-slack-server.js';
-import { type LocalDynamo, startDynalite } from '../helpers/dynalite.js';
+import {
+  CONFIG_KEY,
+  type HarnessServices,
+  harnessEnvironment,
+  ONCALL_CHANNEL,
+  octoberLines,
+  SECRET_ARN,
+  SLACK_TOKEN,
+  startHarnessServices,
+  TOPIC_ARN,
+} from '../helpers/harness-services.js';
 import { eventBridgeBody, type ObjectRef, sqsEvent, sqsRecord } from '../helpers/lambda.js';
 import {
   createLambdaSandbox,
@@ -15,10 +24,8 @@ import {
   type LambdaFunction,
   type LambdaSandbox,
 } from '../helpers/lambda-harness.js';
-import { CUR_BUCKET, FACTS_BUCKET, type LocalS3, startS3rver } from '../helpers/s3rver.js';
-import { type FakeSecretsManager, startSecretsManagerServer } from '../helpers/secrets-manager-server.js';
-import { type FakeSnsServer, startSnsServer } from '../helpers/sns-server.js';
-import { type TinyLine, writeTinyCur2 } from '../helpers/tiny-cur.js';
+import { CUR_BUCKET, FACTS_BUCKET } from '../helpers/s3rver.js';
+import { writeTinyCur2 } from '../helpers/tiny-cur.js';
 
 /**
  * The built Lambda package run the way Lambda runs it: copied out of the repository, each invocation a
@@ -29,83 +36,34 @@ import { type TinyLine, writeTinyCur2 } from '../helpers/tiny-cur.js';
 
 const EXPORT = 'bedrock-export';
 const EXPORT_ROOT = `cur/${EXPORT}`;
-const TOPIC_ARN = 'arn:aws:sns:us-east-1:111111111111:bedrock-cost-alerts';
-const SECRET_ARN = 'arn:aws:secretsmanager:us-east-1:111111111111:secret:bedrock-cost-slack-AbCdEf';
-const SLACK_TOKEN = 'xoxb-1111-2222-harnesstoken';
-const CONFIG_KEY = 'bedrock-cost/config/bedrock-cost.yaml';
 /** Lambda's memory setting with exactly one vCPU. */
 const MEMORY_MB = 1769;
-
-const CONFIG = `
-routes:
-  receiver: findings-log
-  routes:
-    - matchers: ['severity="page"']
-      receiver: oncall
-receivers:
-  - name: oncall
-    slack: { channel: '#bedrock-oncall' }
-    sns: { topic_arn: ${TOPIC_ARN} }
-  - name: findings-log
-    console: {}
-review:
-  send_partial_quarters: true
-`;
-
-/** Oct 1–13, $40 a day for two workloads; search spikes on the 11th (final once usage reaches the 14th). */
-function october(): TinyLine[] {
-  const lines: TinyLine[] = [];
-  for (let d = 1; d <= 13; d++) {
-    for (const workload of ['search', 'support-bot']) {
-      const cost = workload === 'search' && d === 11 ? '400' : '40';
-      lines.push({
-        day: `2026-10-${String(d).padStart(2, '0')}`,
-        usageType: 'USE1-NovaLite-input-tokens',
-        unit: '1K tokens',
-        amount: String(Number(cost) * 10_000),
-        cost,
-        tags: { workload },
-      });
-    }
-  }
-  return lines;
-}
 
 const logMessages = (run: Invocation) => run.logs.map((l) => String(l.message));
 const logLine = (run: Invocation, message: string) => run.logs.find((l) => l.message === message);
 
 describe('Lambda harness: the x64 package in a Lambda-like sandbox against loopback services', () => {
   let sandbox: LambdaSandbox;
-  let s3: LocalS3;
-  let db: LocalDynamo;
-  let slack: FakeSlackUploadServer;
-  let sns: FakeSnsServer;
-  let secrets: FakeSecretsManager;
+  let services: HarnessServices;
   let workDir: string;
   let manifest: ObjectRef;
   let fn: (name: string) => LambdaFunction;
   const coldStarts: Record<string, number>[] = [];
+  const slack = () => services.slack;
+  const sns = () => services.sns;
 
   beforeAll(async () => {
     sandbox = createLambdaSandbox(harnessPackage());
     workDir = await mkdtemp(join(tmpdir(), 'bedrock-cost-harness-'));
-    [s3, db, slack, sns, secrets] = await Promise.all([
-      startS3rver(),
-      startDynalite(),
-      startSlackUploadServer(SLACK_TOKEN),
-      startSnsServer(),
-      startSecretsManagerServer({ [SECRET_ARN]: `${SLACK_TOKEN}\n` }),
-    ]);
-    await s3.client.send(new PutObjectCommand({ Bucket: FACTS_BUCKET, Key: CONFIG_KEY, Body: CONFIG }));
+    services = await startHarnessServices();
     const period = '2026-10';
     const dataKey = `${EXPORT_ROOT}/data/BILLING_PERIOD=${period}/${EXPORT}-00001.snappy.parquet`;
     const manifestKey = `${EXPORT_ROOT}/metadata/BILLING_PERIOD=${period}/${EXPORT}-Manifest.json`;
     const file = join(workDir, 'october.parquet');
-    await writeTinyCur2(file, october());
-    await s3.client.send(
-      new PutObjectCommand({ Bucket: CUR_BUCKET, Key: dataKey, Body: await readFile(file) }),
-    );
-    const put = await s3.client.send(
+    await writeTinyCur2(file, octoberLines());
+    const s3 = services.s3.client;
+    await s3.send(new PutObjectCommand({ Bucket: CUR_BUCKET, Key: dataKey, Body: await readFile(file) }));
+    const put = await s3.send(
       new PutObjectCommand({
         Bucket: CUR_BUCKET,
         Key: manifestKey,
@@ -118,25 +76,7 @@ describe('Lambda harness: the x64 package in a Lambda-like sandbox against loopb
       }),
     );
     manifest = { bucket: CUR_BUCKET, key: manifestKey, etag: put.ETag ?? '' };
-    // What the CDK stack sets (infra/lib/bedrock-cost-stack.ts), pointed at the loopback servers.
-    const environment = {
-      BEDROCK_COST_STORE: `s3://${FACTS_BUCKET}/bedrock-cost`,
-      BEDROCK_COST_CONFIG: `s3://${FACTS_BUCKET}/${CONFIG_KEY}`,
-      BEDROCK_COST_STATE_TABLE: db.tableName,
-      BEDROCK_COST_SNS_TOPIC_ARN: TOPIC_ARN,
-      BEDROCK_COST_SLACK_SECRET_ARN: SECRET_ARN,
-      BEDROCK_COST_SLACK_CHANNEL: '#finops',
-      BEDROCK_COST_ENGINE: 'duckdb',
-      BEDROCK_COST_CUR_EXPORT: `s3://${CUR_BUCKET}/${EXPORT_ROOT}`,
-      BEDROCK_COST_S3_ENDPOINT: s3.endpoint,
-      AWS_ENDPOINT_URL_DYNAMODB: db.endpoint,
-      AWS_ENDPOINT_URL_SNS: sns.endpoint,
-      AWS_ENDPOINT_URL_SECRETS_MANAGER: secrets.endpoint,
-      SLACK_API_URL: slack.apiUrl,
-      // s3rver accepts only its own key pair (the role's temporary credentials in Lambda).
-      AWS_ACCESS_KEY_ID: 'S3RVER',
-      AWS_SECRET_ACCESS_KEY: 'S3RVER',
-    };
+    const environment = harnessEnvironment(services, `s3://${CUR_BUCKET}/${EXPORT_ROOT}`);
     fn = (name) => ({
       name: `bedrock-cost-${name}`,
       handler: `dist/handlers/${name}.handler`,
@@ -147,14 +87,14 @@ describe('Lambda harness: the x64 package in a Lambda-like sandbox against loopb
 
   afterAll(async () => {
     if (coldStarts.length > 0) console.info(`lambda harness cold starts: ${JSON.stringify(coldStarts)}`);
-    await Promise.all([s3?.close(), db?.close(), slack?.close(), sns?.close(), secrets?.close()]);
+    await services?.close();
     sandbox?.close();
     await rm(workDir, { recursive: true, force: true });
   });
 
   const alerts = () => ({
-    slack: slack.posted.filter((p) => p.channel === '#bedrock-oncall').length,
-    sns: sns.published.filter((p) => p.attributes.severity?.value === 'page').length,
+    slack: slack().posted.filter((p) => p.channel === ONCALL_CHANNEL).length,
+    sns: sns().published.filter((p) => p.attributes.severity?.value === 'page').length,
   });
 
   it('an SQS-wrapped CUR delivery ingests into the S3 fact store and pages once on Slack and once on SNS', async () => {
@@ -169,9 +109,9 @@ describe('Lambda harness: the x64 package in a Lambda-like sandbox against loopb
     expect(run.result).toEqual({ batchItemFailures: [] });
     expect(run.leak).toBeNull();
     expect(alerts()).toEqual({ slack: 1, sns: 1 });
-    expect(slack.posted[0]?.text).toContain('search');
-    expect(sns.published[0]?.topicArn).toBe(TOPIC_ARN);
-    const facts = await listObjects(s3.client, FACTS_BUCKET, 'bedrock-cost/');
+    expect(slack().posted[0]?.text).toContain('search');
+    expect(sns().published[0]?.topicArn).toBe(TOPIC_ARN);
+    const facts = await listObjects(services.s3.client, FACTS_BUCKET, 'bedrock-cost/');
     expect(facts.some((o) => o.key.endsWith('.parquet'))).toBe(true);
     expect(logMessages(run).some((m) => m.startsWith('delivery ingested:'))).toBe(true);
     // DuckDB sized from the function's memory, its files under the function's /tmp.
@@ -186,7 +126,7 @@ describe('Lambda harness: the x64 package in a Lambda-like sandbox against loopb
     const secret = logLine(run, 'secret read');
     expect(config?.source).toBe(`s3://${FACTS_BUCKET}/${CONFIG_KEY}`);
     expect(secret?.secret).toBe(SECRET_ARN);
-    expect(secrets.requests).toEqual([SECRET_ARN]);
+    expect(services.secrets.requests).toEqual([SECRET_ARN]);
     expect(run.stdout + run.stderr).not.toContain(SLACK_TOKEN);
     coldStarts.push({
       initMs: Math.round(run.initMs),
@@ -200,7 +140,7 @@ describe('Lambda harness: the x64 package in a Lambda-like sandbox against loopb
   });
 
   it('the same event again, in a new container, sends nothing', async () => {
-    const before = { slack: slack.posted.length, sns: sns.published.length };
+    const before = { slack: slack().posted.length, sns: sns().published.length };
 
     const run = await sandbox.invoke(
       fn('cur-delivery'),
@@ -209,7 +149,7 @@ describe('Lambda harness: the x64 package in a Lambda-like sandbox against loopb
 
     expect(run.error, run.stderr).toBeUndefined();
     expect(run.result).toEqual({ batchItemFailures: [] });
-    expect({ slack: slack.posted.length, sns: sns.published.length }).toEqual(before);
+    expect({ slack: slack().posted.length, sns: sns().published.length }).toEqual(before);
     expect(logMessages(run).some((m) => m.startsWith('delivery unchanged:'))).toBe(true);
   });
 
@@ -223,15 +163,15 @@ describe('Lambda harness: the x64 package in a Lambda-like sandbox against loopb
       ['deployment-slack', 'delivered'],
       ['deployment-sns', 'delivered'],
     ]);
-    expect(slack.posted.filter((p) => p.channel === 'C0FINOPS1')).toHaveLength(1);
-    expect([...slack.files.values()].some((f) => f.shared?.channel === 'C0FINOPS1')).toBe(true);
+    expect(slack().posted.filter((p) => p.channel === 'C0FINOPS1')).toHaveLength(1);
+    expect([...slack().files.values()].some((f) => f.shared?.channel === 'C0FINOPS1')).toBe(true);
     expect(
       readdirSync(join(sandbox.tmp, 'bedrock-cost', 'reports')).some((d) => d.startsWith('digest-')),
     ).toBe(true);
   });
 
   it('the quarterly-review schedule event writes the review and delivers it', async () => {
-    const published = sns.published.length;
+    const published = sns().published.length;
 
     const run = await sandbox.invoke(fn('quarterly-review'), {
       now: '2026-10-15T09:00:00Z',
@@ -245,7 +185,7 @@ describe('Lambda harness: the x64 package in a Lambda-like sandbox against loopb
       ['deployment-slack', 'delivered'],
       ['deployment-sns', 'delivered'],
     ]);
-    expect(sns.published.length).toBe(published + 1);
+    expect(sns().published.length).toBe(published + 1);
     expect(
       readdirSync(join(sandbox.tmp, 'bedrock-cost', 'reports')).some((d) => d.startsWith('review-')),
     ).toBe(true);
