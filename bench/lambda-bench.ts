@@ -135,11 +135,12 @@ try {
     return run;
   };
 
-  const cold: { init: number; load: number; config: number; secret: number }[] = [];
+  const cold: { init: number; cpu: number; load: number; config: number; secret: number }[] = [];
   for (let rep = 0; rep < Math.max(REPS, 5); rep++) {
     const run = await invoke('tiny-export', [tiny]);
     cold.push({
       init: run.initMs,
+      cpu: run.initCpuMs,
       load: run.moduleLoadMs,
       config: logMs(run, 'config loaded'),
       secret: logMs(run, 'secret read'),
@@ -150,7 +151,7 @@ try {
   const secret = median(cold.map((c) => c.secret));
   console.log(
     `detail: lambda-cold-start cur-delivery memory_mb=${MEMORY_MB} init_ms=${init.toFixed(0)} ` +
-      `module_load_ms=${median(cold.map((c) => c.load)).toFixed(0)} config_ms=${config.toFixed(0)} secret_ms=${secret.toFixed(0)} ` +
+      `init_cpu_ms=${median(cold.map((c) => c.cpu)).toFixed(0)} module_load_ms=${median(cold.map((c) => c.load)).toFixed(0)} config_ms=${config.toFixed(0)} secret_ms=${secret.toFixed(0)} ` +
       `runs_init_ms=[${cold.map((c) => c.init.toFixed(0)).join(',')}]`,
   );
 

@@ -68,6 +68,8 @@ try {
 }
 const initMs = performance.now();
 const moduleLoadMs = initMs - importStart;
+const cpu = process.cpuUsage();
+const initCpuMs = (cpu.user + cpu.system) / 1000;
 const memory = process.env.AWS_LAMBDA_FUNCTION_MEMORY_SIZE;
 const deadline = Date.now() + 900_000;
 const context = {
@@ -85,9 +87,9 @@ const context = {
 const invokeStart = performance.now();
 try {
   const result = await handler(event, context);
-  report({ phase: 'invoke', result, initMs, moduleLoadMs, durationMs: performance.now() - invokeStart, maxRssKb: process.resourceUsage().maxRSS, leak });
+  report({ phase: 'invoke', result, initMs, initCpuMs, moduleLoadMs, durationMs: performance.now() - invokeStart, maxRssKb: process.resourceUsage().maxRSS, leak });
 } catch (error) {
-  report({ phase: 'invoke', error: String(error && error.stack || error), initMs, moduleLoadMs, maxRssKb: process.resourceUsage().maxRSS, leak });
+  report({ phase: 'invoke', error: String(error && error.stack || error), initMs, initCpuMs, moduleLoadMs, maxRssKb: process.resourceUsage().maxRSS, leak });
 }
 process.exit(0);
 `;
@@ -119,6 +121,8 @@ export interface Invocation {
   error?: string;
   /** Process start → handler module imported: what Lambda bills as Init. */
   initMs: number;
+  /** CPU time (user + system) spent by then: Init's cost without the wait for a shared CPU. */
+  initCpuMs: number;
   moduleLoadMs: number;
   durationMs: number;
   /** Peak resident set size of the whole process (Node heap and DuckDB's native memory). */

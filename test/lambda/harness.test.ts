@@ -130,6 +130,7 @@ describe('Lambda harness: the x64 package in a Lambda-like sandbox against loopb
     expect(run.stdout + run.stderr).not.toContain(SLACK_TOKEN);
     coldStarts.push({
       initMs: Math.round(run.initMs),
+      initCpuMs: Math.round(run.initCpuMs),
       moduleLoadMs: Math.round(run.moduleLoadMs),
       configMs: Number(config?.ms),
       secretMs: Number(secret?.ms),
