@@ -57,7 +57,7 @@ package: build
 
 # Offline: package, cdk synth with that package as the asset, then check the template deploys exactly it.
 deploy-check: build
-	bash scripts/deploy-check.sh --arch $(ARCH) --out $(OUT)
+	ARCH=$(ARCH) OUT=$(OUT) bash scripts/deploy-check.sh
 
 clean:
 	rm -rf dist .bedrock-cost out test-output bench/data bench/results

@@ -2,25 +2,17 @@
 # What the README's deployment runs, offline (no AWS account, credentials or Docker): build the Lambda
 # package, `cdk synth` the stack with that package as its code asset, and check the synthesized template
 # deploys exactly that package on the matching architecture.
-# Usage: bash scripts/deploy-check.sh [--arch arm64|x64] [--out DIR] [-- extra cdk -c options]
-#   (or: make deploy-check ARCH=… OUT=…); needs dist/ (npm run build) and the npm registry for the package.
+# Usage: make deploy-check [ARCH=arm64|x64] [OUT=DIR]   (or: ARCH=… OUT=… bash scripts/deploy-check.sh [-c key=value …])
+#   Extra arguments go to cdk synth. Needs dist/ (npm run build) and the npm registry for the package.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-arch=arm64
-out=infra/lambda-package
-while [ $# -gt 0 ]; do
-  case "$1" in
-    --arch) arch="${2:?--arch needs arm64 or x64}"; shift 2 ;;
-    --out) out="${2:?--out needs a directory}"; shift 2 ;;
-    --) shift; break ;;
-    *) echo "deploy-check: unknown argument $1" >&2; exit 2 ;;
-  esac
-done
+arch="${ARCH:-arm64}"
+out="${OUT:-infra/lambda-package}"
 case "$arch" in
   arm64 | aarch64) cdk_arch=arm64 ;;
   x64 | x86_64 | amd64) cdk_arch=x86_64 ;;
-  *) echo "deploy-check: --arch must be arm64 or x64, not \"$arch\"" >&2; exit 2 ;;
+  *) echo "deploy-check: ARCH must be arm64 or x64, not \"$arch\"" >&2; exit 2 ;;
 esac
 
 bash scripts/package-lambda.sh --arch "$arch" --out "$out"

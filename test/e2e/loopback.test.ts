@@ -11,6 +11,7 @@ import { listObjects } from '../../src/adapters/s3/s3-objects.js';
 import { createSnsClient } from '../../src/adapters/sns/sns-notifier.js';
 import { createCurDeliveryHandler } from '../../src/handlers/cur-delivery.js';
 import { type LocalDynamo, startDynalite } from '../helpers/dynalite.js';
+import { pagingConfig } from '../helpers/harness-services.js';
 import {
   eventBridgeBody,
   fakeContext,
@@ -24,7 +25,7 @@ import {
 import { CUR_BUCKET, FACTS_BUCKET, type LocalS3, startS3rver } from '../helpers/s3rver.js';
 import { type FakeSlackServer, startSlackServer } from '../helpers/slack-server.js';
 import { type FakeSnsServer, startSnsServer } from '../helpers/sns-server.js';
-import { type TinyLine, writeTinyCur2 } from '../helpers/tiny-cur.js';
+import { monthOfLines as month, type TinyLine, writeTinyCur2 } from '../helpers/tiny-cur.js';
 
 /**
  * The whole event-driven loop on loopback: s3rver holds the CUR export and the fact store, dynalite the
@@ -45,44 +46,6 @@ const dataKey = (period: string) =>
   `${EXPORT_ROOT}/data/BILLING_PERIOD=${period}/${EXPORT}-00001.snappy.parquet`;
 const manifestKey = (period: string) =>
   `${EXPORT_ROOT}/metadata/BILLING_PERIOD=${period}/${EXPORT}-Manifest.json`;
-
-/** Pages go to on-call (Slack + SNS); everything else to a file receiver, so warnings never reach them. */
-const CONFIG = `
-routes:
-  receiver: findings-log
-  routes:
-    - matchers: ['severity="page"']
-      receiver: oncall
-receivers:
-  - name: oncall
-    slack: { channel: '${CHANNEL}' }
-    sns: { topic_arn: ${TOPIC_ARN} }
-  - name: findings-log
-    console: { dir: __LOG_DIR__ }
-`;
-
-function day(period: string, n: number): string {
-  return `${period}-${String(n).padStart(2, '0')}`;
-}
-
-/** One Bedrock line per workload and day: `costs[workload][dayNumber]`, $40 unless listed. */
-function month(period: string, days: number, spikes: Record<string, Record<number, string>>): TinyLine[] {
-  const lines: TinyLine[] = [];
-  for (let d = 1; d <= days; d++) {
-    for (const workload of Object.keys(spikes)) {
-      const cost = spikes[workload]![d] ?? '40';
-      lines.push({
-        day: day(period, d),
-        usageType: 'USE1-NovaLite-input-tokens',
-        unit: '1K tokens',
-        amount: String(Number(cost) * 10_000),
-        cost,
-        tags: { workload },
-      });
-    }
-  }
-  return lines;
-}
 
 describe('event-driven loop on loopback (s3rver, dynalite, Slack and SNS protocol servers)', () => {
   let s3: LocalS3;
@@ -174,7 +137,7 @@ describe('event-driven loop on loopback (s3rver, dynalite, Slack and SNS protoco
       new PutObjectCommand({
         Bucket: FACTS_BUCKET,
         Key: CONFIG_KEY,
-        Body: CONFIG.replace('__LOG_DIR__', join(workDir, 'findings-log')),
+        Body: pagingConfig(join(workDir, 'findings-log')),
       }),
     );
   });

@@ -7,7 +7,7 @@ import type { ObjectRef } from './lambda.js';
 import { CUR_BUCKET, FACTS_BUCKET, type LocalS3, startS3rver } from './s3rver.js';
 import { type FakeSecretsManager, startSecretsManagerServer } from './secrets-manager-server.js';
 import { type FakeSnsServer, startSnsServer } from './sns-server.js';
-import type { TinyLine } from './tiny-cur.js';
+import { monthOfLines, type TinyLine } from './tiny-cur.js';
 
 export const TOPIC_ARN = 'arn:aws:sns:us-east-1:111111111111:bedrock-cost-alerts';
 export const SECRET_ARN = 'arn:aws:secretsmanager:us-east-1:111111111111:secret:bedrock-cost-slack-AbCdEf';
@@ -15,8 +15,12 @@ export const SLACK_TOKEN = 'xoxb-1111-2222-harnesstoken';
 export const CONFIG_KEY = 'bedrock-cost/config/bedrock-cost.yaml';
 export const ONCALL_CHANNEL = '#bedrock-oncall';
 
-/** Pages to on-call (Slack + SNS), everything else to the console receiver (files under /tmp). */
-export const HARNESS_CONFIG = `
+/**
+ * Pages go to on-call (Slack + SNS); everything else to the console receiver (files in `consoleDir`, or
+ * under the function's /tmp), so warnings never reach on-call. Partial quarters are reviewed too.
+ */
+export function pagingConfig(consoleDir?: string): string {
+  return `
 routes:
   receiver: findings-log
   routes:
@@ -27,28 +31,15 @@ receivers:
     slack: { channel: '${ONCALL_CHANNEL}' }
     sns: { topic_arn: ${TOPIC_ARN} }
   - name: findings-log
-    console: {}
+    console: ${consoleDir ? `{ dir: ${consoleDir} }` : '{}'}
 review:
   send_partial_quarters: true
 `;
+}
 
 /** Oct 1–13, $40 a day for two workloads; search spikes on the 11th (final once usage reaches the 14th). */
 export function octoberLines(): TinyLine[] {
-  const lines: TinyLine[] = [];
-  for (let d = 1; d <= 13; d++) {
-    for (const workload of ['search', 'support-bot']) {
-      const cost = workload === 'search' && d === 11 ? '400' : '40';
-      lines.push({
-        day: `2026-10-${String(d).padStart(2, '0')}`,
-        usageType: 'USE1-NovaLite-input-tokens',
-        unit: '1K tokens',
-        amount: String(Number(cost) * 10_000),
-        cost,
-        tags: { workload },
-      });
-    }
-  }
-  return lines;
+  return monthOfLines('2026-10', 13, { search: { 11: '400' }, 'support-bot': {} });
 }
 
 /** The loopback stand-ins for everything the functions call. */
@@ -69,7 +60,7 @@ export async function startHarnessServices(): Promise<HarnessServices> {
     startSnsServer(),
     startSecretsManagerServer({ [SECRET_ARN]: `${SLACK_TOKEN}\n` }),
   ]);
-  await s3.client.send(new PutObjectCommand({ Bucket: FACTS_BUCKET, Key: CONFIG_KEY, Body: HARNESS_CONFIG }));
+  await s3.client.send(new PutObjectCommand({ Bucket: FACTS_BUCKET, Key: CONFIG_KEY, Body: pagingConfig() }));
   return {
     s3,
     db,

@@ -168,3 +168,29 @@ export async function writeCur2Manifest(
 
 export const dataFilePath = (exportRoot: string, period: string, file: string) =>
   `${exportRoot}/data/BILLING_PERIOD=${period}/${file}`;
+
+/**
+ * One Nova Lite input-token line per workload and day of `period` (days 1..`days`): `spikes[workload][day]`
+ * is that day's cost, $40 unless listed.
+ */
+export function monthOfLines(
+  period: string,
+  days: number,
+  spikes: Record<string, Record<number, string>>,
+): TinyLine[] {
+  const lines: TinyLine[] = [];
+  for (let d = 1; d <= days; d++) {
+    for (const workload of Object.keys(spikes)) {
+      const cost = spikes[workload]![d] ?? '40';
+      lines.push({
+        day: `${period}-${String(d).padStart(2, '0')}`,
+        usageType: 'USE1-NovaLite-input-tokens',
+        unit: '1K tokens',
+        amount: String(Number(cost) * 10_000),
+        cost,
+        tags: { workload },
+      });
+    }
+  }
+  return lines;
+}

@@ -5,7 +5,12 @@ import { describe, expect, it } from 'vitest';
 const ROOT = resolve(import.meta.dirname, '../..');
 
 describe('infra scripts', () => {
-  it.each(['scripts/synth.sh', 'scripts/package-lambda.sh'])('%s is valid bash', (script) => {
+  it.each([
+    'scripts/synth.sh',
+    'scripts/package-lambda.sh',
+    'scripts/deploy-check.sh',
+    'scripts/update-lock.sh',
+  ])('%s is valid bash', (script) => {
     expect(() => execFileSync('bash', ['-n', resolve(ROOT, script)])).not.toThrow();
   });
 });
