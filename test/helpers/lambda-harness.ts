@@ -44,7 +44,7 @@ export function harnessPackage(): string {
  * every bare import the handler makes resolves from the package alone.
  */
 const BOOTSTRAP = `
-import { readFileSync, writeSync } from 'node:fs';
+import { readFileSync, writeFileSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { randomUUID } from 'node:crypto';
@@ -58,12 +58,15 @@ const file = join(root, handlerSetting.slice(0, dot) + '.js');
 const exportName = handlerSetting.slice(dot + 1);
 let leak = null;
 try { leak = import.meta.resolve('@duckdb/node-api'); } catch {}
+let codeWritable = true;
+try { writeFileSync(join(root, '.write-probe'), 'x'); } catch { codeWritable = false; }
+const sandbox = { leak, codeWritable, home: process.env.HOME ?? null, uid: process.getuid() };
 const importStart = performance.now();
 let handler;
 try {
   handler = (await import(pathToFileURL(file).href))[exportName];
 } catch (error) {
-  report({ phase: 'init', error: String(error && error.stack || error), leak });
+  report({ phase: 'init', error: String(error && error.stack || error), ...sandbox });
   process.exit(1);
 }
 const initMs = performance.now();
@@ -87,9 +90,9 @@ const context = {
 const invokeStart = performance.now();
 try {
   const result = await handler(event, context);
-  report({ phase: 'invoke', result, initMs, initCpuMs, moduleLoadMs, durationMs: performance.now() - invokeStart, maxRssKb: process.resourceUsage().maxRSS, leak });
+  report({ phase: 'invoke', result, initMs, initCpuMs, moduleLoadMs, durationMs: performance.now() - invokeStart, maxRssKb: process.resourceUsage().maxRSS, ...sandbox });
 } catch (error) {
-  report({ phase: 'invoke', error: String(error && error.stack || error), initMs, initCpuMs, moduleLoadMs, maxRssKb: process.resourceUsage().maxRSS, leak });
+  report({ phase: 'invoke', error: String(error && error.stack || error), initMs, initCpuMs, moduleLoadMs, maxRssKb: process.resourceUsage().maxRSS, ...sandbox });
 }
 process.exit(0);
 `;
@@ -129,6 +132,10 @@ export interface Invocation {
   maxRssKb: number;
   /** Where a bare import from outside the package resolved (null: it did not). */
   leak: string | null;
+  /** Whether the function could create a file in its code directory. */
+  codeWritable: boolean;
+  home: string | null;
+  uid: number;
   /** The function's structured log lines (Powertools JSON on stdout). */
   logs: Record<string, unknown>[];
   stdout: string;

@@ -108,6 +108,9 @@ describe('Lambda harness: the x64 package in a Lambda-like sandbox against loopb
     expect(run.error, run.stderr).toBeUndefined();
     expect(run.result).toEqual({ batchItemFailures: [] });
     expect(run.leak).toBeNull();
+    expect(run.codeWritable).toBe(false);
+    expect(run.home).toBeNull();
+    if (process.getuid?.() === 0) expect(run.uid).toBe(65_534);
     expect(alerts()).toEqual({ slack: 1, sns: 1 });
     expect(slack().posted[0]?.text).toContain('search');
     expect(sns().published[0]?.topicArn).toBe(TOPIC_ARN);
