@@ -9,6 +9,12 @@ import { lineProjection } from '../cur-sql/line-projection.js';
 import { fillTemplate, loadSql } from '../cur-sql/sql-files.js';
 import { type DataFileKind, inspectDataFile } from '../local-fs/data-file.js';
 import { cur2BedrockSource, cur2TagMaps, groupsWithTagPairs, rawTagMapPlaceholders } from './bedrock-scan.js';
+import {
+  type DeliveryStats,
+  deliveryStatsSql,
+  type RawDeliveryStatsRow,
+  toDeliveryStats,
+} from './delivery-stats.js';
 import { type DuckDb, rowsViaJson, sqlIdentifier, sqlString, withDuckDb } from './duckdb.js';
 
 export interface Stage1Options {
@@ -31,7 +37,15 @@ export async function readStage1(
   const emptyFiles = inspected.filter((f) => f.kind === 'empty').map((f) => f.label);
   const readable = inspected.filter((f) => f.kind !== 'empty');
   if (readable.length === 0) {
-    return { format: 'cur2', rows: [], totals: [], rowsRead: 0, emptyFiles, newestUsageEnd: null };
+    return {
+      format: 'cur2',
+      rows: [],
+      totals: [],
+      rowsRead: 0,
+      emptyFiles,
+      newestUsageEnd: null,
+      dataPeriods: [],
+    };
   }
   const kinds = new Set(readable.map((f) => (f.kind === 'parquet' ? 'parquet' : 'csv')));
   if (kinds.size > 1) {
@@ -82,6 +96,7 @@ export async function readStage1(
         rowsRead: source.rowsRead,
         emptyFiles,
         newestUsageEnd: source.newestUsageEnd,
+        dataPeriods: source.periods,
       };
     },
     threads === undefined ? {} : { threads },
@@ -95,11 +110,9 @@ export function duckDbStage1Engine(threads?: number): Stage1Engine {
   };
 }
 
-interface Source {
+interface Source extends DeliveryStats {
   format: CurFormat;
   columns: Map<string, string>;
-  rowsRead: number;
-  newestUsageEnd: string | null;
   /** The file named in schema errors. */
   label: string;
 }
@@ -122,22 +135,10 @@ async function parquetSource(db: DuckDb, files: readonly InspectedFile[]): Promi
   }
   const list = `[${files.map((f) => sqlString(f.path)).join(', ')}]`;
   await db.run(`CREATE VIEW cur_source AS SELECT * FROM read_parquet(${list}, union_by_name = true)`);
-  // Count and newest usage hour come from the footers' row counts and statistics where DuckDB has them.
-  const newest = union.has('line_item_usage_end_date')
-    ? "strftime(max(line_item_usage_end_date), '%Y-%m-%dT%H:%M:%SZ')"
-    : 'NULL';
-  const [stats] = await namingFiles(files, () =>
-    db.rows<{ n: bigint; newest: string | null }>(
-      `SELECT COUNT(*)::BIGINT AS n, ${newest} AS newest FROM cur_source`,
-    ),
+  const stats = await namingFiles(files, () =>
+    db.rows<RawDeliveryStatsRow>(deliveryStatsSql('cur_source', union)),
   );
-  return {
-    format: format!,
-    columns: union,
-    rowsRead: Number(stats?.n ?? 0n),
-    newestUsageEnd: stats?.newest ?? null,
-    label: files[0]!.label,
-  };
+  return { format: format!, columns: union, ...toDeliveryStats(stats), label: files[0]!.label };
 }
 
 async function csvSource(db: DuckDb, files: readonly InspectedFile[]): Promise<Source> {
@@ -159,22 +160,11 @@ async function csvSource(db: DuckDb, files: readonly InspectedFile[]): Promise<S
   const columns = new Map([...byName.keys()].map((name) => [name, 'VARCHAR']));
   const format = detectCurFormat(files[0]!.label, columns);
   await db.run(`CREATE VIEW cur_source AS SELECT ${select.join(', ')} FROM ${reader}`);
-  // Counting also parses every row, so a malformed CSV fails here with the file named.
-  const newest = columns.has('line_item_usage_end_date') ? 'max(line_item_usage_end_date)' : 'NULL';
-  await runNamed(
-    db,
-    `CREATE TEMP TABLE csv_stats AS
-     SELECT COUNT(*)::BIGINT AS n, strftime(${newest}, '%Y-%m-%dT%H:%M:%SZ') AS newest FROM cur_source`,
-    files,
+  // The statistics parse every row, so a malformed CSV fails here with the file named.
+  const stats = await namingFiles(files, () =>
+    db.rows<RawDeliveryStatsRow>(deliveryStatsSql('cur_source', columns)),
   );
-  const [stats] = await db.rows<{ n: bigint; newest: string | null }>('SELECT n, newest FROM csv_stats');
-  return {
-    format,
-    columns,
-    rowsRead: Number(stats?.n ?? 0n),
-    newestUsageEnd: stats?.newest ?? null,
-    label: files[0]!.label,
-  };
+  return { format, columns, ...toDeliveryStats(stats), label: files[0]!.label };
 }
 
 async function describe(db: DuckDb, query: string, label: string): Promise<Map<string, string>> {

@@ -32,7 +32,9 @@ export function localFactStore(root: string): FactStore {
       }
     },
     async read(query: FactQuery): Promise<DailyFact[]> {
-      const files = (await listSnapshotFiles(factsDir)).map((s) => s.path);
+      const files = (await listSnapshotFiles(factsDir))
+        .filter((s) => !query.billingPeriod || s.billingPeriod === query.billingPeriod)
+        .map((s) => s.path);
       return withDuckDb((db) => readFactsParquet(db, files, query));
     },
     async snapshots(): Promise<StoredSnapshot[]> {

@@ -6,6 +6,7 @@ import { parseResource } from './resource.js';
 import type { Stage1Row } from './stage1-row.js';
 import type { NormalizeContext } from './to-daily-facts.js';
 import { type MultiplierSource, tokenMultiplier } from './units.js';
+import { USAGE_LINE_ITEM_TYPES } from '../rules/fact-filters.js';
 import { parseUsageType } from './usage-type.js';
 
 /** Every DailyFact field that identifies a fact; the rest are sums. */
@@ -25,12 +26,6 @@ export interface ClassifiedRow {
   unrecognisedUsageType: boolean;
 }
 
-/** Only these line item types are consumption (as in CID); everything else is a non-usage fact. */
-export const USAGE_LINE_ITEM_TYPES: ReadonlySet<string> = new Set([
-  'Usage',
-  'DiscountedUsage',
-  'SavingsPlanCoveredUsage',
-]);
 
 const TOKEN_KINDS: ReadonlySet<string> = new Set([
   'input',
