@@ -110,7 +110,7 @@ export async function ingestDelivery(delivery: Delivery, deps: IngestDeps): Prom
     if (hold) held.push(hold);
   }
   if (held.length > 0 && !deps.acceptShrink) {
-    return { ...heldReport(delivery, stage1, facts, reconciliation), held };
+    return { ...heldReport(delivery, stage1, facts, reconciliation, [...periods].sort()), held };
   }
 
   const reports: PeriodReport[] = [];
@@ -201,6 +201,7 @@ function heldReport(
   stage1: Stage1Output,
   facts: readonly DailyFact[],
   reconciliation: readonly PeriodReconciliation[],
+  periods: readonly string[],
 ): IngestReport {
   return {
     objectKey: delivery.objectKey,
@@ -212,11 +213,12 @@ function heldReport(
     groups: stage1.rows.length,
     facts: facts.length,
     cost: sumMoney(facts.map((f) => f.costUnblended)),
-    periods: reconciliation.map((r) => ({
-      billingPeriod: r.billingPeriod,
-      facts: facts.filter((f) => f.billingPeriod === r.billingPeriod).length,
-      groups: stage1.rows.filter((g) => g.billingPeriod === r.billingPeriod).length,
-      reconciliation: r,
+    periods: periods.map((billingPeriod) => ({
+      billingPeriod,
+      facts: facts.filter((f) => f.billingPeriod === billingPeriod).length,
+      groups: stage1.rows.filter((g) => g.billingPeriod === billingPeriod).length,
+      reconciliation:
+        reconciliation.find((r) => r.billingPeriod === billingPeriod) ?? emptyRecon(billingPeriod),
     })),
     emptyFiles: stage1.emptyFiles,
     warnings: [],

@@ -24,6 +24,11 @@ export interface TinyLine {
   tags?: Record<string, string>;
   /** CUR 2.0 `tags` map entries, e.g. { 'iamPrincipal/team': 'search' }. */
   tagMap?: Record<string, string>;
+  /** Billing period YYYY-MM (default: the month of `day`). */
+  period?: string;
+  /** Usage start / end instants (default: `day` 00:00 and one day later), e.g. a Tax line spanning the month. */
+  start?: string;
+  end?: string;
 }
 
 /** Line items stage 1 must leave out: another service, and a Marketplace listing that is not Bedrock. */
@@ -65,11 +70,13 @@ export async function writeTinyCur2(
     const columns: Record<string, string> = {
       bill_billing_entity: sqlString(l.entity ?? 'AWS'),
       bill_payer_account_id: sqlString(PAYER),
-      bill_billing_period_start_date: `TIMESTAMP '${l.day.slice(0, 7)}-01 00:00:00'`,
+      bill_billing_period_start_date: `TIMESTAMP '${l.period ?? l.day.slice(0, 7)}-01 00:00:00'`,
       line_item_usage_account_id: sqlString(l.account ?? '111122223333'),
       line_item_usage_account_name: text(l.accountName),
-      line_item_usage_start_date: `TIMESTAMP '${l.day} 00:00:00'`,
-      line_item_usage_end_date: `TIMESTAMP '${l.day} 00:00:00' + INTERVAL 1 DAY`,
+      line_item_usage_start_date: l.start ? `TIMESTAMP '${l.start}'` : `TIMESTAMP '${l.day} 00:00:00'`,
+      line_item_usage_end_date: l.end
+        ? `TIMESTAMP '${l.end}'`
+        : `TIMESTAMP '${l.day} 00:00:00' + INTERVAL 1 DAY`,
       line_item_product_code: l.productCode === null ? 'NULL' : sqlString(l.productCode ?? 'AmazonBedrock'),
       line_item_usage_type: sqlString(l.usageType),
       line_item_operation: text(l.operation),
@@ -129,11 +136,11 @@ export async function writeTinyLegacyCsv(path: string, lines: readonly TinyLine[
       `${l.day}T00:00:00Z/${l.day}T01:00:00Z`,
       l.entity ?? 'AWS',
       PAYER,
-      `${l.day.slice(0, 7)}-01T00:00:00.000Z`,
+      `${l.period ?? l.day.slice(0, 7)}-01T00:00:00.000Z`,
       l.account ?? '111122223333',
       l.type ?? 'Usage',
-      `${l.day}T00:00:00.000Z`,
-      `${l.day}T23:00:00.000Z`,
+      l.start ?? `${l.day}T00:00:00.000Z`,
+      l.end ?? `${l.day}T23:00:00.000Z`,
       l.productCode ?? 'AmazonBedrock',
       l.usageType,
       l.operation ?? '',

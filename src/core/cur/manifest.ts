@@ -72,6 +72,7 @@ function parseCur2(raw: object, manifestKey: string): Manifest {
     }
     return { uri, key: posix.join(exportRoot, uri.slice(at + 1)) };
   });
+  rejectDuplicates(manifestKey, dataFiles);
   return {
     kind: 'cur2',
     exportName: manifest.exportName ?? exportNameFrom(manifestKey, /-Manifest\.json$/i),
@@ -98,6 +99,7 @@ function parseLegacy(raw: object, manifestKey: string): Manifest {
     }
     return { uri, key: posix.join(manifestDir, `/${uri}`.slice(at + marker.length)) };
   });
+  rejectDuplicates(manifestKey, dataFiles);
   return {
     kind: 'legacy',
     exportName: manifest.reportName ?? exportNameFrom(manifestKey, /-Manifest\.json$/i),
@@ -105,6 +107,21 @@ function parseLegacy(raw: object, manifestKey: string): Manifest {
     deliveryId: manifest.assemblyId ?? null,
     dataFiles,
   };
+}
+
+/** A file listed twice would be read twice and its spend counted twice, and still reconcile. */
+function rejectDuplicates(manifestKey: string, dataFiles: readonly { uri: string; key: string }[]): void {
+  const seen = new Set<string>();
+  const twice = new Set<string>();
+  for (const file of dataFiles) {
+    if (seen.has(file.key)) twice.add(file.uri);
+    seen.add(file.key);
+  }
+  if (twice.size > 0) {
+    throw new InputError(
+      `${manifestKey}: lists data file ${[...twice].join(', ')} more than once; reading it twice would count its spend twice, nothing was ingested`,
+    );
+  }
 }
 
 function manifestShapeError(manifestKey: string, error: z.ZodError): InputError {

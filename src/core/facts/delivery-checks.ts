@@ -1,5 +1,7 @@
 import { InputError } from '../errors.js';
-import { formatUsd, type Money } from '../money.js';
+import { findingFingerprint } from '../keys.js';
+import { formatUsd, type Money, subtractMoney } from '../money.js';
+import type { Finding } from '../rules/finding.js';
 import type { DailyFact } from './daily-fact.js';
 
 /** The line items of one billing period of a delivery's data (see Stage1Output.dataPeriods). */
@@ -131,3 +133,50 @@ export function overlappingExports(
     .sort(([a], [b]) => (a < b ? -1 : 1))
     .map(([name, accounts]) => ({ exportName: name, accounts: [...accounts].sort() }));
 }
+
+/**
+ * The warning finding a held delivery becomes where no one reads a command's output (the Lambda): routed
+ * and notified like any finding, once per (export, period, day) by the notification log.
+ */
+export function heldDeliveryFinding(
+  delivery: { exportName: string; objectKey: string },
+  hold: ShrinkHold,
+  day: string,
+): Finding {
+  const labels = {
+    workload: '',
+    model: '',
+    team: '',
+    cost_center: '',
+    account: '',
+    environment: '',
+    export: delivery.exportName,
+    billing_period: hold.billingPeriod,
+  };
+  const ratio =
+    hold.storedCost > 0n
+      ? Number((hold.deliveredCost * 10_000n) / hold.storedCost) / 10_000
+      : null;
+  return {
+    rule: HELD_DELIVERY_RULE,
+    name: HELD_DELIVERY_RULE,
+    day,
+    severity: 'warning',
+    provisional: false,
+    labels,
+    figures: {
+      today: hold.deliveredCost,
+      baseline: hold.storedCost,
+      ratio,
+      delta: subtractMoney(hold.deliveredCost, hold.storedCost),
+    },
+    why: [
+      `${delivery.objectKey}: ${describeShrink(delivery.exportName, hold)}; nothing was written, the stored facts stay`,
+      `if the smaller delivery is right, apply it with: bedrock-cost ingest ${delivery.objectKey} --accept-shrink`,
+    ],
+    contributors: [],
+    fingerprint: findingFingerprint({ rule: HELD_DELIVERY_RULE, day, labels }),
+  };
+}
+
+export const HELD_DELIVERY_RULE = 'delivery-held';
