@@ -175,8 +175,13 @@ describe('cur-delivery handler: watermark and held deliveries (loopback)', () =>
     expect(warning?.message).toContain(
       'billing period 2026-10 of export bedrock-export: the delivery would shrink the stored Bedrock cost by 85.1%, more than 50% (stored $892.50 in 14 fact(s), delivered $132.50 in 4 fact(s))',
     );
-    const held = (await sent()).filter((n) => JSON.stringify(n).includes('delivery-held'));
+    // The finding reached the receiver: its rendered message names the period, both totals and the way out.
+    const texts = await Promise.all(
+      (await sent()).map((n) => readFile(String(n.file).replace(/\.json$/, '.txt'), 'utf8')),
+    );
+    const held = texts.filter((t) => t.includes('CUR delivery held'));
     expect(held).toHaveLength(1);
-    expect(JSON.stringify(held[0])).toContain('--accept-shrink');
+    expect(held[0]).toContain('stored $892.50');
+    expect(held[0]).toContain('--accept-shrink');
   });
 });
