@@ -47,7 +47,7 @@ export function ingestCommand(): Command {
         'Nothing is lost or counted twice: a delivery whose data is of another billing period than its manifest,\n' +
         'that lists a file twice, has line items dated outside their period (other than credits and refunds) or\n' +
         'holds accounts another export already stored for the period fails and writes nothing. A delivery that\n' +
-        'would shrink a stored period\'s Bedrock cost to nothing, or by more than ingest.hold_shrink_share (default\n' +
+        "would shrink a stored period's Bedrock cost to nothing, or by more than ingest.hold_shrink_share (default\n" +
         '50%), is held: reported with both totals, applied with --accept-shrink.',
     )
     .argument('<paths...>', 'export roots, manifests, data files or folders')
@@ -56,7 +56,7 @@ export function ingestCommand(): Command {
     .option('--force', 're-ingest deliveries the ledger has already seen')
     .option(
       '--accept-shrink',
-      'apply deliveries that shrink a stored period\'s Bedrock cost past ingest.hold_shrink_share (held otherwise)',
+      "apply deliveries that shrink a stored period's Bedrock cost past ingest.hold_shrink_share (held otherwise)",
     )
     .option('--threads <n>', 'DuckDB threads (default 2)')
     .addOption(

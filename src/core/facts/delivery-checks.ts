@@ -154,9 +154,7 @@ export function heldDeliveryFinding(
     billing_period: hold.billingPeriod,
   };
   const ratio =
-    hold.storedCost > 0n
-      ? Number((hold.deliveredCost * 10_000n) / hold.storedCost) / 10_000
-      : null;
+    hold.storedCost > 0n ? Number((hold.deliveredCost * 10_000n) / hold.storedCost) / 10_000 : null;
   return {
     rule: HELD_DELIVERY_RULE,
     name: HELD_DELIVERY_RULE,

@@ -1,4 +1,5 @@
 import type { DailyFact } from '../facts/daily-fact.js';
+import { USAGE_LINE_ITEM_TYPES } from '../rules/fact-filters.js';
 import { accountEnvironment, createAttributor } from './attribution.js';
 import { resolveRegion } from './region.js';
 import { resolveModel } from './resolve-model.js';
@@ -6,7 +7,6 @@ import { parseResource } from './resource.js';
 import type { Stage1Row } from './stage1-row.js';
 import type { NormalizeContext } from './to-daily-facts.js';
 import { type MultiplierSource, tokenMultiplier } from './units.js';
-import { USAGE_LINE_ITEM_TYPES } from '../rules/fact-filters.js';
 import { parseUsageType } from './usage-type.js';
 
 /** Every DailyFact field that identifies a fact; the rest are sums. */
@@ -25,7 +25,6 @@ export interface ClassifiedRow {
   /** A usage row whose usage type matched no known family. */
   unrecognisedUsageType: boolean;
 }
-
 
 const TOKEN_KINDS: ReadonlySet<string> = new Set([
   'input',
