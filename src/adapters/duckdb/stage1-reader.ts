@@ -7,8 +7,9 @@ import { athenaColumnName, LEGACY_TIMESTAMP_COLUMNS } from '../cur-sql/csv-colum
 import { type CurFormat, checkRequiredColumns, detectCurFormat } from '../cur-sql/cur-format.js';
 import { lineProjection } from '../cur-sql/line-projection.js';
 import { fillTemplate, loadSql } from '../cur-sql/sql-files.js';
-import { type DataFileKind, inspectDataFile } from '../local-fs/data-file.js';
+import { type DataFileKind, firstNonUtf8Line, inspectDataFile } from '../local-fs/data-file.js';
 import { cur2BedrockSource, cur2TagMaps, groupsWithTagPairs, rawTagMapPlaceholders } from './bedrock-scan.js';
+import { checkCsvCostCells } from './csv-cost-cells.js';
 import {
   type DeliveryStats,
   deliveryStatsSql,
@@ -124,7 +125,7 @@ async function parquetSource(db: DuckDb, files: readonly InspectedFile[]): Promi
   let union = new Map<string, string>();
   // Each file is described on its own so a corrupt or foreign file is named, not lost in the union.
   for (const file of files) {
-    const columns = await describe(db, `SELECT * FROM read_parquet(${sqlString(file.path)})`, file.label);
+    const columns = await describe(db, `SELECT * FROM read_parquet(${sqlString(file.path)})`, [file]);
     const fileFormat = detectCurFormat(file.label, columns);
     checkRequiredColumns(file.label, fileFormat, columns);
     if (format && fileFormat !== format) {
@@ -144,7 +145,7 @@ async function parquetSource(db: DuckDb, files: readonly InspectedFile[]): Promi
 async function csvSource(db: DuckDb, files: readonly InspectedFile[]): Promise<Source> {
   const list = `[${files.map((f) => sqlString(f.path)).join(', ')}]`;
   const reader = `read_csv(${list}, header = true, all_varchar = true, union_by_name = true, auto_detect = true)`;
-  const raw = await describe(db, `SELECT * FROM ${reader}`, files[0]!.label);
+  const raw = await describe(db, `SELECT * FROM ${reader}`, files);
   // Group headers by their Athena name: `resourceTags/user:Team` and `resourceTags/user:team` are one key.
   const byName = new Map<string, string[]>();
   for (const header of raw.keys()) {
@@ -164,32 +165,62 @@ async function csvSource(db: DuckDb, files: readonly InspectedFile[]): Promise<S
   const stats = await namingFiles(files, () =>
     db.rows<RawDeliveryStatsRow>(deliveryStatsSql('cur_source', columns)),
   );
+  if (format === 'legacy') await checkCsvCostCells(db, 'cur_source', files);
   return { format, columns, ...toDeliveryStats(stats), label: files[0]!.label };
 }
 
-async function describe(db: DuckDb, query: string, label: string): Promise<Map<string, string>> {
-  try {
+async function describe(
+  db: DuckDb,
+  query: string,
+  files: readonly InspectedFile[],
+): Promise<Map<string, string>> {
+  return namingFiles(files, async () => {
     const rows = await db.rows<{ column_name: string; column_type: string }>(`DESCRIBE ${query}`);
     return new Map(rows.map((r) => [r.column_name, r.column_type]));
-  } catch (error) {
-    throw new InputError(`${label}: cannot read file: ${firstLine(describeError(error))}`, { cause: error });
-  }
+  });
 }
 
 /** Runs a statement over the delivery's files; an engine error names the file it mentions, if any. */
-async function runNamed(db: DuckDb, sql: string, files: readonly DataFileRef[]): Promise<void> {
+async function runNamed(db: DuckDb, sql: string, files: readonly InspectedFile[]): Promise<void> {
   await namingFiles(files, () => db.run(sql));
 }
 
-async function namingFiles<T>(files: readonly DataFileRef[], work: () => Promise<T>): Promise<T> {
+async function namingFiles<T>(files: readonly InspectedFile[], work: () => Promise<T>): Promise<T> {
   try {
     return await work();
   } catch (error) {
-    const message = describeError(error);
-    const file = files.find((f) => message.includes(f.path));
-    const where = file ? file.label : files.map((f) => f.label).join(', ');
-    throw new InputError(`${where}: cannot read file: ${firstLine(message)}`, { cause: error });
+    throw await readError(files, error);
   }
+}
+
+/**
+ * What a person can act on from an engine error: the file it concerns (the one it mentions, or the only one),
+ * whether it is damaged Parquet or text that is not UTF-8 (with the line), else the engine's first line.
+ */
+async function readError(files: readonly InspectedFile[], error: unknown): Promise<InputError> {
+  const message = describeError(error);
+  const file = files.find((f) => message.includes(f.path)) ?? (files.length === 1 ? files[0] : undefined);
+  const where = file ? file.label : files.map((f) => f.label).join(', ');
+  const detail = firstLine(message);
+  if (file?.kind === 'parquet') {
+    return new InputError(
+      `${where}: corrupt Parquet file (${detail}): the file is damaged or incomplete; download it again or ask AWS to re-deliver the period`,
+      { cause: error },
+    );
+  }
+  if (/not utf-8 encoded|invalid unicode/i.test(message)) {
+    for (const candidate of file ? [file] : files) {
+      const bad = await firstNonUtf8Line(candidate.path, candidate.kind === 'csv-gzip');
+      if (bad) {
+        return new InputError(
+          `${candidate.label}: line ${bad.line} is not UTF-8 text (byte 0x${bad.byte.toString(16).toUpperCase().padStart(2, '0')}); ` +
+            'CUR files are UTF-8: was the file saved as Latin-1 or Windows-1252? Convert it (iconv -f WINDOWS-1252 -t UTF-8) and ingest it again',
+          { cause: error },
+        );
+      }
+    }
+  }
+  return new InputError(`${where}: cannot read file: ${detail}`, { cause: error });
 }
 
 function firstLine(text: string): string {
