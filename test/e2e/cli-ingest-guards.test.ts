@@ -4,48 +4,34 @@ import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { localFactStore } from '../../src/adapters/local-fs/fact-store.js';
 import { ensureBuilt, runCli } from '../helpers/cli.js';
-import { dataFilePath, type TinyLine, writeCur2Manifest, writeTinyCur2 } from '../helpers/tiny-cur.js';
+import {
+  bedrockUsage,
+  dataFilePath,
+  monthSpanning,
+  type TinyLine,
+  writeCur2Manifest,
+  writeTinyCur2,
+} from '../helpers/tiny-cur.js';
 
-const usage = (day: string, cost: string): TinyLine => ({
-  day,
-  usageType: 'USE1-NovaLite-input-tokens',
-  unit: '1K tokens',
-  amount: String(Number(cost) * 10_000),
-  cost,
-  tags: { workload: 'search' },
-});
+const usage = (day: string, cost: string) => bedrockUsage(day, cost);
 
 /** Month-spanning lines AWS writes from the period's first hour, and a credit dated in the month before. */
 const MONTH_SPANNING: TinyLine[] = [
-  {
-    day: '2026-06-01',
-    usageType: '',
-    type: 'Tax',
-    amount: '1',
-    cost: '2',
-    start: '2026-06-01 00:00:00',
-    end: '2026-07-01 00:00:00',
-  },
-  {
-    day: '2026-06-01',
+  monthSpanning('2026-06', { usageType: '', type: 'Tax', amount: '1', cost: '2' }),
+  monthSpanning('2026-06', {
     usageType: 'USE1-BoxUsage',
     productCode: 'AmazonEC2',
     type: 'RIFee',
     amount: '720',
     cost: '30',
-    start: '2026-06-01 00:00:00',
-    end: '2026-07-01 00:00:00',
-  },
-  {
-    day: '2026-06-01',
+  }),
+  monthSpanning('2026-06', {
     usageType: 'USE1-BoxUsage',
     productCode: 'AmazonEC2',
     type: 'SavingsPlanRecurringFee',
     amount: '720',
     cost: '5',
-    start: '2026-06-01 00:00:00',
-    end: '2026-07-01 00:00:00',
-  },
+  }),
   {
     day: '2026-05-28',
     period: '2026-06',

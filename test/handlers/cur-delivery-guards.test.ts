@@ -16,7 +16,7 @@ import {
   sqsRecord,
 } from '../helpers/lambda.js';
 import { CUR_BUCKET, FACTS_BUCKET, type LocalS3, startS3rver } from '../helpers/s3rver.js';
-import { type TinyLine, writeTinyCur2 } from '../helpers/tiny-cur.js';
+import { bedrockUsage, monthSpanning, type TinyLine, writeTinyCur2 } from '../helpers/tiny-cur.js';
 
 /**
  * The cur-delivery handler on loopback (s3rver, dynalite; findings to a file receiver): the completeness
@@ -34,40 +34,21 @@ const dataKey = `${EXPORT_ROOT}/data/BILLING_PERIOD=${PERIOD}/${EXPORT}-00001.sn
 const manifestKey = `${EXPORT_ROOT}/metadata/BILLING_PERIOD=${PERIOD}/${EXPORT}-Manifest.json`;
 
 function usage(days: number, spikes: Record<number, string>): TinyLine[] {
-  return Array.from({ length: days }, (_, i) => {
-    const cost = spikes[i + 1] ?? '40';
-    return {
-      day: `${PERIOD}-${String(i + 1).padStart(2, '0')}`,
-      usageType: 'USE1-NovaLite-input-tokens',
-      unit: '1K tokens',
-      amount: String(Number(cost) * 10_000),
-      cost,
-      tags: { workload: 'search' },
-    };
-  });
+  return Array.from({ length: days }, (_, i) =>
+    bedrockUsage(`${PERIOD}-${String(i + 1).padStart(2, '0')}`, spikes[i + 1] ?? '40'),
+  );
 }
 
 /** What AWS bills for the whole month from its first hour: tax and a monthly fee, both ending Nov 1. */
 const MONTH_SPANNING: TinyLine[] = [
-  {
-    day: `${PERIOD}-01`,
-    usageType: '',
-    type: 'Tax',
-    amount: '1',
-    cost: '12.5',
-    start: '2026-10-01 00:00:00',
-    end: '2026-11-01 00:00:00',
-  },
-  {
-    day: `${PERIOD}-01`,
+  monthSpanning(PERIOD, { usageType: '', type: 'Tax', amount: '1', cost: '12.5' }),
+  monthSpanning(PERIOD, {
     usageType: 'USE1-BoxUsage',
     productCode: 'AmazonEC2',
     type: 'RIFee',
     amount: '720',
     cost: '30',
-    start: '2026-10-01 00:00:00',
-    end: '2026-11-01 00:00:00',
-  },
+  }),
 ];
 
 describe('cur-delivery handler: watermark and held deliveries (loopback)', () => {

@@ -175,3 +175,22 @@ export async function writeCur2Manifest(
 
 export const dataFilePath = (exportRoot: string, period: string, file: string) =>
   `${exportRoot}/data/BILLING_PERIOD=${period}/${file}`;
+
+/** A first-party Bedrock input-token usage line of `cost` USD on `day` for `workload` ($0.0001 per 1K tokens). */
+export function bedrockUsage(day: string, cost: string, workload = 'search'): TinyLine {
+  return {
+    day,
+    usageType: 'USE1-NovaLite-input-tokens',
+    unit: '1K tokens',
+    amount: String(Number(cost) * 10_000),
+    cost,
+    tags: { workload },
+  };
+}
+
+/** A line AWS bills for the whole month from its first hour (tax, RI fee, recurring SP fee): it ends with the period. */
+export function monthSpanning(period: string, line: Omit<TinyLine, 'day' | 'start' | 'end'>): TinyLine {
+  const [year, month] = period.split('-').map(Number) as [number, number];
+  const next = month === 12 ? `${year + 1}-01` : `${year}-${String(month + 1).padStart(2, '0')}`;
+  return { ...line, day: `${period}-01`, start: `${period}-01 00:00:00`, end: `${next}-01 00:00:00` };
+}

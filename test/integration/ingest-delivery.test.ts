@@ -13,7 +13,13 @@ import { DEFAULT_CONFIG } from '../../src/config/schema.js';
 import { InputError, ReconciliationError } from '../../src/core/errors.js';
 import { describeShrink } from '../../src/core/facts/delivery-checks.js';
 import { formatMoney, parseMoney, sumMoney } from '../../src/core/money.js';
-import { dataFilePath, type TinyLine, writeCur2Manifest, writeTinyCur2 } from '../helpers/tiny-cur.js';
+import {
+  dataFilePath,
+  monthSpanning,
+  type TinyLine,
+  writeCur2Manifest,
+  writeTinyCur2,
+} from '../helpers/tiny-cur.js';
 
 const JUNE: TinyLine[] = [
   {
@@ -341,43 +347,26 @@ describe('ingestDelivery (DuckDB + local store)', () => {
     it('comes from usage lines only: tax, fees and credits spanning the month do not move it', async () => {
       await deliver([
         ...JUNE,
-        {
-          day: '2026-06-01',
-          usageType: '',
-          type: 'Tax',
-          amount: '1',
-          cost: '0.3',
-          start: '2026-06-01 00:00:00',
-          end: '2026-07-01 00:00:00',
-        },
-        {
-          day: '2026-06-01',
+        monthSpanning('2026-06', { usageType: '', type: 'Tax', amount: '1', cost: '0.3' }),
+        monthSpanning('2026-06', {
           usageType: 'USE1-ProvisionedThroughput',
           type: 'RIFee',
           amount: '1',
           cost: '10',
-          start: '2026-06-01 00:00:00',
-          end: '2026-07-01 00:00:00',
-        },
-        {
-          day: '2026-06-01',
+        }),
+        monthSpanning('2026-06', {
           usageType: 'USE1-NovaLite-input-tokens',
           type: 'Credit',
           amount: '0',
           cost: '-1',
-          start: '2026-06-01 00:00:00',
-          end: '2026-07-01 00:00:00',
-        },
-        {
-          day: '2026-06-01',
+        }),
+        monthSpanning('2026-06', {
           usageType: 'USE1-BoxUsage',
           productCode: 'AmazonEC2',
           type: 'SavingsPlanRecurringFee',
           amount: '1',
           cost: '1',
-          start: '2026-06-01 00:00:00',
-          end: '2026-07-01 00:00:00',
-        },
+        }),
       ]);
       await ingestAll();
       const [snapshot] = await deps.store.snapshots();
