@@ -10,12 +10,7 @@ import { fillTemplate, loadSql } from '../cur-sql/sql-files.js';
 import { type DataFileKind, firstNonUtf8Line, inspectDataFile } from '../local-fs/data-file.js';
 import { cur2BedrockSource, cur2TagMaps, groupsWithTagPairs, rawTagMapPlaceholders } from './bedrock-scan.js';
 import { checkCsvCostCells } from './csv-cost-cells.js';
-import {
-  type DeliveryStats,
-  deliveryStatsSql,
-  type RawDeliveryStatsRow,
-  toDeliveryStats,
-} from './delivery-stats.js';
+import { type DeliveryStats, deliveryStats } from './delivery-stats.js';
 import { type DuckDb, rowsViaJson, sqlIdentifier, sqlString, withDuckDb } from './duckdb.js';
 
 export interface Stage1Options {
@@ -136,10 +131,8 @@ async function parquetSource(db: DuckDb, files: readonly InspectedFile[]): Promi
   }
   const list = `[${files.map((f) => sqlString(f.path)).join(', ')}]`;
   await db.run(`CREATE VIEW cur_source AS SELECT * FROM read_parquet(${list}, union_by_name = true)`);
-  const stats = await namingFiles(files, () =>
-    db.rows<RawDeliveryStatsRow>(deliveryStatsSql('cur_source', union)),
-  );
-  return { format: format!, columns: union, ...toDeliveryStats(stats), label: files[0]!.label };
+  const stats = await namingFiles(files, () => deliveryStats(db, 'cur_source', union));
+  return { format: format!, columns: union, ...stats, label: files[0]!.label };
 }
 
 async function csvSource(db: DuckDb, files: readonly InspectedFile[]): Promise<Source> {
@@ -162,11 +155,9 @@ async function csvSource(db: DuckDb, files: readonly InspectedFile[]): Promise<S
   const format = detectCurFormat(files[0]!.label, columns);
   await db.run(`CREATE VIEW cur_source AS SELECT ${select.join(', ')} FROM ${reader}`);
   // The statistics parse every row, so a malformed CSV fails here with the file named.
-  const stats = await namingFiles(files, () =>
-    db.rows<RawDeliveryStatsRow>(deliveryStatsSql('cur_source', columns)),
-  );
+  const stats = await namingFiles(files, () => deliveryStats(db, 'cur_source', columns));
   if (format === 'legacy') await checkCsvCostCells(db, 'cur_source', files);
-  return { format, columns, ...toDeliveryStats(stats), label: files[0]!.label };
+  return { format, columns, ...stats, label: files[0]!.label };
 }
 
 async function describe(
