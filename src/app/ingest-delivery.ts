@@ -1,6 +1,12 @@
 import type { Config } from '../config/schema.js';
-import { ReconciliationError } from '../core/errors.js';
+import { InputError, ReconciliationError } from '../core/errors.js';
 import type { DailyFact } from '../core/facts/daily-fact.js';
+import {
+  checkDeliveryPeriods,
+  judgeShrink,
+  overlappingExports,
+  type ShrinkHold,
+} from '../core/facts/delivery-checks.js';
 import { type PeriodReconciliation, reconcile } from '../core/facts/reconcile.js';
 import { snapshotId as buildSnapshotId } from '../core/keys.js';
 import { formatMoney, formatUsd, type Money, sumMoney } from '../core/money.js';
@@ -10,7 +16,14 @@ import {
   type NormalizeWarnings,
   toDailyFacts,
 } from '../core/normalize/to-daily-facts.js';
-import type { Delivery, FactStore, IngestLedger, LedgerEntry, Stage1Engine } from './ingest-ports.js';
+import type {
+  Delivery,
+  FactStore,
+  IngestLedger,
+  LedgerEntry,
+  Stage1Engine,
+  Stage1Output,
+} from './ingest-ports.js';
 
 export interface IngestDeps {
   engine: Stage1Engine;
@@ -21,6 +34,8 @@ export interface IngestDeps {
   clock: () => Date;
   /** Re-ingest even when the ledger says the snapshot is unchanged. */
   force?: boolean;
+  /** Apply a delivery even when it shrinks a stored period's Bedrock cost past `ingest.hold_shrink_share`. */
+  acceptShrink?: boolean;
   onProgress?: (message: string) => void;
 }
 
@@ -34,7 +49,8 @@ export interface PeriodReport {
 export interface IngestReport {
   objectKey: string;
   exportName: string;
-  status: 'ingested' | 'unchanged';
+  /** `held`: nothing was written, the delivery would shrink stored spend too much (see `held`). */
+  status: 'ingested' | 'unchanged' | 'held';
   format: 'cur2' | 'legacy' | null;
   rowsRead: number;
   bedrockLineItems: number;
@@ -44,6 +60,8 @@ export interface IngestReport {
   periods: PeriodReport[];
   emptyFiles: string[];
   warnings: string[];
+  /** Periods a `held` delivery would have shrunk, with the stored and delivered totals. */
+  held: ShrinkHold[];
 }
 
 /**
@@ -59,6 +77,7 @@ export async function ingestDelivery(delivery: Delivery, deps: IngestDeps): Prom
   progress(`reading ${delivery.files.length} file(s) of ${delivery.exportName}`);
   const tagKeys = configuredTagKeys(deps.config);
   const stage1 = await deps.engine.run(delivery.files, tagKeys);
+  checkDeliveryPeriods(delivery.objectKey, delivery.billingPeriod, stage1.dataPeriods ?? []);
   const snapshotId = buildSnapshotId([{ key: delivery.objectKey, version: delivery.version }]);
 
   progress(`normalising ${stage1.rows.length} Bedrock usage group(s)`);
@@ -85,6 +104,15 @@ export async function ingestDelivery(delivery: Delivery, deps: IngestDeps): Prom
 
   const periods = new Set(reconciliation.map((r) => r.billingPeriod));
   if (delivery.billingPeriod) periods.add(delivery.billingPeriod);
+  const held: ShrinkHold[] = [];
+  for (const billingPeriod of [...periods].sort()) {
+    const hold = await checkAgainstStored(delivery, billingPeriod, facts, deps);
+    if (hold) held.push(hold);
+  }
+  if (held.length > 0 && !deps.acceptShrink) {
+    return { ...heldReport(delivery, stage1, facts, reconciliation, [...periods].sort()), held };
+  }
+
   const reports: PeriodReport[] = [];
   for (const billingPeriod of [...periods].sort()) {
     const periodFacts = facts.filter((f) => f.billingPeriod === billingPeriod);
@@ -127,6 +155,74 @@ export async function ingestDelivery(delivery: Delivery, deps: IngestDeps): Prom
     periods: reports,
     emptyFiles: stage1.emptyFiles,
     warnings: describeWarnings(warnings, facts),
+    held,
+  };
+}
+
+/**
+ * What replacing (export, period) with `facts` would do to the store: refused when another export already
+ * holds the same accounts' Bedrock spend for the period (it would count twice); a hold when it shrinks the
+ * stored cost to nothing or past the configured share.
+ */
+async function checkAgainstStored(
+  delivery: Delivery,
+  billingPeriod: string,
+  facts: readonly DailyFact[],
+  deps: IngestDeps,
+): Promise<ShrinkHold | null> {
+  const stored = await deps.store.read({ billingPeriod });
+  const delivered = facts.filter((f) => f.billingPeriod === billingPeriod);
+  const overlaps = overlappingExports(delivery.exportName, delivered, stored);
+  if (overlaps.length > 0) {
+    throw new InputError(
+      `${delivery.objectKey}: the Bedrock spend of ${overlaps
+        .map(
+          (o) =>
+            `account(s) ${o.accounts.join(', ')} for ${billingPeriod} is already stored under export "${o.exportName}" ` +
+            `(${deps.store.location}/billing_period=${billingPeriod}/${o.exportName}.parquet)`,
+        )
+        .join(
+          '; ',
+        )}; storing it again as export "${delivery.exportName}" would count it twice, nothing was written. ` +
+        'Ingest each CUR export once (its export root, not also a copy of its files): remove the other snapshot, or ingest only one of them.',
+    );
+  }
+  const own = stored.filter((f) => f.sourceExport === delivery.exportName);
+  return judgeShrink(
+    billingPeriod,
+    { cost: sumMoney(own.map((f) => f.costUnblended)), facts: own.length },
+    { cost: sumMoney(delivered.map((f) => f.costUnblended)), facts: delivered.length },
+    deps.config.ingest.hold_shrink_share,
+  );
+}
+
+function heldReport(
+  delivery: Delivery,
+  stage1: Stage1Output,
+  facts: readonly DailyFact[],
+  reconciliation: readonly PeriodReconciliation[],
+  periods: readonly string[],
+): IngestReport {
+  return {
+    objectKey: delivery.objectKey,
+    exportName: delivery.exportName,
+    status: 'held',
+    format: stage1.format,
+    rowsRead: stage1.rowsRead,
+    bedrockLineItems: stage1.totals.reduce((n, t) => n + t.lineItems, 0),
+    groups: stage1.rows.length,
+    facts: facts.length,
+    cost: sumMoney(facts.map((f) => f.costUnblended)),
+    periods: periods.map((billingPeriod) => ({
+      billingPeriod,
+      facts: facts.filter((f) => f.billingPeriod === billingPeriod).length,
+      groups: stage1.rows.filter((g) => g.billingPeriod === billingPeriod).length,
+      reconciliation:
+        reconciliation.find((r) => r.billingPeriod === billingPeriod) ?? emptyRecon(billingPeriod),
+    })),
+    emptyFiles: stage1.emptyFiles,
+    warnings: [],
+    held: [],
   };
 }
 
@@ -176,6 +272,7 @@ function unchangedReport(delivery: Delivery, billingPeriods: string[], facts: nu
     })),
     emptyFiles: [],
     warnings: [],
+    held: [],
   };
 }
 

@@ -26,8 +26,26 @@ export interface Stage1Output {
   totals: PeriodTotal[];
   rowsRead: number;
   emptyFiles: string[];
-  /** Newest line_item_usage_end_date of the whole delivery (all services): the completeness watermark. */
+  /**
+   * Newest line_item_usage_end_date of the delivery's running-usage lines (Usage, DiscountedUsage,
+   * SavingsPlanCoveredUsage; all services): the completeness watermark. Tax, fees and commitment lines span
+   * the month and would claim days not yet delivered.
+   */
   newestUsageEnd: string | null;
+  /** Every line item of the delivery (all services) per billing period; absent when the engine cannot say. */
+  dataPeriods?: DataPeriodStats[];
+}
+
+/** The line items of one billing period of a delivery's data, and those dated outside it. */
+export interface DataPeriodStats {
+  /** YYYY-MM of bill_billing_period_start_date; null for lines without one. */
+  billingPeriod: string | null;
+  lineItems: number;
+  /** Lines other than credits and refunds whose usage starts outside the billing period. */
+  outsideLineItems: number;
+  outsideFirst: string | null;
+  outsideLast: string | null;
+  outsideTypes: string[];
 }
 
 /** Stage 1: the engine that reads the files and groups Bedrock line items (DuckDB, or Athena). */
@@ -38,6 +56,8 @@ export interface Stage1Engine {
 export interface FactQuery {
   from?: string;
   to?: string;
+  /** Only the snapshots of this billing period (YYYY-MM), whatever their facts' dates. */
+  billingPeriod?: string;
 }
 
 /** What a snapshot records about itself, beside its facts. */

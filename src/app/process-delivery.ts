@@ -1,5 +1,6 @@
 import type { CompiledAlerting } from '../core/alerting/alerting-spec.js';
 import { AppError, describeError } from '../core/errors.js';
+import { heldDeliveryFinding } from '../core/facts/delivery-checks.js';
 import { type DetectResult, detectAnomalies } from './detect.js';
 import { findUnchanged, type IngestDeps, type IngestReport, ingestDelivery } from './ingest-delivery.js';
 import type { Delivery, FactStore, Stage1Engine } from './ingest-ports.js';
@@ -98,7 +99,11 @@ export async function processDelivery(
     { from: range.from, to: range.to, now },
     { store: deps.ingest.store, config: deps.ingest.config },
   );
-  const notified = await notify({ findings: detected.findings, alerting: deps.alerting }, deps.notify);
+  // A held delivery wrote nothing; where no one reads the command's output it must still be seen.
+  const today = now.toISOString().slice(0, 10);
+  const held = report.held.map((hold) => heldDeliveryFinding(delivery, hold, today));
+  const findings = [...held, ...detected.findings];
+  const notified = await notify({ findings, alerting: deps.alerting }, deps.notify);
   const problems = notified.entries
     .filter((e) => e.outcome === 'retry' || e.outcome === 'rejected' || e.outcome === 'error')
     .map(
@@ -110,8 +115,8 @@ export async function processDelivery(
     exportName: delivery.exportName,
     ingest: report,
     days: detected.days,
-    findings: detected.findings.length,
-    pages: detected.findings.filter((f) => f.severity === 'page' && !f.provisional).length,
+    findings: findings.length,
+    pages: findings.filter((f) => f.severity === 'page' && !f.provisional).length,
     notify: notified,
     retryNeeded: notified.retryNeeded || notified.entries.some((e) => e.outcome === 'error'),
     problems,

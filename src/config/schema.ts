@@ -83,6 +83,17 @@ export const ModelEntrySchema = z
   })
   .strict();
 
+/** Ingest safeguards (`ingest:`). */
+export const IngestConfigSchema = z
+  .object({
+    /**
+     * A delivery that would shrink a stored (export, billing period)'s Bedrock cost by more than this share
+     * (0.5 = by more than half), or to zero, is held, not applied (`ingest --accept-shrink` applies it).
+     */
+    hold_shrink_share: z.number().gt(0).max(1).default(0.5),
+  })
+  .strict();
+
 export const ConfigSchema = z
   .object({
     version: z.literal(1).default(1),
@@ -94,6 +105,7 @@ export const ConfigSchema = z
     rules: RulesSchema.default(() => DEFAULT_RULES.map((rule) => structuredClone(rule))),
     completeness: CompletenessSchema.default(DEFAULT_COMPLETENESS),
     max_findings: MaxFindingsSchema,
+    ingest: IngestConfigSchema.default(IngestConfigSchema.parse({})),
     /** Alertmanager-style routes, receivers, owners, silences and inhibition (DESIGN §3.6). */
     ...AlertingConfigSchema.shape,
     /** Weekly chargeback digest and quarterly provisioned-commitment review (`digest:`, `review:`). */

@@ -74,7 +74,7 @@ describe('bedrock-cost CLI', () => {
     expect(report.deliveries[0].warnings.join('\n')).toContain('unknown model "Zeta9Ultra"');
     const second = runCli(['ingest', exportRoot, '--store', store]);
     expect(second.status).toBe(0);
-    expect(second.stdout).toContain('0 delivery(ies) ingested, 1 unchanged, 0 failed');
+    expect(second.stdout).toContain('0 delivery(ies) ingested, 1 unchanged, 0 held, 0 failed');
   });
 
   it('prints facts as CSV with the DESIGN §5 columns and exact decimals', () => {

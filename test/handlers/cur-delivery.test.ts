@@ -42,6 +42,7 @@ function result(uri: string, overrides: Partial<ProcessDeliveryResult> = {}): Pr
       periods: [],
       emptyFiles: [],
       warnings: [],
+      held: [],
     },
     days: [],
     findings: 0,

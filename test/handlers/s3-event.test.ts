@@ -4,6 +4,7 @@ import {
   decodeNotificationKey,
   MalformedEventError,
   parseDeliveryMessage,
+  type S3ObjectEvent,
 } from '../../src/handlers/runtime/s3-event.js';
 import { eventBridgeBody, s3NotificationBody } from '../helpers/lambda.js';
 
@@ -84,5 +85,28 @@ describe('classifyObject', () => {
     });
     expect(at(KEY, 'other-bucket')).toMatchObject({ kind: 'ignored', level: 'warn' });
     expect(at('cur/exp/metadata/exp-Manifest.json')).toMatchObject({ kind: 'ignored', level: 'debug' });
+  });
+
+  it('rejects keys that leave the export prefix through "..", literal or percent-encoded', () => {
+    const outside = {
+      kind: 'ignored',
+      level: 'warn',
+      reason: 'key has a "." or ".." segment (also percent-encoded): rejected as outside the export prefix',
+    };
+    expect(at('cur/exp/../other/metadata/BILLING_PERIOD=2026-10/other-Manifest.json')).toEqual(outside);
+    expect(at('cur/exp/metadata/./BILLING_PERIOD=2026-10/x/../exp-Manifest.json')).toEqual(outside);
+    // As an S3 notification carries it: decoded once on parsing, then judged.
+    const [object] = (
+      parseDeliveryMessage(
+        s3NotificationBody({
+          bucket: 'cur-bucket',
+          key: 'cur/exp/%2E%2E/other/metadata/BILLING_PERIOD%3D2026-10/other-Manifest.json',
+        }),
+      ) as { objects: S3ObjectEvent[] }
+    ).objects;
+    expect(classifyObject(object!, 's3://cur-bucket/cur/exp')).toEqual(outside);
+    expect(at('cur/exp/%252E%252E/other/metadata/BILLING_PERIOD=2026-10/other-Manifest.json')).toEqual(
+      outside,
+    );
   });
 });

@@ -32,6 +32,7 @@ function fakeResult(id: string, retryNeeded = false): ProcessDeliveryResult {
       periods: [],
       emptyFiles: [],
       warnings: [],
+      held: [],
     },
     days: [],
     findings: 0,

@@ -24,6 +24,11 @@ export interface TinyLine {
   tags?: Record<string, string>;
   /** CUR 2.0 `tags` map entries, e.g. { 'iamPrincipal/team': 'search' }. */
   tagMap?: Record<string, string>;
+  /** Billing period YYYY-MM (default: the month of `day`). */
+  period?: string;
+  /** Usage start / end instants (default: `day` 00:00 and one day later), e.g. a Tax line spanning the month. */
+  start?: string;
+  end?: string;
 }
 
 /** Line items stage 1 must leave out: another service, and a Marketplace listing that is not Bedrock. */
@@ -65,11 +70,13 @@ export async function writeTinyCur2(
     const columns: Record<string, string> = {
       bill_billing_entity: sqlString(l.entity ?? 'AWS'),
       bill_payer_account_id: sqlString(PAYER),
-      bill_billing_period_start_date: `TIMESTAMP '${l.day.slice(0, 7)}-01 00:00:00'`,
+      bill_billing_period_start_date: `TIMESTAMP '${l.period ?? l.day.slice(0, 7)}-01 00:00:00'`,
       line_item_usage_account_id: sqlString(l.account ?? '111122223333'),
       line_item_usage_account_name: text(l.accountName),
-      line_item_usage_start_date: `TIMESTAMP '${l.day} 00:00:00'`,
-      line_item_usage_end_date: `TIMESTAMP '${l.day} 00:00:00' + INTERVAL 1 DAY`,
+      line_item_usage_start_date: l.start ? `TIMESTAMP '${l.start}'` : `TIMESTAMP '${l.day} 00:00:00'`,
+      line_item_usage_end_date: l.end
+        ? `TIMESTAMP '${l.end}'`
+        : `TIMESTAMP '${l.day} 00:00:00' + INTERVAL 1 DAY`,
       line_item_product_code: l.productCode === null ? 'NULL' : sqlString(l.productCode ?? 'AmazonBedrock'),
       line_item_usage_type: sqlString(l.usageType),
       line_item_operation: text(l.operation),
@@ -129,11 +136,11 @@ export async function writeTinyLegacyCsv(path: string, lines: readonly TinyLine[
       `${l.day}T00:00:00Z/${l.day}T01:00:00Z`,
       l.entity ?? 'AWS',
       PAYER,
-      `${l.day.slice(0, 7)}-01T00:00:00.000Z`,
+      `${l.period ?? l.day.slice(0, 7)}-01T00:00:00.000Z`,
       l.account ?? '111122223333',
       l.type ?? 'Usage',
-      `${l.day}T00:00:00.000Z`,
-      `${l.day}T23:00:00.000Z`,
+      l.start ?? `${l.day}T00:00:00.000Z`,
+      l.end ?? `${l.day}T23:00:00.000Z`,
       l.productCode ?? 'AmazonBedrock',
       l.usageType,
       l.operation ?? '',
@@ -181,16 +188,27 @@ export function monthOfLines(
   const lines: TinyLine[] = [];
   for (let d = 1; d <= days; d++) {
     for (const workload of Object.keys(spikes)) {
-      const cost = spikes[workload]![d] ?? '40';
-      lines.push({
-        day: `${period}-${String(d).padStart(2, '0')}`,
-        usageType: 'USE1-NovaLite-input-tokens',
-        unit: '1K tokens',
-        amount: String(Number(cost) * 10_000),
-        cost,
-        tags: { workload },
-      });
+      lines.push(bedrockUsage(`${period}-${String(d).padStart(2, '0')}`, spikes[workload]![d] ?? '40', workload));
     }
   }
   return lines;
+}
+
+/** A first-party Bedrock input-token usage line of `cost` USD on `day` for `workload` ($0.0001 per 1K tokens). */
+export function bedrockUsage(day: string, cost: string, workload = 'search'): TinyLine {
+  return {
+    day,
+    usageType: 'USE1-NovaLite-input-tokens',
+    unit: '1K tokens',
+    amount: String(Number(cost) * 10_000),
+    cost,
+    tags: { workload },
+  };
+}
+
+/** A line AWS bills for the whole month from its first hour (tax, RI fee, recurring SP fee): it ends with the period. */
+export function monthSpanning(period: string, line: Omit<TinyLine, 'day' | 'start' | 'end'>): TinyLine {
+  const [year, month] = period.split('-').map(Number) as [number, number];
+  const next = month === 12 ? `${year + 1}-01` : `${year}-${String(month + 1).padStart(2, '0')}`;
+  return { ...line, day: `${period}-01`, start: `${period}-01 00:00:00`, end: `${next}-01 00:00:00` };
 }

@@ -79,6 +79,22 @@ describe('every committed CUR fixture through the real ingest path', () => {
     ['bad/files/truncated.snappy.parquet', /truncated or corrupt Parquet file/],
     ['bad/files/not-parquet.snappy.parquet', /not a Parquet file/],
     ['bad/files/wrong-schema.snappy.parquet', /not a Cost and Usage Report|missing required column/],
+    [
+      'bad/files/truncated.csv.gz',
+      /truncated\.csv\.gz: truncated or corrupt gzip file \(unexpected end of file\): the \.csv\.gz is incomplete or damaged/,
+    ],
+    [
+      'bad/files/latin1.csv',
+      /latin1\.csv: line 3 is not UTF-8 text \(byte 0xE9\); CUR files are UTF-8: was the file saved as Latin-1 or Windows-1252\?/,
+    ],
+    [
+      'bad/files/bitflip.snappy.parquet',
+      /bitflip\.snappy\.parquet: corrupt Parquet file \(.+\): the file is damaged or incomplete/,
+    ],
+    [
+      'bad/files/empty-cost.csv',
+      /empty-cost\.csv: data row 21: column lineItem\/UnblendedCost is empty on a Bedrock line item; expected a cost \(a number\)/,
+    ],
     ['bad/truncated-chunk', /truncated or corrupt Parquet file/],
     ['bad/missing-file', /lists data file .* which does not exist/],
   ])('%s fails naming the file, and stored facts stay as they were', async (path, message) => {

@@ -1,4 +1,4 @@
-import { mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
+import { cp, mkdir, mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeEach, describe, expect, it } from 'vitest';
@@ -11,8 +11,15 @@ import type { Stage1Engine } from '../../src/app/ingest-ports.js';
 import { loadModelCatalog } from '../../src/config/model-catalog.js';
 import { DEFAULT_CONFIG } from '../../src/config/schema.js';
 import { InputError, ReconciliationError } from '../../src/core/errors.js';
+import { describeShrink } from '../../src/core/facts/delivery-checks.js';
 import { formatMoney, parseMoney, sumMoney } from '../../src/core/money.js';
-import { dataFilePath, type TinyLine, writeCur2Manifest, writeTinyCur2 } from '../helpers/tiny-cur.js';
+import {
+  dataFilePath,
+  monthSpanning,
+  type TinyLine,
+  writeCur2Manifest,
+  writeTinyCur2,
+} from '../helpers/tiny-cur.js';
 
 const JUNE: TinyLine[] = [
   {
@@ -147,8 +154,9 @@ describe('ingestDelivery (DuckDB + local store)', () => {
     expect(await deps.store.read({})).toEqual([]);
   });
 
-  it('clears a period whose restated delivery has no Bedrock rows left', async () => {
+  it('holds a restated delivery with no Bedrock rows left, and clears the period with acceptShrink', async () => {
     await ingestAll();
+    const before = await deps.store.read({});
     await deliver([
       {
         day: '2026-06-03',
@@ -158,6 +166,17 @@ describe('ingestDelivery (DuckDB + local store)', () => {
         cost: '0.1',
       },
     ]);
+    const [held] = await ingestAll();
+    expect(held!.status).toBe('held');
+    expect(held!.held.map((h) => [h.billingPeriod, formatMoney(h.storedCost), h.deliveredFacts])).toEqual([
+      ['2026-06', '3.9660000018', 0],
+    ]);
+    expect(describeShrink('exp', held!.held[0]!)).toBe(
+      'billing period 2026-06 of export exp: the delivery would shrink the stored Bedrock cost to no Bedrock line items at all ' +
+        '(stored $3.97 in 4 fact(s), delivered $0.00 in 0 fact(s))',
+    );
+    expect(await deps.store.read({})).toEqual(before);
+    deps = { ...deps, acceptShrink: true };
     const [report] = await ingestAll();
     expect(report!.periods.map((p) => [p.billingPeriod, p.facts])).toEqual([['2026-06', 0]]);
     expect(await deps.store.read({})).toEqual([]);
@@ -184,5 +203,175 @@ describe('ingestDelivery (DuckDB + local store)', () => {
     await rm(join(dir, 'store', 'facts'), { recursive: true });
     const [report] = await ingestAll();
     expect(report!.status).toBe('ingested');
+  });
+
+  describe('nothing lost, nothing doubled', () => {
+    const stored = async () => formatMoney(sumMoney((await deps.store.read({})).map((f) => f.costUnblended)));
+
+    it('refuses a delivery whose manifest period disagrees with its data, keeping both periods', async () => {
+      await ingestAll();
+      const mayRoot = join(dir, 'cur', 'may');
+      const may = JUNE.map((l) => ({ ...l, day: l.day.replace('2026-06', '2026-05') }));
+      await writeTinyCur2(dataFilePath(mayRoot, '2026-05', 'exp-00001.snappy.parquet'), may);
+      await writeCur2Manifest(mayRoot, 'exp', '2026-05', ['exp-00001.snappy.parquet']);
+      for (const d of await discoverLocalDeliveries(mayRoot)) await ingestDelivery(d, deps);
+      expect(await stored()).toBe('7.9320000036');
+      // A June manifest whose data is May's: today it replaced May with nothing.
+      await writeTinyCur2(dataFilePath(exportRoot, '2026-06', 'exp-00001.snappy.parquet'), may);
+      const error = await ingestAll().catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(InputError);
+      expect((error as Error).message).toMatch(
+        /Manifest\.json: the manifest declares billing period 2026-06 but its data holds 4 line item\(s\) of billing period 2026-05 \(bill_billing_period_start_date\); nothing was written/,
+      );
+      expect(await stored()).toBe('7.9320000036');
+    });
+
+    it('holds a manifest with no data files instead of emptying the stored period', async () => {
+      await ingestAll();
+      await writeCur2Manifest(exportRoot, 'exp', '2026-06', []);
+      const [report] = await ingestAll();
+      expect(report!.status).toBe('held');
+      expect(report!.held[0]!.reason).toBe('to no Bedrock line items at all');
+      expect(await stored()).toBe('3.9660000018');
+    });
+
+    it('holds a delivery whose only file is zero bytes', async () => {
+      await ingestAll();
+      await writeFile(dataFilePath(exportRoot, '2026-06', 'exp-00002.snappy.parquet'), '');
+      await writeCur2Manifest(exportRoot, 'exp', '2026-06', ['exp-00002.snappy.parquet']);
+      const [report] = await ingestAll();
+      expect(report!.status).toBe('held');
+      expect(report!.emptyFiles).toHaveLength(1);
+      expect(await stored()).toBe('3.9660000018');
+    });
+
+    it('writes an empty first snapshot of a period nothing is stored for', async () => {
+      await writeCur2Manifest(exportRoot, 'exp', '2026-06', []);
+      const [report] = await ingestAll();
+      expect(report!.status).toBe('ingested');
+      expect(report!.periods.map((p) => [p.billingPeriod, p.facts])).toEqual([['2026-06', 0]]);
+    });
+
+    it('holds a shrink past the configured share with both totals, applies a smaller one', async () => {
+      await ingestAll();
+      // $3.966… → $0.966…: −75.6%, past the default 50%.
+      await deliver(JUNE.filter((l) => !l.usageType.includes('Claude')));
+      const [held] = await ingestAll();
+      expect(held!.status).toBe('held');
+      expect(held!.held[0]).toMatchObject({
+        reason: 'by 75.6%, more than 50%',
+        storedFacts: 4,
+        deliveredFacts: 3,
+      });
+      expect(formatMoney(held!.held[0]!.deliveredCost)).toBe('0.9660000018');
+      expect(await stored()).toBe('3.9660000018');
+      // At 80% the same shrink is applied.
+      deps = { ...deps, config: { ...deps.config, ingest: { hold_shrink_share: 0.8 } } };
+      const [applied] = await ingestAll();
+      expect(applied!.status).toBe('ingested');
+      expect(await stored()).toBe('0.9660000018');
+    });
+
+    it('names out-of-period usage lines and their dates; credits dated otherwise are kept', async () => {
+      await deliver([
+        ...JUNE,
+        {
+          day: '2026-05-20',
+          period: '2026-06',
+          usageType: 'USE1-NovaLite-input-tokens',
+          type: 'Credit',
+          amount: '0',
+          cost: '-0.5',
+        },
+      ]);
+      const [ok] = await ingestAll();
+      expect(ok!.status).toBe('ingested');
+      expect(await stored()).toBe('3.4660000018');
+      await deliver([
+        ...JUNE,
+        {
+          day: '2026-07-02',
+          period: '2026-06',
+          usageType: 'USE1-NovaLite-input-tokens',
+          unit: '1K tokens',
+          amount: '5',
+          cost: '0.3',
+        },
+        {
+          day: '2026-07-03',
+          period: '2026-06',
+          usageType: 'USE1-NovaLite-input-tokens',
+          unit: '1K tokens',
+          amount: '5',
+          cost: '0.3',
+        },
+      ]);
+      const error = await ingestAll().catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(InputError);
+      expect((error as Error).message).toContain(
+        '2 line item(s) of billing period 2026-06 are dated outside it (line_item_usage_start_date 2026-07-02T00:00:00Z … 2026-07-03T00:00:00Z; ' +
+          'line item type Usage): only Credit and Refund line items may be dated outside their billing period; nothing was written',
+      );
+      expect(await stored()).toBe('3.4660000018');
+    });
+
+    it('refuses a manifest that lists one data file twice', async () => {
+      const manifest = await writeCur2Manifest(exportRoot, 'exp', '2026-06', [
+        'exp-00001.snappy.parquet',
+        'exp-00001.snappy.parquet',
+      ]);
+      const error = await ingestAll().catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(InputError);
+      expect((error as Error).message).toBe(
+        `${manifest}: lists data file s3://bucket/cur/exp/data/BILLING_PERIOD=2026-06/exp-00001.snappy.parquet more than once; ` +
+          'reading it twice would count its spend twice, nothing was ingested',
+      );
+    });
+
+    it('refuses the same line items under a second export (a loose copy, then the export root)', async () => {
+      const loose = join(dir, 'downloads', 'june-copy');
+      await mkdir(loose, { recursive: true });
+      await cp(dataFilePath(exportRoot, '2026-06', 'exp-00001.snappy.parquet'), join(loose, 'cur.parquet'));
+      for (const d of await discoverLocalDeliveries(loose)) await ingestDelivery(d, deps);
+      const error = await ingestAll().catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(InputError);
+      expect((error as Error).message).toContain(
+        'the Bedrock spend of account(s) 111122223333 for 2026-06 is already stored under export "june-copy"',
+      );
+      expect((error as Error).message).toContain('storing it again as export "exp" would count it twice');
+      expect(await stored()).toBe('3.9660000018');
+    });
+  });
+
+  describe('completeness watermark', () => {
+    it('comes from usage lines only: tax, fees and credits spanning the month do not move it', async () => {
+      await deliver([
+        ...JUNE,
+        monthSpanning('2026-06', { usageType: '', type: 'Tax', amount: '1', cost: '0.3' }),
+        monthSpanning('2026-06', {
+          usageType: 'USE1-ProvisionedThroughput',
+          type: 'RIFee',
+          amount: '1',
+          cost: '10',
+        }),
+        monthSpanning('2026-06', {
+          usageType: 'USE1-NovaLite-input-tokens',
+          type: 'Credit',
+          amount: '0',
+          cost: '-1',
+        }),
+        monthSpanning('2026-06', {
+          usageType: 'USE1-BoxUsage',
+          productCode: 'AmazonEC2',
+          type: 'SavingsPlanRecurringFee',
+          amount: '1',
+          cost: '1',
+        }),
+      ]);
+      await ingestAll();
+      const [snapshot] = await deps.store.snapshots();
+      // The newest usage line is 2026-06-04, ending 06-05 00:00; the month-spanning lines end 07-01.
+      expect(snapshot!.newestUsageEnd).toBe('2026-06-05T00:00:00Z');
+    });
   });
 });

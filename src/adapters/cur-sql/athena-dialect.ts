@@ -1,4 +1,5 @@
 import { ConfigError } from '../../core/errors.js';
+import { USAGE_LINE_ITEM_TYPES } from '../../core/rules/fact-filters.js';
 import type { CurFormat } from './cur-format.js';
 import { viaText } from './exact-decimal.js';
 import { fillTemplate, loadSql } from './sql-files.js';
@@ -316,8 +317,10 @@ export function athenaStage1Sql(
   const money = (name: string) => `CAST(${name} AS VARCHAR) AS ${name}`;
   const nulls = (names: readonly string[]) => names.map((n) => `NULL AS ${n}`);
   // Engines print timestamps differently (Trino adds milliseconds); the engine normalises the text.
+  // The watermark: running-usage lines only (tax and monthly fees end at the period end).
+  const usageTypes = [...USAGE_LINE_ITEM_TYPES].map((t) => `'${t}'`).join(', ');
   const newestUsageEnd = columns.has('line_item_usage_end_date')
-    ? 'CAST(max(line_item_usage_end_date) AS VARCHAR)'
+    ? `CAST(max(line_item_usage_end_date) FILTER (WHERE line_item_line_item_type IN (${usageTypes})) AS VARCHAR)`
     : 'CAST(NULL AS VARCHAR)';
   const sql = [
     'WITH bedrock_lines AS (',

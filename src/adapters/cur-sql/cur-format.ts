@@ -30,7 +30,11 @@ export function detectCurFormat(file: string, columns: ReadonlyMap<string, strin
       `${file}: has CUR line-item columns but neither a "product" MAP column (CUR 2.0) nor "product_product_name" (legacy CUR)`,
     );
   }
-  const sample = [...columns.keys()].slice(0, 6).join(', ');
+  // A header DuckDB could not split is one long name: show the start of each, never kilobytes of it.
+  const sample = [...columns.keys()]
+    .slice(0, 6)
+    .map((c) => (c.length > 60 ? `${c.slice(0, 60)}…` : c))
+    .join(', ');
   throw new InputError(
     `${file}: not a Cost and Usage Report: expected columns such as line_item_usage_type and bill_billing_entity, found ${sample || 'no columns'}`,
   );

@@ -7,8 +7,10 @@ import { athenaColumnName, LEGACY_TIMESTAMP_COLUMNS } from '../cur-sql/csv-colum
 import { type CurFormat, checkRequiredColumns, detectCurFormat } from '../cur-sql/cur-format.js';
 import { lineProjection } from '../cur-sql/line-projection.js';
 import { fillTemplate, loadSql } from '../cur-sql/sql-files.js';
-import { type DataFileKind, inspectDataFile } from '../local-fs/data-file.js';
+import { type DataFileKind, firstNonUtf8Line, inspectDataFile } from '../local-fs/data-file.js';
 import { cur2BedrockSource, cur2TagMaps, groupsWithTagPairs, rawTagMapPlaceholders } from './bedrock-scan.js';
+import { checkCsvCostCells } from './csv-cost-cells.js';
+import { type DeliveryStats, deliveryStats } from './delivery-stats.js';
 import { type DuckDb, rowsViaJson, sqlIdentifier, sqlString, withDuckDb } from './duckdb.js';
 
 export interface Stage1Options {
@@ -31,7 +33,15 @@ export async function readStage1(
   const emptyFiles = inspected.filter((f) => f.kind === 'empty').map((f) => f.label);
   const readable = inspected.filter((f) => f.kind !== 'empty');
   if (readable.length === 0) {
-    return { format: 'cur2', rows: [], totals: [], rowsRead: 0, emptyFiles, newestUsageEnd: null };
+    return {
+      format: 'cur2',
+      rows: [],
+      totals: [],
+      rowsRead: 0,
+      emptyFiles,
+      newestUsageEnd: null,
+      dataPeriods: [],
+    };
   }
   const kinds = new Set(readable.map((f) => (f.kind === 'parquet' ? 'parquet' : 'csv')));
   if (kinds.size > 1) {
@@ -82,6 +92,7 @@ export async function readStage1(
         rowsRead: source.rowsRead,
         emptyFiles,
         newestUsageEnd: source.newestUsageEnd,
+        dataPeriods: source.periods,
       };
     },
     threads === undefined ? {} : { threads },
@@ -95,11 +106,9 @@ export function duckDbStage1Engine(threads?: number): Stage1Engine {
   };
 }
 
-interface Source {
+interface Source extends DeliveryStats {
   format: CurFormat;
   columns: Map<string, string>;
-  rowsRead: number;
-  newestUsageEnd: string | null;
   /** The file named in schema errors. */
   label: string;
 }
@@ -111,7 +120,7 @@ async function parquetSource(db: DuckDb, files: readonly InspectedFile[]): Promi
   let union = new Map<string, string>();
   // Each file is described on its own so a corrupt or foreign file is named, not lost in the union.
   for (const file of files) {
-    const columns = await describe(db, `SELECT * FROM read_parquet(${sqlString(file.path)})`, file.label);
+    const columns = await describe(db, `SELECT * FROM read_parquet(${sqlString(file.path)})`, [file]);
     const fileFormat = detectCurFormat(file.label, columns);
     checkRequiredColumns(file.label, fileFormat, columns);
     if (format && fileFormat !== format) {
@@ -122,28 +131,14 @@ async function parquetSource(db: DuckDb, files: readonly InspectedFile[]): Promi
   }
   const list = `[${files.map((f) => sqlString(f.path)).join(', ')}]`;
   await db.run(`CREATE VIEW cur_source AS SELECT * FROM read_parquet(${list}, union_by_name = true)`);
-  // Count and newest usage hour come from the footers' row counts and statistics where DuckDB has them.
-  const newest = union.has('line_item_usage_end_date')
-    ? "strftime(max(line_item_usage_end_date), '%Y-%m-%dT%H:%M:%SZ')"
-    : 'NULL';
-  const [stats] = await namingFiles(files, () =>
-    db.rows<{ n: bigint; newest: string | null }>(
-      `SELECT COUNT(*)::BIGINT AS n, ${newest} AS newest FROM cur_source`,
-    ),
-  );
-  return {
-    format: format!,
-    columns: union,
-    rowsRead: Number(stats?.n ?? 0n),
-    newestUsageEnd: stats?.newest ?? null,
-    label: files[0]!.label,
-  };
+  const stats = await namingFiles(files, () => deliveryStats(db, 'cur_source', union));
+  return { format: format!, columns: union, ...stats, label: files[0]!.label };
 }
 
 async function csvSource(db: DuckDb, files: readonly InspectedFile[]): Promise<Source> {
   const list = `[${files.map((f) => sqlString(f.path)).join(', ')}]`;
   const reader = `read_csv(${list}, header = true, all_varchar = true, union_by_name = true, auto_detect = true)`;
-  const raw = await describe(db, `SELECT * FROM ${reader}`, files[0]!.label);
+  const raw = await describe(db, `SELECT * FROM ${reader}`, files);
   // Group headers by their Athena name: `resourceTags/user:Team` and `resourceTags/user:team` are one key.
   const byName = new Map<string, string[]>();
   for (const header of raw.keys()) {
@@ -159,47 +154,64 @@ async function csvSource(db: DuckDb, files: readonly InspectedFile[]): Promise<S
   const columns = new Map([...byName.keys()].map((name) => [name, 'VARCHAR']));
   const format = detectCurFormat(files[0]!.label, columns);
   await db.run(`CREATE VIEW cur_source AS SELECT ${select.join(', ')} FROM ${reader}`);
-  // Counting also parses every row, so a malformed CSV fails here with the file named.
-  const newest = columns.has('line_item_usage_end_date') ? 'max(line_item_usage_end_date)' : 'NULL';
-  await runNamed(
-    db,
-    `CREATE TEMP TABLE csv_stats AS
-     SELECT COUNT(*)::BIGINT AS n, strftime(${newest}, '%Y-%m-%dT%H:%M:%SZ') AS newest FROM cur_source`,
-    files,
-  );
-  const [stats] = await db.rows<{ n: bigint; newest: string | null }>('SELECT n, newest FROM csv_stats');
-  return {
-    format,
-    columns,
-    rowsRead: Number(stats?.n ?? 0n),
-    newestUsageEnd: stats?.newest ?? null,
-    label: files[0]!.label,
-  };
+  // The statistics parse every row, so a malformed CSV fails here with the file named.
+  const stats = await namingFiles(files, () => deliveryStats(db, 'cur_source', columns));
+  if (format === 'legacy') await checkCsvCostCells(db, 'cur_source', files);
+  return { format, columns, ...stats, label: files[0]!.label };
 }
 
-async function describe(db: DuckDb, query: string, label: string): Promise<Map<string, string>> {
-  try {
+async function describe(
+  db: DuckDb,
+  query: string,
+  files: readonly InspectedFile[],
+): Promise<Map<string, string>> {
+  return namingFiles(files, async () => {
     const rows = await db.rows<{ column_name: string; column_type: string }>(`DESCRIBE ${query}`);
     return new Map(rows.map((r) => [r.column_name, r.column_type]));
-  } catch (error) {
-    throw new InputError(`${label}: cannot read file: ${firstLine(describeError(error))}`, { cause: error });
-  }
+  });
 }
 
 /** Runs a statement over the delivery's files; an engine error names the file it mentions, if any. */
-async function runNamed(db: DuckDb, sql: string, files: readonly DataFileRef[]): Promise<void> {
+async function runNamed(db: DuckDb, sql: string, files: readonly InspectedFile[]): Promise<void> {
   await namingFiles(files, () => db.run(sql));
 }
 
-async function namingFiles<T>(files: readonly DataFileRef[], work: () => Promise<T>): Promise<T> {
+async function namingFiles<T>(files: readonly InspectedFile[], work: () => Promise<T>): Promise<T> {
   try {
     return await work();
   } catch (error) {
-    const message = describeError(error);
-    const file = files.find((f) => message.includes(f.path));
-    const where = file ? file.label : files.map((f) => f.label).join(', ');
-    throw new InputError(`${where}: cannot read file: ${firstLine(message)}`, { cause: error });
+    throw await readError(files, error);
   }
+}
+
+/**
+ * What a person can act on from an engine error: the file it concerns (the one it mentions, or the only one),
+ * whether it is damaged Parquet or text that is not UTF-8 (with the line), else the engine's first line.
+ */
+async function readError(files: readonly InspectedFile[], error: unknown): Promise<InputError> {
+  const message = describeError(error);
+  const file = files.find((f) => message.includes(f.path)) ?? (files.length === 1 ? files[0] : undefined);
+  const where = file ? file.label : files.map((f) => f.label).join(', ');
+  const detail = firstLine(message);
+  if (file?.kind === 'parquet') {
+    return new InputError(
+      `${where}: corrupt Parquet file (${detail}): the file is damaged or incomplete; download it again or ask AWS to re-deliver the period`,
+      { cause: error },
+    );
+  }
+  if (/not utf-8 encoded|invalid unicode/i.test(message)) {
+    for (const candidate of file ? [file] : files) {
+      const bad = await firstNonUtf8Line(candidate.path, candidate.kind === 'csv-gzip');
+      if (bad) {
+        return new InputError(
+          `${candidate.label}: line ${bad.line} is not UTF-8 text (byte 0x${bad.byte.toString(16).toUpperCase().padStart(2, '0')}); ` +
+            'CUR files are UTF-8: was the file saved as Latin-1 or Windows-1252? Convert it (iconv -f WINDOWS-1252 -t UTF-8) and ingest it again',
+          { cause: error },
+        );
+      }
+    }
+  }
+  return new InputError(`${where}: cannot read file: ${detail}`, { cause: error });
 }
 
 function firstLine(text: string): string {

@@ -1,4 +1,10 @@
+import { isUtf8 } from 'node:buffer';
+import { createReadStream } from 'node:fs';
 import { open, stat } from 'node:fs/promises';
+import type { Readable } from 'node:stream';
+import { Writable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { createGunzip } from 'node:zlib';
 import { InputError } from '../../core/errors.js';
 
 export type DataFileKind = 'parquet' | 'csv' | 'csv-gzip' | 'empty';
@@ -39,7 +45,10 @@ export async function inspectDataFile(
       }
       return { kind: 'parquet', size };
     }
-    if (head[0] === 0x1f && head[1] === 0x8b) return { kind: 'csv-gzip', size };
+    if (head[0] === 0x1f && head[1] === 0x8b) {
+      await checkGzip(path, label);
+      return { kind: 'csv-gzip', size };
+    }
     const printable = [...head].map((b) => (b >= 0x20 && b <= 0x7e ? String.fromCharCode(b) : '.')).join('');
     if (/\.parquet$/i.test(label)) {
       throw new InputError(
@@ -58,4 +67,53 @@ export async function inspectDataFile(
 /** Bytes that never occur in a text CSV (tab, newline, carriage return and form feed do). */
 function isBinaryControlByte(byte: number): boolean {
   return byte < 0x09 || (byte > 0x0d && byte < 0x20);
+}
+
+/**
+ * Decompresses a gzip file to its end. DuckDB reads a truncated .csv.gz up to the cut without an error (the rows
+ * after it silently missing) or mis-sniffs its header; zlib names the damage.
+ */
+async function checkGzip(path: string, label: string): Promise<void> {
+  const discard = new Writable({ write: (_chunk, _encoding, done) => done() });
+  try {
+    await pipeline(createReadStream(path), createGunzip(), discard);
+  } catch (error) {
+    throw new InputError(
+      `${label}: truncated or corrupt gzip file (${(error as Error).message}): the .csv.gz is incomplete or damaged; ` +
+        'download it again (or wait for AWS to finish the delivery)',
+      { cause: error },
+    );
+  }
+}
+
+/** The first line (1-based) of a text file, gzip-compressed or not, that is not valid UTF-8; null when all are. */
+export async function firstNonUtf8Line(
+  path: string,
+  gzip: boolean,
+): Promise<{ line: number; byte: number } | null> {
+  const file = createReadStream(path);
+  const stream: Readable = gzip ? file.pipe(createGunzip()) : file;
+  let carry = Buffer.alloc(0);
+  let line = 1;
+  const check = (bytes: Buffer): { line: number; byte: number } | null => {
+    if (isUtf8(bytes)) return null;
+    const bad = bytes.findIndex((b) => b >= 0x80);
+    return { line, byte: bytes[bad] ?? 0 };
+  };
+  try {
+    for await (const chunk of stream) {
+      const data = Buffer.concat([carry, chunk as Buffer]);
+      let start = 0;
+      for (let nl = data.indexOf(0x0a, start); nl >= 0; nl = data.indexOf(0x0a, start)) {
+        const found = check(data.subarray(start, nl));
+        if (found) return found;
+        line++;
+        start = nl + 1;
+      }
+      carry = data.subarray(start);
+    }
+    return check(carry);
+  } finally {
+    file.destroy();
+  }
 }

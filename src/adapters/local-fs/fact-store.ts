@@ -1,11 +1,13 @@
 import { randomBytes } from 'node:crypto';
-import { mkdir, readdir, rename, rm } from 'node:fs/promises';
+import { mkdir, readdir, rename, rm, stat } from 'node:fs/promises';
+import { hostname } from 'node:os';
 import { join } from 'node:path';
 import type { FactQuery, FactStore, StoredSnapshot } from '../../app/ingest-ports.js';
 import { StoreError } from '../../core/errors.js';
 import type { DailyFact } from '../../core/facts/daily-fact.js';
 import { withDuckDb } from '../duckdb/duckdb.js';
 import { readFactsParquet, readSnapshotMeta, writeFactsParquet } from '../duckdb/fact-parquet.js';
+import { processAlive } from './notification-log.js';
 
 const PERIOD_DIR = /^billing_period=(\d{4}-\d{2})$/;
 
@@ -21,9 +23,10 @@ export function localFactStore(root: string): FactStore {
     async replacePeriod(exportName, billingPeriod, facts, meta) {
       const dir = join(factsDir, `billing_period=${billingPeriod}`);
       const target = join(dir, `${exportName}.parquet`);
-      const temp = join(dir, `.${exportName}.parquet.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
+      const temp = join(dir, `.${exportName}.parquet.${TEMP_OWNER}.${randomBytes(4).toString('hex')}.tmp`);
       try {
         await mkdir(dir, { recursive: true });
+        await removeOrphanTemps(dir);
         await withDuckDb((db) => writeFactsParquet(db, facts, temp, meta));
         await rename(temp, target);
       } catch (error) {
@@ -32,7 +35,9 @@ export function localFactStore(root: string): FactStore {
       }
     },
     async read(query: FactQuery): Promise<DailyFact[]> {
-      const files = (await listSnapshotFiles(factsDir)).map((s) => s.path);
+      const files = (await listSnapshotFiles(factsDir))
+        .filter((s) => !query.billingPeriod || s.billingPeriod === query.billingPeriod)
+        .map((s) => s.path);
       return withDuckDb((db) => readFactsParquet(db, files, query));
     },
     async snapshots(): Promise<StoredSnapshot[]> {
@@ -52,6 +57,34 @@ export function localFactStore(root: string): FactStore {
       }));
     },
   };
+}
+
+/** Temporary snapshot files carry their writer: `<host>-<pid>`, so an orphan can be told from a live write. */
+const TEMP_OWNER = `${hostname().replace(/[^A-Za-z0-9]/g, '_')}-${process.pid}`;
+// Files of earlier versions carry the pid alone: they were written on this host.
+const TEMP_FILE = /^\.[^/]+\.parquet\.(?:([A-Za-z0-9_]+)-)?(\d+)\.[0-9a-f]{8}\.tmp(\.[0-9a-f]{8}\.json)?$/;
+/** A temporary file of another host is removed only when older than this (its writer cannot be asked). */
+const FOREIGN_TEMP_MAX_AGE_MS = 24 * 60 * 60_000;
+
+/**
+ * Removes the temporary files a killed ingest left in a period folder: those whose writer process on this
+ * host is gone, and other hosts' older than a day. A live writer's file (another ingest running now) stays.
+ */
+async function removeOrphanTemps(dir: string): Promise<void> {
+  const [host] = TEMP_OWNER.split(/-(?=\d+$)/);
+  for (const name of await readdir(dir)) {
+    const match = TEMP_FILE.exec(name);
+    if (!match) continue;
+    const path = join(dir, name);
+    let orphan: boolean;
+    if (match[1] === undefined || match[1] === host) {
+      orphan = !processAlive(Number(match[2]));
+    } else {
+      const info = await stat(path).catch(() => null);
+      orphan = info !== null && Date.now() - info.mtimeMs > FOREIGN_TEMP_MAX_AGE_MS;
+    }
+    if (orphan) await rm(path, { force: true });
+  }
 }
 
 async function listSnapshotFiles(

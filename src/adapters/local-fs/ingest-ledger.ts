@@ -1,13 +1,17 @@
 import { join } from 'node:path';
 import type { IngestLedger, LedgerEntry } from '../../app/ingest-ports.js';
 import { readJsonFile, writeJsonFileAtomic } from './json-file.js';
+import { withFileLock } from './notification-log.js';
 
 interface LedgerFile {
   version: 1;
   entries: Record<string, LedgerEntry>;
 }
 
-/** The ingest ledger as `<root>/state/ingest-ledger.json`, keyed on the delivery's object key. */
+/**
+ * The ingest ledger as `<root>/state/ingest-ledger.json`, keyed on the delivery's object key. Entries are
+ * added under the state directory's file lock, so concurrent ingests into one store never lose each other's.
+ */
 export function localIngestLedger(root: string): IngestLedger {
   const path = join(root, 'state', 'ingest-ledger.json');
   const load = () => readJsonFile<LedgerFile>(path, { version: 1, entries: {} });
@@ -16,9 +20,11 @@ export function localIngestLedger(root: string): IngestLedger {
       return (await load()).entries[objectKey] ?? null;
     },
     async put(entry) {
-      const file = await load();
-      file.entries[entry.objectKey] = entry;
-      await writeJsonFileAtomic(path, file);
+      await withFileLock(`${path}.lock`, async () => {
+        const file = await load();
+        file.entries[entry.objectKey] = entry;
+        await writeJsonFileAtomic(path, file);
+      });
     },
   };
 }

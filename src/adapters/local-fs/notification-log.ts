@@ -106,7 +106,8 @@ async function readLock(
   }
 }
 
-function processAlive(pid: number): boolean {
+/** Whether a process of this host is running (EPERM: it is, under another user). */
+export function processAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);
     return true;

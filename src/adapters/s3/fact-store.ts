@@ -105,7 +105,9 @@ export function s3FactStore(options: S3FactStoreOptions): FactStore {
       }
     },
     async read(query: FactQuery): Promise<DailyFact[]> {
-      const snapshots = await listSnapshots();
+      const snapshots = (await listSnapshots()).filter(
+        (s) => !query.billingPeriod || s.billingPeriod === query.billingPeriod,
+      );
       if (snapshots.length === 0) return [];
       const dir = await workDir();
       try {

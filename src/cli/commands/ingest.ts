@@ -11,6 +11,7 @@ import type { Delivery } from '../../app/ingest-ports.js';
 import { loadConfig } from '../../config/load.js';
 import { loadModelCatalog } from '../../config/model-catalog.js';
 import { describeError } from '../../core/errors.js';
+import { describeShrink } from '../../core/facts/delivery-checks.js';
 import { formatMoney, formatUsd, sumMoney } from '../../core/money.js';
 import { printJson } from '../output/format-option.js';
 import { terminalProgress } from '../output/progress.js';
@@ -26,6 +27,7 @@ interface IngestOptions {
   store?: string;
   config?: string;
   force?: boolean;
+  acceptShrink?: boolean;
   format: 'table' | 'json';
   threads?: string;
 }
@@ -41,12 +43,21 @@ export function ingestCommand(): Command {
         'legacy <report>/<yyyymmdd-yyyymmdd>/…), a manifest (…-Manifest.json), one data file (.parquet, .csv,\n' +
         '.csv.gz) or a folder of data files. Every billing period found is read through its manifest, its\n' +
         'facts reconciled against the Bedrock line items (to 1e-6 USD) and its snapshot replaced atomically.\n' +
-        'A delivery already ingested with the same content is reported "unchanged" and skipped.',
+        'A delivery already ingested with the same content is reported "unchanged" and skipped.\n\n' +
+        'Nothing is lost or counted twice: a delivery whose data is of another billing period than its manifest,\n' +
+        'that lists a file twice, has line items dated outside their period (other than credits and refunds) or\n' +
+        'holds accounts another export already stored for the period fails and writes nothing. A delivery that\n' +
+        "would shrink a stored period's Bedrock cost to nothing, or by more than ingest.hold_shrink_share (default\n" +
+        '50%), is held: reported with both totals, applied with --accept-shrink.',
     )
     .argument('<paths...>', 'export roots, manifests, data files or folders')
     .option('--store <dir|s3://bucket/prefix>', STORE_HELP)
     .option('--config <file>', 'YAML config (attribution tag keys, accounts, …); defaults apply without it')
     .option('--force', 're-ingest deliveries the ledger has already seen')
+    .option(
+      '--accept-shrink',
+      "apply deliveries that shrink a stored period's Bedrock cost past ingest.hold_shrink_share (held otherwise)",
+    )
     .option('--threads <n>', 'DuckDB threads (default 2)')
     .addOption(
       new Option(
@@ -89,6 +100,7 @@ async function runIngest(paths: readonly string[], options: IngestOptions): Prom
     catalog,
     clock: () => new Date(),
     force: options.force ?? false,
+    acceptShrink: options.acceptShrink ?? false,
   };
 
   for (const input of paths) {
@@ -141,7 +153,7 @@ async function runIngest(paths: readonly string[], options: IngestOptions): Prom
   } else {
     printSummary(reports, failures, store.location);
   }
-  return failures.length > 0 ? 1 : 0;
+  return failures.length > 0 || reports.some((r) => r.status === 'held') ? 1 : 0;
 }
 
 async function athenaEngines(options: IngestOptions) {
@@ -216,6 +228,14 @@ function reportJson(report: IngestReport) {
     })),
     empty_files: report.emptyFiles,
     warnings: report.warnings,
+    held: report.held.map((h) => ({
+      billing_period: h.billingPeriod,
+      stored_cost: formatMoney(h.storedCost),
+      stored_facts: h.storedFacts,
+      delivered_cost: formatMoney(h.deliveredCost),
+      delivered_facts: h.deliveredFacts,
+      message: describeShrink(report.exportName, h),
+    })),
   };
 }
 
@@ -265,7 +285,8 @@ function printSummary(
   const total = sumMoney(ingested.map((r) => r.cost));
   out.push(
     '',
-    `${ingested.length} delivery(ies) ingested, ${reports.length - ingested.length} unchanged, ${failures.length} failed; ` +
+    `${ingested.length} delivery(ies) ingested, ${reports.filter((r) => r.status === 'unchanged').length} unchanged, ` +
+      `${reports.filter((r) => r.status === 'held').length} held, ${failures.length} failed; ` +
       `facts in ${location}`,
   );
   if (ingested.length > 0) {
@@ -278,5 +299,13 @@ function printSummary(
     for (const w of r.warnings) out.push(`warning: ${r.exportName}: ${w}`);
   }
   process.stdout.write(`${out.join('\n')}\n`);
+  for (const r of reports) {
+    for (const h of r.held) {
+      process.stderr.write(
+        `held: ${r.objectKey}: ${describeShrink(r.exportName, h)}; nothing was written. ` +
+          'If the smaller delivery is right, apply it with: bedrock-cost ingest … --accept-shrink\n',
+      );
+    }
+  }
   for (const f of failures) process.stderr.write(`error: ${f.error}\n`);
 }

@@ -66,12 +66,14 @@ function parseCur2(raw: object, manifestKey: string): Manifest {
   // <export>/metadata/BILLING_PERIOD=…/<export>-Manifest.json → the export root is two folders up.
   const exportRoot = posix.dirname(posix.dirname(manifestDir));
   const dataFiles = manifest.dataFiles.map((uri) => {
+    rejectDotSegments(manifestKey, uri);
     const at = uri.lastIndexOf('/data/');
     if (at < 0) {
       throw new InputError(`${manifestKey}: data file "${uri}" is not under the export's data/ folder`);
     }
     return { uri, key: posix.join(exportRoot, uri.slice(at + 1)) };
   });
+  rejectDuplicates(manifestKey, dataFiles);
   return {
     kind: 'cur2',
     exportName: manifest.exportName ?? exportNameFrom(manifestKey, /-Manifest\.json$/i),
@@ -88,6 +90,7 @@ function parseLegacy(raw: object, manifestKey: string): Manifest {
   const manifestDir = posix.dirname(manifestKey);
   const periodFolder = posix.basename(manifestDir);
   const dataFiles = manifest.reportKeys.map((uri) => {
+    rejectDotSegments(manifestKey, uri);
     // reportKeys are bucket keys: <prefix>/<report>/<yyyymmdd-yyyymmdd>/[<assembly>/]<file>
     const marker = `/${periodFolder}/`;
     const at = `/${uri}`.lastIndexOf(marker);
@@ -98,6 +101,7 @@ function parseLegacy(raw: object, manifestKey: string): Manifest {
     }
     return { uri, key: posix.join(manifestDir, `/${uri}`.slice(at + marker.length)) };
   });
+  rejectDuplicates(manifestKey, dataFiles);
   return {
     kind: 'legacy',
     exportName: manifest.reportName ?? exportNameFrom(manifestKey, /-Manifest\.json$/i),
@@ -105,6 +109,32 @@ function parseLegacy(raw: object, manifestKey: string): Manifest {
     deliveryId: manifest.assemblyId ?? null,
     dataFiles,
   };
+}
+
+/** A listed file must stay inside its export: `data/../../other/x.parquet` would resolve elsewhere. */
+function rejectDotSegments(manifestKey: string, uri: string): void {
+  if (
+    uri.split('/').some((segment) => segment === '.' || segment === '..' || /^(%2e){1,2}$/i.test(segment))
+  ) {
+    throw new InputError(
+      `${manifestKey}: data file "${uri}" has a "." or ".." path segment; a manifest may only list files inside its export`,
+    );
+  }
+}
+
+/** A file listed twice would be read twice and its spend counted twice, and still reconcile. */
+function rejectDuplicates(manifestKey: string, dataFiles: readonly { uri: string; key: string }[]): void {
+  const seen = new Set<string>();
+  const twice = new Set<string>();
+  for (const file of dataFiles) {
+    if (seen.has(file.key)) twice.add(file.uri);
+    seen.add(file.key);
+  }
+  if (twice.size > 0) {
+    throw new InputError(
+      `${manifestKey}: lists data file ${[...twice].join(', ')} more than once; reading it twice would count its spend twice, nothing was ingested`,
+    );
+  }
 }
 
 function manifestShapeError(manifestKey: string, error: z.ZodError): InputError {

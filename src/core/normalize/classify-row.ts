@@ -1,4 +1,5 @@
 import type { DailyFact } from '../facts/daily-fact.js';
+import { USAGE_LINE_ITEM_TYPES } from '../rules/fact-filters.js';
 import { accountEnvironment, createAttributor } from './attribution.js';
 import { resolveRegion } from './region.js';
 import { resolveModel } from './resolve-model.js';
@@ -24,13 +25,6 @@ export interface ClassifiedRow {
   /** A usage row whose usage type matched no known family. */
   unrecognisedUsageType: boolean;
 }
-
-/** Only these line item types are consumption (as in CID); everything else is a non-usage fact. */
-export const USAGE_LINE_ITEM_TYPES: ReadonlySet<string> = new Set([
-  'Usage',
-  'DiscountedUsage',
-  'SavingsPlanCoveredUsage',
-]);
 
 const TOKEN_KINDS: ReadonlySet<string> = new Set([
   'input',

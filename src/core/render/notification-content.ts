@@ -2,6 +2,7 @@ import { type Alert, severityRank, snapshotOf } from '../alerting/alert.js';
 import type { NotifyReason } from '../alerting/decide.js';
 import type { Labels } from '../alerting/labels.js';
 import type { Owner } from '../alerting/owners.js';
+import { HELD_DELIVERY_RULE } from '../facts/delivery-checks.js';
 import { formatMoney, formatUsd } from '../money.js';
 import type { Contributor, Finding, Severity } from '../rules/finding.js';
 
@@ -25,6 +26,7 @@ export const RULE_TITLES: Readonly<Record<string, string>> = {
   'idle-provisioned': 'idle provisioned capacity',
   'dev-in-prod': 'non-prod traffic in a prod account',
   'untagged-spend': 'untagged Bedrock spend',
+  [HELD_DELIVERY_RULE]: 'CUR delivery held (it would shrink stored spend)',
 };
 
 export const SEVERITY_EMOJI: Readonly<Record<Severity, string>> = {

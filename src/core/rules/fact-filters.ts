@@ -8,6 +8,12 @@ export const USAGE_LINE_ITEM_TYPES: ReadonlySet<string> = new Set([
   'SavingsPlanCoveredUsage',
 ]);
 
+/**
+ * Adjustments AWS applies after the fact (the CUR is updated after it is final when "AWS applies refunds,
+ * credits, or support fees"): the only line items that may be dated outside their billing period.
+ */
+export const ADJUSTMENT_LINE_ITEM_TYPES: ReadonlySet<string> = new Set(['Credit', 'Refund']);
+
 /** Charges that are not running usage but are still spend someone owns (commitment fees may bill as these). */
 const FEE_LINE_ITEM_TYPES: ReadonlySet<string> = new Set(['Fee', 'RIFee']);
 

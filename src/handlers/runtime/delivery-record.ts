@@ -8,6 +8,7 @@ import {
   processDelivery,
 } from '../../app/process-delivery.js';
 import { AppError } from '../../core/errors.js';
+import { describeShrink } from '../../core/facts/delivery-checks.js';
 import { formatMoney } from '../../core/money.js';
 import { describeRedacted } from '../../core/render/redact.js';
 import { openS3Delivery } from './delivery-source.js';
@@ -25,6 +26,7 @@ export const DELIVERY_METRICS = [
   'DeliveriesUnchanged',
   'DeliveriesFailed',
   'DeliveriesHeld',
+  'DeliveriesShrinkHeld',
   'EventsIgnored',
 ] as const;
 
@@ -95,7 +97,23 @@ export async function handleDeliveryRecord(record: SQSRecord, ctx: RecordContext
   for (const [uri, etag] of manifests) {
     try {
       const result = await (ctx.pipeline ?? s3ManifestPipeline)(uri, etag, ctx, record.messageId);
-      add(counts, result.ingest.status === 'ingested' ? 'DeliveriesIngested' : 'DeliveriesUnchanged');
+      add(
+        counts,
+        result.ingest.status === 'ingested'
+          ? 'DeliveriesIngested'
+          : result.ingest.status === 'held'
+            ? 'DeliveriesShrinkHeld'
+            : 'DeliveriesUnchanged',
+      );
+      for (const hold of result.ingest.held) {
+        log.warn(`delivery held, nothing written: ${uri}: ${describeShrink(result.exportName, hold)}`, {
+          messageId: record.messageId,
+          manifest: uri,
+          billingPeriod: hold.billingPeriod,
+          storedCostUnblended: formatMoney(hold.storedCost),
+          deliveredCostUnblended: formatMoney(hold.deliveredCost),
+        });
+      }
       for (const name of NOTIFY_METRICS) add(counts, name, result.notify.metrics[name]);
       if (result.retryNeeded) {
         throw new NotificationsPendingError(

@@ -199,6 +199,14 @@ export function classifyObject(object: S3ObjectEvent, exportUri: string | undefi
         : 'not a CUR manifest',
     };
   }
+  if (key.split('/').some(isDotSegment)) {
+    // `cur/exp/../other/…` starts with the export prefix but names another folder once resolved.
+    return {
+      kind: 'ignored',
+      level: 'warn',
+      reason: 'key has a "." or ".." segment (also percent-encoded): rejected as outside the export prefix',
+    };
+  }
   const parent = posix.basename(posix.dirname(key));
   const isPeriodManifest =
     (CUR2_PERIOD_DIR.test(parent) && posix.basename(posix.dirname(posix.dirname(key))) === 'metadata') ||
@@ -231,6 +239,13 @@ function firstIssue(error: Error): string {
     .map((p: unknown) => (p !== null && typeof p === 'object' && 'key' in p ? String(p.key) : String(p)))
     .join('.');
   return `${path || '(top level)'}: ${issue.message}`;
+}
+
+/** `.` and `..`, literal or percent-encoded (`%2E%2E`, once or twice). */
+function isDotSegment(segment: string): boolean {
+  let decoded = segment;
+  for (let i = 0; i < 3 && decoded.includes('%'); i++) decoded = decodePercent(decoded);
+  return decoded === '.' || decoded === '..';
 }
 
 /** Enough of the body to recognise it in a log, never the whole of a large message. */

@@ -163,7 +163,8 @@ describe('bedrock-cost backfill', () => {
   });
 
   it('re-runs a period it has already rebuilt (a backfill is never "unchanged")', async () => {
-    await run('--from', '2026-06', '--to', '2026-06');
+    // The same export name both times: under another name the period's spend would be stored twice (refused).
+    await run('--from', '2026-06', '--to', '2026-06', '--export', 'bedrock-cur');
     await run('--from', '2026-06', '--to', '2026-06', '--format', 'json', '--export', 'bedrock-cur');
     expect(athena.commandCalls(StartQueryExecutionCommand)).toHaveLength(2);
     const report = JSON.parse(stdout.slice(stdout.indexOf('{')));

@@ -66,6 +66,16 @@ describe('parseManifest', () => {
     ['{"files": []}', /not a CUR manifest: expected a "dataFiles" array/],
     ['{"dataFiles": "x"}', /malformed manifest: dataFiles/],
     ['{"dataFiles": ["s3://b/elsewhere/file.parquet"]}', /is not under the export's data\/ folder/],
+    [
+      '{"dataFiles": ["s3://b/exp/data/BILLING_PERIOD=2026-06/x.parquet", "s3://b/exp/data/BILLING_PERIOD=2026-06/x.parquet"]}',
+      /lists data file s3:\/\/b\/exp\/data\/BILLING_PERIOD=2026-06\/x\.parquet more than once; reading it twice would count its spend twice/,
+    ],
+    [
+      '{"dataFiles": ["s3://b/exp/data/../../other/data/x.parquet"]}',
+      /data file "s3:\/\/b\/exp\/data\/\.\.\/\.\.\/other\/data\/x\.parquet" has a "\." or "\.\." path segment/,
+    ],
+    ['{"dataFiles": ["s3://b/exp/data/%2E%2E/x.parquet"]}', /has a "\." or "\.\." path segment/],
+    ['{"reportKeys": ["cur/r/20260601-20260701/../../x.csv.gz"]}', /has a "\." or "\.\." path segment/],
   ])('rejects %s with a clear error', (text, message) => {
     const parse = () => parseManifest(text, 'exp/metadata/BILLING_PERIOD=2026-06/exp-Manifest.json');
     expect(parse).toThrow(InputError);

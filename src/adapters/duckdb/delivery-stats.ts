@@ -1,0 +1,113 @@
+import type { DataPeriodStats } from '../../app/ingest-ports.js';
+import { ADJUSTMENT_LINE_ITEM_TYPES, USAGE_LINE_ITEM_TYPES } from '../../core/rules/fact-filters.js';
+import { type DuckDb, sqlString } from './duckdb.js';
+
+/** What one pass over every line item of a delivery (all services) says about it. */
+export interface DeliveryStats {
+  rowsRead: number;
+  /** Newest usage end of running-usage lines only: the completeness watermark. */
+  newestUsageEnd: string | null;
+  periods: DataPeriodStats[];
+}
+
+const ISO = "'%Y-%m-%dT%H:%M:%SZ'";
+const list = (values: ReadonlySet<string>) => [...values].map(sqlString).join(', ');
+
+/**
+ * One pass over every line of `source` (count, watermark, date and period ranges: ~0.35 s per 1M rows on 2
+ * threads); only when the ranges leave one billing period does the grouped `deliveryStatsSql` pass follow
+ * (~0.9 s per 1M rows), which tells credits and refunds from lines that may not be dated outside.
+ */
+export async function deliveryStats(
+  db: DuckDb,
+  source: string,
+  columns: ReadonlyMap<string, string>,
+): Promise<DeliveryStats> {
+  const end = columns.has('line_item_usage_end_date') ? 'line_item_usage_end_date' : 'NULL::TIMESTAMP';
+  const [quick] = await db.rows<{
+    n: bigint;
+    newest: string | null;
+    first_period: string | null;
+    last_period: string | null;
+    inside: boolean | null;
+  }>(
+    `SELECT COUNT(*)::BIGINT AS n,
+       strftime(max(${end}) FILTER (WHERE line_item_line_item_type IN (${list(USAGE_LINE_ITEM_TYPES)})), ${ISO}) AS newest,
+       strftime(min(bill_billing_period_start_date), '%Y-%m') AS first_period,
+       strftime(max(bill_billing_period_start_date), '%Y-%m') AS last_period,
+       min(line_item_usage_start_date) >= date_trunc('month', min(bill_billing_period_start_date))
+         AND max(line_item_usage_start_date) < date_trunc('month', max(bill_billing_period_start_date)) + INTERVAL 1 MONTH AS inside
+     FROM ${source}`,
+  );
+  const n = quick?.n ?? 0n;
+  if (n === 0n) return { rowsRead: 0, newestUsageEnd: null, periods: [] };
+  if (quick!.first_period === quick!.last_period && quick!.inside !== false) {
+    return {
+      rowsRead: Number(n),
+      newestUsageEnd: quick!.newest,
+      periods: [
+        {
+          billingPeriod: quick!.first_period,
+          lineItems: Number(n),
+          outsideLineItems: 0,
+          outsideFirst: null,
+          outsideLast: null,
+          outsideTypes: [],
+        },
+      ],
+    };
+  }
+  return toDeliveryStats(await db.rows<RawDeliveryStatsRow>(deliveryStatsSql(source, columns)));
+}
+
+/**
+ * The grouped statement behind `deliveryStats`, over `source` (a relation with the CUR's snake_case columns, timestamps
+ * typed). Grouped by billing period: a line is "outside" when its usage starts before its billing period or on or
+ * after the next one, unless it is a credit or refund (AWS applies those after the fact, dated by the usage they
+ * adjust). Tax, fees and monthly commitment lines start at the period start, so they are inside.
+ */
+function deliveryStatsSql(source: string, columns: ReadonlyMap<string, string>): string {
+  const end = columns.has('line_item_usage_end_date') ? 'line_item_usage_end_date' : 'NULL::TIMESTAMP';
+  const periodStart = "date_trunc('month', bill_billing_period_start_date)";
+  const outside =
+    `(line_item_line_item_type NOT IN (${list(ADJUSTMENT_LINE_ITEM_TYPES)}) AND ` +
+    `(line_item_usage_start_date < ${periodStart} OR line_item_usage_start_date >= ${periodStart} + INTERVAL 1 MONTH))`;
+  return `SELECT strftime(bill_billing_period_start_date, '%Y-%m') AS billing_period,
+      COUNT(*)::BIGINT AS n,
+      strftime(max(${end}) FILTER (WHERE line_item_line_item_type IN (${list(USAGE_LINE_ITEM_TYPES)})), ${ISO}) AS newest,
+      (COUNT(*) FILTER (WHERE ${outside}))::BIGINT AS outside_n,
+      strftime(min(line_item_usage_start_date) FILTER (WHERE ${outside}), ${ISO}) AS outside_first,
+      strftime(max(line_item_usage_start_date) FILTER (WHERE ${outside}), ${ISO}) AS outside_last,
+      string_agg(DISTINCT line_item_line_item_type, ', ' ORDER BY line_item_line_item_type) FILTER (WHERE ${outside}) AS outside_types
+    FROM ${source} GROUP BY ALL ORDER BY billing_period`;
+}
+
+interface RawDeliveryStatsRow {
+  billing_period: string | null;
+  n: bigint;
+  newest: string | null;
+  outside_n: bigint;
+  outside_first: string | null;
+  outside_last: string | null;
+  outside_types: string | null;
+}
+
+function toDeliveryStats(rows: readonly RawDeliveryStatsRow[]): DeliveryStats {
+  const newest = rows
+    .map((r) => r.newest)
+    .filter((t): t is string => t !== null)
+    .sort()
+    .at(-1);
+  return {
+    rowsRead: rows.reduce((n, r) => n + Number(r.n), 0),
+    newestUsageEnd: newest ?? null,
+    periods: rows.map((r) => ({
+      billingPeriod: r.billing_period,
+      lineItems: Number(r.n),
+      outsideLineItems: Number(r.outside_n),
+      outsideFirst: r.outside_first,
+      outsideLast: r.outside_last,
+      outsideTypes: r.outside_types ? r.outside_types.split(', ') : [],
+    })),
+  };
+}
