@@ -6,7 +6,12 @@ import {
 } from '@aws-sdk/client-sns';
 import type { NotificationDelivery, Notifier, SendOutcome } from '../../app/ports.js';
 import { describeRedacted } from '../../core/render/redact.js';
-import { CONNECTION_NOT_MADE_CODES, errnoCode } from '../network-errors.js';
+import { classifyTransportError } from '../network-errors.js';
+import {
+  ProgressTrackingHttpAgent,
+  ProgressTrackingHttpsAgent,
+  withRequestProgress,
+} from '../request-progress.js';
 
 /** FIFO topics require a group id and (without content-based dedup) a dedup id. */
 export function isFifoTopic(topicArn: string): boolean {
@@ -29,6 +34,9 @@ export function createSnsClient(
       connectionTimeout: requestTimeoutMs,
       // Without this the SDK only logs a breached requestTimeout and keeps waiting.
       throwOnRequestTimeout: true,
+      // Mark each failure with whether its request was written whole (see classifySnsError).
+      httpAgent: new ProgressTrackingHttpAgent({ keepAlive: true }),
+      httpsAgent: new ProgressTrackingHttpsAgent({ keepAlive: true }),
     },
   });
 }
@@ -59,7 +67,9 @@ export class SnsNotifier implements Notifier<'sns'> {
 
   async send(delivery: Extract<NotificationDelivery, { kind: 'sns' }>): Promise<SendOutcome> {
     try {
-      const out = await this.client.send(new PublishCommand(toPublishInput(delivery)));
+      const out = await withRequestProgress(() =>
+        this.client.send(new PublishCommand(toPublishInput(delivery))),
+      );
       return { status: 'delivered', messageId: out.MessageId };
     } catch (error) {
       return classifySnsError(error);
@@ -73,8 +83,9 @@ const THROTTLING =
 
 /**
  * Maps an SNS SDK failure to an outcome: throttling and 5xx retryable; other service errors (4xx:
- * NotFound, AuthorizationError, InvalidParameter) rejected; refused connections retryable; timeouts and
- * resets after the request went out unknown.
+ * NotFound, AuthorizationError, InvalidParameter) rejected; a transport failure as `classifyTransportError`
+ * says: never connected retryable, TLS certificate or request-building errors rejected, and only a failure
+ * after the request was written whole (timeout, reset) unknown.
  */
 export function classifySnsError(error: unknown): SendOutcome {
   const text = describeRedacted(error);
@@ -91,10 +102,9 @@ export function classifySnsError(error: unknown): SendOutcome {
     return { status: 'rejected', error: text };
   }
   if (e.name === 'CredentialsProviderError') return { status: 'rejected', error: text };
-  const code = errnoCode(error);
-  if (code !== undefined && CONNECTION_NOT_MADE_CODES.has(code)) return { status: 'retryable', error: text };
   // The connect-phase timeout fires before any byte is written; every other timeout may be after.
   if (e.name === 'TimeoutError' && /did not establish a connection/.test(text))
     return { status: 'retryable', error: text };
-  return { status: 'unknown', error: text };
+  const verdict = classifyTransportError(error);
+  return { status: verdict.status, error: `${text} (${verdict.why})` };
 }
