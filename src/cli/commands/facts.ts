@@ -11,7 +11,7 @@ import {
   sumMoney,
 } from '../../core/money.js';
 import { checkDayOptions } from '../options.js';
-import { renderCsv } from '../output/csv.js';
+import { toCsv } from '../../core/csv.js';
 import { printJson } from '../output/format-option.js';
 import { renderTable } from '../output/table.js';
 import { openStore, STORE_HELP, storeRoot } from '../wiring.js';
@@ -63,7 +63,7 @@ function printFacts(
   if (!by && format !== 'table') {
     const headers = FACT_COLUMNS.map((c) => c.name);
     const records = facts.map((f) => FACT_COLUMNS.map((c) => cellText(f, c.field, c.kind)));
-    if (format === 'csv') process.stdout.write(renderCsv(headers, records));
+    if (format === 'csv') process.stdout.write(toCsv(headers, records));
     else
       printJson(
         records.map((r) =>
@@ -84,7 +84,7 @@ function printFacts(
     String(r.facts),
   ]);
   if (format === 'csv') {
-    process.stdout.write(renderCsv(headers, cells));
+    process.stdout.write(toCsv(headers, cells));
   } else if (format === 'json') {
     printJson(
       rows.map((r) => ({
