@@ -31,7 +31,7 @@ export function dfact(input: FactInput = {}): DailyFact {
     model,
     modelFamily: model,
     modelProvider: model.split('.')[0] ?? 'unknown',
-    modelTier: TIERS[model] ?? 'standard',
+    modelTier: Object.hasOwn(TIERS, model) ? TIERS[model]! : 'standard',
     usageKind,
     serviceTier: 'standard',
     routing: 'in_region',

@@ -41,15 +41,24 @@ export function createSnsClient(
   });
 }
 
+// SNS's Query API is XML: characters outside XML 1.0's set (most C0 controls, U+FFFE/U+FFFF, lone
+// surrogates) make Publish fail with InvalidParameter, so a tag value holding one would lose the page.
+const NOT_XML_CHAR = /[^\t\n\r\u0020-\ud7ff\ue000-\ufffd\u{10000}-\u{10ffff}]/gu;
+
+/** The text with every character SNS cannot carry replaced by U+FFFD. */
+export function snsSafeText(text: string): string {
+  return text.replace(NOT_XML_CHAR, '\ufffd');
+}
+
 export function toPublishInput(
   delivery: Extract<NotificationDelivery, { kind: 'sns' }>,
 ): PublishCommandInput {
   const { message, topicArn } = delivery;
-  const attribute = (value: string) => ({ DataType: 'String', StringValue: value || '-' });
+  const attribute = (value: string) => ({ DataType: 'String', StringValue: snsSafeText(value) || '-' });
   return {
     TopicArn: topicArn,
-    Subject: message.subject,
-    Message: message.message,
+    Subject: snsSafeText(message.subject),
+    Message: snsSafeText(message.message),
     MessageAttributes: {
       severity: attribute(message.attributes.severity),
       rule: attribute(message.attributes.rule),

@@ -1,4 +1,5 @@
 import { Command, Option } from 'commander';
+import { toCsv } from '../../core/csv.js';
 import type { DailyFact } from '../../core/facts/daily-fact.js';
 import { FACT_COLUMNS, GROUPABLE_COLUMNS } from '../../core/facts/fact-schema.js';
 import { summarizeFacts } from '../../core/facts/summarize.js';
@@ -11,7 +12,6 @@ import {
   sumMoney,
 } from '../../core/money.js';
 import { checkDayOptions } from '../options.js';
-import { toCsv } from '../../core/csv.js';
 import { printJson } from '../output/format-option.js';
 import { renderTable } from '../output/table.js';
 import { openStore, STORE_HELP, storeRoot } from '../wiring.js';

@@ -1,10 +1,5 @@
 import { formatUsd } from '../money.js';
-import {
-  escapeMrkdwn,
-  fitSlackMessage,
-  type SlackBlock,
-  type SlackMessage,
-} from '../render/slack-kit.js';
+import { escapeMrkdwn, fitSlackMessage, type SlackBlock, type SlackMessage } from '../render/slack-kit.js';
 import {
   dayRange,
   formatChangeRatio,

@@ -2,13 +2,6 @@ import type { Alert } from '../alerting/alert.js';
 import { formatMention } from '../alerting/owners.js';
 import { formatUsd } from '../money.js';
 import {
-  escapeMrkdwn,
-  fitSlackMessage,
-  type SlackBlock,
-  type SlackMessage,
-  truncateSlackText,
-} from './slack-kit.js';
-import {
   describeContributor,
   formatRatio,
   groupSeverity,
@@ -19,6 +12,13 @@ import {
   REASON_NOTES,
   SEVERITY_EMOJI,
 } from './notification-content.js';
+import {
+  escapeMrkdwn,
+  fitSlackMessage,
+  type SlackBlock,
+  type SlackMessage,
+  truncateSlackText,
+} from './slack-kit.js';
 
 const MAX_LISTED = 10;
 const MAX_CONTRIBUTORS = 5;

@@ -1,11 +1,6 @@
 import { dayRange } from '../digest/format.js';
 import { formatUsd } from '../money.js';
-import {
-  escapeMrkdwn,
-  fitSlackMessage,
-  type SlackBlock,
-  type SlackMessage,
-} from '../render/slack-kit.js';
+import { escapeMrkdwn, fitSlackMessage, type SlackBlock, type SlackMessage } from '../render/slack-kit.js';
 import { ACTION_LABELS } from './labels.js';
 import type { ProvisionedReview } from './provisioned-review.js';
 
@@ -42,8 +37,7 @@ export function renderReviewSlack(review: ProvisionedReview): SlackMessage {
     const effect = r.recommendation.effect === null ? '' : ` (${formatUsd(r.recommendation.effect)})`;
     return `• *${ACTION_LABELS[r.recommendation.action]}*${effect} — \`${escapeMrkdwn(c.model)}\` ${c.kind === 'reserved-tier' ? 'Reserved' : 'PT'} ${c.term}, ${c.units} unit(s), ${escapeMrkdwn(c.workload)}: ${escapeMrkdwn(r.recommendation.reasons[0] ?? '')}`;
   });
-  if (lines.length > 0)
-    blocks.push({ type: 'section', text: { type: 'mrkdwn', text: lines.join('\n') } });
+  if (lines.length > 0) blocks.push({ type: 'section', text: { type: 'mrkdwn', text: lines.join('\n') } });
   if (review.candidates.length > 0) {
     blocks.push({
       type: 'section',
