@@ -1,5 +1,6 @@
 // C0 and C1 control characters, DEL, and the bidirectional overrides / isolates that reorder what a
 // terminal shows (a tag value could otherwise move the cursor, recolour, clear the screen or hide text).
+// biome-ignore lint/suspicious/noControlCharactersInRegex: matching control characters is the point.
 const UNPRINTABLE = /[\u0000-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/g;
 
 /** Text safe to print on a terminal: control and bidi characters shown as `\xNN` / `\uNNNN` escapes. */
