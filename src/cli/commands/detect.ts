@@ -9,10 +9,11 @@ import { formatUsd, type Money } from '../../core/money.js';
 import type { Finding } from '../../core/rules/finding.js';
 import { localNotifyDeps } from '../alerting/notify-wiring.js';
 import { checkDayOptions, nowOption } from '../options.js';
+import { sendExitCode } from '../output/exit-code.js';
 import { findingJson } from '../output/finding-json.js';
 import { printJson } from '../output/format-option.js';
 import { renderTable } from '../output/table.js';
-import { openStore, STORE_HELP, storeRoot } from '../wiring.js';
+import { openExistingStore, STORE_HELP, storeRoot } from '../wiring.js';
 
 interface DetectOptions {
   store?: string;
@@ -79,7 +80,7 @@ async function runDetect(options: DetectOptions): Promise<number> {
   const now = nowOption(options.now);
   const config = await loadConfig(options.config);
   const root = storeRoot(options.store);
-  const { store } = await openStore(root);
+  const { store } = await openExistingStore(root);
   const result = await detectAnomalies({ from: options.from, to: options.to, now }, { store, config });
 
   let report: NotifyReport | null = null;
@@ -107,7 +108,7 @@ async function runDetect(options: DetectOptions): Promise<number> {
     printFindings(result.findings, result);
     if (report) printNotifications(report, options.out);
   }
-  return report?.retryNeeded ? 75 : 0;
+  return report ? sendExitCode(report.entries.map((e) => e.outcome)) : 0;
 }
 
 function printFindings(

@@ -14,7 +14,7 @@ import {
 import { checkDayOptions } from '../options.js';
 import { printJson } from '../output/format-option.js';
 import { renderTable } from '../output/table.js';
-import { openStore, STORE_HELP, storeRoot } from '../wiring.js';
+import { openExistingStore, STORE_HELP, storeRoot } from '../wiring.js';
 
 interface FactsOptions {
   store?: string;
@@ -46,7 +46,7 @@ export function factsCommand(): Command {
         ?.split(',')
         .map((c) => c.trim())
         .filter(Boolean);
-      const { store } = await openStore(storeRoot(options.store));
+      const { store } = await openExistingStore(storeRoot(options.store));
       const facts = await store.read({
         ...(options.from ? { from: options.from } : {}),
         ...(options.to ? { to: options.to } : {}),

@@ -16,7 +16,7 @@ import { parseQuarter } from '../../core/review/quarter.js';
 import { nowOption } from '../options.js';
 import { printJson } from '../output/format-option.js';
 import { renderTable } from '../output/table.js';
-import { openStore, STORE_HELP, storeRoot } from '../wiring.js';
+import { openExistingStore, STORE_HELP, storeRoot } from '../wiring.js';
 import { DEFAULT_REPORT_DIR, exitCodeOf, localReportDeps, receiverNames } from './digest.js';
 
 interface ReviewCliOptions {
@@ -99,7 +99,7 @@ async function runReview(options: ReviewCliOptions): Promise<number> {
   const config = await loadConfig(options.config);
   const reviewConfig = ReviewConfigSchema.parse((config as { review?: unknown }).review ?? {});
   const root = storeRoot(options.store);
-  const { store } = await openStore(root);
+  const { store } = await openExistingStore(root);
   const deps = localReportDeps(root, config, now);
   const report = await reviewProvisioned(
     {
