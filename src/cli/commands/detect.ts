@@ -15,6 +15,12 @@ import { printJson } from '../output/format-option.js';
 import { renderTable } from '../output/table.js';
 import { openExistingStore, STORE_HELP, storeRoot } from '../wiring.js';
 
+const SEND_EXIT_HELP =
+  'Exit status with --send: 1 when a send was rejected (a missing token, an unknown channel, a refused TLS\n' +
+  'certificate; nothing was sent and nothing recorded) or the notification log failed; 75 when a send should\n' +
+  'be retried later; 0 otherwise. A send whose outcome is unknown (the request went out, the answer was lost)\n' +
+  'counts as sent and is not repeated. A --store that does not exist is an error.';
+
 interface DetectOptions {
   store?: string;
   from?: string;
@@ -37,7 +43,8 @@ export function detectCommand(): Command {
           '(default 48) past their end; findings on other days are provisional and never page.\n' +
           'Without --send nothing is delivered. --dry-run also routes, groups and renders the messages that\n' +
           'would be sent and writes them to --out, but sends and records nothing. --send delivers through\n' +
-          'the routes, at most once per receiver and group (a second run sends nothing new).',
+          'the routes, at most once per receiver and group (a second run sends nothing new).\n\n' +
+          SEND_EXIT_HELP,
       ),
   )
     .option('--dry-run', 'decide and render notifications, write them to --out, send and record nothing')
@@ -53,7 +60,8 @@ export function notifyCommand(): Command {
       .summary('detect anomalies and deliver them through the routes (detect --send)')
       .description(
         'Detect anomalies and deliver them through the routes (the same as `detect --send`): Slack, SNS or\n' +
-          'console/file receivers, each group at most once per receiver (claim → send → commit).',
+          'console/file receivers, each group at most once per receiver (claim → send → commit).\n\n' +
+          SEND_EXIT_HELP,
       ),
   ).action(async (options: DetectOptions) => {
     process.exitCode = await runDetect({ ...options, send: true });
@@ -64,8 +72,14 @@ function withDetectOptions(command: Command): Command {
   return command
     .option('--store <dir|s3://bucket/prefix>', STORE_HELP)
     .option('--from <YYYY-MM-DD>', 'first day to evaluate (default: 13 days before --to)')
-    .option('--to <YYYY-MM-DD>', 'last day to evaluate (default: the newest usage day in the store)')
-    .option('--now <ISO time>', 'evaluation time (default: the clock); findings never see the future')
+    .option(
+      '--to <YYYY-MM-DD>',
+      'last day to evaluate (default: the newest usage day in the store; never after --now)',
+    )
+    .option(
+      '--now <ISO time>',
+      'evaluation time (default: the clock); findings never see the future: no day after it is evaluated',
+    )
     .option('--config <file>', 'YAML config with rules, routes and receivers; defaults apply without it')
     .option(
       '--out <dir>',
