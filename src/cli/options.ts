@@ -2,13 +2,21 @@ import { isDayKey } from '../core/rules/day-math.js';
 
 const DATE_PART = /^(\d{4}-\d{2}-\d{2})/;
 
-/** Parses `--now`; the clock when absent. A calendar-impossible date (`2026-02-30T…`) is an error too. */
+/**
+ * Parses an ISO time option (`--now`, `--starts-at`, …), naming it when the value is not a time or its date
+ * is impossible (`2026-02-30T…`, which Date would roll over to March).
+ */
+export function timeOption(name: string, value: string): Date {
+  const time = new Date(value);
+  const day = DATE_PART.exec(value)?.[1];
+  if (Number.isNaN(time.getTime()) || (day !== undefined && !isDayKey(day)))
+    throw new Error(`${name} must be an ISO time like 2026-06-10T06:00:00Z, got "${value}"`);
+  return time;
+}
+
+/** Parses `--now`; the clock when absent. */
 export function nowOption(value: string | undefined): Date {
-  const now = value ? new Date(value) : new Date();
-  const day = value ? DATE_PART.exec(value)?.[1] : undefined;
-  if (Number.isNaN(now.getTime()) || (day !== undefined && !isDayKey(day)))
-    throw new Error(`--now must be an ISO time like 2026-06-10T06:00:00Z, got "${value}"`);
-  return now;
+  return value === undefined ? new Date() : timeOption('--now', value);
 }
 
 /**

@@ -95,6 +95,32 @@ describe('CLI: hostile tag values and wrong invocations', () => {
     expect(now.stderr).toContain('--now must be an ISO time');
   });
 
+  it('silence add --ends-at 2026-02-30T00:00:00Z names the option instead of rolling over to March', () => {
+    const result = runCli([
+      'silence',
+      'add',
+      '-m',
+      'workload=support-bot',
+      '--ends-at',
+      '2026-02-30T00:00:00Z',
+      '--comment',
+      'maintenance',
+      '--store',
+      store,
+    ]);
+    expect(result.status).toBe(1);
+    expect(result.stderr).toContain(
+      '--ends-at must be an ISO time like 2026-06-10T06:00:00Z, got "2026-02-30T00:00:00Z"',
+    );
+  });
+
+  it('an error quoting a value with control characters does not reach the terminal raw', () => {
+    const result = runCli(['facts', '--store', store, '--from', '\u001b[2J2026']);
+    expect(result.status).toBe(1);
+    expect(result.stderr).not.toContain('\u001b');
+    expect(result.stderr).toContain('\\x1b[2J2026');
+  });
+
   it('fixtures generate --start 2026-13-01 names the option', () => {
     const result = runCli(['fixtures', 'generate', '--out', join(dir, 'fx'), '--start', '2026-13-01']);
     expect(result.status).toBe(1);
