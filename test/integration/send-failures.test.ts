@@ -321,7 +321,7 @@ describe('weekly digest: a failed send is not recorded as sent', () => {
   it('SNS behind a self-signed certificate: rejected, and the re-run delivers (not already-sent)', async () => {
     // Prepare
     const { sendWeeklyDigest } = await import('../../src/app/weekly-digest.js');
-    const { generateFacts, memoryFactStore } = await import('../helpers/digest-facts.js');
+    const { DIGEST_OPTIONS, generateFacts, memoryFactStore } = await import('../helpers/digest-facts.js');
     const selfSigned = await tlsServer(tls('self-signed.crt'), tls('self-signed.key'));
     const sns = await startSnsServer();
     const dir = await mkdtemp(join(tmpdir(), 'digest-send-failures-'));
@@ -336,13 +336,7 @@ describe('weekly digest: a failed send is not recorded as sent', () => {
       sendWeeklyDigest(
         {
           week: '2026-W27',
-          options: {
-            unallocated: 'split',
-            topWorkloads: 5,
-            topMovers: 5,
-            costMetric: 'unblended',
-            finalAfterHours: 48,
-          },
+          options: DIGEST_OPTIONS,
           sendPartialWeeks: false,
           receivers: [{ name: 'finance', sns: { topic_arn: TOPIC } }],
           send: true,

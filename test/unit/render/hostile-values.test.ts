@@ -16,7 +16,7 @@ import { SLACK_LIMITS, type SlackMessage } from '../../../src/core/render/slack-
 import { renderSlackMessage } from '../../../src/core/render/slack-message.js';
 import { renderSnsMessage } from '../../../src/core/render/sns-message.js';
 import { printable, textTable } from '../../../src/core/render/text-table.js';
-import { dfact } from '../../helpers/digest-facts.js';
+import { DIGEST_OPTIONS, dfact } from '../../helpers/digest-facts.js';
 import { contributor, makeFinding } from '../alerting/fixtures.js';
 
 const OWNER_MENTION = '<!subteam^S0OWNERS>';
@@ -88,13 +88,7 @@ function digestFor(value: string) {
     facts,
     newestUsageHour: new Date('2026-06-20T23:00:00Z'),
     now: new Date('2026-06-24T00:00:00Z'),
-    options: {
-      unallocated: 'leave',
-      topWorkloads: 5,
-      topMovers: 5,
-      costMetric: 'unblended',
-      finalAfterHours: 48,
-    },
+    options: { ...DIGEST_OPTIONS, unallocated: 'leave' },
     anomalies: [{ finding, state: 'open' }],
   });
 }
