@@ -61,7 +61,9 @@ export async function detectAnomalies(
     throw new RangeError(
       lastDay === nowDay && newestDay !== nowDay
         ? `--from ${firstDay} is after --now (${input.now.toISOString()}): findings never see the future`
-        : `--from ${firstDay} is after --to ${lastDay}`,
+        : input.to === undefined
+          ? `--from ${firstDay} is after the last day with data (${lastDay}); nothing to evaluate`
+          : `--from ${firstDay} is after --to ${lastDay}`,
     );
   }
   const facts = await deps.store.read({ from: addDays(firstDay, -HISTORY_DAYS), to: lastDay });

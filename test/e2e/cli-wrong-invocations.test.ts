@@ -121,6 +121,29 @@ describe('CLI: hostile tag values and wrong invocations', () => {
     expect(result.stderr).toContain('\\x1b[2J2026');
   });
 
+  it('facts --by "," and review --quarter 2026-Q5 name the option', () => {
+    const by = runCli(['facts', '--store', store, '--by', ',']);
+    expect(by.status).toBe(1);
+    expect(by.stderr).toContain('--by must name at least one column, got ","');
+    const quarter = runCli(['review', 'provisioned', '--store', store, '--quarter', '2026-Q5']);
+    expect(quarter.status).toBe(1);
+    expect(quarter.stderr).toContain('--quarter must be a quarter like 2026-Q2 (Q1–Q4), got "2026-Q5"');
+  });
+
+  it('detect --from after the last day with data says so instead of "spend looks normal"', () => {
+    const result = runCli([
+      'detect',
+      '--store',
+      store,
+      '--from',
+      '2026-06-20',
+      '--now',
+      '2026-06-30T00:00:00Z',
+    ]);
+    expect(result.status).toBe(1);
+    expect(result.stderr).toContain('--from 2026-06-20 is after the last day with data (2026-06-04)');
+  });
+
   it('fixtures generate --start 2026-13-01 names the option', () => {
     const result = runCli(['fixtures', 'generate', '--out', join(dir, 'fx'), '--start', '2026-13-01']);
     expect(result.status).toBe(1);

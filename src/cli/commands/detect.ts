@@ -134,7 +134,9 @@ function printFindings(
   const lines = [
     `Evaluated ${range} over ${result.factsRead.toLocaleString('en-US')} facts; newest usage hour ${watermark}.`,
   ];
-  if (findings.length === 0) {
+  if (result.days.length === 0) {
+    lines.push('Nothing evaluated: the store holds no Bedrock facts up to --now.');
+  } else if (findings.length === 0) {
     lines.push('No findings: spend looks normal.');
   } else {
     const rows = findings.map((f) => [

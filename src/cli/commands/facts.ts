@@ -46,6 +46,8 @@ export function factsCommand(): Command {
         ?.split(',')
         .map((c) => c.trim())
         .filter(Boolean);
+      if (by !== undefined && by.length === 0)
+        throw new Error(`--by must name at least one column, got "${options.by}"`);
       const { store } = await openExistingStore(storeRoot(options.store));
       const facts = await store.read({
         ...(options.from ? { from: options.from } : {}),

@@ -94,7 +94,13 @@ export function reviewCommand(): Command {
 }
 
 async function runReview(options: ReviewCliOptions): Promise<number> {
-  if (options.quarter !== undefined) parseQuarter(options.quarter);
+  if (options.quarter !== undefined) {
+    try {
+      parseQuarter(options.quarter);
+    } catch {
+      throw new Error(`--quarter must be a quarter like 2026-Q2 (Q1–Q4), got "${options.quarter}"`);
+    }
+  }
   const now = nowOption(options.now);
   const config = await loadConfig(options.config);
   const reviewConfig = ReviewConfigSchema.parse((config as { review?: unknown }).review ?? {});
