@@ -16,8 +16,12 @@ import { SLACK_LIMITS, type SlackMessage } from '../../../src/core/render/slack-
 import { renderSlackMessage } from '../../../src/core/render/slack-message.js';
 import { renderSnsMessage } from '../../../src/core/render/sns-message.js';
 import { printable, textTable } from '../../../src/core/render/text-table.js';
-import { DIGEST_OPTIONS, dfact } from '../../helpers/digest-facts.js';
+import { buildProvisionedReview } from '../../../src/core/review/provisioned-review.js';
+import { reviewArtifacts } from '../../../src/core/review/review-artifacts.js';
+import { DEFAULT_REVIEW_OPTIONS } from '../../../src/core/review/review-options.js';
+import { ALL_FINAL, DIGEST_OPTIONS, dfact } from '../../helpers/digest-facts.js';
 import { contributor, makeFinding } from '../alerting/fixtures.js';
+import { ACCT_B, days, onDemandDay, PT_BYPASSED, ptDay } from '../review/review-fixtures.js';
 
 const OWNER_MENTION = '<!subteam^S0OWNERS>';
 
@@ -91,6 +95,37 @@ function digestFor(value: string) {
     options: { ...DIGEST_OPTIONS, unallocated: 'leave' },
     anomalies: [{ finding, state: 'open' }],
   });
+}
+
+const JUNE = days('2026-06-01', '2026-06-30');
+/** A quarter with a bypassed commitment and on-demand traffic, every tag and the model id set to `value`. */
+function reviewFor(value: string) {
+  const facts = [
+    ...JUNE.map((d) =>
+      ptDay(d, {
+        arn: PT_BYPASSED,
+        account: ACCT_B,
+        units: 1,
+        hourly: '60.5',
+        term: 'NoCommit',
+        workload: value,
+      }),
+    ),
+    ...JUNE.flatMap((d) => onDemandDay(d, ACCT_B, 200_000_000, 20_000_000, value)),
+  ].map((f) => ({ ...f, team: value, costCenter: value }));
+  return reviewArtifacts(
+    buildProvisionedReview({
+      quarter: '2026-Q2',
+      facts,
+      utilization: [],
+      utilizationSource: 'cloudwatch',
+      newestUsageHour: ALL_FINAL,
+      finalAfterHours: 48,
+      now: new Date('2026-07-05T00:00:00Z'),
+      options: DEFAULT_REVIEW_OPTIONS,
+    }),
+    { sendPartial: true },
+  );
 }
 
 function alertMessageFor(value: string) {
@@ -216,6 +251,9 @@ describe('hostile tag values', () => {
     );
     const placeholder = digestArtifacts(digestFor('placeholder-workload'), { sendPartialWeeks: true });
     const placeholderTags = tagSequence(placeholder.files.find((f) => f.name.endsWith('.html'))!.content);
+    const reviewTags = tagSequence(
+      reviewFor('placeholder-workload').files.find((f) => f.name.endsWith('.html'))!.content,
+    );
     await fc.assert(
       fc.asyncProperty(value, async (v) => {
         // Alerts: Slack, SNS, console.
@@ -244,6 +282,19 @@ describe('hostile tag values', () => {
         const rows = parseCsv(file('.csv'));
         expect(rows.flat().filter(isLiveFormula)).toEqual([]);
         expect(rows.map((r) => r[5])).toContain(neutraliseFormula(v));
+
+        // Quarterly review: Slack, both CSVs, HTML, JSON.
+        const review = reviewFor(v);
+        expect(slackViolations(review.slack)).toEqual([]);
+        expect(foreignTokens(review.slack)).toEqual([]);
+        const reviewFile = (ext: string) => review.files.find((f) => f.name.endsWith(ext))!.content;
+        expect(JSON.parse(reviewFile('.json')).quarter).toBe('2026-Q2');
+        expect(tagSequence(reviewFile('.html'))).toEqual(reviewTags);
+        const reviewCells = review.files
+          .filter((f) => f.name.endsWith('.csv'))
+          .flatMap((f) => parseCsv(f.content).flat());
+        expect(reviewCells.filter(isLiveFormula)).toEqual([]);
+        expect(reviewCells).toContain(neutraliseFormula(v));
       }),
       { numRuns: 40, seed: 1010 },
     );
