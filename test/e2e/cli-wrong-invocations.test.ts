@@ -1,9 +1,11 @@
+import { execFile } from 'node:child_process';
 import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { isLiveFormula, parseCsv } from '../../src/core/csv.js';
-import { ensureBuilt, runCli } from '../helpers/cli.js';
+import { ensureBuilt, ROOT, runCli } from '../helpers/cli.js';
+import { FACTS_BUCKET, startS3rver } from '../helpers/s3rver.js';
 import { dataFilePath, type TinyLine, writeCur2Manifest, writeTinyCur2 } from '../helpers/tiny-cur.js';
 
 const HOSTILE = ['\t=1+2', '@SUM(1)', "+cmd|' /C calc'!A0", '\u001b[2J\u001b[31mred'];
@@ -73,6 +75,35 @@ describe('CLI: hostile tag values and wrong invocations', () => {
     expect(result.status).toBe(1);
     expect(result.stderr).toContain(`no fact store at ${missing}`);
     expect(result.stdout).not.toContain('No findings');
+  });
+
+  it('facts on an s3:// store with no snapshots under it is an error', async () => {
+    // Prepare: s3rver runs in this process, so the CLI must run without blocking the event loop.
+    const s3 = await startS3rver();
+    try {
+      const child = await new Promise<{ code: number; stderr: string }>((resolve) => {
+        execFile(
+          process.execPath,
+          [join(ROOT, 'bin/bedrock-cost.js'), 'facts', '--store', `s3://${FACTS_BUCKET}/typo-prefix`],
+          {
+            env: {
+              ...process.env,
+              BEDROCK_COST_S3_ENDPOINT: s3.endpoint,
+              AWS_ACCESS_KEY_ID: 'S3RVER',
+              AWS_SECRET_ACCESS_KEY: 'S3RVER',
+              AWS_REGION: 'us-east-1',
+            },
+          },
+          (error, _stdout, stderr) => resolve({ code: error ? Number(error.code ?? 1) : 0, stderr }),
+        );
+      });
+      expect(child.code).toBe(1);
+      expect(child.stderr).toContain(
+        `no fact store at s3://${FACTS_BUCKET}/typo-prefix (no fact snapshots under it)`,
+      );
+    } finally {
+      await s3.close();
+    }
   });
 
   it.each([
