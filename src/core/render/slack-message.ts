@@ -71,7 +71,12 @@ export function renderSlackMessage(content: NotificationContent): SlackMessage {
   }
   blocks.push({ type: 'context', elements: [{ type: 'mrkdwn', text: contextLine(content, lead, mention) }] });
   // The fallback is mrkdwn too: the headline's workload is data, the mention is the one we built.
-  const text = [escapeMrkdwn(headline), provisional ? '(provisional)' : undefined, mention]
+  // The headline is cut on its own, so a long tag can never push the owner mention out of the fallback.
+  const text = [
+    truncateSlackText(escapeMrkdwn(headline), 1000),
+    provisional ? '(provisional)' : undefined,
+    mention,
+  ]
     .filter(Boolean)
     .join(' ');
   return fitSlackMessage({ text, blocks });

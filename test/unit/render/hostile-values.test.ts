@@ -227,6 +227,7 @@ describe('hostile tag values', () => {
     const context = message.blocks.at(-1) as { elements: { text: string }[] };
     expect(context.elements[0]!.text.length).toBeLessThanOrEqual(3000);
     expect(context.elements[0]!.text).toContain(OWNER_MENTION);
+    expect(message.text.endsWith(OWNER_MENTION)).toBe(true);
   });
 
   it('terminal tables escape control and bidi characters', () => {
