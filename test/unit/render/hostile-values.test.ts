@@ -21,7 +21,7 @@ import { reviewArtifacts } from '../../../src/core/review/review-artifacts.js';
 import { DEFAULT_REVIEW_OPTIONS } from '../../../src/core/review/review-options.js';
 import { ALL_FINAL, DIGEST_OPTIONS, dfact } from '../../helpers/digest-facts.js';
 import { contributor, makeFinding } from '../alerting/fixtures.js';
-import { ACCT_B, days, onDemandDay, PT_BYPASSED, ptDay } from '../review/review-fixtures.js';
+import { bypassedJune } from '../review/review-fixtures.js';
 
 const OWNER_MENTION = '<!subteam^S0OWNERS>';
 
@@ -97,22 +97,9 @@ function digestFor(value: string) {
   });
 }
 
-const JUNE = days('2026-06-01', '2026-06-30');
-/** A quarter with a bypassed commitment and on-demand traffic, every tag and the model id set to `value`. */
+/** A quarter with a bypassed commitment and on-demand traffic, every tag set to `value`. */
 function reviewFor(value: string) {
-  const facts = [
-    ...JUNE.map((d) =>
-      ptDay(d, {
-        arn: PT_BYPASSED,
-        account: ACCT_B,
-        units: 1,
-        hourly: '60.5',
-        term: 'NoCommit',
-        workload: value,
-      }),
-    ),
-    ...JUNE.flatMap((d) => onDemandDay(d, ACCT_B, 200_000_000, 20_000_000, value)),
-  ].map((f) => ({ ...f, team: value, costCenter: value }));
+  const facts = bypassedJune(value).map((f) => ({ ...f, team: value, costCenter: value }));
   return reviewArtifacts(
     buildProvisionedReview({
       quarter: '2026-Q2',
