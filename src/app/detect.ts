@@ -34,13 +34,17 @@ export async function detectAnomalies(
     .filter((t): t is string => Boolean(t))
     .sort()
     .at(-1);
-  const newestUsageHour = newest ? new Date(newest) : null;
+  // Findings never see the future: data newer than `now` (a replay with --now) does not exist for this run.
+  const nowMs = input.now.getTime();
+  const newestUsageHour = newest ? new Date(Math.min(Date.parse(newest), nowMs)) : null;
+  const nowDay = input.now.toISOString().slice(0, 10);
   // The newest usage hour ends the last day with data; its end instant belongs to the next day.
-  const lastDay =
+  const newestDay =
     input.to ??
     (newestUsageHour
       ? new Date(newestUsageHour.getTime() - 1).toISOString().slice(0, 10)
       : await newestFactDay(deps.store, input.now));
+  const lastDay = newestDay !== undefined && newestDay > nowDay ? nowDay : newestDay;
   if (!lastDay) {
     return {
       findings: [],
@@ -53,7 +57,15 @@ export async function detectAnomalies(
     };
   }
   const firstDay = input.from ?? addDays(lastDay, -(DEFAULT_DAYS - 1));
-  if (firstDay > lastDay) throw new RangeError(`--from ${firstDay} is after --to ${lastDay}`);
+  if (firstDay > lastDay) {
+    throw new RangeError(
+      lastDay === nowDay && newestDay !== nowDay
+        ? `--from ${firstDay} is after --now (${input.now.toISOString()}): findings never see the future`
+        : input.to === undefined
+          ? `--from ${firstDay} is after the last day with data (${lastDay}); nothing to evaluate`
+          : `--from ${firstDay} is after --to ${lastDay}`,
+    );
+  }
   const facts = await deps.store.read({ from: addDays(firstDay, -HISTORY_DAYS), to: lastDay });
   const days = daysBetween(firstDay, lastDay);
   const result = evaluateRules({

@@ -1,7 +1,7 @@
 import type { LogEntry } from '../core/alerting/notification-log-entry.js';
 import type { IntegrationKind } from '../core/alerting/receivers.js';
 import type { Silence } from '../core/alerting/silences.js';
-import type { SlackMessage } from '../core/render/slack-message.js';
+import type { SlackMessage } from '../core/render/slack-kit.js';
 import type { SnsMessage } from '../core/render/sns-message.js';
 import type { Severity } from '../core/rules/finding.js';
 

@@ -18,7 +18,7 @@ import { describeError } from '../core/errors.js';
 import type { DailyFact } from '../core/facts/daily-fact.js';
 import { isoWeekDays, lastEndedIsoWeek, parseIsoWeek } from '../core/iso-week.js';
 import { formatMoney } from '../core/money.js';
-import type { SlackMessage } from '../core/render/slack-message.js';
+import type { SlackMessage } from '../core/render/slack-kit.js';
 import type { Finding } from '../core/rules/finding.js';
 import type { FactStore } from './ingest-ports.js';
 import type { Clock, NotificationLog, Notifier, SendOutcome } from './ports.js';

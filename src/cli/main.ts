@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Command, CommanderError } from 'commander';
 import { describeError } from '../core/errors.js';
+import { printable } from '../core/render/text-table.js';
 import { registerCommands } from './commands/index.js';
 
 function packageVersion(): string {
@@ -27,7 +28,9 @@ export async function main(argv: readonly string[]): Promise<number> {
     if (error instanceof CommanderError) {
       return error.exitCode;
     }
-    process.stderr.write(`bedrock-cost: ${describeError(error)}\n`);
+    // Messages can quote data (paths, tag values): no control character reaches the terminal raw.
+    const message = describeError(error).split('\n').map(printable).join('\n');
+    process.stderr.write(`bedrock-cost: ${message}\n`);
     return 1;
   }
 }

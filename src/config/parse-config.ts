@@ -13,7 +13,16 @@ export function parseConfigText(text: string, source: string): Config {
       `${source}${line ? `:${line.line}:${line.col}` : ''}: invalid YAML: ${first.message.split('\n')[0]}`,
     );
   }
-  const raw: unknown = doc.toJS() ?? {};
+  let raw: unknown;
+  try {
+    // `toJS` expands aliases; the yaml library refuses an alias bomb (billions of laughs) here.
+    raw = doc.toJS() ?? {};
+  } catch (error) {
+    throw new ConfigError(
+      `${source}: invalid YAML: ${(error as Error).message} (aliases expand to too many nodes)`,
+      { cause: error },
+    );
+  }
   const result = ConfigSchema.safeParse(raw);
   if (!result.success) {
     throw new ConfigError(`${source}: invalid config\n${formatIssues(result.error.issues)}`);
@@ -37,11 +46,22 @@ export function formatIssues(issues: readonly z.core.$ZodIssue[]): string {
       }
       if (issue.code === 'invalid_key') {
         const inner = issue.issues[0]?.message ?? issue.message;
-        return `  - ${path}: invalid key, expected ${inner}`;
+        return `  - ${path}: invalid key, expected ${inner}${accountIdHint(issue.path)}`;
       }
       return `  - ${path || '(top level)'}: ${issue.message}`;
     })
     .join('\n');
+}
+
+/**
+ * YAML reads an unquoted `012345678901` as the number 12345678901: an all-digit key shorter than 12 digits
+ * under `accounts` almost always lost its leading zeros that way.
+ */
+function accountIdHint(path: readonly PropertyKey[]): string {
+  const key = String(path.at(-1) ?? '');
+  if (path[0] !== 'accounts' || path.length !== 2 || !/^\d{1,11}$/.test(key)) return '';
+  const id = key.padStart(12, '0');
+  return `; YAML read an unquoted ${id} as the number ${key}: quote the account id ("${id}": …)`;
 }
 
 function formatPath(path: readonly PropertyKey[]): string {

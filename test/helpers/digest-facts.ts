@@ -1,9 +1,19 @@
 import type { FactQuery, FactStore, SnapshotMeta, StoredSnapshot } from '../../src/app/ingest-ports.js';
+import type { DigestOptions } from '../../src/core/digest/weekly-digest.js';
 import { type DailyFact, UNALLOCATED } from '../../src/core/facts/daily-fact.js';
 import { parseMoney, parseQuantity } from '../../src/core/money.js';
 import { addDays } from '../../src/core/rules/day-math.js';
 
 export const ACCOUNT = '111111111111';
+
+/** The digest options the tests use unless they test an option: split unallocated, top 5, unblended, 48 h. */
+export const DIGEST_OPTIONS: DigestOptions = {
+  unallocated: 'split',
+  topWorkloads: 5,
+  topMovers: 5,
+  costMetric: 'unblended',
+  finalAfterHours: 48,
+};
 
 type FactInput = Partial<Omit<DailyFact, 'costUnblended' | 'costNet'>> & { cost?: string; costNet?: string };
 
@@ -31,7 +41,7 @@ export function dfact(input: FactInput = {}): DailyFact {
     model,
     modelFamily: model,
     modelProvider: model.split('.')[0] ?? 'unknown',
-    modelTier: TIERS[model] ?? 'standard',
+    modelTier: Object.hasOwn(TIERS, model) ? TIERS[model]! : 'standard',
     usageKind,
     serviceTier: 'standard',
     routing: 'in_region',

@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { z } from 'zod';
 import type { UtilizationSource } from '../../app/provisioned-review.js';
-import { parseCsv } from '../../core/digest/csv.js';
+import { parseCsv } from '../../core/csv.js';
 import { InputError } from '../../core/errors.js';
 import type {
   CommitmentUtilization,

@@ -10,7 +10,8 @@ import {
 } from '@slack/web-api';
 import type { SendOutcome } from '../../app/ports.js';
 import { describeRedacted } from '../../core/render/redact.js';
-import { CONNECTION_NOT_MADE_CODES, errnoCode } from '../network-errors.js';
+import { classifyTransportError } from '../network-errors.js';
+import { progressTrackingFetch } from '../request-progress.js';
 
 /** What the Slack notifier and the report publisher share: clients per token and waiting out 429s. */
 export interface SlackClientOptions {
@@ -34,13 +35,6 @@ const RETRYABLE_PLATFORM_ERRORS = new Set([
 ]);
 // Slack documents these as "some aspect of the operation may have succeeded".
 const UNKNOWN_PLATFORM_ERRORS = new Set(['internal_error', 'fatal_error']);
-// Failures before any byte of the request reached the server.
-const NOT_SENT_CODES: ReadonlySet<string> = new Set([
-  ...CONNECTION_NOT_MADE_CODES,
-  'UND_ERR_CONNECT_TIMEOUT',
-  'CERT_HAS_EXPIRED',
-  'DEPTH_ZERO_SELF_SIGNED_CERT',
-]);
 
 const silentLogger: Logger = {
   debug: () => undefined,
@@ -77,7 +71,8 @@ export class SlackClients {
         timeout: this.options.timeoutMs ?? 10_000,
         logger: silentLogger,
         allowAbsoluteUrls: false,
-        ...(this.fetch ? { fetch: this.fetch } : {}),
+        // Node's fetch, marking each failure with whether its request was written whole.
+        fetch: this.fetch ?? progressTrackingFetch(),
       });
       this.clients.set(token, client);
     }
@@ -104,8 +99,8 @@ export class SlackClients {
 /**
  * Maps a `@slack/web-api` failure to an outcome. 429 and 5xx: retryable (Slack, like Alertmanager's
  * retrier, treats 5xx as not posted); `ok:false`: rejected unless Slack says it is transient or may have
- * partly happened; a connection that failed before the request was written: retryable; anything after
- * (timeout, reset): unknown.
+ * partly happened; a transport failure as `classifyTransportError` says (only a failure after the request
+ * was written whole is unknown).
  */
 export function classifySlackError(error: unknown, secrets: readonly string[]): SendOutcome {
   const text = describeRedacted(error, secrets);
@@ -124,13 +119,13 @@ export function classifySlackError(error: unknown, secrets: readonly string[]): 
     return { status: 'rejected', error: text };
   }
   if (error instanceof WebAPIRequestError) {
-    const code = errnoCode(error.original);
-    if (code !== undefined && NOT_SENT_CODES.has(code)) return { status: 'retryable', error: text };
-    return { status: 'unknown', error: text };
+    const verdict = classifyTransportError(error.original);
+    return { status: verdict.status, error: `${text} (${verdict.why})` };
   }
   // A 429 without a usable Retry-After comes back as a plain Error from the client.
   if (error instanceof Error && /Retry header did not contain a valid timeout/.test(error.message)) {
     return { status: 'retryable', error: text };
   }
-  return { status: 'unknown', error: text };
+  const verdict = classifyTransportError(error);
+  return { status: verdict.status, error: `${text} (${verdict.why})` };
 }

@@ -6,7 +6,12 @@ import {
 } from '@aws-sdk/client-sns';
 import type { NotificationDelivery, Notifier, SendOutcome } from '../../app/ports.js';
 import { describeRedacted } from '../../core/render/redact.js';
-import { CONNECTION_NOT_MADE_CODES, errnoCode } from '../network-errors.js';
+import { classifyTransportError } from '../network-errors.js';
+import {
+  ProgressTrackingHttpAgent,
+  ProgressTrackingHttpsAgent,
+  withRequestProgress,
+} from '../request-progress.js';
 
 /** FIFO topics require a group id and (without content-based dedup) a dedup id. */
 export function isFifoTopic(topicArn: string): boolean {
@@ -29,19 +34,31 @@ export function createSnsClient(
       connectionTimeout: requestTimeoutMs,
       // Without this the SDK only logs a breached requestTimeout and keeps waiting.
       throwOnRequestTimeout: true,
+      // Mark each failure with whether its request was written whole (see classifySnsError).
+      httpAgent: new ProgressTrackingHttpAgent({ keepAlive: true }),
+      httpsAgent: new ProgressTrackingHttpsAgent({ keepAlive: true }),
     },
   });
+}
+
+// SNS's Query API is XML: characters outside XML 1.0's set (most C0 controls, U+FFFE/U+FFFF, lone
+// surrogates) make Publish fail with InvalidParameter, so a tag value holding one would lose the page.
+const NOT_XML_CHAR = /[^\t\n\r\u0020-\ud7ff\ue000-\ufffd\u{10000}-\u{10ffff}]/gu;
+
+/** The text with every character SNS cannot carry replaced by U+FFFD. */
+export function snsSafeText(text: string): string {
+  return text.replace(NOT_XML_CHAR, '\ufffd');
 }
 
 export function toPublishInput(
   delivery: Extract<NotificationDelivery, { kind: 'sns' }>,
 ): PublishCommandInput {
   const { message, topicArn } = delivery;
-  const attribute = (value: string) => ({ DataType: 'String', StringValue: value || '-' });
+  const attribute = (value: string) => ({ DataType: 'String', StringValue: snsSafeText(value) || '-' });
   return {
     TopicArn: topicArn,
-    Subject: message.subject,
-    Message: message.message,
+    Subject: snsSafeText(message.subject),
+    Message: snsSafeText(message.message),
     MessageAttributes: {
       severity: attribute(message.attributes.severity),
       rule: attribute(message.attributes.rule),
@@ -59,7 +76,9 @@ export class SnsNotifier implements Notifier<'sns'> {
 
   async send(delivery: Extract<NotificationDelivery, { kind: 'sns' }>): Promise<SendOutcome> {
     try {
-      const out = await this.client.send(new PublishCommand(toPublishInput(delivery)));
+      const out = await withRequestProgress(() =>
+        this.client.send(new PublishCommand(toPublishInput(delivery))),
+      );
       return { status: 'delivered', messageId: out.MessageId };
     } catch (error) {
       return classifySnsError(error);
@@ -73,8 +92,9 @@ const THROTTLING =
 
 /**
  * Maps an SNS SDK failure to an outcome: throttling and 5xx retryable; other service errors (4xx:
- * NotFound, AuthorizationError, InvalidParameter) rejected; refused connections retryable; timeouts and
- * resets after the request went out unknown.
+ * NotFound, AuthorizationError, InvalidParameter) rejected; a transport failure as `classifyTransportError`
+ * says: never connected retryable, TLS certificate or request-building errors rejected, and only a failure
+ * after the request was written whole (timeout, reset) unknown.
  */
 export function classifySnsError(error: unknown): SendOutcome {
   const text = describeRedacted(error);
@@ -91,10 +111,9 @@ export function classifySnsError(error: unknown): SendOutcome {
     return { status: 'rejected', error: text };
   }
   if (e.name === 'CredentialsProviderError') return { status: 'rejected', error: text };
-  const code = errnoCode(error);
-  if (code !== undefined && CONNECTION_NOT_MADE_CODES.has(code)) return { status: 'retryable', error: text };
   // The connect-phase timeout fires before any byte is written; every other timeout may be after.
   if (e.name === 'TimeoutError' && /did not establish a connection/.test(text))
     return { status: 'retryable', error: text };
-  return { status: 'unknown', error: text };
+  const verdict = classifyTransportError(error);
+  return { status: verdict.status, error: `${text} (${verdict.why})` };
 }

@@ -9,10 +9,17 @@ import { formatUsd, type Money } from '../../core/money.js';
 import type { Finding } from '../../core/rules/finding.js';
 import { localNotifyDeps } from '../alerting/notify-wiring.js';
 import { checkDayOptions, nowOption } from '../options.js';
+import { sendExitCode } from '../output/exit-code.js';
 import { findingJson } from '../output/finding-json.js';
 import { printJson } from '../output/format-option.js';
 import { renderTable } from '../output/table.js';
-import { openStore, STORE_HELP, storeRoot } from '../wiring.js';
+import { openExistingStore, STORE_HELP, storeRoot } from '../wiring.js';
+
+const SEND_EXIT_HELP =
+  'Exit status with --send: 1 when a send was rejected (a missing token, an unknown channel, a refused TLS\n' +
+  'certificate; nothing was sent and nothing recorded) or the notification log failed; 75 when a send should\n' +
+  'be retried later; 0 otherwise. A send whose outcome is unknown (the request went out, the answer was lost)\n' +
+  'counts as sent and is not repeated. A --store that does not exist is an error.';
 
 interface DetectOptions {
   store?: string;
@@ -36,7 +43,8 @@ export function detectCommand(): Command {
           '(default 48) past their end; findings on other days are provisional and never page.\n' +
           'Without --send nothing is delivered. --dry-run also routes, groups and renders the messages that\n' +
           'would be sent and writes them to --out, but sends and records nothing. --send delivers through\n' +
-          'the routes, at most once per receiver and group (a second run sends nothing new).',
+          'the routes, at most once per receiver and group (a second run sends nothing new).\n\n' +
+          SEND_EXIT_HELP,
       ),
   )
     .option('--dry-run', 'decide and render notifications, write them to --out, send and record nothing')
@@ -52,7 +60,8 @@ export function notifyCommand(): Command {
       .summary('detect anomalies and deliver them through the routes (detect --send)')
       .description(
         'Detect anomalies and deliver them through the routes (the same as `detect --send`): Slack, SNS or\n' +
-          'console/file receivers, each group at most once per receiver (claim → send → commit).',
+          'console/file receivers, each group at most once per receiver (claim → send → commit).\n\n' +
+          SEND_EXIT_HELP,
       ),
   ).action(async (options: DetectOptions) => {
     process.exitCode = await runDetect({ ...options, send: true });
@@ -63,8 +72,14 @@ function withDetectOptions(command: Command): Command {
   return command
     .option('--store <dir|s3://bucket/prefix>', STORE_HELP)
     .option('--from <YYYY-MM-DD>', 'first day to evaluate (default: 13 days before --to)')
-    .option('--to <YYYY-MM-DD>', 'last day to evaluate (default: the newest usage day in the store)')
-    .option('--now <ISO time>', 'evaluation time (default: the clock); findings never see the future')
+    .option(
+      '--to <YYYY-MM-DD>',
+      'last day to evaluate (default: the newest usage day in the store; never after --now)',
+    )
+    .option(
+      '--now <ISO time>',
+      'evaluation time (default: the clock); findings never see the future: no day after it is evaluated',
+    )
     .option('--config <file>', 'YAML config with rules, routes and receivers; defaults apply without it')
     .option(
       '--out <dir>',
@@ -79,7 +94,7 @@ async function runDetect(options: DetectOptions): Promise<number> {
   const now = nowOption(options.now);
   const config = await loadConfig(options.config);
   const root = storeRoot(options.store);
-  const { store } = await openStore(root);
+  const { store } = await openExistingStore(root);
   const result = await detectAnomalies({ from: options.from, to: options.to, now }, { store, config });
 
   let report: NotifyReport | null = null;
@@ -107,7 +122,7 @@ async function runDetect(options: DetectOptions): Promise<number> {
     printFindings(result.findings, result);
     if (report) printNotifications(report, options.out);
   }
-  return report?.retryNeeded ? 75 : 0;
+  return report ? sendExitCode(report.entries.map((e) => e.outcome)) : 0;
 }
 
 function printFindings(
@@ -119,7 +134,9 @@ function printFindings(
   const lines = [
     `Evaluated ${range} over ${result.factsRead.toLocaleString('en-US')} facts; newest usage hour ${watermark}.`,
   ];
-  if (findings.length === 0) {
+  if (result.days.length === 0) {
+    lines.push('Nothing evaluated: the store holds no Bedrock facts up to --now.');
+  } else if (findings.length === 0) {
     lines.push('No findings: spend looks normal.');
   } else {
     const rows = findings.map((f) => [

@@ -21,9 +21,10 @@ import { isIsoWeek } from '../../core/iso-week.js';
 import { formatMoney, formatUsd } from '../../core/money.js';
 import { localNotifyDeps } from '../alerting/notify-wiring.js';
 import { nowOption } from '../options.js';
+import { EXIT_FAILED, sendExitCode } from '../output/exit-code.js';
 import { printJson } from '../output/format-option.js';
 import { renderTable } from '../output/table.js';
-import { openStore, STORE_HELP, storeRoot } from '../wiring.js';
+import { openExistingStore, STORE_HELP, storeRoot } from '../wiring.js';
 
 export const DEFAULT_REPORT_DIR = join('out', 'reports');
 
@@ -105,7 +106,7 @@ async function runWeeklyDigest(options: DigestOptionsCli): Promise<number> {
   const config = await loadConfig(options.config);
   const digestConfig = DigestConfigSchema.parse((config as { digest?: unknown }).digest ?? {});
   const root = storeRoot(options.store);
-  const { store } = await openStore(root);
+  const { store } = await openExistingStore(root);
   const deps = localReportDeps(root, config, now);
   const receivers = resolveReceivers(
     receiverNames(options.receiver, digestConfig.receivers),
@@ -155,10 +156,8 @@ export function receiverNames(option: string | undefined, configured: readonly s
 
 /** 1 when the table does not reconcile or a send was rejected / the log failed; 75 (retry later) for retryable sends. */
 export function exitCodeOf(reconciled: boolean, deliveries: readonly ReportDeliveryEntry[]): number {
-  if (!reconciled) return 1;
-  if (deliveries.some((d) => d.outcome === 'rejected' || d.outcome === 'error')) return 1;
-  if (deliveries.some((d) => d.outcome === 'retry')) return 75;
-  return 0;
+  if (!reconciled) return EXIT_FAILED;
+  return sendExitCode(deliveries.map((d) => d.outcome));
 }
 
 function weeklyJson(report: WeeklyDigestReport) {

@@ -1,4 +1,5 @@
 import { Command, Option } from 'commander';
+import { toCsv } from '../../core/csv.js';
 import type { DailyFact } from '../../core/facts/daily-fact.js';
 import { FACT_COLUMNS, GROUPABLE_COLUMNS } from '../../core/facts/fact-schema.js';
 import { summarizeFacts } from '../../core/facts/summarize.js';
@@ -11,10 +12,9 @@ import {
   sumMoney,
 } from '../../core/money.js';
 import { checkDayOptions } from '../options.js';
-import { renderCsv } from '../output/csv.js';
 import { printJson } from '../output/format-option.js';
 import { renderTable } from '../output/table.js';
-import { openStore, STORE_HELP, storeRoot } from '../wiring.js';
+import { openExistingStore, STORE_HELP, storeRoot } from '../wiring.js';
 
 interface FactsOptions {
   store?: string;
@@ -46,7 +46,9 @@ export function factsCommand(): Command {
         ?.split(',')
         .map((c) => c.trim())
         .filter(Boolean);
-      const { store } = await openStore(storeRoot(options.store));
+      if (by !== undefined && by.length === 0)
+        throw new Error(`--by must name at least one column, got "${options.by}"`);
+      const { store } = await openExistingStore(storeRoot(options.store));
       const facts = await store.read({
         ...(options.from ? { from: options.from } : {}),
         ...(options.to ? { to: options.to } : {}),
@@ -63,7 +65,7 @@ function printFacts(
   if (!by && format !== 'table') {
     const headers = FACT_COLUMNS.map((c) => c.name);
     const records = facts.map((f) => FACT_COLUMNS.map((c) => cellText(f, c.field, c.kind)));
-    if (format === 'csv') process.stdout.write(renderCsv(headers, records));
+    if (format === 'csv') process.stdout.write(toCsv(headers, records));
     else
       printJson(
         records.map((r) =>
@@ -84,7 +86,7 @@ function printFacts(
     String(r.facts),
   ]);
   if (format === 'csv') {
-    process.stdout.write(renderCsv(headers, cells));
+    process.stdout.write(toCsv(headers, cells));
   } else if (format === 'json') {
     printJson(
       rows.map((r) => ({

@@ -9,6 +9,7 @@ import {
   parseInjection,
   SCENARIOS,
 } from '../../fixtures/options.js';
+import { checkDayOptions } from '../options.js';
 
 interface GenerateCliOptions {
   out: string;
@@ -157,6 +158,7 @@ function generateCommand(): Command {
 }
 
 async function runGenerate(options: GenerateCliOptions): Promise<number> {
+  checkDayOptions({ '--start': options.start });
   const progress = stderrProgress();
   if (options.preset === 'committed') {
     const result = await writeCommittedFixtures(options.out);

@@ -16,7 +16,7 @@ import { parseQuarter } from '../../core/review/quarter.js';
 import { nowOption } from '../options.js';
 import { printJson } from '../output/format-option.js';
 import { renderTable } from '../output/table.js';
-import { openStore, STORE_HELP, storeRoot } from '../wiring.js';
+import { openExistingStore, STORE_HELP, storeRoot } from '../wiring.js';
 import { DEFAULT_REPORT_DIR, exitCodeOf, localReportDeps, receiverNames } from './digest.js';
 
 interface ReviewCliOptions {
@@ -94,12 +94,18 @@ export function reviewCommand(): Command {
 }
 
 async function runReview(options: ReviewCliOptions): Promise<number> {
-  if (options.quarter !== undefined) parseQuarter(options.quarter);
+  if (options.quarter !== undefined) {
+    try {
+      parseQuarter(options.quarter);
+    } catch {
+      throw new Error(`--quarter must be a quarter like 2026-Q2 (Q1–Q4), got "${options.quarter}"`);
+    }
+  }
   const now = nowOption(options.now);
   const config = await loadConfig(options.config);
   const reviewConfig = ReviewConfigSchema.parse((config as { review?: unknown }).review ?? {});
   const root = storeRoot(options.store);
-  const { store } = await openStore(root);
+  const { store } = await openExistingStore(root);
   const deps = localReportDeps(root, config, now);
   const report = await reviewProvisioned(
     {

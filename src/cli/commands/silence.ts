@@ -4,6 +4,7 @@ import { LocalSilenceStore, silenceStorePath } from '../../adapters/local-fs/sil
 import { formatDurationMs, parseDurationMs } from '../../core/alerting/duration.js';
 import { formatMatchers } from '../../core/alerting/matchers.js';
 import { compileSilence, silenceState } from '../../core/alerting/silences.js';
+import { timeOption } from '../options.js';
 import { printJson } from '../output/format-option.js';
 import { renderTable } from '../output/table.js';
 import { storeRoot } from '../wiring.js';
@@ -49,13 +50,13 @@ export function silenceCommand(): Command {
         createdBy: string;
         store?: string;
       }) => {
-        const start = options.startsAt ? new Date(options.startsAt) : new Date();
+        const start = options.startsAt ? timeOption('--starts-at', options.startsAt) : new Date();
         const durationMs = parseDurationMs(options.duration);
         if (!options.endsAt && durationMs === null)
           throw new Error(`--duration must look like 2h, 3d or 1w, got "${options.duration}"`);
-        const end = options.endsAt ? new Date(options.endsAt) : new Date(start.getTime() + (durationMs ?? 0));
-        if (Number.isNaN(start.getTime()) || Number.isNaN(end.getTime()))
-          throw new Error('--starts-at / --ends-at must be ISO times');
+        const end = options.endsAt
+          ? timeOption('--ends-at', options.endsAt)
+          : new Date(start.getTime() + (durationMs ?? 0));
         const silence = compileSilence(
           {
             matchers: options.matcher,

@@ -1,3 +1,5 @@
+import { printable } from '../../core/render/text-table.js';
+
 /** Progress on one rewritten stderr line when stderr is a terminal; silent otherwise (CI, pipes). */
 export function terminalProgress(stream: NodeJS.WriteStream = process.stderr): {
   update(message: string): void;
@@ -9,7 +11,7 @@ export function terminalProgress(stream: NodeJS.WriteStream = process.stderr): {
     update(message) {
       if (!enabled) return;
       const width = Math.max(20, (stream.columns ?? 80) - 1);
-      stream.write(`\r\x1b[2K${message.slice(0, width)}`);
+      stream.write(`\r\x1b[2K${printable(message).slice(0, width)}`);
       shown = true;
     },
     done() {

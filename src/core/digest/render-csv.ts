@@ -1,5 +1,5 @@
+import { toCsv } from '../csv.js';
 import { formatMoney, type Money } from '../money.js';
-import { toCsv } from './csv.js';
 import { shareDecimal } from './format.js';
 import type { WeeklyDigest } from './weekly-digest.js';
 

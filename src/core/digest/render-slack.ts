@@ -1,5 +1,5 @@
 import { formatUsd } from '../money.js';
-import { escapeMrkdwn, type SlackBlock, type SlackMessage } from '../render/slack-message.js';
+import { escapeMrkdwn, fitSlackMessage, type SlackBlock, type SlackMessage } from '../render/slack-kit.js';
 import {
   dayRange,
   formatChangeRatio,
@@ -10,25 +10,24 @@ import {
 } from './format.js';
 import type { WeeklyDigest } from './weekly-digest.js';
 
-const SECTION_MAX = 3000;
 const TOP_LINES = 8;
 const TOP_ANOMALIES = 5;
 const TOP_MODELS = 5;
 
 const section = (text: string): SlackBlock => ({
   type: 'section',
-  text: { type: 'mrkdwn', text: text.length <= SECTION_MAX ? text : `${text.slice(0, SECTION_MAX - 1)}…` },
+  text: { type: 'mrkdwn', text },
 });
 const context = (text: string): SlackBlock => ({ type: 'context', elements: [{ type: 'mrkdwn', text }] });
 const field = (label: string, value: string) => ({ type: 'mrkdwn', text: `*${label}*\n${value}` });
 
-/** The Slack summary of a weekly digest; the full table goes along as the CSV file. */
+/** The Slack summary of a weekly digest (data escaped, within Block Kit limits); the full table goes along as the CSV file. */
 export function renderDigestSlack(d: WeeklyDigest): SlackMessage {
   const w = d.window;
   const t = d.totals;
   const headline = `Bedrock chargeback ${d.week} · ${dayRange(w.days[0]!, w.days[6]!)}`;
   const blocks: SlackBlock[] = [
-    { type: 'header', text: { type: 'plain_text', text: headline.slice(0, 150), emoji: true } },
+    { type: 'header', text: { type: 'plain_text', text: headline, emoji: true } },
   ];
   if (!w.complete) {
     const pending = w.statuses
@@ -108,5 +107,5 @@ export function renderDigestSlack(d: WeeklyDigest): SlackMessage {
     ),
   );
   const text = `Bedrock chargeback ${d.week}: ${formatUsd(t.thisWeek)} (${formatChangeRatio(t.changeRatio, t.change)} vs ${w.previousWeek})${w.complete ? '' : ' — not final'}`;
-  return { text, blocks };
+  return fitSlackMessage({ text, blocks });
 }

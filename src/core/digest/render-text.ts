@@ -1,5 +1,5 @@
 import { formatUsd } from '../money.js';
-import { textTable } from '../render/text-table.js';
+import { printable, textTable } from '../render/text-table.js';
 import {
   dayRange,
   formatChangeRatio,
@@ -117,7 +117,9 @@ export function renderDigestText(d: WeeklyDigest): string {
   out.push(`ANOMALIES (${d.anomalies.length})`);
   for (const a of d.anomalies) {
     out.push(
-      `  ${a.day} ${a.severity} ${a.name} ${a.workload} ${formatUsd(a.amount)} [${a.state}] ${a.headline}`,
+      printable(
+        `  ${a.day} ${a.severity} ${a.name} ${a.workload} ${formatUsd(a.amount)} [${a.state}] ${a.headline}`,
+      ),
     );
   }
   if (d.anomalies.length === 0) out.push('  none');

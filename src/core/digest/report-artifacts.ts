@@ -1,4 +1,4 @@
-import type { SlackMessage } from '../render/slack-message.js';
+import type { SlackMessage } from '../render/slack-kit.js';
 import type { SnsMessage } from '../render/sns-message.js';
 
 export interface ReportFile {

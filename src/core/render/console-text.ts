@@ -9,6 +9,7 @@ import {
   type NotificationContent,
   REASON_NOTES,
 } from './notification-content.js';
+import { printable } from './text-table.js';
 
 /** Plain-text rendering for the console/file notifier and dry runs. */
 export function renderConsoleText(content: NotificationContent): string {
@@ -44,5 +45,5 @@ export function renderConsoleText(content: NotificationContent): string {
       .join(' ');
     lines.push(`  - ${alert.severity} ${f.name} ${f.day}: ${formatUsd(f.figures.today)}${ratio} ${labels}`);
   }
-  return `${lines.join('\n')}\n`;
+  return `${lines.map(printable).join('\n')}\n`;
 }

@@ -12,36 +12,26 @@ import {
   REASON_NOTES,
   SEVERITY_EMOJI,
 } from './notification-content.js';
+import {
+  escapeMrkdwn,
+  fitSlackMessage,
+  type SlackBlock,
+  type SlackMessage,
+  truncateSlackText,
+} from './slack-kit.js';
 
-/** A Block Kit block; kept structural so core does not depend on the Slack SDK's types. */
-export type SlackBlock = Record<string, unknown>;
-
-/** What `chat.postMessage` takes besides the channel: `text` is the notification and screen-reader fallback. */
-export interface SlackMessage {
-  text: string;
-  blocks: SlackBlock[];
-}
-
-// Slack limits: header text 150 chars, section text 3000 chars, 50 blocks per message.
-const HEADER_MAX = 150;
-const SECTION_MAX = 3000;
 const MAX_LISTED = 10;
 const MAX_CONTRIBUTORS = 5;
 
-/** Slack mrkdwn needs only these three escaped; label values and rule notes are data, not markup. */
-export function escapeMrkdwn(text: string): string {
-  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
-}
-
-function truncate(text: string, max: number): string {
-  return text.length <= max ? text : `${text.slice(0, max - 1)}…`;
-}
-
 function mrkdwnSection(text: string): SlackBlock {
-  return { type: 'section', text: { type: 'mrkdwn', text: truncate(text, SECTION_MAX) } };
+  return { type: 'section', text: { type: 'mrkdwn', text } };
 }
 
-/** The Slack message for one group: headline with the figure, provisional banner, why, contributors, owner. */
+/**
+ * The Slack message for one group: headline with the figure, provisional banner, why, contributors, owner.
+ * Every data value is mrkdwn-escaped (the top-level `text` too), so the only mention is the owner's, and the
+ * message is fitted to Block Kit's limits.
+ */
 export function renderSlackMessage(content: NotificationContent): SlackMessage {
   const lead = leadAlert(content.alerts);
   const severity = groupSeverity(content);
@@ -49,7 +39,7 @@ export function renderSlackMessage(content: NotificationContent): SlackMessage {
   const mention = content.owner?.mention ? formatMention(content.owner.mention) : undefined;
   const provisional = isProvisional(content);
   const blocks: SlackBlock[] = [
-    { type: 'header', text: { type: 'plain_text', text: truncate(headline, HEADER_MAX), emoji: true } },
+    { type: 'header', text: { type: 'plain_text', text: headline, emoji: true } },
   ];
   if (provisional) {
     blocks.push({
@@ -69,7 +59,7 @@ export function renderSlackMessage(content: NotificationContent): SlackMessage {
   if (contributors.length > 0) {
     const lines = contributors.map((c) => {
       const { figures } = describeContributor(c);
-      return `• ${c.dimension} \`${escapeMrkdwn(c.value)}\`: ${figures}`;
+      return `• ${escapeMrkdwn(c.dimension)} \`${escapeMrkdwn(short(c.value))}\`: ${figures}`;
     });
     blocks.push(mrkdwnSection(`*Top contributors*\n${lines.join('\n')}`));
   }
@@ -80,9 +70,21 @@ export function renderSlackMessage(content: NotificationContent): SlackMessage {
     blocks.push(mrkdwnSection(`*Also in this group*\n${lines.join('\n')}`));
   }
   blocks.push({ type: 'context', elements: [{ type: 'mrkdwn', text: contextLine(content, lead, mention) }] });
-  const text = [headline, provisional ? '(provisional)' : undefined, mention].filter(Boolean).join(' ');
-  return { text, blocks };
+  // The fallback is mrkdwn too: the headline's workload is data, the mention is the one we built.
+  // The headline is cut on its own, so a long tag can never push the owner mention out of the fallback.
+  const text = [
+    truncateSlackText(escapeMrkdwn(headline), 1000),
+    provisional ? '(provisional)' : undefined,
+    mention,
+  ]
+    .filter(Boolean)
+    .join(' ');
+  return fitSlackMessage({ text, blocks });
 }
+
+// A label value longer than this is cut in messages, so one long tag cannot crowd out the rest.
+const LABEL_MAX = 200;
+const short = (value: string) => truncateSlackText(value, LABEL_MAX);
 
 /** Empty and `*` ("several, none dominant") label values say nothing in a message. */
 function shown(value: string | undefined): value is string {
@@ -92,8 +94,8 @@ function shown(value: string | undefined): value is string {
 function otherLine(alert: Alert): string {
   const f = alert.finding;
   const ratio = f.figures.ratio === null ? '' : ` (${formatRatio(f.figures.ratio)})`;
-  const model = shown(f.labels.model) ? ` · model \`${escapeMrkdwn(f.labels.model)}\`` : '';
-  return `• ${SEVERITY_EMOJI[alert.severity]} ${escapeMrkdwn(f.name)}${model}: ${formatUsd(f.figures.today)}${ratio}`;
+  const model = shown(f.labels.model) ? ` · model \`${escapeMrkdwn(short(f.labels.model))}\`` : '';
+  return `• ${SEVERITY_EMOJI[alert.severity]} ${escapeMrkdwn(short(f.name))}${model}: ${formatUsd(f.figures.today)}${ratio}`;
 }
 
 function contextLine(content: NotificationContent, lead: Alert, mention: string | undefined): string {
@@ -102,7 +104,7 @@ function contextLine(content: NotificationContent, lead: Alert, mention: string 
     mention ? `Owner: ${mention}` : undefined,
     ...(['workload', 'model', 'team', 'account'] as const)
       .filter((name) => shown(labels[name]))
-      .map((name) => `${name} \`${escapeMrkdwn(labels[name]!)}\``),
+      .map((name) => `${name} \`${escapeMrkdwn(short(labels[name]!))}\``),
     `rule \`${escapeMrkdwn(lead.finding.rule)}\``,
     REASON_NOTES[content.reason],
   ];

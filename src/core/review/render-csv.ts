@@ -1,4 +1,4 @@
-import { toCsv } from '../digest/csv.js';
+import { toCsv } from '../csv.js';
 import { formatMoney, type Money } from '../money.js';
 import type { ProvisionedReview } from './provisioned-review.js';
 import { perMillion } from './rates.js';

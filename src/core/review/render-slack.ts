@@ -1,6 +1,6 @@
 import { dayRange } from '../digest/format.js';
 import { formatUsd } from '../money.js';
-import { escapeMrkdwn, type SlackBlock, type SlackMessage } from '../render/slack-message.js';
+import { escapeMrkdwn, fitSlackMessage, type SlackBlock, type SlackMessage } from '../render/slack-kit.js';
 import { ACTION_LABELS } from './labels.js';
 import type { ProvisionedReview } from './provisioned-review.js';
 
@@ -10,7 +10,7 @@ export function renderReviewSlack(review: ProvisionedReview): SlackMessage {
   const t = review.totals;
   const headline = `Bedrock commitment review ${review.quarter} · ${dayRange(review.days[0]!, review.days.at(-1)!)}`;
   const blocks: SlackBlock[] = [
-    { type: 'header', text: { type: 'plain_text', text: headline.slice(0, 150), emoji: true } },
+    { type: 'header', text: { type: 'plain_text', text: headline, emoji: true } },
   ];
   if (!review.complete) {
     blocks.push({
@@ -37,8 +37,7 @@ export function renderReviewSlack(review: ProvisionedReview): SlackMessage {
     const effect = r.recommendation.effect === null ? '' : ` (${formatUsd(r.recommendation.effect)})`;
     return `• *${ACTION_LABELS[r.recommendation.action]}*${effect} — \`${escapeMrkdwn(c.model)}\` ${c.kind === 'reserved-tier' ? 'Reserved' : 'PT'} ${c.term}, ${c.units} unit(s), ${escapeMrkdwn(c.workload)}: ${escapeMrkdwn(r.recommendation.reasons[0] ?? '')}`;
   });
-  if (lines.length > 0)
-    blocks.push({ type: 'section', text: { type: 'mrkdwn', text: lines.join('\n').slice(0, 3000) } });
+  if (lines.length > 0) blocks.push({ type: 'section', text: { type: 'mrkdwn', text: lines.join('\n') } });
   if (review.candidates.length > 0) {
     blocks.push({
       type: 'section',
@@ -50,7 +49,7 @@ export function renderReviewSlack(review: ProvisionedReview): SlackMessage {
             (c) =>
               `• ${escapeMrkdwn(c.workload)} → \`${escapeMrkdwn(c.model)}\`: ${escapeMrkdwn(c.option)}, saves ${formatUsd(c.savings)}`,
           )
-          .join('\n')}`.slice(0, 3000),
+          .join('\n')}`,
       },
     });
   }
@@ -63,8 +62,8 @@ export function renderReviewSlack(review: ProvisionedReview): SlackMessage {
       },
     ],
   });
-  return {
+  return fitSlackMessage({
     text: `Bedrock commitment review ${review.quarter}: ${review.commitments.length} commitment(s), ${formatUsd(t.commitmentCost)}, recommended changes save ${formatUsd(t.savingsFromChanges)}`,
     blocks,
-  };
+  });
 }

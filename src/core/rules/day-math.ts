@@ -3,8 +3,11 @@
 const DAY_MS = 86_400_000;
 const DAY_KEY = /^\d{4}-\d{2}-\d{2}$/;
 
+/** A real calendar day as `YYYY-MM-DD` (`2026-02-30` and `2026-13-01` are not: Date would roll them over). */
 export function isDayKey(value: string): boolean {
-  return DAY_KEY.test(value) && !Number.isNaN(dayStartMs(value));
+  if (!DAY_KEY.test(value)) return false;
+  const ms = dayStartMs(value);
+  return !Number.isNaN(ms) && new Date(ms).toISOString().slice(0, 10) === value;
 }
 
 /** Epoch milliseconds of 00:00 UTC on `day`. */

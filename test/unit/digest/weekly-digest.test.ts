@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseCsv } from '../../../src/core/digest/csv.js';
+import { parseCsv } from '../../../src/core/csv.js';
 import { digestArtifacts } from '../../../src/core/digest/digest-artifacts.js';
 import { renderDigestCsv } from '../../../src/core/digest/render-csv.js';
 import { buildWeeklyDigest, type DigestOptions } from '../../../src/core/digest/weekly-digest.js';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseCsv } from '../../../src/core/digest/csv.js';
+import { parseCsv } from '../../../src/core/csv.js';
 import { formatMoney, parseMoney, parseQuantity } from '../../../src/core/money.js';
 import { buildProvisionedReview } from '../../../src/core/review/provisioned-review.js';
 import { reviewArtifacts } from '../../../src/core/review/review-artifacts.js';

@@ -96,3 +96,17 @@ export function hourly(
   }
   return { commitmentId, source: 'test', points };
 }
+
+/**
+ * June of a bypassed commitment: 1 MU no-commit Nova 2 Lite at $60.50/h in account B, while the same
+ * account sends the model's traffic on-demand (200M input + 20M output tokens a day).
+ */
+export function bypassedJune(workload = 'search-rerank'): DailyFact[] {
+  const june = days('2026-06-01', '2026-06-30');
+  return [
+    ...june.map((d) =>
+      ptDay(d, { arn: PT_BYPASSED, account: ACCT_B, units: 1, hourly: '60.5', term: 'NoCommit', workload }),
+    ),
+    ...june.flatMap((d) => onDemandDay(d, ACCT_B, 200_000_000, 20_000_000, workload)),
+  ];
+}

@@ -9,7 +9,7 @@ import { type ProvisionedReviewDeps, reviewProvisioned } from '../../../src/app/
 import type { ReportFile } from '../../../src/core/digest/report-artifacts.js';
 import { DEFAULT_REVIEW_OPTIONS } from '../../../src/core/review/review-options.js';
 import { memoryFactStore } from '../../helpers/digest-facts.js';
-import { ACCT_A, ACCT_B, days, onDemandDay, PT_BYPASSED, PT_USED, ptDay } from './review-fixtures.js';
+import { ACCT_A, bypassedJune, days, PT_BYPASSED, PT_USED, ptDay } from './review-fixtures.js';
 
 const JUNE = days('2026-06-01', '2026-06-30');
 
@@ -24,17 +24,7 @@ describe('review provisioned with a utilization file, end to end', () => {
 
   const facts = [
     ...JUNE.map((d) => ptDay(d, { arn: PT_USED, account: ACCT_A, units: 2, hourly: '55', term: '1month' })),
-    ...JUNE.map((d) =>
-      ptDay(d, {
-        arn: PT_BYPASSED,
-        account: ACCT_B,
-        units: 1,
-        hourly: '60.5',
-        term: 'NoCommit',
-        workload: 'search-rerank',
-      }),
-    ),
-    ...JUNE.flatMap((d) => onDemandDay(d, ACCT_B, 200_000_000, 20_000_000)),
+    ...bypassedJune(),
   ];
 
   async function run(utilization: ProvisionedReviewDeps['utilization'], send = false) {
