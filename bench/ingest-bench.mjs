@@ -62,7 +62,13 @@ function run(command, args) {
     throw new Error(`${command} ${args.join(' ')} failed (${child.status}):\n${child.stderr.slice(-2000)}`);
   }
   const rssKb = Number(/Maximum resident set size \(kbytes\): (\d+)/.exec(child.stderr)?.[1] ?? 'NaN');
-  return { seconds, rssMb: rssKb / 1024, stdout: child.stdout };
+  // CPU seconds (user + system) are steadier than wall time on a shared machine; reported beside it.
+  const cpu = ['User', 'System'].reduce(
+    (sum, kind) =>
+      sum + Number(new RegExp(`${kind} time \\(seconds\\): ([\\d.]+)`).exec(child.stderr)?.[1] ?? 'NaN'),
+    0,
+  );
+  return { seconds, cpu, rssMb: rssKb / 1024, stdout: child.stdout };
 }
 
 function median(values) {
@@ -162,11 +168,13 @@ for (const shape of SHAPE_NAMES)
     const ratio = ingestS / bareS;
     const rss = median(ingest.map((r) => r.rssMb));
     const bareRss = median(bare.map((r) => r.rssMb));
+    const cpuRatio = median(ingest.map((r) => r.cpu)) / median(bare.map((r) => r.cpu));
     const name = `ingest-${shape}-${rows >= 1e6 ? `${rows / 1e6}m` : rows}`;
     console.log(
       `detail: ${name} ingest_median_s=${ingestS.toFixed(3)} duckdb_alone_median_s=${bareS.toFixed(3)} ` +
         `rows_per_s=${Math.round(rows / ingestS)} bedrock_groups=${groups.at(-1)} duckdb_alone_rss_mb=${bareRss.toFixed(0)} reps=${REPS} threads=${THREADS} ` +
-        `ingest_runs_s=[${ingest.map((r) => r.seconds.toFixed(2)).join(',')}] bare_runs_s=[${bare.map((r) => r.seconds.toFixed(2)).join(',')}]`,
+        `ingest_runs_s=[${ingest.map((r) => r.seconds.toFixed(2)).join(',')}] bare_runs_s=[${bare.map((r) => r.seconds.toFixed(2)).join(',')}] ` +
+        `cpu_ratio=${cpuRatio.toFixed(2)} ingest_cpu_s=[${ingest.map((r) => r.cpu.toFixed(2)).join(',')}] bare_cpu_s=[${bare.map((r) => r.cpu.toFixed(2)).join(',')}]`,
     );
     lines.push(`bench: ${name} rows=${rows} ratio=${ratio.toFixed(2)} rss_mb=${rss.toFixed(0)}`);
   }

@@ -141,9 +141,22 @@ async function parquetSource(db: DuckDb, files: readonly InspectedFile[]): Promi
 }
 
 async function csvSource(db: DuckDb, files: readonly InspectedFile[]): Promise<Source> {
-  const list = `[${files.map((f) => sqlString(f.path)).join(', ')}]`;
-  const reader = `read_csv(${list}, header = true, all_varchar = true, union_by_name = true, auto_detect = true)`;
-  const raw = await describe(db, `SELECT * FROM ${reader}`, files[0]!.label);
+  // Each file's dialect and header are sniffed once, and the files are read with them spelt out: a reader left to
+  // auto-detect sniffs again every time a statement binds it (measured on a 1M-row CSV: ~0.3 s of CPU per
+  // statement, three statements). Files whose headers differ are unioned by name, as union_by_name would.
+  const readers: string[] = [];
+  const raw = new Map<string, string>();
+  for (const file of files) {
+    const header = await sniffCsv(db, file);
+    for (const name of header.columns) raw.set(name, 'VARCHAR');
+    const columns = header.columns.map((name) => `${sqlString(name)}: 'VARCHAR'`).join(', ');
+    readers.push(
+      `SELECT * FROM read_csv(${sqlString(file.path)}, header = true, auto_detect = false, ` +
+        `delim = ${sqlString(header.delimiter)}, quote = ${sqlString(header.quote)}, escape = ${sqlString(header.escape)}, ` +
+        `columns = {${columns}})`,
+    );
+  }
+  const reader = `(${readers.join(' UNION ALL BY NAME ')})`;
   // Group headers by their Athena name: `resourceTags/user:Team` and `resourceTags/user:team` are one key.
   const byName = new Map<string, string[]>();
   for (const header of raw.keys()) {
@@ -175,6 +188,37 @@ async function csvSource(db: DuckDb, files: readonly InspectedFile[]): Promise<S
     newestUsageEnd: stats?.newest ?? null,
     label: files[0]!.label,
   };
+}
+
+interface CsvHeader {
+  delimiter: string;
+  quote: string;
+  escape: string;
+  columns: string[];
+}
+
+async function sniffCsv(db: DuckDb, file: InspectedFile): Promise<CsvHeader> {
+  try {
+    const [sniffed] = await db.rows<{
+      Delimiter: string;
+      Quote: string;
+      Escape: string;
+      Columns: { name: string }[];
+    }>(
+      `SELECT Delimiter, Quote, Escape, Columns FROM sniff_csv(${sqlString(file.path)}, header = true, all_varchar = true)`,
+    );
+    if (!sniffed) throw new Error('no header');
+    return {
+      delimiter: sniffed.Delimiter,
+      quote: sniffed.Quote,
+      escape: sniffed.Escape,
+      columns: sniffed.Columns.map((c) => c.name),
+    };
+  } catch (error) {
+    throw new InputError(`${file.label}: cannot read file: ${firstLine(describeError(error))}`, {
+      cause: error,
+    });
+  }
 }
 
 async function describe(db: DuckDb, query: string, label: string): Promise<Map<string, string>> {
