@@ -124,58 +124,80 @@ if (process.env.BENCH_GENERATE_ONLY) {
   process.exit(0);
 }
 
+/** One whole-process ingest of `exportRoot` by the CLI at `cli`, checked to have reconciled. */
+function ingestOnce(cli, exportRoot) {
+  const store = mkdtempSync(join(tmpdir(), 'bc-bench-store-'));
+  try {
+    const result = run(process.execPath, [
+      cli,
+      'ingest',
+      exportRoot,
+      '--store',
+      store,
+      '--threads',
+      THREADS,
+      '--format',
+      'json',
+    ]);
+    const report = JSON.parse(result.stdout);
+    if (report.failures.length > 0 || !report.deliveries.every((d) => d.periods.every((p) => p.reconciled))) {
+      throw new Error(`ingest did not reconcile: ${result.stdout.slice(0, 2000)}`);
+    }
+    return { ...result, groups: report.deliveries.reduce((n, d) => n + d.groups, 0) };
+  } finally {
+    rmSync(store, { recursive: true, force: true });
+  }
+}
+
+function summary(runs, bare) {
+  const ingestS = median(runs.map((r) => r.seconds));
+  const bareS = median(bare.map((r) => r.seconds));
+  return {
+    ingestS,
+    bareS,
+    ratio: ingestS / bareS,
+    cpuRatio: median(runs.map((r) => r.cpu)) / median(bare.map((r) => r.cpu)),
+    rss: median(runs.map((r) => r.rssMb)),
+  };
+}
+
+// BENCH_BEFORE_CLI=/path/to/bin/bedrock-cost.js also times another build (e.g. main's) in the same alternation,
+// and prints its figures as `before:` lines.
+const BEFORE_CLI = process.env.BENCH_BEFORE_CLI ? resolve(process.env.BENCH_BEFORE_CLI) : null;
 const lines = [];
 for (const shape of SHAPE_NAMES)
   for (const rows of SIZES) {
     const exportRoot = ensureExport(shape, rows);
     const files = dataFiles(exportRoot);
     const ingest = [];
+    const before = [];
     const bare = [];
-    const groups = [];
     for (let rep = 0; rep < REPS; rep++) {
-      const store = mkdtempSync(join(tmpdir(), 'bc-bench-store-'));
-      try {
-        const result = run(process.execPath, [
-          INGEST_CLI,
-          'ingest',
-          exportRoot,
-          '--store',
-          store,
-          '--threads',
-          THREADS,
-          '--format',
-          'json',
-        ]);
-        const report = JSON.parse(result.stdout);
-        if (
-          report.failures.length > 0 ||
-          !report.deliveries.every((d) => d.periods.every((p) => p.reconciled))
-        ) {
-          throw new Error(`ingest did not reconcile: ${result.stdout.slice(0, 2000)}`);
-        }
-        ingest.push(result);
-        groups.push(report.deliveries.reduce((n, d) => n + d.groups, 0));
-      } finally {
-        rmSync(store, { recursive: true, force: true });
-      }
+      if (BEFORE_CLI) before.push(ingestOnce(BEFORE_CLI, exportRoot));
+      ingest.push(ingestOnce(INGEST_CLI, exportRoot));
       bare.push(run(process.execPath, [join(ROOT, 'bench/duckdb-bare.mjs'), THREADS, ...files]));
       console.error(
-        `${shape} rows=${rows} rep ${rep + 1}/${REPS}: ingest ${ingest.at(-1).seconds.toFixed(2)} s, duckdb alone ${bare.at(-1).seconds.toFixed(2)} s`,
+        `${shape} rows=${rows} rep ${rep + 1}/${REPS}: ingest ${ingest.at(-1).seconds.toFixed(2)} s, ` +
+          `${BEFORE_CLI ? `before ${before.at(-1).seconds.toFixed(2)} s, ` : ''}duckdb alone ${bare.at(-1).seconds.toFixed(2)} s`,
       );
     }
-    const ingestS = median(ingest.map((r) => r.seconds));
-    const bareS = median(bare.map((r) => r.seconds));
-    const ratio = ingestS / bareS;
-    const rss = median(ingest.map((r) => r.rssMb));
+    const now = summary(ingest, bare);
     const bareRss = median(bare.map((r) => r.rssMb));
-    const cpuRatio = median(ingest.map((r) => r.cpu)) / median(bare.map((r) => r.cpu));
     const name = `ingest-${shape}-${rows >= 1e6 ? `${rows / 1e6}m` : rows}`;
     console.log(
-      `detail: ${name} ingest_median_s=${ingestS.toFixed(3)} duckdb_alone_median_s=${bareS.toFixed(3)} ` +
-        `rows_per_s=${Math.round(rows / ingestS)} bedrock_groups=${groups.at(-1)} duckdb_alone_rss_mb=${bareRss.toFixed(0)} reps=${REPS} threads=${THREADS} ` +
+      `detail: ${name} ingest_median_s=${now.ingestS.toFixed(3)} duckdb_alone_median_s=${now.bareS.toFixed(3)} ` +
+        `rows_per_s=${Math.round(rows / now.ingestS)} bedrock_groups=${ingest.at(-1).groups} duckdb_alone_rss_mb=${bareRss.toFixed(0)} reps=${REPS} threads=${THREADS} ` +
         `ingest_runs_s=[${ingest.map((r) => r.seconds.toFixed(2)).join(',')}] bare_runs_s=[${bare.map((r) => r.seconds.toFixed(2)).join(',')}] ` +
-        `cpu_ratio=${cpuRatio.toFixed(2)} ingest_cpu_s=[${ingest.map((r) => r.cpu.toFixed(2)).join(',')}] bare_cpu_s=[${bare.map((r) => r.cpu.toFixed(2)).join(',')}]`,
+        `cpu_ratio=${now.cpuRatio.toFixed(2)} ingest_cpu_s=[${ingest.map((r) => r.cpu.toFixed(2)).join(',')}] bare_cpu_s=[${bare.map((r) => r.cpu.toFixed(2)).join(',')}]`,
     );
-    lines.push(`bench: ${name} rows=${rows} ratio=${ratio.toFixed(2)} rss_mb=${rss.toFixed(0)}`);
+    if (BEFORE_CLI) {
+      const then = summary(before, bare);
+      console.log(
+        `before: ${name} ratio=${then.ratio.toFixed(2)} cpu_ratio=${then.cpuRatio.toFixed(2)} rss_mb=${then.rss.toFixed(0)} ` +
+          `ingest_median_s=${then.ingestS.toFixed(3)} runs_s=[${before.map((r) => r.seconds.toFixed(2)).join(',')}] ` +
+          `cpu_s=[${before.map((r) => r.cpu.toFixed(2)).join(',')}]`,
+      );
+    }
+    lines.push(`bench: ${name} rows=${rows} ratio=${now.ratio.toFixed(2)} rss_mb=${now.rss.toFixed(0)}`);
   }
 console.log(lines.join('\n'));
