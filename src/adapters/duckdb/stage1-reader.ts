@@ -208,10 +208,12 @@ async function sniffCsv(db: DuckDb, file: InspectedFile): Promise<CsvHeader> {
       `SELECT Delimiter, Quote, Escape, Columns FROM sniff_csv(${sqlString(file.path)}, header = true, all_varchar = true)`,
     );
     if (!sniffed) throw new Error('no header');
+    // The sniffer reports an absent quote or escape character as '(empty)'.
+    const option = (value: string) => (value === '(empty)' ? '' : value);
     return {
       delimiter: sniffed.Delimiter,
-      quote: sniffed.Quote,
-      escape: sniffed.Escape,
+      quote: option(sniffed.Quote),
+      escape: option(sniffed.Escape),
       columns: sniffed.Columns.map((c) => c.name),
     };
   } catch (error) {
