@@ -106,9 +106,14 @@ describe('exact DOUBLE → DECIMAL(38,15) without text', () => {
     ];
     // 17 significant digits at every magnitude below 0.5, far from and next to ties.
     const long = [
-      0.12345678901234567, 0.012345678901234567, 0.00012345678901234567, 0.49999999999999994,
-      0.44999999999999996, 1.2345678901234567e-7, 0.30000000000000004,
-    ];
+      '0.12345678901234567',
+      '0.012345678901234567',
+      '0.00012345678901234567',
+      '0.49999999999999994',
+      '0.44999999999999996',
+      '1.2345678901234567e-7',
+      '0.30000000000000004',
+    ].map(Number);
     await withDuckDb(async (db) => {
       const all = [...values, ...long, ...values.map((x) => -x)];
       const rows = all.map((x) => `(CAST('${String(x)}' AS DOUBLE))`).join(', ');
