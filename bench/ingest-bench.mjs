@@ -18,10 +18,9 @@ const SIZES = (process.env.BENCH_ROWS ?? '1000000,5000000').split(',').map(Numbe
 // - cur2-daily-grouped: daily line items, hundreds of lines per group and few groups (as a busy organisation's
 //   CUR 2.0 export with daily granularity looks);
 // - legacy-csv: the legacy CUR as CSV (the reader parses text);
-// - cur2-17digit: usage costs with 16–17 significant digits (currency conversion), which no 15-digit
-//   shortcut covers.
-// BENCH_SHAPES=a,b picks shapes; BENCH_GRANULARITY=daily adds the worst case for stage 2 (every line its own
-// group, daily).
+// - cur2-17digit: usage costs with 16–17 significant digits (currency conversion).
+// BENCH_SHAPES=a,b picks shapes (cur2-daily: daily, every line its own group, the worst case for stage 2;
+// BENCH_GRANULARITY=daily runs only that one).
 const SHAPES = {
   'cur2-hourly': ['--format', 'cur2', '--granularity', 'hourly'],
   'cur2-daily-grouped': [
