@@ -95,6 +95,35 @@ describe('exact DOUBLE → DECIMAL(38,15) without text', () => {
     });
   });
 
+  it('rounds 16- and 17-digit values next to a tie by their shortest form, not by x·10^15', async () => {
+    // Shortest forms exactly at a tie of the 15th decimal whose product x·10^15 lands just below it
+    // (2.295e-13 · 10^15 = 229.49999999999997): rounding the product would drop the half. Found by searching
+    // doubles next to such ties; the arithmetic branch must leave them to the text.
+    const values = [
+      0.0000020976847395, 2.295e-13, 2.545e-13, 0.0001334686216525, 0.0085142303504575, 4.0865e-12,
+      0.0002540520833015, 0.2691309827292215, 0.0000634764810815, 0.0002543662520605, 0.0000040186618055,
+      0.0078359602423995,
+    ];
+    // 17 significant digits at every magnitude below 0.5, far from and next to ties.
+    const long = [
+      '0.12345678901234567',
+      '0.012345678901234567',
+      '0.00012345678901234567',
+      '0.49999999999999994',
+      '0.44999999999999996',
+      '1.2345678901234567e-7',
+      '0.30000000000000004',
+    ].map(Number);
+    await withDuckDb(async (db) => {
+      const all = [...values, ...long, ...values.map((x) => -x)];
+      const rows = all.map((x) => `(CAST('${String(x)}' AS DOUBLE))`).join(', ');
+      const got = await db.rows<{ d: string }>(
+        `SELECT CAST(${exactDecimalSql('x', 'DOUBLE')} AS VARCHAR) AS d FROM (VALUES ${rows}) AS t(x)`,
+      );
+      expect(got.map((r) => r.d)).toEqual(all.map(reference));
+    });
+  });
+
   it('keeps the cases that need care: binary noise, sub-1e-15 values, 15-digit values, NULL', async () => {
     const cases: [string, string | null][] = [
       ['54130.673382', '54130.673382000000000'],

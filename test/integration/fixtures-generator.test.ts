@@ -289,6 +289,44 @@ describe('schema drift', () => {
   });
 });
 
+describe('bench shapes', () => {
+  it('--lines-per-group puts that many added line items in one stage-1 group, daily', async () => {
+    const options = { days: 2, rows: 5000, bedrockShare: 0.5, granularity: 'daily' as const };
+    const spread = await generateCur({ ...options, outDir: join(dir, 'lpg-1') });
+    const grouped = await generateCur({ ...options, outDir: join(dir, 'lpg-50'), linesPerGroup: 50 });
+    const groups = async (r: GenerateResult) =>
+      (
+        await rowsOf(
+          `SELECT count(*)::INTEGER AS lines, count(DISTINCT (line_item_usage_start_date, line_item_usage_type,
+             line_item_resource_id, line_item_iam_principal, line_item_line_item_type, resource_tags, tags))::INTEGER AS keys
+           FROM read_parquet(${list(r.dataFiles)}) WHERE ${CUDOS_CUR2}`,
+        )
+      )[0] as { lines: number; keys: number };
+    const a = await groups(spread);
+    const b = await groups(grouped);
+    expect(b.lines).toBe(a.lines);
+    // Each added line its own group by default; with 50 per group, groups shrink by an order of magnitude.
+    expect(a.keys).toBeGreaterThan(a.lines * 0.8);
+    expect(b.keys * 10).toBeLessThan(b.lines);
+  }, 180_000);
+
+  it('--cost-digits 17 writes usage costs of 16–17 significant digits, and expected.json still sums them', async () => {
+    const result = await generateCur({ outDir: join(dir, 'digits-17'), days: 2, costDigits: 17 });
+    const rows = await rowsOf(
+      `SELECT CAST(line_item_unblended_cost AS VARCHAR) AS c FROM read_parquet(${list(result.dataFiles)})
+       WHERE ${CUDOS_CUR2} AND line_item_line_item_type = 'Usage' AND line_item_unblended_cost <> 0`,
+    );
+    const significant = (text: string) =>
+      text.replace(/e.*$/, '').replace(/[-.]/g, '').replace(/^0+/, '').length;
+    const long = rows.filter((r) => significant(String(r.c)) >= 16).length;
+    expect(rows.length).toBeGreaterThan(100);
+    expect(long / rows.length).toBeGreaterThan(0.9);
+    const expected = JSON.parse(await readFile(result.expectedPath, 'utf8'));
+    const sum = await bedrockSum(`read_parquet(${list(result.dataFiles)})`, CUDOS_CUR2);
+    expect(sum.total).toBe(expected.bedrock.unblendedCost);
+  }, 180_000);
+});
+
 async function listFiles(root: string): Promise<string[]> {
   const entries = await readdir(root, { recursive: true, withFileTypes: true });
   return entries

@@ -23,6 +23,8 @@ interface GenerateCliOptions {
   seed: number;
   rows: number;
   bedrockShare: number;
+  linesPerGroup: number;
+  costDigits: '15' | '17';
   scenario: (typeof SCENARIOS)[number];
   inject: Injection[];
   exportName?: string;
@@ -109,6 +111,20 @@ function generateCommand(): Command {
       0,
     )
     .option('--bedrock-share <fraction>', 'share of rows that are Bedrock line items', fraction, 0.05)
+    .option(
+      '--lines-per-group <n>',
+      'line items added to reach --rows that share one group key (resource, caller, tags); 1 = each its own',
+      integer(1),
+      1,
+    )
+    .addOption(
+      new Option(
+        '--cost-digits <n>',
+        'significant digits of usage costs: 15 (as CUR writes them) or 17 (as currency conversion leaves them)',
+      )
+        .choices(['15', '17'])
+        .default('15'),
+    )
     .addOption(
       new Option('--scenario <name>', 'baseline (no anomalies) or anomalies (every kind on its own day)')
         .choices([...SCENARIOS])
@@ -147,6 +163,7 @@ function generateCommand(): Command {
         '\nExamples:\n' +
         '  bedrock-cost fixtures generate --out out/cur --days 30 --scenario anomalies\n' +
         '  bedrock-cost fixtures generate --out out/big --rows 5000000 --granularity hourly\n' +
+        '  bedrock-cost fixtures generate --out out/grouped --rows 1000000 --lines-per-group 400 --cost-digits 17\n' +
         '  bedrock-cost fixtures generate --out out/legacy --format legacy-csv --gzip --start 2026-01-10 --days 10\n' +
         '  bedrock-cost fixtures generate --out out/x --inject spend-spike@2026-06-10:support-bot \\\n' +
         '      --inject untagged-spend@2026-06-17\n' +
@@ -191,6 +208,8 @@ async function runGenerate(options: GenerateCliOptions): Promise<number> {
       injections: options.inject,
       rows: options.rows,
       bedrockShare: options.bedrockShare,
+      linesPerGroup: options.linesPerGroup,
+      costDigits: options.costDigits === '17' ? 17 : 15,
       ...(options.exportName ? { exportName: options.exportName } : {}),
       bucket: options.bucket,
       prefix: options.prefix,
