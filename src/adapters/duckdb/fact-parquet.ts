@@ -71,30 +71,47 @@ export async function readSnapshotMeta(
   return out;
 }
 
-/** Reads facts from Parquet files (the dataset's `billing_period=…/<export>.parquet` files). */
+/** The fact dataset's files as one relation; columns are read by name, so files of older schemas still read. */
+export function factRelation(files: readonly string[]): string {
+  return `read_parquet([${files.map(sqlString).join(', ')}], union_by_name = true, hive_partitioning = false)`;
+}
+
+/** The order facts are read in, everywhere: stable across runs and engines. */
+const FACT_ORDER =
+  'usage_date, billing_period, source_export, workload, model, usage_kind, usage_account, usage_type, iam_principal, resource_id, line_item_type';
+
 /** Reads facts from Parquet files (the dataset's `billing_period=…/<export>.parquet` files), in a stable order. */
 export async function readFactsParquet(
   db: DuckDb,
   files: readonly string[],
   query: FactQuery,
 ): Promise<DailyFact[]> {
-  if (files.length === 0) return [];
-  const intern = createInterner();
-  const list = `[${files.map(sqlString).join(', ')}]`;
   const conditions = [
     query.from ? `usage_date >= ${sqlString(query.from)}` : null,
     query.to ? `usage_date <= ${sqlString(query.to)}` : null,
   ].filter((c) => c !== null);
+  return readFactsWhere(db, files, conditions.length ? conditions.join(' AND ') : null);
+}
+
+/** Reads the facts matching a SQL condition on `f` (null: all), in the stable fact order; `joins` may add relations. */
+export async function readFactsWhere(
+  db: DuckDb,
+  files: readonly string[],
+  condition: string | null,
+  joins = '',
+): Promise<DailyFact[]> {
+  if (files.length === 0) return [];
+  const intern = createInterner();
   // Money, usage and tokens travel as exact decimal text; JSON numbers would be doubles.
   const columns = FACT_COLUMNS.map((c) => {
-    const name = sqlIdentifier(c.name);
-    return c.kind === 'text' || c.kind === 'int' ? name : `CAST(${name} AS VARCHAR) AS ${name}`;
+    const name = `f.${sqlIdentifier(c.name)}`;
+    const alias = sqlIdentifier(c.name);
+    return c.kind === 'text' || c.kind === 'int' ? `${name} AS ${alias}` : `CAST(${name} AS VARCHAR) AS ${alias}`;
   }).join(', ');
   return rowsViaJson<Record<string, string | number | null>, DailyFact>(
     db,
-    `SELECT ${columns} FROM read_parquet(${list}, union_by_name = true, hive_partitioning = false)
-     ${conditions.length ? `WHERE ${conditions.join(' AND ')}` : ''}`,
-    'usage_date, billing_period, source_export, workload, model, usage_kind, usage_account, usage_type, iam_principal, resource_id, line_item_type',
+    `SELECT ${columns} FROM ${factRelation(files)} AS f ${joins} ${condition ? `WHERE ${condition}` : ''}`,
+    FACT_ORDER,
     (row) => factFromJson(row, intern),
   );
 }

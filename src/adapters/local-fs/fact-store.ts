@@ -5,6 +5,7 @@ import type { FactQuery, FactStore, StoredSnapshot } from '../../app/ingest-port
 import { StoreError } from '../../core/errors.js';
 import type { DailyFact } from '../../core/facts/daily-fact.js';
 import { withDuckDb } from '../duckdb/duckdb.js';
+import { duckDbFactReader } from '../duckdb/fact-reader.js';
 import { readFactsParquet, readSnapshotMeta, writeFactsParquet } from '../duckdb/fact-parquet.js';
 
 const PERIOD_DIR = /^billing_period=(\d{4}-\d{2})$/;
@@ -34,6 +35,10 @@ export function localFactStore(root: string): FactStore {
     async read(query: FactQuery): Promise<DailyFact[]> {
       const files = (await listSnapshotFiles(factsDir)).map((s) => s.path);
       return withDuckDb((db) => readFactsParquet(db, files, query));
+    },
+    async withReader(work) {
+      const files = (await listSnapshotFiles(factsDir)).map((s) => s.path);
+      return withDuckDb((db) => work(duckDbFactReader(db, files)));
     },
     async snapshots(): Promise<StoredSnapshot[]> {
       const files = await listSnapshotFiles(factsDir);

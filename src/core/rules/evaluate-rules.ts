@@ -3,15 +3,19 @@ import { canonicalJson, findingFingerprint } from '../keys.js';
 import { absMoney } from '../money.js';
 import { dayFinalAt, isDayFinal } from '../watermark.js';
 import { isDayKey } from './day-math.js';
+import { type DetailRequest, type FactDetail, factDetail, recordingDetail } from './fact-detail.js';
 import type { Finding, FindingLabels, Severity } from './finding.js';
 import type { ParsedRule } from './registry.js';
 import { RULE_REGISTRY } from './registry.js';
 import type { FindingDraft, RuleContext } from './rule-definition.js';
+import { type RuleSeries, ruleSeriesFromFacts } from './rule-series.js';
 import type { UtilizationData } from './utilization.js';
 
 export interface EvaluateRulesInput {
-  /** Facts for the days to evaluate plus enough history for baselines (the longest window, 14 days by default). */
-  facts: readonly DailyFact[];
+  /** Series over the days to evaluate plus enough history for baselines (the longest window, 14 days by default). */
+  series: RuleSeries;
+  /** The facts behind the series for the series-days that yield findings or learning notes (see `detailNeeded`). */
+  detail: FactDetail;
   rules: readonly ParsedRule[];
   /** Days to report findings for (`YYYY-MM-DD`, UTC). */
   days: readonly string[];
@@ -56,9 +60,10 @@ export function evaluateRules(input: EvaluateRulesInput): EvaluateRulesResult {
     throw new RangeError(`maxFindings must be a positive integer, got ${input.maxFindings}`);
   }
   const ctx: RuleContext = {
-    facts: input.facts,
+    series: input.series,
+    detail: input.detail,
     days,
-    coverageStart: coverageStart(input.facts),
+    coverageStart: input.series.coverageStart,
     utilization: input.utilization,
   };
   // Usage hours later than the clock are a data error; they must not make a day final early.
@@ -93,10 +98,24 @@ export function evaluateRules(input: EvaluateRulesInput): EvaluateRulesResult {
   };
 }
 
-function coverageStart(facts: readonly DailyFact[]): string | null {
-  let earliest: string | null = null;
-  for (const fact of facts) if (earliest === null || fact.usageDate < earliest) earliest = fact.usageDate;
-  return earliest;
+/**
+ * The facts an evaluation will read: rules judge series and read facts only for what they report, so a first
+ * pass with a detail source that answers nothing finds the series-days whose facts the real pass needs (a few
+ * hundred, where the window holds millions of facts). The rules' verdicts never depend on detail, so both
+ * passes judge alike.
+ */
+export function detailNeeded(input: Omit<EvaluateRulesInput, 'detail'>): DetailRequest[] {
+  const recorder = recordingDetail();
+  evaluateRules({ ...input, detail: recorder });
+  return recorder.requests();
+}
+
+/** Evaluates over facts in memory: series built in TypeScript, detail from the same facts (tests, small data). */
+export function evaluateRulesOnFacts(
+  input: Omit<EvaluateRulesInput, 'series' | 'detail'> & { facts: readonly DailyFact[] },
+): EvaluateRulesResult {
+  const { facts, ...rest } = input;
+  return evaluateRules({ ...rest, series: ruleSeriesFromFacts(facts), detail: factDetail(facts) });
 }
 
 function finalize(
