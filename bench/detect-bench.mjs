@@ -148,8 +148,30 @@ for (const workloads of WORKLOADS) {
       `workloads=${workloads} rep ${rep + 1}/${REPS}: detect ${runs.at(-1).seconds.toFixed(2)} s, DuckDB series ${bare.at(-1).seconds.toFixed(2)} s`,
     );
   }
+  // What one CUR delivery costs the cur-delivery Lambda: detect over the affected billing period (the month
+  // delivered) plus the rules' history, not the year.
+  const delivery = [];
+  for (let rep = 0; rep < REPS; rep++) {
+    delivery.push(
+      time([
+        'detect',
+        '--store',
+        store,
+        '--from',
+        '2025-12-01',
+        '--to',
+        '2025-12-31',
+        '--now',
+        '2026-01-10T00:00:00Z',
+        '--format',
+        'json',
+      ]),
+    );
+  }
   results.push({
     workloads,
+    deliverySeconds: median(delivery.map((r) => r.seconds)),
+    deliveryRss: median(delivery.map((r) => r.rss)),
     facts,
     seconds: median(runs.map((r) => r.seconds)),
     rss: median(runs.map((r) => r.rss)),
@@ -164,6 +186,11 @@ for (const r of results) {
   );
   console.log(
     `bench: detect-year-vs-duckdb workloads=${r.workloads} duckdb_series_s=${r.bareSeconds.toFixed(2)} duckdb_rss_mb=${r.bareRss.toFixed(0)} time_ratio=${(r.seconds / r.bareSeconds).toFixed(2)} rss_ratio=${(r.rss / r.bareRss).toFixed(2)} s_per_million_facts=${((r.seconds / r.facts) * 1e6).toFixed(2)}`,
+  );
+}
+for (const r of results) {
+  console.log(
+    `bench: detect-delivery workloads=${r.workloads} models=8 days=31 median_s=${r.deliverySeconds.toFixed(2)} rss_mb=${r.deliveryRss.toFixed(0)}`,
   );
 }
 for (let i = 1; i < results.length; i++) {

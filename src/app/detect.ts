@@ -1,6 +1,6 @@
 import type { Config } from '../config/schema.js';
 import { addDays, daysBetween } from '../core/rules/day-math.js';
-import { detailNeeded, type EvaluateRulesResult, evaluateRules } from '../core/rules/evaluate-rules.js';
+import { type EvaluateRulesResult, evaluateRules, planEvaluation } from '../core/rules/evaluate-rules.js';
 import { factDetail } from '../core/rules/fact-detail.js';
 import type { UtilizationData } from '../core/rules/utilization.js';
 import { withFactReader } from './fact-reader.js';
@@ -64,7 +64,7 @@ export async function detectAnomalies(
   const window = { from: addDays(firstDay, -HISTORY_DAYS), to: lastDay };
   return withFactReader(deps.store, async (reader) => {
     // Rules judge the series SQL builds; only the series-days they report on are read as facts.
-    const series = await reader.ruleSeries(window);
+    const series = await reader.ruleSeries(window, [...new Set(deps.config.rules.map((r) => r.cost_metric))]);
     const judged = {
       series,
       rules: deps.config.rules,
@@ -75,8 +75,9 @@ export async function detectAnomalies(
       ...(input.utilization ? { utilization: input.utilization } : {}),
       maxFindings: deps.config.max_findings,
     };
-    const detail = await reader.detail(detailNeeded(judged));
-    const result = evaluateRules({ ...judged, detail: factDetail(detail) });
+    const plan = planEvaluation(judged);
+    const detail = await reader.detail(plan.requests);
+    const result = evaluateRules({ ...judged, detail: factDetail(detail), focus: plan.focus });
     return { ...result, days, newestUsageHour, factsRead: series.factCount };
   });
 }

@@ -1,5 +1,6 @@
 import type { DailyFact } from '../core/facts/daily-fact.js';
 import type { DetailRequest } from '../core/rules/fact-detail.js';
+import type { CostMetric } from '../core/rules/fact-filters.js';
 import type { RuleSeries } from '../core/rules/rule-series.js';
 import type { PeriodTotal } from '../core/facts/reconcile.js';
 import type { Stage1Row } from '../core/normalize/stage1-row.js';
@@ -54,8 +55,11 @@ export interface DayWindow {
  */
 export interface FactReader {
   read(query: FactQuery): Promise<DailyFact[]>;
-  /** The daily series of every rule grain over the window (sql/series/). */
-  ruleSeries(window: DayWindow): Promise<RuleSeries>;
+  /**
+   * The daily series of every rule grain over the window (sql/series/). With `metrics`, money measures of other
+   * cost metrics may be left at zero (no configured rule reads them).
+   */
+  ruleSeries(window: DayWindow, metrics?: readonly CostMetric[]): Promise<RuleSeries>;
   /** The facts of the requested series-days (in the order `read` returns facts). */
   detail(requests: readonly DetailRequest[]): Promise<DailyFact[]>;
 }

@@ -2,11 +2,13 @@ import { DuckDBDecimal128Vector, type DuckDBVector } from '@duckdb/node-api';
 import type { DayWindow, FactReader } from '../../app/ingest-ports.js';
 import type { DailyFact } from '../../core/facts/daily-fact.js';
 import { MONEY_SCALE, type Money } from '../../core/money.js';
+import { COST_METRICS, type CostMetric } from '../../core/rules/fact-filters.js';
 import { DETAIL_FIELDS, type DetailField, type DetailRequest } from '../../core/rules/fact-detail.js';
 import {
   emptyGrid,
   type GrainGrid,
   grainKey,
+  moneyMeasures,
   type RuleSeries,
   SERIES_GRAINS,
   type SeriesGrainName,
@@ -25,7 +27,7 @@ const MONEY_TYPE = `DECIMAL(38, ${MONEY_SCALE})`;
 export function duckDbFactReader(db: DuckDb, files: readonly string[]): FactReader {
   return {
     read: (query) => readFactsParquet(db, files, query),
-    ruleSeries: (window) => readRuleSeries(db, files, window),
+    ruleSeries: (window, metrics) => readRuleSeries(db, files, window, metrics ?? COST_METRICS),
     detail: (requests) => readDetail(db, files, requests),
   };
 }
@@ -38,7 +40,12 @@ function decimalColumn(vector: DuckDBVector): DuckDBDecimal128Vector {
   return vector;
 }
 
-async function readRuleSeries(db: DuckDb, files: readonly string[], window: DayWindow): Promise<RuleSeries> {
+async function readRuleSeries(
+  db: DuckDb,
+  files: readonly string[],
+  window: DayWindow,
+  metrics: readonly CostMetric[],
+): Promise<RuleSeries> {
   const grids = {} as { [G in SeriesGrainName]: GrainGrid<G> };
   let coverageStart: string | null = null;
   let factCount = 0;
@@ -50,7 +57,7 @@ async function readRuleSeries(db: DuckDb, files: readonly string[], window: DayW
   } else {
     const facts = factRelation(files);
     for (const grain of Object.keys(SERIES_GRAINS) as SeriesGrainName[]) {
-      (grids as Record<SeriesGrainName, unknown>)[grain] = await readGrain(db, facts, grain, window);
+      (grids as Record<SeriesGrainName, unknown>)[grain] = await readGrain(db, facts, grain, window, metrics);
     }
     const [coverage] = await db.rows<{ coverage_start: string | null; facts: bigint | number }>(
       seriesSql('coverage', facts, window),
@@ -83,11 +90,20 @@ async function readGrain<G extends SeriesGrainName>(
   facts: string,
   grain: G,
   window: DayWindow,
+  metrics: readonly CostMetric[],
 ): Promise<GrainGrid<G>> {
   const spec = SERIES_GRAINS[grain];
   const table = sqlIdentifier(`series_${grain}`);
   const keyColumns = spec.keys.map((k) => sqlIdentifier(k));
-  await db.run(`CREATE OR REPLACE TEMP TABLE ${table} AS ${seriesSql(grain, facts, window)}`);
+  const numbers = spec.numbers as readonly string[];
+  // Only the cost metrics the rules read: DuckDB drops the other sums from the aggregate.
+  const money = moneyMeasures(grain, metrics);
+  const kept = [...keyColumns, 'usage_date', ...numbers, ...money].map((c) =>
+    c.startsWith('"') ? c : sqlIdentifier(c),
+  );
+  await db.run(
+    `CREATE OR REPLACE TEMP TABLE ${table} AS SELECT ${kept.join(', ')} FROM (${seriesSql(grain, facts, window)}) AS s`,
+  );
   try {
     const keyRows: Record<string, string | null>[] = keyColumns.length
       ? await db.rows<Record<string, string | null>>(`SELECT DISTINCT ${keyColumns.join(', ')} FROM ${table}`)
@@ -101,8 +117,6 @@ async function readGrain<G extends SeriesGrainName>(
       window.from,
       window.to,
     );
-    const numbers = spec.numbers as readonly string[];
-    const money = spec.money as readonly string[];
     const projection = [
       ...keyColumns,
       `CAST(date_diff('day', DATE ${sqlString(window.from)}, CAST(usage_date AS DATE)) AS INTEGER) AS d__`,

@@ -14,7 +14,7 @@ import type { UtilizationData } from './utilization.js';
 export interface EvaluateRulesInput {
   /** Series over the days to evaluate plus enough history for baselines (the longest window, 14 days by default). */
   series: RuleSeries;
-  /** The facts behind the series for the series-days that yield findings or learning notes (see `detailNeeded`). */
+  /** The facts behind the series for the series-days that yield findings or learning notes (see `planEvaluation`). */
   detail: FactDetail;
   rules: readonly ParsedRule[];
   /** Days to report findings for (`YYYY-MM-DD`, UTC). */
@@ -25,6 +25,11 @@ export interface EvaluateRulesInput {
   newestUsageHour: Date | null;
   utilization?: UtilizationData;
   maxFindings: number;
+  /**
+   * Per rule (by position in `rules`), the only days that can yield output: what `planEvaluation` found. A rule
+   * judges each day on the series alone, so judging fewer days changes nothing on the days judged.
+   */
+  focus?: readonly (readonly string[])[];
 }
 
 /** A series a rule could not judge yet: too little history, or unknown utilization. */
@@ -74,11 +79,13 @@ export function evaluateRules(input: EvaluateRulesInput): EvaluateRulesResult {
 
   const byFingerprint = new Map<string, Finding>();
   const learning: LearningEntry[] = [];
-  for (const rule of input.rules) {
+  for (const [index, rule] of input.rules.entries()) {
     const definition = RULE_REGISTRY.get(rule.type);
     if (!definition)
       throw new Error(`rule "${rule.name}" has unknown type "${rule.type}"; parse rules with parseRules`);
-    const result = definition.evaluate(ctx, rule);
+    const focus = input.focus?.[index];
+    if (focus?.length === 0) continue;
+    const result = definition.evaluate(focus ? { ...ctx, days: [...focus].sort() } : ctx, rule);
     for (const draft of result.findings) {
       const finding = finalize(draft, rule, newest, input.completeness.finalAfterHours);
       const existing = byFingerprint.get(finding.fingerprint);
@@ -99,15 +106,29 @@ export function evaluateRules(input: EvaluateRulesInput): EvaluateRulesResult {
 }
 
 /**
- * The facts an evaluation will read: rules judge series and read facts only for what they report, so a first
- * pass with a detail source that answers nothing finds the series-days whose facts the real pass needs (a few
- * hundred, where the window holds millions of facts). The rules' verdicts never depend on detail, so both
- * passes judge alike.
+ * The facts an evaluation will read, and the days it must judge again: rules judge series and read facts only for
+ * what they report, so a first pass with a detail source that answers nothing finds the series-days whose facts
+ * the real pass needs (a few hundred, where the window holds millions of facts) and, per rule, the days with any
+ * output. The rules' verdicts never depend on detail, so the second pass, over those days only and with the
+ * facts, judges alike and adds the labels and contributors.
  */
-export function detailNeeded(input: Omit<EvaluateRulesInput, 'detail'>): DetailRequest[] {
+export function planEvaluation(input: Omit<EvaluateRulesInput, 'detail' | 'focus'>): {
+  requests: DetailRequest[];
+  focus: string[][];
+} {
   const recorder = recordingDetail();
-  evaluateRules({ ...input, detail: recorder });
-  return recorder.requests();
+  const ctx: RuleContext = {
+    series: input.series,
+    detail: recorder,
+    days: [...new Set(input.days)].sort(),
+    coverageStart: input.series.coverageStart,
+    utilization: input.utilization,
+  };
+  const focus = input.rules.map((rule) => {
+    const result = RULE_REGISTRY.get(rule.type)?.evaluate(ctx, rule) ?? { findings: [], learning: [] };
+    return [...new Set([...result.findings, ...result.learning].map((o) => o.day))];
+  });
+  return { requests: recorder.requests(), focus };
 }
 
 /** Evaluates over facts in memory: series built in TypeScript, detail from the same facts (tests, small data). */

@@ -63,6 +63,13 @@ export const SERIES_GRAINS = {
 } as const;
 
 export type SeriesGrainName = keyof typeof SERIES_GRAINS;
+
+/** A grain's money measures in the given cost metrics only. */
+export function moneyMeasures(grain: SeriesGrainName, metrics: readonly CostMetric[]): string[] {
+  return (SERIES_GRAINS[grain].money as readonly string[]).filter((m) =>
+    metrics.some((metric) => m.endsWith(`_${metric}`)),
+  );
+}
 type Grain<G extends SeriesGrainName> = (typeof SERIES_GRAINS)[G];
 export type GrainGrid<G extends SeriesGrainName> = SeriesGrid<
   Grain<G>['numbers'][number],
