@@ -36,13 +36,7 @@ function ingestPath(path: string, store: string, config?: string): void {
   expect(run.status, run.stderr).toBe(0);
 }
 
-function committed(
-  name: string,
-  from: string,
-  to: string,
-  weeks: string[],
-  quarters: string[],
-): Scenario {
+function committed(name: string, from: string, to: string, weeks: string[], quarters: string[]): Scenario {
   return {
     name: `committed-${name}`,
     async ingest(_work, store) {
@@ -99,7 +93,12 @@ const SCENARIOS: Scenario[] = [
   generated(
     'anomalies-60d',
     { scenario: 'anomalies', start: '2026-05-01', days: 60 },
-    { from: '2026-05-01', to: '2026-06-29', weeks: ['2026-W19', '2026-W22', '2026-W26'], quarters: ['2026-Q2'] },
+    {
+      from: '2026-05-01',
+      to: '2026-06-29',
+      weeks: ['2026-W19', '2026-W22', '2026-W26'],
+      quarters: ['2026-Q2'],
+    },
   ),
   generated(
     'baseline-60d',
@@ -140,33 +139,16 @@ async function produce(scenario: Scenario, work: string): Promise<Map<string, st
   out.set('learning.json', `${JSON.stringify(detected.learning, null, 2)}\n`);
 
   const reports = join(work, 'reports');
-  for (const week of scenario.weeks) {
+  const commands = [
+    ...scenario.weeks.map((week) => ['digest', 'weekly', '--week', week]),
+    ...scenario.quarters.map((quarter) => ['review', 'provisioned', '--quarter', quarter]),
+  ];
+  for (const command of commands) {
     const run = runCli([
-      'digest',
-      'weekly',
+      ...command,
       '--store',
       store,
       ...configArgs,
-      '--week',
-      week,
-      '--now',
-      NOW,
-      '--out',
-      reports,
-      '--format',
-      'json',
-    ]);
-    expect(run.status, run.stderr).toBe(0);
-  }
-  for (const quarter of scenario.quarters) {
-    const run = runCli([
-      'review',
-      'provisioned',
-      '--store',
-      store,
-      ...configArgs,
-      '--quarter',
-      quarter,
       '--now',
       NOW,
       '--out',

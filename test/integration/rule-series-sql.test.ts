@@ -6,8 +6,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { withDuckDb } from '../../src/adapters/duckdb/duckdb.js';
-import { duckDbFactReader } from '../../src/adapters/duckdb/fact-reader.js';
 import { writeFactsParquet } from '../../src/adapters/duckdb/fact-parquet.js';
+import { duckDbFactReader } from '../../src/adapters/duckdb/fact-reader.js';
 import type { DailyFact } from '../../src/core/facts/daily-fact.js';
 import { FACT_COLUMNS } from '../../src/core/facts/fact-schema.js';
 import { parseMoney } from '../../src/core/money.js';
@@ -24,10 +24,28 @@ function facts(): DailyFact[] {
     ...generateFacts('2026-05-25', '2026-06-20'),
     // A fact outside the window (left out) and one on a day before the first generated day (coverage).
     dfact({ usageDate: '2026-05-10', workload: 'outside', cost: '99' }),
-    dfact({ usageDate: '2026-05-21', workload: 'early', usageKind: 'output', tokens: 7, cost: '0.000000000000001' }),
+    dfact({
+      usageDate: '2026-05-21',
+      workload: 'early',
+      usageKind: 'output',
+      tokens: 7,
+      cost: '0.000000000000001',
+    }),
     // Dev traffic in a prod account (dev-in-prod), a fee, a credit (never counted), a big exact cost.
-    dfact({ usageDate: '2026-06-01', workload: 'lab', environment: 'Dev ', accountEnvironment: 'prod', cost: '3.5' }),
-    dfact({ usageDate: '2026-06-01', workload: 'lab', lineItemType: 'Fee', usageKind: 'other', cost: '1.25' }),
+    dfact({
+      usageDate: '2026-06-01',
+      workload: 'lab',
+      environment: 'Dev ',
+      accountEnvironment: 'prod',
+      cost: '3.5',
+    }),
+    dfact({
+      usageDate: '2026-06-01',
+      workload: 'lab',
+      lineItemType: 'Fee',
+      usageKind: 'other',
+      cost: '1.25',
+    }),
     dfact({ usageDate: '2026-06-01', workload: 'lab', lineItemType: 'Credit', cost: '-40' }),
     dfact({ usageDate: '2026-06-02', workload: 'big', cost: '123456789012.123456789012345' }),
     dfact({ usageDate: '2026-06-02', workload: 'big', cost: '-0.000000000000003', usageKind: 'output' }),
@@ -89,7 +107,10 @@ describe('rule series in SQL', () => {
     const requests = [
       { scope: { workload: 'lab' }, day: '2026-06-01' },
       { scope: { workload: 'big', model: all.find((f) => f.workload === 'big')!.model }, day: '2026-06-02' },
-      { scope: { model: all[0]!.model, usageAccount: all[0]!.usageAccount, region: all[0]!.region }, day: '2026-06-03' },
+      {
+        scope: { model: all[0]!.model, usageAccount: all[0]!.usageAccount, region: all[0]!.region },
+        day: '2026-06-03',
+      },
     ];
     const read = await withDuckDb((db) => duckDbFactReader(db, [file]).detail(requests));
     const expected = new Set<DailyFact>();

@@ -33,7 +33,11 @@ function periodAround(day: string, months: -1 | 1): string {
  * usage days `from`…`to`. The usage-kind, tier and line-item-type lists come from the rules' own filters, so a
  * kind added there is counted the same way here. The same text runs on DuckDB and Athena.
  */
-export function seriesSql(statement: SeriesStatement, facts: string, window: { from: string; to: string }): string {
+export function seriesSql(
+  statement: SeriesStatement,
+  facts: string,
+  window: { from: string; to: string },
+): string {
   return fillTemplate(loadSql(`series/${statement}.sql`), {
     facts,
     from: quoted(window.from),

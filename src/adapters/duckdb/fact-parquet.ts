@@ -106,7 +106,9 @@ export async function readFactsWhere(
   const columns = FACT_COLUMNS.map((c) => {
     const name = `f.${sqlIdentifier(c.name)}`;
     const alias = sqlIdentifier(c.name);
-    return c.kind === 'text' || c.kind === 'int' ? `${name} AS ${alias}` : `CAST(${name} AS VARCHAR) AS ${alias}`;
+    return c.kind === 'text' || c.kind === 'int'
+      ? `${name} AS ${alias}`
+      : `CAST(${name} AS VARCHAR) AS ${alias}`;
   }).join(', ');
   return rowsViaJson<Record<string, string | number | null>, DailyFact>(
     db,

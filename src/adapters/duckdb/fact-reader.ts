@@ -2,8 +2,8 @@ import { DuckDBDecimal128Vector, type DuckDBVector } from '@duckdb/node-api';
 import type { DayWindow, FactReader } from '../../app/ingest-ports.js';
 import type { DailyFact } from '../../core/facts/daily-fact.js';
 import { MONEY_SCALE, type Money } from '../../core/money.js';
-import { COST_METRICS, type CostMetric } from '../../core/rules/fact-filters.js';
 import { DETAIL_FIELDS, type DetailField, type DetailRequest } from '../../core/rules/fact-detail.js';
+import { COST_METRICS, type CostMetric } from '../../core/rules/fact-filters.js';
 import {
   emptyGrid,
   type GrainGrid,
@@ -172,7 +172,9 @@ async function readDetail(
   if (files.length === 0 || requests.length === 0) return [];
   const byShape = new Map<string, { fields: DetailField[]; rows: Set<string> }>();
   for (const request of requests) {
-    const fields = (Object.keys(DETAIL_FIELDS) as DetailField[]).filter((f) => request.scope[f] !== undefined);
+    const fields = (Object.keys(DETAIL_FIELDS) as DetailField[]).filter(
+      (f) => request.scope[f] !== undefined,
+    );
     const shape = fields.join(',');
     let group = byShape.get(shape);
     if (!group) {

@@ -5,8 +5,8 @@ import type { FactQuery, FactStore, StoredSnapshot } from '../../app/ingest-port
 import { StoreError } from '../../core/errors.js';
 import type { DailyFact } from '../../core/facts/daily-fact.js';
 import { withDuckDb } from '../duckdb/duckdb.js';
-import { duckDbFactReader } from '../duckdb/fact-reader.js';
 import { readFactsParquet, readSnapshotMeta, writeFactsParquet } from '../duckdb/fact-parquet.js';
+import { duckDbFactReader } from '../duckdb/fact-reader.js';
 
 const PERIOD_DIR = /^billing_period=(\d{4}-\d{2})$/;
 

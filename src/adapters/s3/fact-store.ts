@@ -6,8 +6,8 @@ import type { FactQuery, FactStore, StoredSnapshot } from '../../app/ingest-port
 import { StoreError } from '../../core/errors.js';
 import type { DailyFact } from '../../core/facts/daily-fact.js';
 import { type DuckDb, withDuckDb } from '../duckdb/duckdb.js';
-import { duckDbFactReader } from '../duckdb/fact-reader.js';
 import { readFactsParquet, writeFactsParquet } from '../duckdb/fact-parquet.js';
+import { duckDbFactReader } from '../duckdb/fact-reader.js';
 import { formatS3Uri, joinKey } from './s3-location.js';
 import { describeS3Error, downloadObject, isRetryableS3Error, listObjects, mapLimit } from './s3-objects.js';
 

@@ -10,7 +10,6 @@ import { median, moneyFromEstimate } from './stats.js';
 import { judgeAgainstTrailing } from './trailing.js';
 import { formatCount, formatPercent } from './wording.js';
 
-
 const schema = ruleSchema('cache-regression', 'warning', {
   /** Relative drop of the cache-read share vs its trailing median (0.5 = the share halved). */
   min_drop: z.number().gt(0).max(1).default(0.5),

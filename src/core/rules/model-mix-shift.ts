@@ -55,9 +55,7 @@ export const modelMixShiftRule: RuleDefinition<ModelMixShiftRule> = {
     const grid = ctx.series.workload;
     const premiumCost = metricName('premium_cost', rule.cost_metric);
     const factsOf = (workload: string, day: string) =>
-      ctx.detail
-        .facts({ workload }, day)
-        .filter((f) => isUsageFact(f) && TOKEN_USAGE_KINDS.has(f.usageKind));
+      ctx.detail.facts({ workload }, day).filter((f) => isUsageFact(f) && TOKEN_USAGE_KINDS.has(f.usageKind));
     return judgeAgainstTrailing({
       grid,
       days: ctx.days,

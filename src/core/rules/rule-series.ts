@@ -12,8 +12,8 @@ import {
   isUsageFact,
   TOKEN_USAGE_KINDS,
 } from './fact-filters.js';
-import { SeriesGrid } from './series-grid.js';
 import { seriesKey } from './series.js';
+import { SeriesGrid } from './series-grid.js';
 
 /** A money measure in one cost metric: `usage_cost` → `usage_cost_unblended` / `usage_cost_net`. */
 export function metricName<B extends string>(base: B, metric: CostMetric): `${B}_${CostMetric}` {

@@ -1,4 +1,4 @@
-import { type Money, MONEY_SCALE, ZERO } from '../money.js';
+import { MONEY_SCALE, type Money, ZERO } from '../money.js';
 import { addDays, dayStartMs } from './day-math.js';
 
 const DAY_MS = 86_400_000;

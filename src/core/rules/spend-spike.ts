@@ -3,6 +3,7 @@ import type { DailyFact } from '../facts/daily-fact.js';
 import { formatUsd, type Money, usd, ZERO } from '../money.js';
 import { type ContributorDimension, topContributors } from './contributors.js';
 import { addDays } from './day-math.js';
+import type { DetailScope } from './fact-detail.js';
 import { isUsageFact } from './fact-filters.js';
 import type { FindingFigures, FindingLabels, Severity } from './finding.js';
 import { labelsFor } from './labels.js';
@@ -13,7 +14,6 @@ import {
   ruleSchema,
   withoutPage,
 } from './rule-definition.js';
-import type { DetailScope } from './fact-detail.js';
 import { metricName } from './rule-series.js';
 import { splitSeriesKey } from './series.js';
 import type { SeriesGrid } from './series-grid.js';
@@ -140,7 +140,8 @@ export const spendSpikeRule: RuleDefinition<SpendSpikeRule> = {
         if (verdict.kind === 'quiet') return;
         const [workload = '', model = ''] = splitSeriesKey(key);
         const facts = (at: string) => usageOf({ workload, model }, at);
-        const labels = (today: readonly DailyFact[]) => labelsFor(today, rule.cost_metric, { workload, model });
+        const labels = (today: readonly DailyFact[]) =>
+          labelsFor(today, rule.cost_metric, { workload, model });
         if (verdict.kind === 'no-history') {
           learning.push({
             day,
@@ -180,7 +181,13 @@ function costReader(grid: SeriesGrid<string, string>, name: string): CostAt {
   return (k, d) => (k < 0 || d < 0 || d >= grid.dayCount ? ZERO : grid.moneyAt(name, grid.slotOf(k, d)));
 }
 
-function assess(costAt: CostAt, k: number, d: number, rule: SpendSpikeRule, coverage: number | null): Verdict {
+function assess(
+  costAt: CostAt,
+  k: number,
+  d: number,
+  rule: SpendSpikeRule,
+  coverage: number | null,
+): Verdict {
   const today = costAt(k, d);
   if (today <= 0n) return { kind: 'quiet' };
   if (coverage === null || d - 1 < coverage) return { kind: 'no-history' };

@@ -10,7 +10,13 @@ import { FINAL, rules } from './fact-builder.js';
 function facts(): DailyFact[] {
   return [
     ...generateFacts('2026-05-01', '2026-06-30'),
-    dfact({ usageDate: '2026-06-29', workload: 'support-bot', usageKind: 'output', tokens: 9e6, cost: '900' }),
+    dfact({
+      usageDate: '2026-06-29',
+      workload: 'support-bot',
+      usageKind: 'output',
+      tokens: 9e6,
+      cost: '900',
+    }),
     dfact({ usageDate: '2026-06-28', workload: 'lab', environment: 'dev', cost: '12' }),
   ];
 }
