@@ -62,6 +62,11 @@ export interface FactReader {
   ruleSeries(window: DayWindow, metrics?: readonly CostMetric[]): Promise<RuleSeries>;
   /** The facts of the requested series-days (in the order `read` returns facts). */
   detail(requests: readonly DetailRequest[]): Promise<DailyFact[]>;
+  /**
+   * Facts summed (tokens, usage, costs, line items) over every descriptive column not in `keep`, which read as
+   * empty: the aggregated rows the digest and the review read.
+   */
+  rollup(query: FactQuery, keep: readonly (keyof DailyFact)[]): Promise<DailyFact[]>;
 }
 
 /** What a snapshot records about itself, beside its facts. */

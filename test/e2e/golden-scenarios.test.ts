@@ -73,8 +73,8 @@ function generated(
   };
 }
 
-/** ISO weeks 2026-W14 … 2026-W27 (the demo's quarter and the week after it). */
-const DEMO_WEEKS = Array.from({ length: 14 }, (_, i) => `2026-W${String(14 + i).padStart(2, '0')}`);
+/** Weeks of the demo: its first (partial), one per month, the last full one and the one after it (partial). */
+const DEMO_WEEKS = ['2026-W14', '2026-W15', '2026-W18', '2026-W22', '2026-W26', '2026-W27'];
 
 const SCENARIOS: Scenario[] = [
   committed('cur2-daily', '2026-04-06', '2026-04-09', ['2026-W15'], ['2026-Q2']),
@@ -106,6 +106,14 @@ const SCENARIOS: Scenario[] = [
     { from: '2026-05-01', to: '2026-06-29', weeks: ['2026-W20', '2026-W26'], quarters: ['2026-Q2'] },
   ),
 ];
+
+/**
+ * Output with what identifies the ingest rather than the answer replaced: a snapshot id hashes the delivery's
+ * object key and version, and a local file's version is its size and mtime, which differ per checkout.
+ */
+function normalise(text: string): string {
+  return text.replace(/"snapshotId": "[0-9a-f]+"/g, '"snapshotId": "<snapshot>"');
+}
 
 /** Every output of one scenario, by file name. */
 async function produce(scenario: Scenario, work: string): Promise<Map<string, string>> {
@@ -188,12 +196,13 @@ describe('golden outputs of every committed scenario', () => {
       }
       const recorded = (await readdir(dir)).sort();
       expect([...outputs.keys()].sort()).toEqual(recorded);
+      const differing: string[] = [];
       for (const file of recorded) {
-        const golden = await readFile(join(dir, file), 'utf8');
-        // toBe on the whole text: a one-character change fails, and vitest shows the differing lines.
-        expect(outputs.get(file), `${scenario.name}/${file}`).toBe(golden);
+        const golden = normalise(await readFile(join(dir, file), 'utf8'));
+        if (normalise(outputs.get(file) ?? '') !== golden) differing.push(file);
       }
+      expect(differing, `${scenario.name}: outputs that changed`).toEqual([]);
     },
-    600_000,
+    1_800_000,
   );
 });

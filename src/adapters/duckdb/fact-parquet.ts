@@ -3,7 +3,14 @@ import { rm, writeFile } from 'node:fs/promises';
 import type { FactQuery, SnapshotMeta } from '../../app/ingest-ports.js';
 import type { DailyFact } from '../../core/facts/daily-fact.js';
 import { type DuckDb, rowsViaJson, sqlIdentifier, sqlString } from './duckdb.js';
-import { createInterner, FACT_COLUMNS, factFromJson, stagedText, stagedValueSql } from './fact-columns.js';
+import {
+  createInterner,
+  FACT_COLUMNS,
+  factFromJson,
+  stagedText,
+  stagedValueSql,
+  storedType,
+} from './fact-columns.js';
 
 /**
  * Writes facts to one Parquet file (exact DECIMAL money, zstd); an empty list still writes the schema.
@@ -91,6 +98,45 @@ export async function readFactsParquet(
     query.to ? `usage_date <= ${sqlString(query.to)}` : null,
   ].filter((c) => c !== null);
   return readFactsWhere(db, files, conditions.length ? conditions.join(' AND ') : null);
+}
+
+/**
+ * Reads facts rolled up: summed over every text column not in `keep` (those read as ''), in the stable fact order.
+ * Sums stay exact: DECIMAL(38,15) and BIGINT.
+ */
+export async function readFactsRolledUp(
+  db: DuckDb,
+  files: readonly string[],
+  query: FactQuery,
+  keep: readonly (keyof DailyFact)[],
+): Promise<DailyFact[]> {
+  if (files.length === 0) return [];
+  const kept = new Set<string>(keep);
+  const conditions = [
+    query.from ? `usage_date >= ${sqlString(query.from)}` : null,
+    query.to ? `usage_date <= ${sqlString(query.to)}` : null,
+  ].filter((c) => c !== null);
+  const groups: string[] = [];
+  const columns = FACT_COLUMNS.map((c) => {
+    const name = sqlIdentifier(c.name);
+    if (c.kind === 'text') {
+      if (!kept.has(c.field)) return `'' AS ${name}`;
+      groups.push(name);
+      return name;
+    }
+    const sum =
+      c.kind === 'int' ? `CAST(SUM(${name}) AS INTEGER)` : `CAST(SUM(${name}) AS ${storedType(c.kind)})`;
+    return c.kind === 'int' ? `${sum} AS ${name}` : `CAST(${sum} AS VARCHAR) AS ${name}`;
+  }).join(', ');
+  const intern = createInterner();
+  return rowsViaJson<Record<string, string | number | null>, DailyFact>(
+    db,
+    `SELECT ${columns} FROM ${factRelation(files)} AS f
+     ${conditions.length ? `WHERE ${conditions.join(' AND ')}` : ''}
+     ${groups.length ? `GROUP BY ${groups.join(', ')}` : ''}`,
+    FACT_ORDER,
+    (row) => factFromJson(row, intern),
+  );
 }
 
 /** Reads the facts matching a SQL condition on `f` (null: all), in the stable fact order; `joins` may add relations. */

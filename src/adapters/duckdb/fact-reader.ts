@@ -15,7 +15,7 @@ import {
 } from '../../core/rules/rule-series.js';
 import { seriesSql } from '../cur-sql/series-sql.js';
 import { type DuckDb, sqlIdentifier, sqlString } from './duckdb.js';
-import { factRelation, readFactsParquet, readFactsWhere } from './fact-parquet.js';
+import { factRelation, readFactsParquet, readFactsRolledUp, readFactsWhere } from './fact-parquet.js';
 
 /** Money crosses from DuckDB as DECIMAL(38,15) read raw: its unscaled integer is the Money value itself. */
 const MONEY_TYPE = `DECIMAL(38, ${MONEY_SCALE})`;
@@ -29,6 +29,7 @@ export function duckDbFactReader(db: DuckDb, files: readonly string[]): FactRead
     read: (query) => readFactsParquet(db, files, query),
     ruleSeries: (window, metrics) => readRuleSeries(db, files, window, metrics ?? COST_METRICS),
     detail: (requests) => readDetail(db, files, requests),
+    rollup: (query, keep) => readFactsRolledUp(db, files, query, keep),
   };
 }
 
