@@ -49,6 +49,9 @@ function facts(): DailyFact[] {
     dfact({ usageDate: '2026-06-01', workload: 'lab', lineItemType: 'Credit', cost: '-40' }),
     dfact({ usageDate: '2026-06-02', workload: 'big', cost: '123456789012.123456789012345' }),
     dfact({ usageDate: '2026-06-02', workload: 'big', cost: '-0.000000000000003', usageKind: 'output' }),
+    // Two callers of one workload and model: one row once rolled up over the principal.
+    dfact({ usageDate: '2026-06-05', workload: 'pair', iamPrincipal: 'arn:aws:iam::1:role/a', cost: '1.1' }),
+    dfact({ usageDate: '2026-06-05', workload: 'pair', iamPrincipal: 'arn:aws:iam::1:role/b', cost: '2.2' }),
   ];
 }
 
@@ -101,6 +104,20 @@ describe('rule series in SQL', () => {
       parseMoney('123456789012.123456789012342'),
     );
     expect(sql.prodEnvironment.has('lab\u0000Dev ', '2026-06-01')).toBe(true);
+  });
+
+  it('rolls facts up over the columns not kept, with the same exact sums', async () => {
+    const keep = ['usageDate', 'workload', 'model', 'usageKind', 'lineItemType'] as const;
+    const rows = await withDuckDb((db) => duckDbFactReader(db, [file]).rollup(WINDOW, keep));
+    const inWindow = all.filter((f) => f.usageDate >= WINDOW.from && f.usageDate <= WINDOW.to);
+    const total = (facts: readonly DailyFact[]) => facts.reduce((sum, f) => sum + f.costUnblended, 0n);
+    const tokens = (facts: readonly DailyFact[]) => facts.reduce((sum, f) => sum + f.tokens, 0);
+    expect(total(rows)).toBe(total(inWindow));
+    expect(tokens(rows)).toBe(tokens(inWindow));
+    expect(rows.length).toBeLessThan(inWindow.length);
+    expect(new Set(rows.map((r) => r.iamPrincipal))).toEqual(new Set(['']));
+    const keys = rows.map((r) => keep.map((k) => r[k]).join('|'));
+    expect(new Set(keys).size).toBe(rows.length);
   });
 
   it('reads exactly the facts of the requested series-days', async () => {
