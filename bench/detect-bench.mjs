@@ -1,6 +1,8 @@
-// Times `bedrock-cost detect` over a year of daily facts for W workloads × 8 models, then with twice the
-// workloads, to show how evaluation grows with the facts. Facts are written straight into a store with
-// DuckDB (the same Parquet schema ingest writes), so the timing is of detect alone. Medians of BENCH_REPS.
+// Times `bedrock-cost detect` over a year of daily facts for W workloads × 8 models (BENCH_WORKLOADS, default
+// 100, 200 and 500), and beside it DuckDB alone building the same rule series (bench/series-bare.mjs) in a
+// bare process over the same files: the ratio is what judging the series in TypeScript adds. Facts are
+// written straight into a store with DuckDB (the same Parquet schema ingest writes), so the timing is of
+// detect alone. Medians of BENCH_REPS; peak RSS from GNU time. Growth: seconds per million facts.
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
@@ -11,7 +13,7 @@ const CLI = join(ROOT, 'bin/bedrock-cost.js');
 const { FACT_COLUMNS } = await import(join(ROOT, 'dist/core/facts/fact-schema.js'));
 const { storedType } = await import(join(ROOT, 'dist/adapters/duckdb/fact-columns.js'));
 const REPS = Number(process.env.BENCH_REPS ?? 3);
-const WORKLOADS = (process.env.BENCH_WORKLOADS ?? '500,1000').split(',').map(Number);
+const WORKLOADS = (process.env.BENCH_WORKLOADS ?? '100,200,500').split(',').map(Number);
 const MODELS = [
   'anthropic.claude-sonnet-4-6',
   'anthropic.claude-haiku-4-5',
@@ -91,16 +93,36 @@ async function writeStore(workloads) {
   return store;
 }
 
-function time(args) {
+function run(script, args) {
   const started = process.hrtime.bigint();
-  const child = spawnSync('/usr/bin/time', ['-v', process.execPath, CLI, ...args], {
+  const child = spawnSync('/usr/bin/time', ['-v', process.execPath, script, ...args], {
     encoding: 'utf8',
     maxBuffer: 1 << 28,
   });
   const seconds = Number(process.hrtime.bigint() - started) / 1e9;
-  if (child.status !== 0) throw new Error(`detect failed: ${child.stderr.slice(-2000)}`);
+  if (child.status !== 0) throw new Error(`${script} failed: ${child.stderr.slice(-2000)}`);
   const rss = Number(/Maximum resident set size \(kbytes\): (\d+)/.exec(child.stderr)?.[1] ?? 'NaN') / 1024;
-  return { seconds, rss, findings: JSON.parse(child.stdout).length };
+  return { seconds, rss, stdout: child.stdout };
+}
+
+function time(args) {
+  const r = run(CLI, args);
+  return { ...r, findings: JSON.parse(r.stdout).length };
+}
+
+/** `detect` from `from` to the end of the year, as of a fixed time after it. */
+function detectArgs(store, from) {
+  const args = ['detect', '--store', store, '--from', from, '--to', '2025-12-31'];
+  return [...args, '--now', '2026-01-10T00:00:00Z', '--format', 'json'];
+}
+
+/** The store's fact files, as detect reads them. */
+function factFiles(store) {
+  const out = [];
+  for (let m = 1; m <= 12; m++) {
+    out.push(join(store, 'facts', `billing_period=2025-${String(m).padStart(2, '0')}`, 'bench.parquet'));
+  }
+  return out;
 }
 
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
@@ -109,38 +131,51 @@ for (const workloads of WORKLOADS) {
   const store = await writeStore(workloads);
   const facts = 365 * workloads * 8 * 3;
   const runs = [];
+  const bare = [];
   for (let rep = 0; rep < REPS; rep++) {
-    runs.push(
-      time([
-        'detect',
-        '--store',
-        store,
-        '--from',
-        '2025-01-01',
-        '--to',
-        '2025-12-31',
-        '--now',
-        '2026-01-10T00:00:00Z',
-        '--format',
-        'json',
-      ]),
+    // Detect reads the year plus 31 days of history before it; the bare job builds the series of the same window.
+    bare.push(
+      run(join(ROOT, 'bench/series-bare.mjs'), ['2', '2024-12-01', '2025-12-31', ...factFiles(store)]),
     );
-    console.error(`workloads=${workloads} rep ${rep + 1}/${REPS}: ${runs.at(-1).seconds.toFixed(2)} s`);
+    runs.push(time(detectArgs(store, '2025-01-01')));
+    console.error(
+      `workloads=${workloads} rep ${rep + 1}/${REPS}: detect ${runs.at(-1).seconds.toFixed(2)} s, DuckDB series ${bare.at(-1).seconds.toFixed(2)} s`,
+    );
+  }
+  // What one CUR delivery costs the cur-delivery Lambda: detect over the affected billing period (the month
+  // delivered) plus the rules' history, not the year.
+  const delivery = [];
+  for (let rep = 0; rep < REPS; rep++) {
+    delivery.push(time(detectArgs(store, '2025-12-01')));
   }
   results.push({
     workloads,
+    deliverySeconds: median(delivery.map((r) => r.seconds)),
+    deliveryRss: median(delivery.map((r) => r.rss)),
     facts,
     seconds: median(runs.map((r) => r.seconds)),
     rss: median(runs.map((r) => r.rss)),
     findings: runs[0].findings,
+    bareSeconds: median(bare.map((r) => r.seconds)),
+    bareRss: median(bare.map((r) => r.rss)),
   });
 }
 for (const r of results) {
   console.log(
     `bench: detect-year workloads=${r.workloads} models=8 facts=${r.facts} median_s=${r.seconds.toFixed(2)} rss_mb=${r.rss.toFixed(0)} findings=${r.findings}`,
   );
-}
-if (results.length === 2)
   console.log(
-    `bench: detect-year growth facts×${(results[1].facts / results[0].facts).toFixed(1)} time×${(results[1].seconds / results[0].seconds).toFixed(2)}`,
+    `bench: detect-year-vs-duckdb workloads=${r.workloads} duckdb_series_s=${r.bareSeconds.toFixed(2)} duckdb_rss_mb=${r.bareRss.toFixed(0)} time_ratio=${(r.seconds / r.bareSeconds).toFixed(2)} rss_ratio=${(r.rss / r.bareRss).toFixed(2)} s_per_million_facts=${((r.seconds / r.facts) * 1e6).toFixed(2)}`,
   );
+}
+for (const r of results) {
+  console.log(
+    `bench: detect-delivery workloads=${r.workloads} models=8 days=31 median_s=${r.deliverySeconds.toFixed(2)} rss_mb=${r.deliveryRss.toFixed(0)}`,
+  );
+}
+for (let i = 1; i < results.length; i++) {
+  const [a, b] = [results[i - 1], results[i]];
+  console.log(
+    `bench: detect-year growth workloads=${a.workloads}→${b.workloads} facts×${(b.facts / a.facts).toFixed(1)} time×${(b.seconds / a.seconds).toFixed(2)} rss×${(b.rss / a.rss).toFixed(2)}`,
+  );
+}

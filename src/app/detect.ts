@@ -1,7 +1,9 @@
 import type { Config } from '../config/schema.js';
 import { addDays, daysBetween } from '../core/rules/day-math.js';
-import { type EvaluateRulesResult, evaluateRules } from '../core/rules/evaluate-rules.js';
+import { type EvaluateRulesResult, evaluateRules, planEvaluation } from '../core/rules/evaluate-rules.js';
+import { factDetail } from '../core/rules/fact-detail.js';
 import type { UtilizationData } from '../core/rules/utilization.js';
+import { withFactReader } from './fact-reader.js';
 import type { FactStore } from './ingest-ports.js';
 
 /** How far before the first evaluated day facts are read: the longest baseline window plus slack. */
@@ -20,10 +22,14 @@ export interface DetectResult extends EvaluateRulesResult {
   days: string[];
   /** Newest usage hour across stored snapshots: the completeness watermark. */
   newestUsageHour: Date | null;
+  /** Facts in the evaluated window (days and their history), summarised by the rule series. */
   factsRead: number;
 }
 
-/** Reads the facts window (days + baseline history) and runs the configured rules over it. */
+/**
+ * Builds the rule series over the window (days + baseline history), runs the configured rules over them and reads
+ * the facts behind what they report.
+ */
 export async function detectAnomalies(
   input: DetectInput,
   deps: { store: FactStore; config: Config },
@@ -66,19 +72,26 @@ export async function detectAnomalies(
           : `--from ${firstDay} is after --to ${lastDay}`,
     );
   }
-  const facts = await deps.store.read({ from: addDays(firstDay, -HISTORY_DAYS), to: lastDay });
   const days = daysBetween(firstDay, lastDay);
-  const result = evaluateRules({
-    facts,
-    rules: deps.config.rules,
-    days,
-    now: input.now,
-    completeness: { finalAfterHours: deps.config.completeness.final_after_hours },
-    newestUsageHour,
-    ...(input.utilization ? { utilization: input.utilization } : {}),
-    maxFindings: deps.config.max_findings,
+  const window = { from: addDays(firstDay, -HISTORY_DAYS), to: lastDay };
+  return withFactReader(deps.store, async (reader) => {
+    // Rules judge the series SQL builds; only the series-days they report on are read as facts.
+    const series = await reader.ruleSeries(window, [...new Set(deps.config.rules.map((r) => r.cost_metric))]);
+    const judged = {
+      series,
+      rules: deps.config.rules,
+      days,
+      now: input.now,
+      completeness: { finalAfterHours: deps.config.completeness.final_after_hours },
+      newestUsageHour,
+      ...(input.utilization ? { utilization: input.utilization } : {}),
+      maxFindings: deps.config.max_findings,
+    };
+    const plan = planEvaluation(judged);
+    const detail = await reader.detail(plan.requests);
+    const result = evaluateRules({ ...judged, detail: factDetail(detail), focus: plan.focus });
+    return { ...result, days, newestUsageHour, factsRead: series.factCount };
   });
-  return { ...result, days, newestUsageHour, factsRead: facts.length };
 }
 
 async function newestFactDay(store: FactStore, now: Date): Promise<string | undefined> {

@@ -1,6 +1,9 @@
 import type { DailyFact } from '../core/facts/daily-fact.js';
 import type { PeriodTotal } from '../core/facts/reconcile.js';
 import type { Stage1Row } from '../core/normalize/stage1-row.js';
+import type { DetailRequest } from '../core/rules/fact-detail.js';
+import type { CostMetric } from '../core/rules/fact-filters.js';
+import type { RuleSeries } from '../core/rules/rule-series.js';
 
 /** A local data file and the name the user knows it by (its S3 key or the path they gave). */
 export interface DataFileRef {
@@ -60,6 +63,32 @@ export interface FactQuery {
   billingPeriod?: string;
 }
 
+/** A window of usage days, both included. */
+export interface DayWindow {
+  from: string;
+  to: string;
+}
+
+/**
+ * Reads one opened view of the fact store: several queries share one engine session (and, for S3, one download).
+ * Rules read series built by the store's SQL, then the facts behind the few series-days they report.
+ */
+export interface FactReader {
+  read(query: FactQuery): Promise<DailyFact[]>;
+  /**
+   * The daily series of every rule grain over the window (sql/series/). With `metrics`, money measures of other
+   * cost metrics may be left at zero (no configured rule reads them).
+   */
+  ruleSeries(window: DayWindow, metrics?: readonly CostMetric[]): Promise<RuleSeries>;
+  /** The facts of the requested series-days (in the order `read` returns facts). */
+  detail(requests: readonly DetailRequest[]): Promise<DailyFact[]>;
+  /**
+   * Facts summed (tokens, usage, costs, line items) over every descriptive column not in `keep`, which read as
+   * empty: the aggregated rows the digest and the review read.
+   */
+  rollup(query: FactQuery, keep: readonly (keyof DailyFact)[]): Promise<DailyFact[]>;
+}
+
 /** What a snapshot records about itself, beside its facts. */
 export interface SnapshotMeta {
   snapshotId: string;
@@ -81,6 +110,11 @@ export interface FactStore {
     meta: SnapshotMeta,
   ): Promise<void>;
   read(query: FactQuery): Promise<DailyFact[]>;
+  /**
+   * Opens the facts for several queries (series, detail, reads) in one session. Stores without a query engine
+   * leave it out; the use cases then build the same series from `read` in TypeScript.
+   */
+  withReader?<T>(work: (reader: FactReader) => Promise<T>): Promise<T>;
   snapshots(): Promise<StoredSnapshot[]>;
   /** Human-readable location, for summaries. */
   readonly location: string;

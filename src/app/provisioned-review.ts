@@ -1,4 +1,5 @@
 import type { ReceiverSpec } from '../core/alerting/receivers.js';
+import { REPORT_FACT_FIELDS } from '../core/facts/report-fields.js';
 import { formatMoney } from '../core/money.js';
 import { commitmentInventory } from '../core/review/commitments.js';
 import { buildProvisionedReview, type ProvisionedReview } from '../core/review/provisioned-review.js';
@@ -11,6 +12,7 @@ import {
   type UtilizationTarget,
 } from '../core/review/utilization.js';
 import { addDays } from '../core/rules/day-math.js';
+import { withFactReader } from './fact-reader.js';
 import type { FactStore } from './ingest-ports.js';
 import {
   deliverReport,
@@ -82,7 +84,10 @@ export async function reviewProvisioned(
   const now = deps.clock();
   const quarter = input.quarter ?? lastEndedQuarter(now);
   const { first, last } = quarterBounds(quarter);
-  const facts = await deps.store.read({ from: first, to: addDays(last, 3) });
+  // Rolled up over the columns the review never reads (principals, tags…): the same sums from fewer rows.
+  const facts = await withFactReader(deps.store, (reader) =>
+    reader.rollup({ from: first, to: addDays(last, 3) }, REPORT_FACT_FIELDS),
+  );
   const newest = await watermarkOf(deps, facts, now);
   const inQuarter = facts.filter((f) => f.usageDate >= first && f.usageDate <= last);
 

@@ -3,7 +3,14 @@ import { rm, writeFile } from 'node:fs/promises';
 import type { FactQuery, SnapshotMeta } from '../../app/ingest-ports.js';
 import type { DailyFact } from '../../core/facts/daily-fact.js';
 import { type DuckDb, rowsViaJson, sqlIdentifier, sqlString } from './duckdb.js';
-import { createInterner, FACT_COLUMNS, factFromJson, stagedText, stagedValueSql } from './fact-columns.js';
+import {
+  createInterner,
+  FACT_COLUMNS,
+  factFromJson,
+  stagedText,
+  stagedValueSql,
+  storedType,
+} from './fact-columns.js';
 
 /**
  * Writes facts to one Parquet file (exact DECIMAL money, zstd); an empty list still writes the schema.
@@ -71,30 +78,88 @@ export async function readSnapshotMeta(
   return out;
 }
 
-/** Reads facts from Parquet files (the dataset's `billing_period=…/<export>.parquet` files). */
+/** The fact dataset's files as one relation; columns are read by name, so files of older schemas still read. */
+export function factRelation(files: readonly string[]): string {
+  return `read_parquet([${files.map(sqlString).join(', ')}], union_by_name = true, hive_partitioning = false)`;
+}
+
+/** The order facts are read in, everywhere: stable across runs and engines. */
+const FACT_ORDER =
+  'usage_date, billing_period, source_export, workload, model, usage_kind, usage_account, usage_type, iam_principal, resource_id, line_item_type';
+
 /** Reads facts from Parquet files (the dataset's `billing_period=…/<export>.parquet` files), in a stable order. */
 export async function readFactsParquet(
   db: DuckDb,
   files: readonly string[],
   query: FactQuery,
 ): Promise<DailyFact[]> {
-  if (files.length === 0) return [];
-  const intern = createInterner();
-  const list = `[${files.map(sqlString).join(', ')}]`;
   const conditions = [
     query.from ? `usage_date >= ${sqlString(query.from)}` : null,
     query.to ? `usage_date <= ${sqlString(query.to)}` : null,
   ].filter((c) => c !== null);
-  // Money, usage and tokens travel as exact decimal text; JSON numbers would be doubles.
+  return readFactsWhere(db, files, conditions.length ? conditions.join(' AND ') : null);
+}
+
+/**
+ * Reads facts rolled up: summed over every text column not in `keep` (those read as ''), in the stable fact order.
+ * Sums stay exact: DECIMAL(38,15) and BIGINT.
+ */
+export async function readFactsRolledUp(
+  db: DuckDb,
+  files: readonly string[],
+  query: FactQuery,
+  keep: readonly (keyof DailyFact)[],
+): Promise<DailyFact[]> {
+  if (files.length === 0) return [];
+  const kept = new Set<string>(keep);
+  const conditions = [
+    query.from ? `usage_date >= ${sqlString(query.from)}` : null,
+    query.to ? `usage_date <= ${sqlString(query.to)}` : null,
+  ].filter((c) => c !== null);
+  const groups: string[] = [];
   const columns = FACT_COLUMNS.map((c) => {
     const name = sqlIdentifier(c.name);
-    return c.kind === 'text' || c.kind === 'int' ? name : `CAST(${name} AS VARCHAR) AS ${name}`;
+    if (c.kind === 'text') {
+      if (!kept.has(c.field)) return `'' AS ${name}`;
+      groups.push(name);
+      return name;
+    }
+    const sum =
+      c.kind === 'int' ? `CAST(SUM(${name}) AS INTEGER)` : `CAST(SUM(${name}) AS ${storedType(c.kind)})`;
+    return c.kind === 'int' ? `${sum} AS ${name}` : `CAST(${sum} AS VARCHAR) AS ${name}`;
+  }).join(', ');
+  const intern = createInterner();
+  return rowsViaJson<Record<string, string | number | null>, DailyFact>(
+    db,
+    `SELECT ${columns} FROM ${factRelation(files)} AS f
+     ${conditions.length ? `WHERE ${conditions.join(' AND ')}` : ''}
+     ${groups.length ? `GROUP BY ${groups.join(', ')}` : ''}`,
+    FACT_ORDER,
+    (row) => factFromJson(row, intern),
+  );
+}
+
+/** Reads the facts matching a SQL condition on `f` (null: all), in the stable fact order; `joins` may add relations. */
+export async function readFactsWhere(
+  db: DuckDb,
+  files: readonly string[],
+  condition: string | null,
+  joins = '',
+): Promise<DailyFact[]> {
+  if (files.length === 0) return [];
+  const intern = createInterner();
+  // Money, usage and tokens travel as exact decimal text; JSON numbers would be doubles.
+  const columns = FACT_COLUMNS.map((c) => {
+    const name = `f.${sqlIdentifier(c.name)}`;
+    const alias = sqlIdentifier(c.name);
+    return c.kind === 'text' || c.kind === 'int'
+      ? `${name} AS ${alias}`
+      : `CAST(${name} AS VARCHAR) AS ${alias}`;
   }).join(', ');
   return rowsViaJson<Record<string, string | number | null>, DailyFact>(
     db,
-    `SELECT ${columns} FROM read_parquet(${list}, union_by_name = true, hive_partitioning = false)
-     ${conditions.length ? `WHERE ${conditions.join(' AND ')}` : ''}`,
-    'usage_date, billing_period, source_export, workload, model, usage_kind, usage_account, usage_type, iam_principal, resource_id, line_item_type',
+    `SELECT ${columns} FROM ${factRelation(files)} AS f ${joins} ${condition ? `WHERE ${condition}` : ''}`,
+    FACT_ORDER,
     (row) => factFromJson(row, intern),
   );
 }

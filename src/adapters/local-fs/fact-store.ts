@@ -8,6 +8,7 @@ import type { DailyFact } from '../../core/facts/daily-fact.js';
 import { withDuckDb } from '../duckdb/duckdb.js';
 import { readFactsParquet, readSnapshotMeta, writeFactsParquet } from '../duckdb/fact-parquet.js';
 import { processAlive } from './notification-log.js';
+import { duckDbFactReader } from '../duckdb/fact-reader.js';
 
 const PERIOD_DIR = /^billing_period=(\d{4}-\d{2})$/;
 
@@ -39,6 +40,10 @@ export function localFactStore(root: string): FactStore {
         .filter((s) => !query.billingPeriod || s.billingPeriod === query.billingPeriod)
         .map((s) => s.path);
       return withDuckDb((db) => readFactsParquet(db, files, query));
+    },
+    async withReader(work) {
+      const files = (await listSnapshotFiles(factsDir)).map((s) => s.path);
+      return withDuckDb((db) => work(duckDbFactReader(db, files)));
     },
     async snapshots(): Promise<StoredSnapshot[]> {
       const files = await listSnapshotFiles(factsDir);

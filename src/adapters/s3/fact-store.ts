@@ -5,8 +5,9 @@ import { HeadObjectCommand, PutObjectCommand, type S3Client } from '@aws-sdk/cli
 import type { FactQuery, FactStore, StoredSnapshot } from '../../app/ingest-ports.js';
 import { StoreError } from '../../core/errors.js';
 import type { DailyFact } from '../../core/facts/daily-fact.js';
-import { withDuckDb } from '../duckdb/duckdb.js';
+import { type DuckDb, withDuckDb } from '../duckdb/duckdb.js';
 import { readFactsParquet, writeFactsParquet } from '../duckdb/fact-parquet.js';
+import { duckDbFactReader } from '../duckdb/fact-reader.js';
 import { formatS3Uri, joinKey } from './s3-location.js';
 import { describeS3Error, downloadObject, isRetryableS3Error, listObjects, mapLimit } from './s3-objects.js';
 
@@ -64,6 +65,37 @@ export function s3FactStore(options: S3FactStoreOptions): FactStore {
     }
   };
 
+  /** Downloads every snapshot once, then reads them with one DuckDB instance; the copies are removed after. */
+  const withDownloadedFacts = async <T>(
+    work: (db: DuckDb, files: string[]) => Promise<T>,
+    billingPeriod?: string,
+  ): Promise<T> => {
+    const snapshots = (await listSnapshots()).filter((s) => !billingPeriod || s.billingPeriod === billingPeriod);
+    const dir = await workDir();
+    try {
+      const files = await mapLimit(snapshots, CONCURRENCY, async (snapshot) => {
+        const path = join(dir, `${snapshot.billingPeriod}_${snapshot.exportName}.parquet`);
+        try {
+          await downloadObject(client, bucket, snapshot.key, path);
+        } catch (error) {
+          throw new StoreError(
+            `cannot read facts ${formatS3Uri(bucket, snapshot.key)}: ${describeS3Error(error)}`,
+            {
+              cause: error,
+              retryable: isRetryableS3Error(error),
+            },
+          );
+        }
+        return path;
+      });
+      return await withDuckDb((db) => work(db, files)).catch((error: unknown) => {
+        if (error instanceof StoreError) throw error;
+        throw new StoreError(`cannot read facts ${location}: ${describeS3Error(error)}`, { cause: error });
+      });
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  };
   return {
     location,
     async replacePeriod(exportName, billingPeriod, facts, meta) {
@@ -105,33 +137,10 @@ export function s3FactStore(options: S3FactStoreOptions): FactStore {
       }
     },
     async read(query: FactQuery): Promise<DailyFact[]> {
-      const snapshots = (await listSnapshots()).filter(
-        (s) => !query.billingPeriod || s.billingPeriod === query.billingPeriod,
-      );
-      if (snapshots.length === 0) return [];
-      const dir = await workDir();
-      try {
-        const files = await mapLimit(snapshots, CONCURRENCY, async (snapshot) => {
-          const path = join(dir, `${snapshot.billingPeriod}_${snapshot.exportName}.parquet`);
-          try {
-            await downloadObject(client, bucket, snapshot.key, path);
-          } catch (error) {
-            throw new StoreError(
-              `cannot read facts ${formatS3Uri(bucket, snapshot.key)}: ${describeS3Error(error)}`,
-              {
-                cause: error,
-                retryable: isRetryableS3Error(error),
-              },
-            );
-          }
-          return path;
-        });
-        return await withDuckDb((db) => readFactsParquet(db, files, query)).catch((error: unknown) => {
-          throw new StoreError(`cannot read facts ${location}: ${describeS3Error(error)}`, { cause: error });
-        });
-      } finally {
-        await rm(dir, { recursive: true, force: true });
-      }
+      return withDownloadedFacts((db, files) => readFactsParquet(db, files, query), query.billingPeriod);
+    },
+    async withReader(work) {
+      return withDownloadedFacts((db, files) => work(duckDbFactReader(db, files)));
     },
     async snapshots(): Promise<StoredSnapshot[]> {
       const snapshots = await listSnapshots();

@@ -1,17 +1,14 @@
 import { z } from 'zod';
-import type { DailyFact, UsageKind } from '../facts/daily-fact.js';
 import { formatUsd, type Money, moneyToNumber, usd } from '../money.js';
 import { topContributors } from './contributors.js';
 import { INPUT_SIDE_USAGE_KINDS, isUsageFact } from './fact-filters.js';
 import { labelsFor } from './labels.js';
 import { type RuleDefinition, ruleSchema } from './rule-definition.js';
-import { indexSeries, seriesKey, splitSeriesKey, sumCostOfKinds, sumTokens } from './series.js';
+import { metricName } from './rule-series.js';
+import { splitSeriesKey } from './series.js';
 import { median, moneyFromEstimate } from './stats.js';
 import { judgeAgainstTrailing } from './trailing.js';
 import { formatCount, formatPercent } from './wording.js';
-
-const CACHE_READ: ReadonlySet<UsageKind> = new Set(['cache_read']);
-const INPUT: ReadonlySet<UsageKind> = new Set(['input']);
 
 const schema = ruleSchema('cache-regression', 'warning', {
   /** Relative drop of the cache-read share vs its trailing median (0.5 = the share halved). */
@@ -34,21 +31,9 @@ interface CacheDay {
   inputSide: number;
 }
 
-function cacheDay(facts: readonly DailyFact[]): CacheDay | null {
-  const inputSide = sumTokens(facts, INPUT_SIDE_USAGE_KINDS);
-  if (inputSide <= 0) return null;
-  return { share: sumTokens(facts, CACHE_READ) / inputSide, inputSide };
-}
-
-/** Cost per token of `kinds` over `facts`, or null without tokens. */
-function unitPrice(
-  facts: readonly DailyFact[],
-  kinds: ReadonlySet<UsageKind>,
-  rule: CacheRegressionRule,
-): number | null {
-  const tokens = sumTokens(facts, kinds);
-  if (tokens <= 0) return null;
-  return moneyToNumber(sumCostOfKinds(facts, kinds, rule.cost_metric)) / tokens;
+/** Cost per token from summed cost and tokens, or null without tokens. */
+function unitPrice(cost: Money, tokens: number): number | null {
+  return tokens <= 0 ? null : moneyToNumber(cost) / tokens;
 }
 
 /**
@@ -85,19 +70,30 @@ export const cacheRegressionRule: RuleDefinition<CacheRegressionRule> = {
     min_extra_cost_usd: 5
 `,
   evaluate(ctx, rule) {
-    const inputFacts = ctx.facts.filter((f) => isUsageFact(f) && INPUT_SIDE_USAGE_KINDS.has(f.usageKind));
-    const byModel = indexSeries(inputFacts, (f) => seriesKey(f.workload, f.model));
-    return judgeAgainstTrailing({
-      series: byModel,
+    const grid = ctx.series.workloadModel;
+    const cost = (base: 'input_cost' | 'cache_read_cost' | 'input_side_cost') =>
+      metricName(base, rule.cost_metric);
+    const factsOf = (key: string, day: string) => {
+      const [workload = '', model = ''] = splitSeriesKey(key);
+      return ctx.detail
+        .facts({ workload, model }, day)
+        .filter((f) => isUsageFact(f) && INPUT_SIDE_USAGE_KINDS.has(f.usageKind));
+    };
+    return judgeAgainstTrailing<CacheDay>({
+      grid,
       days: ctx.days,
       settings: rule,
-      measure: cacheDay,
-      labelsOf: (key, today) => {
-        const [workload = '', model = ''] = splitSeriesKey(key);
-        return labelsFor(today, rule.cost_metric, { workload, model });
+      // Cache-read share of input-side tokens; undefined without input-side tokens.
+      measure: (slot) => {
+        const inputSide = grid.numberAt('tokens_input_side', slot);
+        if (inputSide <= 0) return null;
+        return { share: grid.numberAt('tokens_cache_read', slot) / inputSide, inputSide };
       },
-      judge: ({ day, key, today, value: current, labels, history }) => {
+      labelsOf: (key, day) => {
         const [workload = '', model = ''] = splitSeriesKey(key);
+        return labelsFor(factsOf(key, day), rule.cost_metric, { workload, model });
+      },
+      judge: ({ day, key, slot, value: current, labels, history }) => {
         const usualShare = median(history.map((h) => h.value.share));
         const usualVolume = median(history.map((h) => h.value.inputSide));
         if (usualShare <= 0 || usualVolume <= 0) return null;
@@ -105,19 +101,26 @@ export const cacheRegressionRule: RuleDefinition<CacheRegressionRule> = {
         const volumeChange = (current.inputSide - usualVolume) / usualVolume;
         if (drop < rule.min_drop || Math.abs(volumeChange) > rule.volume_band) return null;
 
-        const historyFacts = history.flatMap((h) => h.facts);
-        const inputPrice = unitPrice(today, INPUT, rule) ?? unitPrice(historyFacts, INPUT, rule);
-        const cachePrice = unitPrice(historyFacts, CACHE_READ, rule);
+        // Prices from the series' own sums: today's input price, else the history's; the history's cache price.
+        const historyMoney = (base: 'input_cost' | 'cache_read_cost') =>
+          history.reduce((sum, h) => sum + grid.moneyAt(cost(base), h.slot), 0n) as Money;
+        const historyTokens = (name: 'tokens_input' | 'tokens_cache_read') =>
+          history.reduce((sum, h) => sum + grid.numberAt(name, h.slot), 0);
+        const inputPrice =
+          unitPrice(grid.moneyAt(cost('input_cost'), slot), grid.numberAt('tokens_input', slot)) ??
+          unitPrice(historyMoney('input_cost'), historyTokens('tokens_input'));
+        const cachePrice = unitPrice(historyMoney('cache_read_cost'), historyTokens('tokens_cache_read'));
         if (inputPrice === null || cachePrice === null) return null;
         const lostTokens = (usualShare - current.share) * current.inputSide;
         const extra = moneyFromEstimate(lostTokens * Math.max(0, inputPrice - cachePrice));
         if (extra < usd(rule.min_extra_cost_usd)) return null;
-        const todayCost = sumCostOfKinds(today, INPUT_SIDE_USAGE_KINDS, rule.cost_metric);
+        const todayCost = grid.moneyAt(cost('input_side_cost'), slot);
         const baseline = (todayCost - extra) as Money;
+        const [workload = '', model = ''] = splitSeriesKey(key);
         return {
           day,
           severity: rule.severity,
-          labels,
+          labels: labels(),
           figures: {
             today: todayCost,
             baseline,
@@ -136,8 +139,8 @@ export const cacheRegressionRule: RuleDefinition<CacheRegressionRule> = {
             `The lost cache hits cost about ${formatUsd(extra)} more than the same traffic at the usual hit rate (input-side cost ${formatUsd(todayCost)})`,
           ],
           contributors: topContributors({
-            today,
-            baseline: { kind: 'median', days: history.map((h) => h.facts) },
+            today: factsOf(key, day),
+            baseline: { kind: 'median', days: history.map((h) => factsOf(key, h.day)) },
             dimensions: ['usage_kind', 'iam_principal'],
             metric: rule.cost_metric,
           }),

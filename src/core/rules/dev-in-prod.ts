@@ -1,11 +1,12 @@
 import { z } from 'zod';
 import type { DailyFact } from '../facts/daily-fact.js';
-import { formatUsd, usd, ZERO } from '../money.js';
+import { formatUsd, type Money, usd, ZERO } from '../money.js';
 import { topContributors } from './contributors.js';
 import { isChargeFact } from './fact-filters.js';
 import { dominantValue, labelsFor } from './labels.js';
 import { type FindingDraft, type RuleDefinition, ruleSchema } from './rule-definition.js';
-import { factsOn, indexSeries, sortedKeys, sumCost } from './series.js';
+import { metricName } from './rule-series.js';
+import { splitSeriesKey } from './series.js';
 
 export const DEFAULT_NON_PROD_ENVIRONMENTS = [
   'dev',
@@ -62,17 +63,29 @@ export const devInProdRule: RuleDefinition<DevInProdRule> = {
 `,
   evaluate(ctx, rule) {
     const nonProd = new Set(rule.non_prod_environments.map((e) => e.trim().toLowerCase()));
-    const misplaced = ctx.facts.filter(
-      (f) =>
-        isChargeFact(f) && f.accountEnvironment === 'prod' && nonProd.has(f.environment.trim().toLowerCase()),
-    );
-    const byWorkload = indexSeries(misplaced, (f) => f.workload);
+    const isMisplaced = (environment: string) => nonProd.has(environment.trim().toLowerCase());
+    const grid = ctx.series.prodEnvironment;
+    const cost = metricName('charge_cost', rule.cost_metric);
+    // Series keys are workload × environment; a workload is judged on the sum of its non-prod environments.
+    const byWorkload = new Map<string, string[]>();
+    for (const key of grid.keys) {
+      const [workload = '', environment = ''] = splitSeriesKey(key);
+      if (!isMisplaced(environment)) continue;
+      const keys = byWorkload.get(workload);
+      if (keys) keys.push(key);
+      else byWorkload.set(workload, [key]);
+    }
+    const workloads = [...byWorkload.keys()].sort();
     const findings: FindingDraft[] = [];
     for (const day of ctx.days) {
-      for (const workload of sortedKeys(byWorkload)) {
-        const today = factsOn(byWorkload.get(workload)!, day);
-        const cost = sumCost(today, rule.cost_metric);
-        if (today.length === 0 || cost < usd(rule.min_cost_usd)) continue;
+      for (const workload of workloads) {
+        const keys = byWorkload.get(workload)!;
+        if (!keys.some((key) => grid.has(key, day))) continue;
+        const total = keys.reduce((sum, key) => sum + grid.money(cost, key, day), 0n) as Money;
+        if (total < usd(rule.min_cost_usd)) continue;
+        const today = ctx.detail
+          .facts({ workload }, day)
+          .filter((f) => isChargeFact(f) && f.accountEnvironment === 'prod' && isMisplaced(f.environment));
         const labels = labelsFor(today, rule.cost_metric, { workload, model: '*' });
         const environments = [...new Set(today.map((f) => f.environment))].sort();
         const sources = [...new Set(today.map((f) => f.attributionSource))].sort();
@@ -81,14 +94,14 @@ export const devInProdRule: RuleDefinition<DevInProdRule> = {
           severity: rule.severity,
           labels,
           figures: {
-            today: cost,
+            today: total,
             baseline: ZERO,
             ratio: null,
-            delta: cost,
+            delta: total,
             environments: environments.join(','),
           },
           why: [
-            `${workload} spent ${formatUsd(cost)} on ${day} in ${accountName(today)} while tagged environment ${environments.map((e) => `"${e}"`).join(', ')}`,
+            `${workload} spent ${formatUsd(total)} on ${day} in ${accountName(today)} while tagged environment ${environments.map((e) => `"${e}"`).join(', ')}`,
             `The environment comes from ${sources.join(', ')} attribution; non-prod values are ${rule.non_prod_environments.join(', ')}`,
             'Move the traffic to a non-prod account, or correct the environment tag if the workload is production',
           ],

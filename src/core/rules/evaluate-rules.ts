@@ -3,15 +3,19 @@ import { canonicalJson, findingFingerprint } from '../keys.js';
 import { absMoney } from '../money.js';
 import { dayFinalAt, isDayFinal } from '../watermark.js';
 import { isDayKey } from './day-math.js';
+import { type DetailRequest, type FactDetail, factDetail, recordingDetail } from './fact-detail.js';
 import type { Finding, FindingLabels, Severity } from './finding.js';
 import type { ParsedRule } from './registry.js';
 import { RULE_REGISTRY } from './registry.js';
 import type { FindingDraft, RuleContext } from './rule-definition.js';
+import { type RuleSeries, ruleSeriesFromFacts } from './rule-series.js';
 import type { UtilizationData } from './utilization.js';
 
 export interface EvaluateRulesInput {
-  /** Facts for the days to evaluate plus enough history for baselines (the longest window, 14 days by default). */
-  facts: readonly DailyFact[];
+  /** Series over the days to evaluate plus enough history for baselines (the longest window, 14 days by default). */
+  series: RuleSeries;
+  /** The facts behind the series for the series-days that yield findings or learning notes (see `planEvaluation`). */
+  detail: FactDetail;
   rules: readonly ParsedRule[];
   /** Days to report findings for (`YYYY-MM-DD`, UTC). */
   days: readonly string[];
@@ -21,6 +25,11 @@ export interface EvaluateRulesInput {
   newestUsageHour: Date | null;
   utilization?: UtilizationData;
   maxFindings: number;
+  /**
+   * Per rule (by position in `rules`), the only days that can yield output: what `planEvaluation` found. A rule
+   * judges each day on the series alone, so judging fewer days changes nothing on the days judged.
+   */
+  focus?: readonly (readonly string[])[];
 }
 
 /** A series a rule could not judge yet: too little history, or unknown utilization. */
@@ -56,9 +65,10 @@ export function evaluateRules(input: EvaluateRulesInput): EvaluateRulesResult {
     throw new RangeError(`maxFindings must be a positive integer, got ${input.maxFindings}`);
   }
   const ctx: RuleContext = {
-    facts: input.facts,
+    series: input.series,
+    detail: input.detail,
     days,
-    coverageStart: coverageStart(input.facts),
+    coverageStart: input.series.coverageStart,
     utilization: input.utilization,
   };
   // Usage hours later than the clock are a data error; they must not make a day final early.
@@ -69,11 +79,13 @@ export function evaluateRules(input: EvaluateRulesInput): EvaluateRulesResult {
 
   const byFingerprint = new Map<string, Finding>();
   const learning: LearningEntry[] = [];
-  for (const rule of input.rules) {
+  for (const [index, rule] of input.rules.entries()) {
     const definition = RULE_REGISTRY.get(rule.type);
     if (!definition)
       throw new Error(`rule "${rule.name}" has unknown type "${rule.type}"; parse rules with parseRules`);
-    const result = definition.evaluate(ctx, rule);
+    const focus = input.focus?.[index];
+    if (focus?.length === 0) continue;
+    const result = definition.evaluate(focus ? { ...ctx, days: [...focus].sort() } : ctx, rule);
     for (const draft of result.findings) {
       const finding = finalize(draft, rule, newest, input.completeness.finalAfterHours);
       const existing = byFingerprint.get(finding.fingerprint);
@@ -93,10 +105,38 @@ export function evaluateRules(input: EvaluateRulesInput): EvaluateRulesResult {
   };
 }
 
-function coverageStart(facts: readonly DailyFact[]): string | null {
-  let earliest: string | null = null;
-  for (const fact of facts) if (earliest === null || fact.usageDate < earliest) earliest = fact.usageDate;
-  return earliest;
+/**
+ * The facts an evaluation will read, and the days it must judge again: rules judge series and read facts only for
+ * what they report, so a first pass with a detail source that answers nothing finds the series-days whose facts
+ * the real pass needs (a few hundred, where the window holds millions of facts) and, per rule, the days with any
+ * output. The rules' verdicts never depend on detail, so the second pass, over those days only and with the
+ * facts, judges alike and adds the labels and contributors.
+ */
+export function planEvaluation(input: Omit<EvaluateRulesInput, 'detail' | 'focus'>): {
+  requests: DetailRequest[];
+  focus: string[][];
+} {
+  const recorder = recordingDetail();
+  const ctx: RuleContext = {
+    series: input.series,
+    detail: recorder,
+    days: [...new Set(input.days)].sort(),
+    coverageStart: input.series.coverageStart,
+    utilization: input.utilization,
+  };
+  const focus = input.rules.map((rule) => {
+    const result = RULE_REGISTRY.get(rule.type)?.evaluate(ctx, rule) ?? { findings: [], learning: [] };
+    return [...new Set([...result.findings, ...result.learning].map((o) => o.day))];
+  });
+  return { requests: recorder.requests(), focus };
+}
+
+/** Evaluates over facts in memory: series built in TypeScript, detail from the same facts (tests, small data). */
+export function evaluateRulesOnFacts(
+  input: Omit<EvaluateRulesInput, 'series' | 'detail'> & { facts: readonly DailyFact[] },
+): EvaluateRulesResult {
+  const { facts, ...rest } = input;
+  return evaluateRules({ ...rest, series: ruleSeriesFromFacts(facts), detail: factDetail(facts) });
 }
 
 function finalize(

@@ -15,7 +15,7 @@ export const USAGE_LINE_ITEM_TYPES: ReadonlySet<string> = new Set([
 export const ADJUSTMENT_LINE_ITEM_TYPES: ReadonlySet<string> = new Set(['Credit', 'Refund']);
 
 /** Charges that are not running usage but are still spend someone owns (commitment fees may bill as these). */
-const FEE_LINE_ITEM_TYPES: ReadonlySet<string> = new Set(['Fee', 'RIFee']);
+export const FEE_LINE_ITEM_TYPES: ReadonlySet<string> = new Set(['Fee', 'RIFee']);
 
 /** Commitment fees: judged by idle-provisioned and the quarterly review, never by the usage rules. */
 export const COMMITMENT_USAGE_KINDS: ReadonlySet<UsageKind> = new Set([
@@ -55,4 +55,17 @@ export function isUsageFact(fact: DailyFact): boolean {
 /** Spend rules (dev-in-prod, untagged-spend) count every charge, commitment hours included, but not tax or credits. */
 export function isChargeFact(fact: DailyFact): boolean {
   return USAGE_LINE_ITEM_TYPES.has(fact.lineItemType) || FEE_LINE_ITEM_TYPES.has(fact.lineItemType);
+}
+
+/** Service tiers that are themselves capacity: their traffic is not "on-demand beside a commitment". */
+export const CAPACITY_TIERS: ReadonlySet<string> = new Set(['provisioned', 'reserved']);
+
+/** Token usage billed on demand (not through a commitment): what a bypassed commitment's traffic looks like. */
+export function isOnDemandTokens(fact: DailyFact): boolean {
+  return isUsageFact(fact) && TOKEN_USAGE_KINDS.has(fact.usageKind) && !CAPACITY_TIERS.has(fact.serviceTier);
+}
+
+/** Commitment fees judged by idle-provisioned: Provisioned Throughput hours billed as a charge. */
+export function isProvisionedFee(fact: DailyFact): boolean {
+  return isChargeFact(fact) && fact.usageKind === 'provisioned_hours';
 }

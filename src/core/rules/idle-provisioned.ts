@@ -1,11 +1,11 @@
 import { z } from 'zod';
-import type { DailyFact } from '../facts/daily-fact.js';
 import { formatUsd, type Money, usd, ZERO } from '../money.js';
 import { topContributors } from './contributors.js';
 import { daysBetween } from './day-math.js';
-import { isChargeFact, isUsageFact, TOKEN_USAGE_KINDS } from './fact-filters.js';
+import { isOnDemandTokens, isProvisionedFee } from './fact-filters.js';
 import { dominantValue, labelsFor } from './labels.js';
 import { type FindingDraft, type LearningNote, type RuleDefinition, ruleSchema } from './rule-definition.js';
+import { metricName } from './rule-series.js';
 import { factsOn, indexSeries, seriesKey, sortedKeys, sumCost } from './series.js';
 import { moneyRatio, scaleMoney } from './stats.js';
 import { commitmentId, readUtilization } from './utilization.js';
@@ -21,13 +21,6 @@ const schema = ruleSchema('idle-provisioned', 'warning', {
 });
 
 export type IdleProvisionedRule = z.output<typeof schema>;
-
-/** Tiers that are themselves capacity: their traffic is not "on-demand beside a commitment". */
-const CAPACITY_TIERS: ReadonlySet<string> = new Set(['provisioned', 'reserved']);
-
-function isOnDemandTokens(fact: DailyFact): boolean {
-  return isUsageFact(fact) && TOKEN_USAGE_KINDS.has(fact.usageKind) && !CAPACITY_TIERS.has(fact.serviceTier);
-}
 
 /**
  * A Provisioned Throughput commitment (facts with usage kind `provisioned_hours`, identified by resource id, else
@@ -55,13 +48,9 @@ export const idleProvisionedRule: RuleDefinition<IdleProvisionedRule> = {
     min_on_demand_cost_usd: 1
 `,
   evaluate(ctx, rule) {
-    const fees = indexSeries(
-      ctx.facts.filter((f) => isChargeFact(f) && f.usageKind === 'provisioned_hours'),
-      commitmentId,
-    );
-    const onDemand = indexSeries(ctx.facts.filter(isOnDemandTokens), (f) =>
-      seriesKey(f.model, f.usageAccount, f.region),
-    );
+    const fees = indexSeries(ctx.series.commitmentFees.filter(isProvisionedFee), commitmentId);
+    const onDemand = ctx.series.onDemand;
+    const onDemandCost = metricName('usage_cost', rule.cost_metric);
     const findings: FindingDraft[] = [];
     const learning: LearningNote[] = [];
     const judge = (id: string, day: string): { finding?: FindingDraft; learning?: LearningNote } | null => {
@@ -107,9 +96,9 @@ export const idleProvisionedRule: RuleDefinition<IdleProvisionedRule> = {
           learning: { day, labels, reason: 'utilization unknown for this day (a null reading is not zero)' },
         };
       }
-      const bypassFacts = factsOn(onDemand.get(seriesKey(model, account, region)) ?? new Map(), day);
-      const bypass = sumCost(bypassFacts, rule.cost_metric);
-      if (bypassFacts.length === 0 || bypass < usd(rule.min_on_demand_cost_usd) || bypass <= 0n) {
+      const bypassKey = seriesKey(model, account, region);
+      const bypass = onDemand.money(onDemandCost, bypassKey, day);
+      if (!onDemand.has(bypassKey, day) || bypass < usd(rule.min_on_demand_cost_usd) || bypass <= 0n) {
         return {
           learning: { day, labels, reason: 'no utilization source and no on-demand traffic beside it' },
         };
@@ -133,7 +122,7 @@ export const idleProvisionedRule: RuleDefinition<IdleProvisionedRule> = {
             'No utilization source covers this commitment; add CloudWatch or a utilization file to judge idleness directly',
           ],
           contributors: topContributors({
-            today: bypassFacts,
+            today: ctx.detail.facts({ model, usageAccount: account, region }, day).filter(isOnDemandTokens),
             baseline: { kind: 'zero' },
             dimensions: ['workload', 'iam_principal', 'usage_kind'],
             metric: rule.cost_metric,

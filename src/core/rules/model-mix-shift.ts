@@ -1,11 +1,10 @@
 import { z } from 'zod';
-import type { DailyFact } from '../facts/daily-fact.js';
 import { formatUsd, type Money, usd } from '../money.js';
 import { topContributors } from './contributors.js';
 import { isUsageFact, TOKEN_USAGE_KINDS } from './fact-filters.js';
 import { labelsFor } from './labels.js';
 import { type RuleDefinition, ruleSchema } from './rule-definition.js';
-import { indexSeries, sumCost, sumTokens } from './series.js';
+import { metricName } from './rule-series.js';
 import { median, medianMoney, moneyRatio } from './stats.js';
 import { judgeAgainstTrailing } from './trailing.js';
 import { formatPercent } from './wording.js';
@@ -23,24 +22,6 @@ const schema = ruleSchema('model-mix-shift', 'warning', {
 });
 
 export type ModelMixShiftRule = z.output<typeof schema>;
-
-function premiumShare(facts: readonly DailyFact[]): number | null {
-  const total = sumTokens(facts, TOKEN_USAGE_KINDS);
-  if (total <= 0) return null;
-  return (
-    sumTokens(
-      facts.filter((f) => f.modelTier === 'premium'),
-      TOKEN_USAGE_KINDS,
-    ) / total
-  );
-}
-
-function premiumCost(facts: readonly DailyFact[], rule: ModelMixShiftRule): Money {
-  return sumCost(
-    facts.filter((f) => f.modelTier === 'premium'),
-    rule.cost_metric,
-  );
-}
 
 /**
  * Share of a workload's tokens that went to premium-tier models (model catalog tier, e.g. Opus-class) rises by
@@ -71,25 +52,32 @@ export const modelMixShiftRule: RuleDefinition<ModelMixShiftRule> = {
     min_cost_usd: 10
 `,
   evaluate(ctx, rule) {
-    const tokenFacts = ctx.facts.filter((f) => isUsageFact(f) && TOKEN_USAGE_KINDS.has(f.usageKind));
-    const byWorkload = indexSeries(tokenFacts, (f) => f.workload);
+    const grid = ctx.series.workload;
+    const premiumCost = metricName('premium_cost', rule.cost_metric);
+    const factsOf = (workload: string, day: string) =>
+      ctx.detail.facts({ workload }, day).filter((f) => isUsageFact(f) && TOKEN_USAGE_KINDS.has(f.usageKind));
     return judgeAgainstTrailing({
-      series: byWorkload,
+      grid,
       days: ctx.days,
       settings: rule,
-      measure: premiumShare,
-      labelsOf: (workload, today) => labelsFor(today, rule.cost_metric, { workload, model: '*' }),
-      judge: ({ day, key: workload, today, value: share, labels, history }) => {
+      // Premium-tier share of the workload's tokens; undefined without tokens.
+      measure: (slot) => {
+        const total = grid.numberAt('tokens', slot);
+        return total <= 0 ? null : grid.numberAt('tokens_premium', slot) / total;
+      },
+      labelsOf: (workload, day) =>
+        labelsFor(factsOf(workload, day), rule.cost_metric, { workload, model: '*' }),
+      judge: ({ day, key: workload, slot, value: share, labels, history }) => {
         const usualShare = median(history.map((h) => h.value));
         const points = (share - usualShare) * 100;
-        const todayCost = premiumCost(today, rule);
+        const todayCost = grid.moneyAt(premiumCost, slot);
         if (points < rule.min_points || todayCost < usd(rule.min_cost_usd)) return null;
-        const usualCost = medianMoney(history.map((h) => premiumCost(h.facts, rule)));
+        const usualCost = medianMoney(history.map((h) => grid.moneyAt(premiumCost, h.slot)));
         const delta = (todayCost - usualCost) as Money;
         return {
           day,
           severity: rule.severity,
-          labels,
+          labels: labels(),
           figures: {
             today: todayCost,
             baseline: usualCost,
@@ -106,8 +94,8 @@ export const modelMixShiftRule: RuleDefinition<ModelMixShiftRule> = {
             `Fires at a rise of ≥ ${rule.min_points} points with ≥ ${formatUsd(usd(rule.min_cost_usd))} of premium-tier spend`,
           ],
           contributors: topContributors({
-            today,
-            baseline: { kind: 'median', days: history.map((h) => h.facts) },
+            today: factsOf(workload, day),
+            baseline: { kind: 'median', days: history.map((h) => factsOf(workload, h.day)) },
             dimensions: ['model', 'iam_principal'],
             metric: rule.cost_metric,
           }),

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { DailyFact } from '../facts/daily-fact.js';
+import type { FactDetail } from './fact-detail.js';
 import { COST_METRICS, type CostMetric } from './fact-filters.js';
 import {
   type Contributor,
@@ -8,6 +8,7 @@ import {
   SEVERITIES,
   type Severity,
 } from './finding.js';
+import type { RuleSeries } from './rule-series.js';
 import type { UtilizationData } from './utilization.js';
 
 /** What every rule instance has, whatever its type. */
@@ -40,13 +41,19 @@ export interface RuleResult {
   learning: LearningNote[];
 }
 
-/** Everything a rule may read. Pure data; no clock (the watermark is applied by the engine). */
+/**
+ * Everything a rule may read. Pure data; no clock (the watermark is applied by the engine). A rule judges the
+ * series; it reads `detail` only for what it reports (labels, contributors), so the facts behind a series are
+ * fetched for the few series-days that yield a finding or a learning note.
+ */
 export interface RuleContext {
-  /** All facts given, history included. */
-  facts: readonly DailyFact[];
+  /** Daily series of every grain over the evaluated days and their history. */
+  series: RuleSeries;
+  /** The facts behind a series on a day (only for findings and learning notes). */
+  detail: FactDetail;
   /** Days to report on, sorted. */
   days: readonly string[];
-  /** Earliest usage day present in `facts`: days before it are "no data", not "no spend". */
+  /** Earliest usage day with any fact: days before it are "no data", not "no spend". */
   coverageStart: string | null;
   utilization: UtilizationData | undefined;
 }

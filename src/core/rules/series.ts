@@ -1,9 +1,9 @@
-import type { DailyFact, UsageKind } from '../facts/daily-fact.js';
-import { type Money, ZERO } from '../money.js';
+import type { DailyFact } from '../facts/daily-fact.js';
+import type { Money } from '../money.js';
 import { type CostMetric, costOf } from './fact-filters.js';
 
-/** Facts of one series (a workload, a workload × model…) by usage day. */
-export type DaySeries = ReadonlyMap<string, readonly DailyFact[]>;
+/** Facts of one series (commitment fees of one commitment…) by usage day. */
+type DaySeries = ReadonlyMap<string, readonly DailyFact[]>;
 
 const NO_FACTS: readonly DailyFact[] = [];
 
@@ -48,22 +48,6 @@ export function sumCost(facts: readonly DailyFact[], metric: CostMetric): Money 
   let total = 0n;
   for (const fact of facts) total += costOf(fact, metric);
   return total as Money;
-}
-
-export function sumCostOfKinds(
-  facts: readonly DailyFact[],
-  kinds: ReadonlySet<UsageKind>,
-  metric: CostMetric,
-): Money {
-  let total = ZERO as bigint;
-  for (const fact of facts) if (kinds.has(fact.usageKind)) total += costOf(fact, metric);
-  return total as Money;
-}
-
-export function sumTokens(facts: readonly DailyFact[], kinds: ReadonlySet<UsageKind>): number {
-  let total = 0;
-  for (const fact of facts) if (kinds.has(fact.usageKind)) total += fact.tokens;
-  return total;
 }
 
 /** Composite series key; the separator cannot occur in ids. */

@@ -2,7 +2,8 @@ import { z } from 'zod';
 import type { DailyFact } from '../facts/daily-fact.js';
 import { formatUsd, type Money, usd, ZERO } from '../money.js';
 import { type ContributorDimension, topContributors } from './contributors.js';
-import { addDays, daysBefore } from './day-math.js';
+import { addDays } from './day-math.js';
+import type { DetailScope } from './fact-detail.js';
 import { isUsageFact } from './fact-filters.js';
 import type { FindingFigures, FindingLabels, Severity } from './finding.js';
 import { labelsFor } from './labels.js';
@@ -13,15 +14,9 @@ import {
   ruleSchema,
   withoutPage,
 } from './rule-definition.js';
-import {
-  type DaySeries,
-  factsOn,
-  indexSeries,
-  seriesKey,
-  sortedKeys,
-  splitSeriesKey,
-  sumCost,
-} from './series.js';
+import { metricName } from './rule-series.js';
+import { splitSeriesKey } from './series.js';
+import type { SeriesGrid } from './series-grid.js';
 import { atLeastTimes, maxMoney, medianMoney, moneyRatio } from './stats.js';
 import { formatTimes } from './wording.js';
 
@@ -94,34 +89,40 @@ export const spendSpikeRule: RuleDefinition<SpendSpikeRule> = {
     levels: [workload, workload_model]
 `,
   evaluate(ctx, rule) {
-    const usage = ctx.facts.filter(isUsageFact);
-    const byWorkload = indexSeries(usage, (f) => f.workload);
-    const byModel = indexSeries(usage, (f) => seriesKey(f.workload, f.model));
+    const cost = metricName('usage_cost', rule.cost_metric);
+    const byWorkload = ctx.series.workload;
+    const byModel = ctx.series.workloadModel;
+    const workloadCost = costReader(byWorkload, cost);
+    const modelCost = costReader(byModel, cost);
+    const usageOf = (scope: DetailScope, day: string) => ctx.detail.facts(scope, day).filter(isUsageFact);
     const findings: FindingDraft[] = [];
     const learning: LearningNote[] = [];
     const levels = new Set(rule.levels);
+    // Both grids cover the same window; a day index means the same day in each.
+    const coverage = ctx.coverageStart === null ? null : byWorkload.dayIndex(ctx.coverageStart);
 
     for (const day of ctx.days) {
+      const d = byWorkload.dayIndex(day);
       const workloadVerdicts = new Map<string, Verdict>();
-      for (const workload of sortedKeys(byWorkload)) {
-        workloadVerdicts.set(workload, assess(byWorkload.get(workload)!, day, rule, ctx.coverageStart));
-      }
+      byWorkload.keys.forEach((workload, k) => {
+        workloadVerdicts.set(workload, assess(workloadCost, k, d, rule, coverage));
+      });
       if (levels.has('workload')) {
         for (const [workload, verdict] of workloadVerdicts) {
-          const series = byWorkload.get(workload)!;
-          const labels = (facts: readonly DailyFact[]) =>
-            labelsFor(facts, rule.cost_metric, { workload, model: '*' });
+          const facts = (at: string) => usageOf({ workload }, at);
+          const labels = (today: readonly DailyFact[]) =>
+            labelsFor(today, rule.cost_metric, { workload, model: '*' });
           if (verdict.kind === 'no-history') {
             learning.push({
               day,
-              labels: labels(factsOn(series, day)),
+              labels: labels(facts(day)),
               reason: 'no data for the previous day',
             });
           } else if (verdict.kind !== 'quiet') {
             findings.push(
               draft({
                 day,
-                series,
+                facts,
                 verdict,
                 rule,
                 who: workload,
@@ -134,32 +135,29 @@ export const spendSpikeRule: RuleDefinition<SpendSpikeRule> = {
         }
       }
       if (!levels.has('workload_model')) continue;
-      for (const key of sortedKeys(byModel)) {
+      byModel.keys.forEach((key, k) => {
+        const verdict = assess(modelCost, k, d, rule, coverage);
+        if (verdict.kind === 'quiet') return;
         const [workload = '', model = ''] = splitSeriesKey(key);
-        const series = byModel.get(key)!;
-        const verdict = assess(series, day, rule, ctx.coverageStart);
-        const labels = (facts: readonly DailyFact[]) =>
-          labelsFor(facts, rule.cost_metric, { workload, model });
+        const facts = (at: string) => usageOf({ workload, model }, at);
+        const labels = (today: readonly DailyFact[]) =>
+          labelsFor(today, rule.cost_metric, { workload, model });
         if (verdict.kind === 'no-history') {
           learning.push({
             day,
-            labels: labels(factsOn(series, day)),
+            labels: labels(facts(day)),
             reason: 'no data for the previous day',
           });
-          continue;
+          return;
         }
-        if (verdict.kind === 'quiet') continue;
-        const { severity, note } = modelLevelSeverity(
-          rule,
-          workload,
-          day,
-          workloadVerdicts,
-          byWorkload,
-          levels,
-        );
+        const w = byWorkload.indexOfKey(workload);
+        const { severity, note } = modelLevelSeverity(rule, workload, day, workloadVerdicts, levels, {
+          today: workloadCost(w, d),
+          previous: workloadCost(w, d - 1),
+        });
         const finding = draft({
           day,
-          series,
+          facts,
           verdict,
           rule,
           who: `${workload} on ${model}`,
@@ -169,20 +167,35 @@ export const spendSpikeRule: RuleDefinition<SpendSpikeRule> = {
         });
         if (note) finding.why.push(note);
         findings.push(finding);
-      }
+      });
     }
     return { findings, learning };
   },
 };
 
-function assess(series: DaySeries, day: string, rule: SpendSpikeRule, coverageStart: string | null): Verdict {
-  const today = sumCost(factsOn(series, day), rule.cost_metric);
+/** A series' usage cost by key and day position ($0 on a day without usage or outside the window). */
+type CostAt = (keyIndex: number, dayIndex: number) => Money;
+
+function costReader(grid: SeriesGrid<string, string>, name: string): CostAt {
+  grid.cacheMoney(name);
+  return (k, d) => (k < 0 || d < 0 || d >= grid.dayCount ? ZERO : grid.moneyAt(name, grid.slotOf(k, d)));
+}
+
+function assess(
+  costAt: CostAt,
+  k: number,
+  d: number,
+  rule: SpendSpikeRule,
+  coverage: number | null,
+): Verdict {
+  const today = costAt(k, d);
   if (today <= 0n) return { kind: 'quiet' };
-  const previousDay = addDays(day, -1);
-  if (coverageStart === null || previousDay < coverageStart) return { kind: 'no-history' };
-  const window = daysBefore(day, rule.baseline_days).filter((d) => d >= coverageStart);
-  const windowCosts = window.map((d) => sumCost(factsOn(series, d), rule.cost_metric));
-  const previous = sumCost(factsOn(series, previousDay), rule.cost_metric);
+  if (coverage === null || d - 1 < coverage) return { kind: 'no-history' };
+  const windowCosts: Money[] = [];
+  for (let back = rule.baseline_days; back >= 1; back -= 1) {
+    if (d - back >= coverage) windowCosts.push(costAt(k, d - back));
+  }
+  const previous = costAt(k, d - 1);
   const median = medianMoney(windowCosts);
   const windowHadSpend = windowCosts.some((c) => c > 0n);
   if (previous <= 0n && median <= 0n) {
@@ -200,8 +213,8 @@ function modelLevelSeverity(
   workload: string,
   day: string,
   workloadVerdicts: ReadonlyMap<string, Verdict>,
-  byWorkload: ReadonlyMap<string, DaySeries>,
   levels: ReadonlySet<string>,
+  total: { today: Money; previous: Money },
 ): { severity: Severity; note: string | null } {
   const workloadVerdict = workloadVerdicts.get(workload);
   const workloadFired = workloadVerdict?.kind === 'spike' || workloadVerdict?.kind === 'new-spend';
@@ -211,10 +224,8 @@ function modelLevelSeverity(
       note: `The workload-level finding for ${workload} on ${day} carries the page; this per-model finding is at most a warning`,
     };
   }
-  const series = byWorkload.get(workload);
-  if (series) {
-    const today = sumCost(factsOn(series, day), rule.cost_metric);
-    const previous = sumCost(factsOn(series, addDays(day, -1)), rule.cost_metric);
+  {
+    const { today, previous } = total;
     const rise = (today - previous) as Money;
     if (rise < usd(rule.min_increase_usd) && rule.severity === 'page') {
       return {
@@ -232,7 +243,8 @@ function signedUsd(value: Money): string {
 
 function draft(input: {
   day: string;
-  series: DaySeries;
+  /** Usage facts of the series on a day. */
+  facts: (day: string) => readonly DailyFact[];
   verdict: Extract<Verdict, { kind: 'spike' | 'new-spend' }>;
   rule: SpendSpikeRule;
   who: string;
@@ -240,9 +252,9 @@ function draft(input: {
   labels: (facts: readonly DailyFact[]) => FindingLabels;
   level: 'workload' | 'model';
 }): FindingDraft {
-  const { day, series, verdict, rule, who } = input;
+  const { day, verdict, rule, who } = input;
   const previousDay = addDays(day, -1);
-  const todayFacts = factsOn(series, day);
+  const todayFacts = input.facts(day);
   const delta = (verdict.today - verdict.previous) as Money;
   const ratio = moneyRatio(verdict.today, verdict.previous);
   const trailingRatio = moneyRatio(verdict.today, verdict.median);
@@ -290,7 +302,7 @@ function draft(input: {
     why,
     contributors: topContributors({
       today: todayFacts,
-      baseline: { kind: 'day', facts: factsOn(series, previousDay) },
+      baseline: { kind: 'day', facts: input.facts(previousDay) },
       dimensions,
       metric: rule.cost_metric,
     }),

@@ -28,7 +28,8 @@ export function moneyRatio(a: Money, b: Money): number | null {
 
 export function median(values: readonly number[]): number {
   if (values.length === 0) return 0;
-  const sorted = [...values].sort((x, y) => x - y);
+  // A typed array sorts numerically without a comparator call per pair: rules take millions of medians.
+  const sorted = Float64Array.from(values).sort();
   const mid = Math.floor(sorted.length / 2);
   return sorted.length % 2 === 1 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
 }

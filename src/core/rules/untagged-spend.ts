@@ -5,7 +5,7 @@ import { topContributors } from './contributors.js';
 import { isChargeFact } from './fact-filters.js';
 import { labelsFor } from './labels.js';
 import { type FindingDraft, type RuleDefinition, ruleSchema } from './rule-definition.js';
-import { factsOn, indexSeries, sumCost } from './series.js';
+import { ALL, metricName } from './rule-series.js';
 import { formatPercent } from './wording.js';
 
 const schema = ruleSchema('untagged-spend', 'warning', {
@@ -39,17 +39,17 @@ export const untaggedSpendRule: RuleDefinition<UntaggedSpendRule> = {
     min_cost_usd: 10
 `,
   evaluate(ctx, rule) {
-    const charges = ctx.facts.filter(isChargeFact);
-    const all = indexSeries(charges, () => 'all').get('all') ?? new Map();
+    const grid = ctx.series.day;
+    const totalCost = metricName('charge_cost', rule.cost_metric);
+    const unallocatedCost = metricName('unallocated_cost', rule.cost_metric);
     const findings: FindingDraft[] = [];
     for (const day of ctx.days) {
-      const facts = factsOn(all, day);
-      const total = sumCost(facts, rule.cost_metric);
-      const unallocatedFacts = facts.filter((f) => f.workload === UNALLOCATED);
-      const unallocated = sumCost(unallocatedFacts, rule.cost_metric);
+      const total = grid.money(totalCost, ALL, day);
+      const unallocated = grid.money(unallocatedCost, ALL, day);
       if (total <= 0n || unallocated <= 0n) continue;
       const share = moneyToNumber(unallocated) / moneyToNumber(total);
       if (share < rule.min_share || unallocated < usd(rule.min_cost_usd)) continue;
+      const unallocatedFacts = ctx.detail.facts({ workload: UNALLOCATED }, day).filter(isChargeFact);
       const labels = labelsFor(unallocatedFacts, rule.cost_metric, { workload: UNALLOCATED, model: '*' });
       findings.push({
         day,

@@ -1,16 +1,15 @@
 import { z } from 'zod';
-import type { UsageKind } from '../facts/daily-fact.js';
+import type { DailyFact } from '../facts/daily-fact.js';
 import { formatUsd, type Money, usd } from '../money.js';
 import { topContributors } from './contributors.js';
-import { INPUT_SIDE_USAGE_KINDS, isUsageFact, TOKEN_USAGE_KINDS } from './fact-filters.js';
+import { isUsageFact, TOKEN_USAGE_KINDS } from './fact-filters.js';
 import { labelsFor } from './labels.js';
 import { type RuleDefinition, ruleSchema } from './rule-definition.js';
-import { indexSeries, seriesKey, splitSeriesKey, sumCostOfKinds, sumTokens } from './series.js';
+import { metricName } from './rule-series.js';
+import { splitSeriesKey } from './series.js';
 import { median, scaleMoney } from './stats.js';
 import { judgeAgainstTrailing } from './trailing.js';
 import { formatCount, formatDecimal, formatTimes } from './wording.js';
-
-const OUTPUT: ReadonlySet<UsageKind> = new Set(['output']);
 
 const schema = ruleSchema('verbose-output', 'warning', {
   /** Output per input-side token on D must reach this multiple of the trailing median. */
@@ -26,10 +25,8 @@ const schema = ruleSchema('verbose-output', 'warning', {
 
 export type VerboseOutputRule = z.output<typeof schema>;
 
-function outputRatio(facts: Parameters<typeof sumTokens>[0]): number | null {
-  const inputSide = sumTokens(facts, INPUT_SIDE_USAGE_KINDS);
-  if (inputSide <= 0) return null;
-  return sumTokens(facts, OUTPUT) / inputSide;
+function isTokenUsage(fact: DailyFact): boolean {
+  return isUsageFact(fact) && TOKEN_USAGE_KINDS.has(fact.usageKind);
 }
 
 /**
@@ -62,32 +59,41 @@ export const verboseOutputRule: RuleDefinition<VerboseOutputRule> = {
     min_output_cost_usd: 10
 `,
   evaluate(ctx, rule) {
-    const tokenFacts = ctx.facts.filter((f) => isUsageFact(f) && TOKEN_USAGE_KINDS.has(f.usageKind));
-    const byModel = indexSeries(tokenFacts, (f) => seriesKey(f.workload, f.model));
+    const grid = ctx.series.workloadModel;
+    const outputCostName = metricName('output_cost', rule.cost_metric);
+    const factsOf = (key: string, day: string) => {
+      const [workload = '', model = ''] = splitSeriesKey(key);
+      return ctx.detail.facts({ workload, model }, day).filter(isTokenUsage);
+    };
     return judgeAgainstTrailing({
-      series: byModel,
+      grid,
       days: ctx.days,
       settings: rule,
-      measure: outputRatio,
-      labelsOf: (key, today) => {
-        const [workload = '', model = ''] = splitSeriesKey(key);
-        return labelsFor(today, rule.cost_metric, { workload, model });
+      // Output per input-side token (input + cache read + cache writes); undefined without input-side tokens.
+      measure: (slot) => {
+        const inputSide = grid.numberAt('tokens_input_side', slot);
+        return inputSide <= 0 ? null : grid.numberAt('tokens_output', slot) / inputSide;
       },
-      judge: ({ day, key, today, value: ratioToday, labels, history }) => {
+      labelsOf: (key, day) => {
         const [workload = '', model = ''] = splitSeriesKey(key);
+        return labelsFor(factsOf(key, day), rule.cost_metric, { workload, model });
+      },
+      judge: ({ day, key, slot, value: ratioToday, labels, history }) => {
         const usual = median(history.map((h) => h.value));
         if (usual <= 0) return null;
         const multiple = ratioToday / usual;
-        const outputCost = sumCostOfKinds(today, OUTPUT, rule.cost_metric);
+        const outputCost = grid.moneyAt(outputCostName, slot);
         if (multiple < rule.ratio || outputCost < usd(rule.min_output_cost_usd)) return null;
         const expected = scaleMoney(outputCost, usual / ratioToday);
         const delta = (outputCost - expected) as Money;
-        const outputTokens = sumTokens(today, OUTPUT);
-        const inputTokens = sumTokens(today, INPUT_SIDE_USAGE_KINDS);
+        const outputTokens = grid.numberAt('tokens_output', slot);
+        const inputTokens = grid.numberAt('tokens_input_side', slot);
+        const outputFacts = (d: string) => factsOf(key, d).filter((f) => f.usageKind === 'output');
+        const [workload = '', model = ''] = splitSeriesKey(key);
         return {
           day,
           severity: rule.severity,
-          labels,
+          labels: labels(),
           figures: {
             today: outputCost,
             baseline: expected,
@@ -105,11 +111,8 @@ export const verboseOutputRule: RuleDefinition<VerboseOutputRule> = {
             `Fires at ≥ ${rule.ratio}× the median with ≥ ${formatUsd(usd(rule.min_output_cost_usd))} of output cost`,
           ],
           contributors: topContributors({
-            today: today.filter((f) => f.usageKind === 'output'),
-            baseline: {
-              kind: 'median',
-              days: history.map((h) => h.facts.filter((f) => f.usageKind === 'output')),
-            },
+            today: outputFacts(day),
+            baseline: { kind: 'median', days: history.map((h) => outputFacts(h.day)) },
             dimensions: ['iam_principal', 'usage_type'],
             metric: rule.cost_metric,
           }),

@@ -1,7 +1,10 @@
 import type { DailyFact } from '../../../src/core/facts/daily-fact.js';
 import { parseMoney, parseQuantity } from '../../../src/core/money.js';
 import { addDays } from '../../../src/core/rules/day-math.js';
-import { type EvaluateRulesResult, evaluateRules } from '../../../src/core/rules/evaluate-rules.js';
+import {
+  type EvaluateRulesResult,
+  evaluateRulesOnFacts as evaluateRules,
+} from '../../../src/core/rules/evaluate-rules.js';
 import { parseRules } from '../../../src/core/rules/parse-rules.js';
 import type { ParsedRule } from '../../../src/core/rules/registry.js';
 import type { UtilizationData } from '../../../src/core/rules/utilization.js';
