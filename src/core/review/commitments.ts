@@ -31,9 +31,9 @@ export interface Commitment {
   costCenter: string;
   resourceId: string;
   usageTypes: string[];
-  /** Σ usage amount: model-unit hours (PT) or 1M-TPM hours (Reserved). */
+  /** Σ usage amount: model-unit hours (PT) or 1K-TPM hours (Reserved). */
   unitHours: number;
-  /** Model units (PT) or millions of TPM (Reserved): typical full-day usage ÷ 24. */
+  /** Model units (PT) or thousands of TPM (Reserved): typical full-day usage ÷ 24. */
   units: number;
   /** Clock hours paid: unitHours ÷ units. */
   hoursPaid: number;
