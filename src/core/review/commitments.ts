@@ -44,6 +44,18 @@ export interface Commitment {
   days: string[];
 }
 
+/**
+ * Id of a Reserved tier reservation: the model/account/region id plus direction and routing, because input
+ * and output (and geo and global) are reserved and billed separately.
+ */
+export function reservedCommitmentId(
+  base: string,
+  direction: 'input' | 'output' | null,
+  routing: 'geo' | 'global' | 'in-region' | null,
+): string {
+  return `${base}#reserved-${direction ?? 'tpm'}-${routing ?? 'in-region'}`;
+}
+
 function toNumber(quantity: bigint): number {
   return Number(quantity) / QUANTITY_SCALE;
 }
@@ -72,7 +84,7 @@ export function commitmentInventory(facts: readonly DailyFact[], metric: CostMet
     const base = commitmentId(fact);
     const id =
       fact.usageKind === 'reserved_hours'
-        ? `${base}#reserved-${direction ?? 'tpm'}-${parsed?.routing ?? 'in-region'}`
+        ? reservedCommitmentId(base, direction, parsed?.routing ?? null)
         : base;
     const list = groups.get(id) ?? [];
     list.push(fact);
