@@ -4,7 +4,6 @@ import { athenaStage1EngineFactory } from '../../adapters/athena/athena-engine.j
 import { configuredTagKeys, type IngestReport, ingestDelivery } from '../../app/ingest-delivery.js';
 import type { Delivery } from '../../app/ingest-ports.js';
 import { loadConfig } from '../../config/load.js';
-import { loadModelCatalog } from '../../config/model-catalog.js';
 import { ConfigError, describeError } from '../../core/errors.js';
 import { canonicalJson, sha256Hex } from '../../core/keys.js';
 import { formatMoney, formatUsd, sumMoney } from '../../core/money.js';
@@ -12,6 +11,7 @@ import { printJson } from '../output/format-option.js';
 import { terminalProgress } from '../output/progress.js';
 import { renderTable } from '../output/table.js';
 import { openStore, STORE_HELP, storeRoot } from '../wiring.js';
+import { cliModelCatalog } from './catalog.js';
 
 interface BackfillOptions {
   from: string;
@@ -91,7 +91,7 @@ async function runBackfill(options: BackfillOptions, overrides: BackfillOverride
     );
   }
   const config = await loadConfig(options.config);
-  const catalog = loadModelCatalog(config);
+  const catalog = await cliModelCatalog(config);
   const { store, ledger } = await openStore(storeRoot(options.store));
   const clock = overrides.clock ?? (() => new Date());
   const engines = athenaStage1EngineFactory({
