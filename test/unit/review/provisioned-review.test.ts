@@ -20,6 +20,22 @@ import {
 
 const JUNE = days('2026-06-01', '2026-06-30');
 
+/** A Reserved tier fee on every day of June: `units` of 1K TPM for 24 hours at `cost` a day. */
+function reservedJune(usageType: string, units: number, cost: string, workload = 'other') {
+  return JUNE.map((d) =>
+    dfact({
+      usageDate: d,
+      model: 'anthropic.claude-sonnet-4-6',
+      workload,
+      usageKind: 'reserved_hours',
+      serviceTier: 'reserved',
+      usageType,
+      usageAmount: parseQuantity(String(units * 24)),
+      cost,
+    }),
+  );
+}
+
 function review(
   facts: ReturnType<typeof ptDay>[],
   utilization: CommitmentUtilization[],
@@ -189,18 +205,7 @@ describe('quarterly provisioned review', () => {
     ]);
     // Someone else holds a 3-month global Reserved input reservation of 1M TPM (1,000 units of 1K TPM) for
     // the same model: $0.162 per 1K-TPM hour (Price List), 10% under the $3 per 1M on-demand rate at full use.
-    const reserved = JUNE.map((d) =>
-      dfact({
-        usageDate: d,
-        model: sonnet,
-        workload: 'other',
-        usageKind: 'reserved_hours',
-        serviceTier: 'reserved',
-        usageType: 'USE1-Reserved_3Month_InputTPM_Global-Units',
-        usageAmount: parseQuantity('24000'),
-        cost: '3888',
-      }),
-    );
+    const reserved = reservedJune('USE1-Reserved_3Month_InputTPM_Global-Units', 1000, '3888');
     const r = review([...steady, ...reserved], []);
     expect(r.candidates).toHaveLength(1);
     const c = r.candidates[0]!;
@@ -227,18 +232,7 @@ describe('quarterly provisioned review', () => {
         cost: (216 + (i % 3) * 0.3).toFixed(2),
       }),
     );
-    const reserved = JUNE.map((d) =>
-      dfact({
-        usageDate: d,
-        model: sonnet,
-        workload: 'other',
-        usageKind: 'reserved_hours',
-        serviceTier: 'reserved',
-        usageType: 'USE1-Reserved_3Month_InputTPM_Global-Units',
-        usageAmount: parseQuantity('2400'),
-        cost: '388.8',
-      }),
-    );
+    const reserved = reservedJune('USE1-Reserved_3Month_InputTPM_Global-Units', 100, '388.8');
     // Sized at 50 units the reservation would "save" 10%; at the 100-unit minimum it costs more than on-demand.
     const r = review([...small, ...reserved], [], {
       candidates: { ...DEFAULT_REVIEW_OPTIONS.candidates, minSavingsUsd: 0 },
@@ -252,18 +246,7 @@ describe('quarterly provisioned review', () => {
       dfact({ usageDate: d, model: sonnet, usageKind: 'input', tokens: 100_000_000, cost: '300' }),
     );
     // 200,000 input TPM reserved at $0.18 per 1K-TPM hour (the 1-month global price), $864 a day.
-    const reserved = JUNE.map((d) =>
-      dfact({
-        usageDate: d,
-        model: sonnet,
-        workload: 'support-bot',
-        usageKind: 'reserved_hours',
-        serviceTier: 'reserved',
-        usageType: 'USE1-Reserved_1Month_InputTPM_Global-Units',
-        usageAmount: parseQuantity('4800'),
-        cost: '864',
-      }),
-    );
+    const reserved = reservedJune('USE1-Reserved_1Month_InputTPM_Global-Units', 200, '864', 'support-bot');
     const id = `${reserved[0]!.usageAccount}/${reserved[0]!.region}/${sonnet}#reserved-input-global`;
     // 80% of the reservation used every hour: 9.6M input tokens an hour.
     const r = review(
