@@ -3,9 +3,6 @@ import type { PriceListProduct } from '../../core/catalog/price-list.js';
 import { InputError } from '../../core/errors.js';
 import { describeRedacted } from '../../core/render/redact.js';
 
-/** The regions that serve the Price List Query API. */
-export const PRICING_API_REGIONS = ['us-east-1', 'ap-south-1'] as const;
-
 export interface PriceListReadOptions {
   serviceCodes: readonly string[];
   /** `us-east-1` (default) or `ap-south-1`. */

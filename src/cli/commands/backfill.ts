@@ -7,11 +7,11 @@ import { loadConfig } from '../../config/load.js';
 import { ConfigError, describeError } from '../../core/errors.js';
 import { canonicalJson, sha256Hex } from '../../core/keys.js';
 import { formatMoney, formatUsd, sumMoney } from '../../core/money.js';
+import { cliModelCatalog } from '../catalog-loader.js';
 import { printJson } from '../output/format-option.js';
 import { terminalProgress } from '../output/progress.js';
 import { renderTable } from '../output/table.js';
 import { openStore, STORE_HELP, storeRoot } from '../wiring.js';
-import { cliModelCatalog } from './catalog.js';
 
 interface BackfillOptions {
   from: string;

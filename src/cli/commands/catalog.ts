@@ -1,33 +1,16 @@
-import { SSMClient } from '@aws-sdk/client-ssm';
 import { Command, Option } from 'commander';
 import { readCatalogOverlay, writeCatalogOverlay } from '../../adapters/catalog/overlay-source.js';
-import { PRICING_API_REGIONS, readPriceList } from '../../adapters/pricing/price-list-source.js';
-import { s3Client } from '../../adapters/s3/s3-location.js';
 import { loadConfig } from '../../config/load.js';
 import { loadModelCatalog } from '../../config/model-catalog.js';
-import type { Config } from '../../config/schema.js';
-import { BEDROCK_SERVICE_CODES, learnFromPriceList } from '../../core/catalog/price-list.js';
+import {
+  BEDROCK_SERVICE_CODES,
+  learnFromPriceList,
+  PRICING_API_REGIONS,
+} from '../../core/catalog/price-list.js';
 import { ConfigError } from '../../core/errors.js';
-import type { ModelCatalog } from '../../core/normalize/model-catalog.js';
+import { overlayClients } from '../catalog-loader.js';
 import { printJson } from '../output/format-option.js';
 import { renderTable } from '../output/table.js';
-
-/** AWS clients for a catalog.overlay on S3 (or SSM), created only when one is read. */
-function overlayClients() {
-  let ssm: SSMClient | undefined;
-  return {
-    s3: () => s3Client(),
-    ssm: () => {
-      ssm ??= new SSMClient({});
-      return ssm;
-    },
-  };
-}
-
-/** The catalog the CLI classifies with: bundled, then `catalog.overlay`, then the config's `models:`. */
-export async function cliModelCatalog(config: Config): Promise<ModelCatalog> {
-  return loadModelCatalog(config, await readCatalogOverlay(config.catalog.overlay, overlayClients()));
-}
 
 interface UpdateOptions {
   config?: string;
@@ -96,6 +79,8 @@ async function runUpdate(options: UpdateOptions): Promise<number> {
     throw new ConfigError(`--page-size must be an integer from 1 to 100, got "${options.pageSize}"`);
   }
   const previous = out ? await readCatalogOverlay(out, overlayClients()) : [];
+  // The Pricing SDK is loaded only here, not by every command that loads the catalog.
+  const { readPriceList } = await import('../../adapters/pricing/price-list-source.js');
   const read = await readPriceList({
     serviceCodes: options.serviceCode?.length ? options.serviceCode : BEDROCK_SERVICE_CODES,
     region: options.region,

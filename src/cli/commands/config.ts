@@ -2,8 +2,8 @@ import { Command, Option } from 'commander';
 import { readCatalogFile } from '../../config/catalog-file.js';
 import { loadConfig } from '../../config/load.js';
 import { BUNDLED_CATALOG_PATH } from '../../config/model-catalog.js';
+import { cliModelCatalog } from '../catalog-loader.js';
 import { printJson } from '../output/format-option.js';
-import { cliModelCatalog } from './catalog.js';
 
 export function configCommand(): Command {
   const config = new Command('config')

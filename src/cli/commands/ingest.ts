@@ -11,11 +11,11 @@ import type { Delivery } from '../../app/ingest-ports.js';
 import { loadConfig } from '../../config/load.js';
 import { describeError } from '../../core/errors.js';
 import { formatMoney, formatUsd, sumMoney } from '../../core/money.js';
+import { cliModelCatalog } from '../catalog-loader.js';
 import { printJson } from '../output/format-option.js';
 import { terminalProgress } from '../output/progress.js';
 import { renderTable } from '../output/table.js';
 import { openStore, STORE_HELP, storeRoot } from '../wiring.js';
-import { cliModelCatalog } from './catalog.js';
 
 interface IngestOptions {
   engine: 'duckdb' | 'athena';

@@ -19,8 +19,8 @@ import { describeRedacted } from '../../core/render/redact.js';
 import { openLocalDelivery, openS3Delivery } from '../../handlers/runtime/delivery-source.js';
 import { classifyObject } from '../../handlers/runtime/s3-event.js';
 import { localNotifyDeps } from '../alerting/notify-wiring.js';
+import { cliModelCatalog } from '../catalog-loader.js';
 import { DEFAULT_STORE, openStore, STORE_HELP, storeRoot } from '../wiring.js';
-import { cliModelCatalog } from './catalog.js';
 
 interface WatchOptions {
   s3Endpoint?: string;

@@ -14,6 +14,9 @@ export const BEDROCK_SERVICE_CODES = [
   'AmazonBedrockService',
 ] as const;
 
+/** The regions that serve the Price List Query API. */
+export const PRICING_API_REGIONS = ['us-east-1', 'ap-south-1'] as const;
+
 /** One element of a GetProducts `PriceList`, once its JSON string is parsed: only what is read here. */
 export interface PriceListProduct {
   serviceCode?: string;
