@@ -5,6 +5,20 @@ import { describe, expect, it } from 'vitest';
 import { resolveMarketplaceName, resolveUsageTypeToken } from '../../src/core/normalize/model-catalog.js';
 import { createRuntime } from '../../src/handlers/runtime/runtime.js';
 
+/** A runtime whose package root is `pkg`, reading its config from `pkg/bedrock-cost.yaml`. */
+function runtimeIn(pkg: string) {
+  return createRuntime({
+    env: {
+      BEDROCK_COST_STORE: 's3://facts/bedrock-cost',
+      BEDROCK_COST_STATE_TABLE: 'state',
+      BEDROCK_COST_CONFIG: 'bedrock-cost.yaml',
+      AWS_REGION: 'us-east-1',
+    },
+    baseDir: pkg,
+    workDir: join(pkg, 'tmp'),
+  });
+}
+
 describe('Lambda runtime: catalog.overlay', () => {
   it('merges the overlay bundled in the package over the bundled catalog', async () => {
     const pkg = await mkdtemp(join(tmpdir(), 'bc-lambda-pkg-'));
@@ -36,16 +50,7 @@ describe('Lambda runtime: catalog.overlay', () => {
       join(pkg, 'bedrock-cost.yaml'),
       'version: 1\ncatalog:\n  overlay: catalog/overlay.json\n',
     );
-    const runtime = createRuntime({
-      env: {
-        BEDROCK_COST_STORE: 's3://facts/bedrock-cost',
-        BEDROCK_COST_STATE_TABLE: 'state',
-        BEDROCK_COST_CONFIG: 'bedrock-cost.yaml',
-        AWS_REGION: 'us-east-1',
-      },
-      baseDir: pkg,
-      workDir: join(pkg, 'tmp'),
-    });
+    const runtime = runtimeIn(pkg);
     const { catalog } = await runtime.serviceConfig();
     expect(resolveUsageTypeToken(catalog, 'deepseek.v3.2')?.id).toBe('deepseek.v3.2');
     expect(resolveMarketplaceName(catalog, 'Claude Opus 5 (Amazon Bedrock Edition)')?.tier).toBe('premium');
@@ -57,16 +62,7 @@ describe('Lambda runtime: catalog.overlay', () => {
     const pkg = await mkdtemp(join(tmpdir(), 'bc-lambda-pkg-'));
     await writeFile(join(pkg, 'overlay.json'), JSON.stringify({ models: [{ id: 'x' }] }));
     await writeFile(join(pkg, 'bedrock-cost.yaml'), 'version: 1\ncatalog:\n  overlay: overlay.json\n');
-    const runtime = createRuntime({
-      env: {
-        BEDROCK_COST_STORE: 's3://facts/bedrock-cost',
-        BEDROCK_COST_STATE_TABLE: 'state',
-        BEDROCK_COST_CONFIG: 'bedrock-cost.yaml',
-        AWS_REGION: 'us-east-1',
-      },
-      baseDir: pkg,
-      workDir: join(pkg, 'tmp'),
-    });
+    const runtime = runtimeIn(pkg);
     await expect(runtime.serviceConfig()).rejects.toThrow(/catalog\.overlay .*overlay\.json is invalid/);
   });
 });
