@@ -17,9 +17,9 @@ mkdir -p "$OUT/reports"
 
 section() { printf '\n\033[1m== %s ==\033[0m\n' "$1"; }
 
-section "1. Generate a CUR 2.0 export (91 days, 5 accounts, both billing paths, injected anomalies)"
+section "1. Generate a CUR 2.0 export (91 days, 5 accounts, 11 workloads, both billing paths, injected anomalies)"
 "${CLI[@]}" fixtures generate --format cur2 --scenario anomalies --start 2026-04-01 --days 91 --accounts 5 \
-  --seed 42 --out "$OUT/cur"
+  --workloads 11 --seed 42 --out "$OUT/cur"
 
 section "2. Ingest: stage 1 on DuckDB, stage 2 normalisation, reconciliation, fact store"
 "${CLI[@]}" ingest "$OUT/cur" --store "$STORE" --config "$CONFIG"
@@ -38,7 +38,9 @@ section "4. Detect anomalies (rules over final days; provisional days never page
 
 section "5. Weekly chargeback digest (2026-W26) and quarterly provisioned-commitment review (2026-Q2)"
 "${CLI[@]}" digest weekly --store "$STORE" --config "$CONFIG" --week 2026-W26 --now "$NOW" --out "$OUT/reports"
-"${CLI[@]}" review provisioned --store "$STORE" --config "$CONFIG" --quarter 2026-Q2 --now "$NOW" --out "$OUT/reports"
+# Utilization of the commitments: the generator writes what CloudWatch AWS/Bedrock would report for them.
+"${CLI[@]}" review provisioned --store "$STORE" --config "$CONFIG" --quarter 2026-Q2 --now "$NOW" --out "$OUT/reports" \
+  --utilization-file "$OUT/cur/bedrock-cost-cur2/utilization.json"
 
 section "Outputs"
 echo "facts (CSV, exact decimals):      $OUT/reports/facts.csv"

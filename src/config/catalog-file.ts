@@ -47,8 +47,24 @@ function claim(
   }
 }
 
-/** Validates parsed catalog JSON; the error names the path of every problem. */
-export function parseCatalogFile(data: unknown, source = 'catalog/models.json'): ModelEntry[] {
+/**
+ * Validates parsed catalog JSON; the error names the path of every problem. An overlay (`catalog.overlay`)
+ * has the same schema but may hold no model yet.
+ */
+export function parseCatalogFile(
+  data: unknown,
+  source = 'catalog/models.json',
+  options: { allowEmpty?: boolean } = {},
+): ModelEntry[] {
+  if (
+    options.allowEmpty &&
+    typeof data === 'object' &&
+    data !== null &&
+    Array.isArray((data as { models?: unknown }).models) &&
+    (data as { models: unknown[] }).models.length === 0 &&
+    Object.keys(data).length === 1
+  )
+    return [];
   const result = CatalogFileSchema.safeParse(data);
   if (!result.success) throw new ConfigError(`${source} is invalid:\n${z.prettifyError(result.error)}`);
   return result.data.models;

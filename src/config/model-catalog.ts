@@ -10,12 +10,16 @@ import type { Config, ModelEntry } from './schema.js';
 export const BUNDLED_CATALOG_PATH = fileURLToPath(new URL('../../catalog/models.json', import.meta.url));
 
 /**
- * The bundled catalog with the config's `models:` extras merged over it: an extra with a known id
- * overrides family / provider / tier and adds its tokens and names; an extra that claims a token of
- * another model takes it over.
+ * The bundled catalog, then the `catalog.overlay` entries (read by the caller, see
+ * adapters/catalog/overlay-source.ts), then the config's `models:` extras, each merged over the one before:
+ * an entry with a known id overrides family / provider / tier and adds its tokens and names; an entry that
+ * claims a token of another model takes it over.
  */
-export function loadModelCatalog(config: Pick<Config, 'models'>): ModelCatalog {
-  return buildModelCatalog([...bundledModels(), ...config.models]);
+export function loadModelCatalog(
+  config: Pick<Config, 'models'>,
+  overlay: readonly ModelEntry[] = [],
+): ModelCatalog {
+  return buildModelCatalog([...bundledModels(), ...overlay, ...config.models]);
 }
 
 let bundled: ModelEntry[] | undefined;

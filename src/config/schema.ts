@@ -101,6 +101,15 @@ export const ConfigSchema = z
     accounts: z.record(accountId, AccountSchema).default({}),
     environments: EnvironmentsSchema.default(EnvironmentsSchema.parse({})),
     models: z.array(ModelEntrySchema).default([]),
+    /**
+     * `catalog.overlay`: a catalog file in the schema of catalog/models.json (a local path, relative to the
+     * working directory or the Lambda package, or `s3://bucket/key`), merged over the bundled catalog and
+     * under `models:`. `bedrock-cost catalog update` writes it from the AWS Price List.
+     */
+    catalog: z
+      .object({ overlay: z.string().min(1).optional() })
+      .strict()
+      .default({}),
     /** Anomaly rules (DESIGN §6); omitted → every rule type with its default thresholds. */
     rules: RulesSchema.default(() => DEFAULT_RULES.map((rule) => structuredClone(rule))),
     completeness: CompletenessSchema.default(DEFAULT_COMPLETENESS),

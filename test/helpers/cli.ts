@@ -1,4 +1,4 @@
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 
@@ -30,4 +30,29 @@ export function runCli(
     maxBuffer: 1 << 26,
   });
   return { status: child.status ?? -1, stdout: child.stdout, stderr: child.stderr };
+}
+
+/**
+ * Runs the compiled CLI without blocking the event loop: for tests whose stand-in server (Price List, Slack)
+ * runs in this process and must answer while the CLI waits.
+ */
+export function runCliAsync(
+  args: readonly string[],
+  options: { cwd?: string; env?: NodeJS.ProcessEnv } = {},
+): Promise<CliResult> {
+  return new Promise((resolvePromise) => {
+    const child = spawn(process.execPath, [BIN, ...args], {
+      cwd: options.cwd ?? ROOT,
+      env: { ...process.env, ...options.env },
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.setEncoding('utf8').on('data', (d: string) => {
+      stdout += d;
+    });
+    child.stderr.setEncoding('utf8').on('data', (d: string) => {
+      stderr += d;
+    });
+    child.on('close', (code) => resolvePromise({ status: code ?? -1, stdout, stderr }));
+  });
 }

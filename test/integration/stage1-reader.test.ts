@@ -173,15 +173,25 @@ describe('stage 1 on DuckDB', () => {
     expect(result.newestUsageEnd).toBe('2026-06-03T23:00:00Z');
   });
 
+  // Real files from public repositories, committed with their provenance in fixtures/real/SOURCES.md.
+  const REAL = join(import.meta.dirname, '../../fixtures/real');
+
   it('reads the real anonymized legacy CUR CSV sample: 1,281 rows, no Bedrock', async () => {
-    const sample = join(
-      import.meta.dirname,
-      '../../../shared/samples/legacy-cur-csv_anonymized_2023-11_focus-converters.csv',
-    );
+    const sample = join(REAL, 'legacy-cur-csv_anonymized_2023-11_focus-converters.csv');
     const result = await readStage1([ref(sample)], { tagKeys: TAG_KEYS });
+    expect(result.format).toBe('legacy');
     expect(result.rowsRead).toBe(1281);
     expect(result.rows).toEqual([]);
     expect(result.totals).toEqual([]);
+  });
+
+  it('rejects the real FOCUS 1.0 sample as not a CUR, naming the file and the columns it expected', async () => {
+    const sample = join(REAL, 'focus-1.0_sample_1000rows_finops-foundation.csv');
+    const error = await readStage1([ref(sample)], { tagKeys: TAG_KEYS }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(InputError);
+    expect((error as Error).message.startsWith(`${sample}: not a Cost and Usage Report: `)).toBe(true);
+    expect((error as Error).message).toContain('expected columns such as line_item_usage_type');
+    expect((error as Error).message).toContain('billed_cost');
   });
 
   it('skips a zero-byte chunk and reports it', async () => {

@@ -4,10 +4,10 @@ import { athenaStage1EngineFactory } from '../../adapters/athena/athena-engine.j
 import { configuredTagKeys, type IngestReport, ingestDelivery } from '../../app/ingest-delivery.js';
 import type { Delivery } from '../../app/ingest-ports.js';
 import { loadConfig } from '../../config/load.js';
-import { loadModelCatalog } from '../../config/model-catalog.js';
 import { ConfigError, describeError } from '../../core/errors.js';
 import { canonicalJson, sha256Hex } from '../../core/keys.js';
 import { formatMoney, formatUsd, sumMoney } from '../../core/money.js';
+import { cliModelCatalog } from '../catalog-loader.js';
 import { printJson } from '../output/format-option.js';
 import { terminalProgress } from '../output/progress.js';
 import { renderTable } from '../output/table.js';
@@ -91,7 +91,7 @@ async function runBackfill(options: BackfillOptions, overrides: BackfillOverride
     );
   }
   const config = await loadConfig(options.config);
-  const catalog = loadModelCatalog(config);
+  const catalog = await cliModelCatalog(config);
   const { store, ledger } = await openStore(storeRoot(options.store));
   const clock = overrides.clock ?? (() => new Date());
   const engines = athenaStage1EngineFactory({

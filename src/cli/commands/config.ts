@@ -1,7 +1,8 @@
 import { Command, Option } from 'commander';
 import { readCatalogFile } from '../../config/catalog-file.js';
 import { loadConfig } from '../../config/load.js';
-import { BUNDLED_CATALOG_PATH, loadModelCatalog } from '../../config/model-catalog.js';
+import { BUNDLED_CATALOG_PATH } from '../../config/model-catalog.js';
+import { cliModelCatalog } from '../catalog-loader.js';
 import { printJson } from '../output/format-option.js';
 
 export function configCommand(): Command {
@@ -21,7 +22,7 @@ export function configCommand(): Command {
         const parsed = await loadConfig(file);
         // Other commands trust the bundled catalog as shipped; validation checks it against its schema too.
         readCatalogFile(BUNDLED_CATALOG_PATH);
-        const catalog = loadModelCatalog(parsed);
+        const catalog = await cliModelCatalog(parsed);
         const summary = {
           file,
           valid: true,

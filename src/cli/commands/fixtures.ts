@@ -34,6 +34,7 @@ interface GenerateCliOptions {
   emptyChunk?: boolean;
   gzip?: boolean;
   iamPrincipal: boolean;
+  utilization: boolean;
   threads: number;
   json?: boolean;
 }
@@ -99,7 +100,7 @@ function generateCommand(): Command {
     )
     .option(
       '--workloads <n>',
-      'Bedrock workloads (the first six cover every usage-type family)',
+      'Bedrock workloads (the first six cover every usage-type family; the eleventh, claims-triage, adds the standard on-demand traffic the commitment review prices PT against)',
       integer(1),
       6,
     )
@@ -149,6 +150,10 @@ function generateCommand(): Command {
     )
     .option('--gzip', 'legacy-csv: write .csv.gz')
     .option('--no-iam-principal', 'cur2: leave out line_item_iam_principal (export without caller identity)')
+    .option(
+      '--no-utilization',
+      'do not write <export>/utilization.json (hourly utilization of the commitments)',
+    )
     .option('--threads <n>', 'DuckDB threads for writing (files are identical for any value)', integer(1), 2)
     .option('--json', 'print the summary as JSON')
     .addHelpText(
@@ -159,6 +164,8 @@ function generateCommand(): Command {
         '  legacy-parquet  <report>/<yyyymmdd-yyyymmdd>/<report>-00001.snappy.parquet and <report>-Manifest.json\n' +
         '  legacy-csv      <report>/<yyyymmdd-yyyymmdd>/<report>-00001.csv[.gz] and <report>-Manifest.json\n' +
         '  <export>/expected.json: Σ Bedrock cost per billing period, injected anomalies, commitments, workloads\n' +
+        '  <export>/utilization.json: hourly CloudWatch-shaped readings of the commitments it bills (Invocations,\n' +
+        '                  InputTokenCount, OutputTokenCount), for review provisioned --utilization-file\n' +
         `\nAnomaly kinds: ${ANOMALY_KINDS.join(', ')}\n` +
         '\nExamples:\n' +
         '  bedrock-cost fixtures generate --out out/cur --days 30 --scenario anomalies\n' +
@@ -217,6 +224,7 @@ async function runGenerate(options: GenerateCliOptions): Promise<number> {
       emptyChunk: options.emptyChunk ?? false,
       gzip: options.gzip ?? false,
       iamPrincipal: options.iamPrincipal,
+      utilization: options.utilization,
       threads: options.threads,
     },
     { onProgress: progress.update },
@@ -232,6 +240,11 @@ async function runGenerate(options: GenerateCliOptions): Promise<number> {
         `${result.totalRows} rows, ${result.bedrockRows} Bedrock rows, Σ Bedrock cost ${result.bedrockCost} USD` +
         `${anomalies ? `, ${anomalies} anomalies` : ''} → ${relative(process.cwd(), result.root) || '.'}\n`,
     );
+    if (result.utilizationPath) {
+      process.stdout.write(
+        `commitment utilization (hourly, for review provisioned --utilization-file): ${relative(process.cwd(), result.utilizationPath)}\n`,
+      );
+    }
   }
   return 0;
 }
@@ -244,6 +257,7 @@ function summary(result: GenerateResult, out: string) {
     dataFiles: result.dataFiles.map((f) => relative(out, f)),
     manifests: result.manifests.map((f) => relative(out, f)),
     expected: relative(out, result.expectedPath),
+    utilization: result.utilizationPath === null ? null : relative(out, result.utilizationPath),
     totalRows: result.totalRows,
     bedrockRows: result.bedrockRows,
     bedrockUnblendedCost: result.bedrockCost,

@@ -20,6 +20,7 @@ const COMMANDS: readonly [string, CommandFactory][] = [
   ['backfill', async () => (await import('./backfill.js')).backfillCommand()],
   ['fixtures', async () => (await import('./fixtures.js')).fixturesCommand()],
   ['config', async () => (await import('./config.js')).configCommand()],
+  ['catalog', async () => (await import('./catalog.js')).catalogCommand()],
 ];
 
 /** Adds the command `args` names (the first non-option argument), or every command when it names none. */

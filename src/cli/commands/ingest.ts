@@ -9,10 +9,10 @@ import {
 } from '../../app/ingest-delivery.js';
 import type { Delivery } from '../../app/ingest-ports.js';
 import { loadConfig } from '../../config/load.js';
-import { loadModelCatalog } from '../../config/model-catalog.js';
 import { describeError } from '../../core/errors.js';
 import { describeShrink } from '../../core/facts/delivery-checks.js';
 import { formatMoney, formatUsd, sumMoney } from '../../core/money.js';
+import { cliModelCatalog } from '../catalog-loader.js';
 import { printJson } from '../output/format-option.js';
 import { terminalProgress } from '../output/progress.js';
 import { renderTable } from '../output/table.js';
@@ -82,7 +82,7 @@ export function ingestCommand(): Command {
 
 async function runIngest(paths: readonly string[], options: IngestOptions): Promise<number> {
   const config = await loadConfig(options.config);
-  const catalog = loadModelCatalog(config);
+  const catalog = await cliModelCatalog(config);
   const root = storeRoot(options.store);
   const { store, ledger } = await openStore(root);
   const threads = options.threads ? Number(options.threads) : undefined;

@@ -12,7 +12,6 @@ import {
   processDelivery,
 } from '../../app/process-delivery.js';
 import { loadConfig } from '../../config/load.js';
-import { loadModelCatalog } from '../../config/model-catalog.js';
 import { compileAlerting } from '../../core/alerting/alerting-spec.js';
 import { parseDurationMs } from '../../core/alerting/duration.js';
 import { formatUsd } from '../../core/money.js';
@@ -20,6 +19,7 @@ import { describeRedacted } from '../../core/render/redact.js';
 import { openLocalDelivery, openS3Delivery } from '../../handlers/runtime/delivery-source.js';
 import { classifyObject } from '../../handlers/runtime/s3-event.js';
 import { localNotifyDeps } from '../alerting/notify-wiring.js';
+import { cliModelCatalog } from '../catalog-loader.js';
 import { DEFAULT_STORE, openStore, STORE_HELP, storeRoot } from '../wiring.js';
 
 interface WatchOptions {
@@ -93,8 +93,9 @@ async function runWatch(options: WatchOptions): Promise<number> {
   const { store, ledger } = await openStore(root);
   // Notification state needs a local directory; an S3 store keeps it in the default local store.
   const notify = localNotifyDeps(root.startsWith('s3://') ? DEFAULT_STORE : root, config);
+  const catalog = await cliModelCatalog(config);
   const deps: ProcessDeliveryDeps = {
-    ingest: { store, ledger, config, catalog: loadModelCatalog(config), clock: () => new Date() },
+    ingest: { store, ledger, config, catalog, clock: () => new Date() },
     engineFor: () => ({
       engine: duckDbStage1Engine(options.threads ? Number(options.threads) : undefined),
       readsFiles: true,

@@ -4,6 +4,7 @@ import { costOf, isUsageFact } from '../rules/fact-filters.js';
 import type { CommitmentTerm } from './commitment-usage-type.js';
 import type { Commitment } from './commitments.js';
 import { type OnDemandRates, priceTokens } from './rates.js';
+import { RESERVED_MIN_TPM, RESERVED_TPM_PER_UNIT, reservedMinUnits } from './reserved-tier.js';
 import type { ReviewOptions } from './review-options.js';
 
 /** A commitment price observed in the same CUR: cost ÷ unit-hours of commitments bought for that model. */
@@ -12,7 +13,7 @@ export interface CommitmentPrice {
   model: string;
   direction: 'input' | 'output' | null;
   term: CommitmentTerm;
-  /** USD per model-unit hour (PT) or per 1M-TPM hour (Reserved). */
+  /** USD per model-unit hour (PT) or per 1K-TPM hour (Reserved). */
   perUnitHour: number;
 }
 
@@ -93,7 +94,7 @@ const MIN_WINDOW_DAYS = 14;
  * The reverse question: which on-demand workloads have volume steady enough that a commitment would have
  * cost less? Priced only with commitment prices observed in the same CUR (never a rate card):
  * - Reserved tier per direction, sized to the 10th-percentile day (overflow is billed on-demand), so the
- *   reservation is used nearly every minute;
+ *   reservation is used nearly every minute, and never below AWS's minimum reservation;
  * - Provisioned Throughput, sized for the peak (`peakToAverage` × the 95th-percentile day) in whole units,
  *   only when the model's tokens-per-minute per unit is configured.
  * Assumes traffic spread evenly over each day.
@@ -164,22 +165,27 @@ export function commitmentCandidates(
         daily.map((d) => d[direction] / MINUTES_PER_DAY),
         0.1,
       );
-      const units = Math.floor((lowDayTpm / 1_000_000) * 100) / 100;
-      if (units <= 0) continue;
-      const capacityPerDay = units * 1_000_000 * MINUTES_PER_DAY;
+      // Whole 1K-TPM units, never below the smallest reservation AWS sells in this direction.
+      const sized = Math.floor(lowDayTpm / RESERVED_TPM_PER_UNIT);
+      if (sized <= 0) continue;
+      const minUnits = reservedMinUnits(direction);
+      const units = Math.max(sized, minUnits);
+      const capacityPerDay = units * RESERVED_TPM_PER_UNIT * MINUTES_PER_DAY;
       const covered = daily.reduce((n, d) => n + Math.min(d[direction], capacityPerDay), 0);
       const replaced = priceTokens(rate, covered);
       const commitmentCost = usd((units * price.perUnitHour * hours).toFixed(6));
       options_.push({
         ...base,
-        option: `Reserved tier ${units} M ${direction} TPM (${price.term}) at ${price.perUnitHour.toFixed(4)} USD per 1M-TPM hour`,
+        option: `Reserved tier ${(units * RESERVED_TPM_PER_UNIT).toLocaleString('en-US')} ${direction} TPM (${price.term}) at ${price.perUnitHour.toFixed(4)} USD per 1K-TPM hour`,
         kind: 'reserved-tier',
         units,
         term: price.term,
         commitmentCost,
         savings: (replaced - commitmentCost) as Money,
         assumptions: [
-          `sized to the 10th-percentile day (${Math.round(lowDayTpm).toLocaleString('en-US')} ${direction} TPM); traffic above it stays on-demand`,
+          units > sized
+            ? `the 10th-percentile day (${Math.round(lowDayTpm).toLocaleString('en-US')} ${direction} TPM) is below AWS's minimum reservation, so it is raised to ${RESERVED_MIN_TPM[direction].toLocaleString('en-US')} ${direction} TPM; the unused part is paid for`
+            : `sized to the 10th-percentile day (${Math.round(lowDayTpm).toLocaleString('en-US')} ${direction} TPM); traffic above it stays on-demand`,
           'traffic assumed spread evenly over each day',
         ],
       });

@@ -4,6 +4,7 @@ import { costOf, isUsageFact, TOKEN_USAGE_KINDS } from '../rules/fact-filters.js
 import { isCommittedTerm } from './commitment-usage-type.js';
 import type { Commitment } from './commitments.js';
 import { type ObservedRate, type OnDemandRates, priceTokens } from './rates.js';
+import { RESERVED_TPM_PER_UNIT } from './reserved-tier.js';
 import type { ReviewOptions } from './review-options.js';
 import type { UtilizationSummary } from './utilization.js';
 
@@ -97,9 +98,9 @@ function served(commitment: Commitment, u: UtilizationSummary): { input: number;
   return { input: u.inputTokens, output: u.outputTokens };
 }
 
-/** Tokens per hour one unit serves: Reserved units are 1M TPM; PT units need the configured capacity. */
+/** Tokens per hour one unit serves: Reserved units are 1K TPM; PT units need the configured capacity. */
 function unitTokensPerHour(commitment: Commitment, options: ReviewOptions): number | null {
-  if (commitment.kind === 'reserved-tier') return 1_000_000 * 60;
+  if (commitment.kind === 'reserved-tier') return RESERVED_TPM_PER_UNIT * 60;
   const tpm = options.modelUnitCapacity[commitment.model];
   return tpm && tpm > 0 ? tpm * 60 : null;
 }
@@ -337,6 +338,9 @@ function recommend(args: {
   return result(leave, effect, [
     `${ratioText}: on-demand would have cost ${formatUsd(effect)} less`,
     `${leaveWords[0]!.toUpperCase()}${leaveWords.slice(1)}`,
+    c.kind === 'reserved-tier'
+      ? 'Reserved tier is priced at the on-demand rate of a fully used reservation: it buys guaranteed capacity, not a discount; keep it only if that guarantee is why it was bought'
+      : undefined,
     unknownNote,
     bypassNote,
     idleNote(args.u),

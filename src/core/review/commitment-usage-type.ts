@@ -1,7 +1,7 @@
 /**
  * What a commitment's usage type says. Provisioned Throughput bills per model-unit hour:
  * `USE1-Nova2.0Lite-ProvisionedThroughput-NoCommit-ModelUnits`, `…-1month-…`, `…-6month-…` (`-Custom-` for
- * custom models). Reserved tier bills per "1M TPM hour" per direction and routing:
+ * custom models). Reserved tier bills per 1K-TPM hour (labelled "1M TPM Hour", see reserved-tier.ts) per direction and routing:
  * `USE1-Reserved_1Month_InputTPM_Geo-Units` (Marketplace models: `USE1-MP:USE1_Reserved_…`).
  */
 export type CommitmentKind = 'provisioned-throughput' | 'reserved-tier';

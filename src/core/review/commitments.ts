@@ -31,9 +31,9 @@ export interface Commitment {
   costCenter: string;
   resourceId: string;
   usageTypes: string[];
-  /** Σ usage amount: model-unit hours (PT) or 1M-TPM hours (Reserved). */
+  /** Σ usage amount: model-unit hours (PT) or 1K-TPM hours (Reserved). */
   unitHours: number;
-  /** Model units (PT) or millions of TPM (Reserved): typical full-day usage ÷ 24. */
+  /** Model units (PT) or thousands of TPM (Reserved): typical full-day usage ÷ 24. */
   units: number;
   /** Clock hours paid: unitHours ÷ units. */
   hoursPaid: number;
@@ -42,6 +42,18 @@ export interface Commitment {
   lastSeen: string;
   /** Days with a fee, oldest first. */
   days: string[];
+}
+
+/**
+ * Id of a Reserved tier reservation: the model/account/region id plus direction and routing, because input
+ * and output (and geo and global) are reserved and billed separately.
+ */
+export function reservedCommitmentId(
+  base: string,
+  direction: 'input' | 'output' | null,
+  routing: 'geo' | 'global' | 'in-region' | null,
+): string {
+  return `${base}#reserved-${direction ?? 'tpm'}-${routing ?? 'in-region'}`;
 }
 
 function toNumber(quantity: bigint): number {
@@ -72,7 +84,7 @@ export function commitmentInventory(facts: readonly DailyFact[], metric: CostMet
     const base = commitmentId(fact);
     const id =
       fact.usageKind === 'reserved_hours'
-        ? `${base}#reserved-${direction ?? 'tpm'}-${parsed?.routing ?? 'in-region'}`
+        ? reservedCommitmentId(base, direction, parsed?.routing ?? null)
         : base;
     const list = groups.get(id) ?? [];
     list.push(fact);

@@ -16,7 +16,7 @@ export interface ReviewOptions {
   /**
    * Tokens per minute one model unit serves, per model id. AWS states it per model in the console, not in
    * CUR; without it, PT utilization and unit sizing are not computed (Reserved tier needs none: its unit is
-   * 1M TPM).
+   * 1K TPM).
    */
   modelUnitCapacity: Readonly<Record<string, number>>;
   /** A recommendation to change (reduce, expire, move) needs at least this effect over the period. */

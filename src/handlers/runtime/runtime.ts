@@ -8,6 +8,7 @@ import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import type { SNSClient } from '@aws-sdk/client-sns';
 import { SSMClient } from '@aws-sdk/client-ssm';
 import { athenaStage1EngineFactory } from '../../adapters/athena/athena-engine.js';
+import { readCatalogOverlay } from '../../adapters/catalog/overlay-source.js';
 import { ConsoleNotifier } from '../../adapters/console/console-notifier.js';
 import { configureDuckDb } from '../../adapters/duckdb/duckdb.js';
 import { duckDbStage1Engine } from '../../adapters/duckdb/stage1-reader.js';
@@ -170,7 +171,10 @@ export function createRuntime(options: RuntimeOptions = {}): Runtime {
         config,
         source: loaded.source,
         alerting: compileAlerting(config),
-        catalog: loadModelCatalog(config),
+        catalog: loadModelCatalog(
+          config,
+          await readCatalogOverlay(config.catalog.overlay, { s3, ssm }, baseDir),
+        ),
       };
     });
 

@@ -83,7 +83,7 @@ describe('commitment inventory', () => {
     expect(formatMoney(c!.cost)).toBe(String(55 * 2 * (10 + 5 + 9 * 24)));
   });
 
-  it('keeps Reserved tier input and output as separate commitments (units in 1M TPM)', () => {
+  it('keeps Reserved tier input and output as separate commitments (units as billed)', () => {
     const base = {
       model: 'anthropic.claude-sonnet-4-6',
       usageKind: 'reserved_hours' as const,

@@ -20,6 +20,22 @@ import {
 
 const JUNE = days('2026-06-01', '2026-06-30');
 
+/** A Reserved tier fee on every day of June: `units` of 1K TPM for 24 hours at `cost` a day. */
+function reservedJune(usageType: string, units: number, cost: string, workload = 'other') {
+  return JUNE.map((d) =>
+    dfact({
+      usageDate: d,
+      model: 'anthropic.claude-sonnet-4-6',
+      workload,
+      usageKind: 'reserved_hours',
+      serviceTier: 'reserved',
+      usageType,
+      usageAmount: parseQuantity(String(units * 24)),
+      cost,
+    }),
+  );
+}
+
 function review(
   facts: ReturnType<typeof ptDay>[],
   utilization: CommitmentUtilization[],
@@ -187,27 +203,63 @@ describe('quarterly provisioned review', () => {
         cost: '1500',
       }),
     ]);
-    // Someone else holds a Reserved input reservation for the same model: $0.198 per 1M-TPM hour.
-    const reserved = JUNE.map((d) =>
-      dfact({
-        usageDate: d,
-        model: sonnet,
-        workload: 'other',
-        usageKind: 'reserved_hours',
-        serviceTier: 'reserved',
-        usageType: 'USE1-Reserved_1Month_InputTPM_Geo-Units',
-        usageAmount: parseQuantity('24'),
-        cost: '4.752',
-      }),
-    );
+    // Someone else holds a 3-month global Reserved input reservation of 1M TPM (1,000 units of 1K TPM) for
+    // the same model: $0.162 per 1K-TPM hour (Price List), 10% under the $3 per 1M on-demand rate at full use.
+    const reserved = reservedJune('USE1-Reserved_3Month_InputTPM_Global-Units', 1000, '3888');
     const r = review([...steady, ...reserved], []);
     expect(r.candidates).toHaveLength(1);
     const c = r.candidates[0]!;
     expect(c.workload).toBe('support-bot');
     expect(c.kind).toBe('reserved-tier');
-    expect(c.units).toBe(2); // 2.88B tokens/day = 2M TPM
-    expect(c.savings > parseMoney('100')).toBe(true);
-    expect(formatMoney(c.commitmentCost)).toBe(String(2 * 0.198 * 720));
+    expect(c.units).toBe(2000); // 2.88B tokens/day = 2M TPM = 2,000 units of 1K TPM
+    expect(c.option).toMatch(/^Reserved tier 2,000,000 input TPM \(3-month\)/);
+    expect(formatMoney(c.commitmentCost)).toBe(String(2000 * 0.162 * 720));
+    // Covered tokens at $3 per 1M less the reservation: about 10% of $8,640 a day.
+    expect(c.savings > parseMoney('20000')).toBe(true);
+    expect(c.savings < parseMoney('30000')).toBe(true);
+  });
+
+  it('never offers a Reserved tier reservation below AWS minimum (100,000 input TPM)', () => {
+    const sonnet = 'anthropic.claude-sonnet-4-6';
+    // 50,000 input TPM a day on-demand at $3 per 1M: under the minimum reservation.
+    const small = JUNE.map((d, i) =>
+      dfact({
+        usageDate: d,
+        model: sonnet,
+        workload: 'support-bot',
+        usageKind: 'input',
+        tokens: 72_000_000 + (i % 3) * 100_000,
+        cost: (216 + (i % 3) * 0.3).toFixed(2),
+      }),
+    );
+    const reserved = reservedJune('USE1-Reserved_3Month_InputTPM_Global-Units', 100, '388.8');
+    // Sized at 50 units the reservation would "save" 10%; at the 100-unit minimum it costs more than on-demand.
+    const r = review([...small, ...reserved], [], {
+      candidates: { ...DEFAULT_REVIEW_OPTIONS.candidates, minSavingsUsd: 0 },
+    });
+    expect(r.candidates.filter((c) => c.kind === 'reserved-tier')).toEqual([]);
+  });
+
+  it('tells why a Reserved tier reservation costs more than on-demand: capacity, not a discount', () => {
+    const sonnet = 'anthropic.claude-sonnet-4-6';
+    const onDemand = JUNE.map((d) =>
+      dfact({ usageDate: d, model: sonnet, usageKind: 'input', tokens: 100_000_000, cost: '300' }),
+    );
+    // 200,000 input TPM reserved at $0.18 per 1K-TPM hour (the 1-month global price), $864 a day.
+    const reserved = reservedJune('USE1-Reserved_1Month_InputTPM_Global-Units', 200, '864', 'support-bot');
+    const id = `${reserved[0]!.usageAccount}/${reserved[0]!.region}/${sonnet}#reserved-input-global`;
+    // 80% of the reservation used every hour: 9.6M input tokens an hour.
+    const r = review(
+      [...onDemand, ...reserved],
+      [hourly(id, JUNE, () => ({ invocations: 900, inputTokens: 9_600_000, outputTokens: 1_000_000 }))],
+    );
+    const c = r.commitments[0]!;
+    expect(c.commitment.units).toBe(200);
+    expect(c.utilizationRate).toBeCloseTo(0.8, 6);
+    expect(c.breakEvenUtilization).toBeCloseTo(1, 6);
+    expect(c.recommendation.action).toBe('let-expire');
+    expect(formatMoney(c.recommendation.effect!)).toBe('5184'); // 20% of 30 × $864
+    expect(c.recommendation.reasons.join(' ')).toMatch(/guaranteed capacity, not a discount/);
   });
 
   it('renders CSV rows per commitment with unknowns left empty, and an email-safe HTML page', () => {
