@@ -12,10 +12,12 @@ export const BUNDLED_CATALOG_PATH = fileURLToPath(new URL('../../catalog/models.
 /**
  * The bundled catalog with the config's `models:` extras merged over it: an extra with a known id
  * overrides family / provider / tier and adds its tokens and names; an extra that claims a token of
- * another model takes it over.
+ * another model takes it over. `model_tiers` sets the tier of a model (by id or family), catalogued or not.
  */
-export function loadModelCatalog(config: Pick<Config, 'models'>): ModelCatalog {
-  return buildModelCatalog([...bundledModels(), ...config.models]);
+export function loadModelCatalog(
+  config: Pick<Config, 'models'> & Partial<Pick<Config, 'model_tiers'>>,
+): ModelCatalog {
+  return buildModelCatalog([...bundledModels(), ...config.models], config.model_tiers ?? {});
 }
 
 let bundled: ModelEntry[] | undefined;

@@ -85,9 +85,18 @@ export async function readFactsParquet(
     query.from ? `usage_date >= ${sqlString(query.from)}` : null,
     query.to ? `usage_date <= ${sqlString(query.to)}` : null,
   ].filter((c) => c !== null);
+  // Files written before a column was added lack it: it reads as NULL (factFromJson supplies the default).
+  const present = new Set(
+    (
+      await db.rows<{ column_name: string }>(
+        `DESCRIBE SELECT * FROM read_parquet(${list}, union_by_name = true, hive_partitioning = false)`,
+      )
+    ).map((r) => r.column_name),
+  );
   // Money, usage and tokens travel as exact decimal text; JSON numbers would be doubles.
   const columns = FACT_COLUMNS.map((c) => {
     const name = sqlIdentifier(c.name);
+    if (!present.has(c.name)) return `NULL AS ${name}`;
     return c.kind === 'text' || c.kind === 'int' ? name : `CAST(${name} AS VARCHAR) AS ${name}`;
   }).join(', ');
   return rowsViaJson<Record<string, string | number | null>, DailyFact>(
