@@ -1,6 +1,7 @@
 import type { Config } from '../config/schema.js';
 import { ReconciliationError } from '../core/errors.js';
 import type { DailyFact } from '../core/facts/daily-fact.js';
+import { type ModelCoverage, modelCoverage } from '../core/facts/model-coverage.js';
 import { type PeriodReconciliation, reconcile } from '../core/facts/reconcile.js';
 import { snapshotId as buildSnapshotId } from '../core/keys.js';
 import { formatMoney, formatUsd, type Money, sumMoney } from '../core/money.js';
@@ -43,6 +44,8 @@ export interface IngestReport {
   cost: Money;
   periods: PeriodReport[];
   emptyFiles: string[];
+  /** Spend on known models, on `unknown:<raw>` models and on lines that name no model (null when unchanged). */
+  coverage: ModelCoverage | null;
   warnings: string[];
 }
 
@@ -126,6 +129,7 @@ export async function ingestDelivery(delivery: Delivery, deps: IngestDeps): Prom
     cost,
     periods: reports,
     emptyFiles: stage1.emptyFiles,
+    coverage: modelCoverage(facts),
     warnings: describeWarnings(warnings, facts),
   };
 }
@@ -175,6 +179,7 @@ function unchangedReport(delivery: Delivery, billingPeriods: string[], facts: nu
       reconciliation: emptyRecon(billingPeriod),
     })),
     emptyFiles: [],
+    coverage: null,
     warnings: [],
   };
 }
