@@ -37,7 +37,7 @@ const TTL_OF: Readonly<Record<string, string | null>> = {
 
 describe('real usage-type corpus through stage 2', () => {
   it('holds real entries with provenance for every convention it claims', () => {
-    expect(corpus.entries.length).toBeGreaterThanOrEqual(150);
+    expect(corpus.entries.length).toBeGreaterThanOrEqual(300);
     for (const e of corpus.entries) {
       expect(
         'url' in e.source ||
