@@ -44,6 +44,7 @@ function factsSql(workloads, month) {
     usage_kind: `${kinds}[k + 1]`,
     service_tier: "'standard'",
     routing: "'in_region'",
+    context: "'standard'",
     resource_kind: "'application-inference-profile'",
     resource_id: "'arn:aws:bedrock:us-east-1:111111111111:application-inference-profile/w' || w",
     usage_type: "'USE1-bench-' || k",

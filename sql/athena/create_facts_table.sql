@@ -20,6 +20,7 @@ CREATE EXTERNAL TABLE IF NOT EXISTS `{{database}}`.`{{table}}` (
   usage_kind STRING,
   service_tier STRING,
   routing STRING,
+  context STRING,
   resource_kind STRING,
   resource_id STRING,
   usage_type STRING,

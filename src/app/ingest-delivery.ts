@@ -7,6 +7,7 @@ import {
   overlappingExports,
   type ShrinkHold,
 } from '../core/facts/delivery-checks.js';
+import { type ModelCoverage, modelCoverage } from '../core/facts/model-coverage.js';
 import { type PeriodReconciliation, reconcile } from '../core/facts/reconcile.js';
 import { snapshotId as buildSnapshotId } from '../core/keys.js';
 import { formatMoney, formatUsd, type Money, sumMoney } from '../core/money.js';
@@ -59,6 +60,8 @@ export interface IngestReport {
   cost: Money;
   periods: PeriodReport[];
   emptyFiles: string[];
+  /** Spend on known models, on `unknown:<raw>` models and on lines that name no model (null when unchanged). */
+  coverage: ModelCoverage | null;
   warnings: string[];
   /** Periods a `held` delivery would have shrunk, with the stored and delivered totals. */
   held: ShrinkHold[];
@@ -154,6 +157,7 @@ export async function ingestDelivery(delivery: Delivery, deps: IngestDeps): Prom
     cost,
     periods: reports,
     emptyFiles: stage1.emptyFiles,
+    coverage: modelCoverage(facts),
     warnings: describeWarnings(warnings, facts),
     held,
   };
@@ -221,6 +225,7 @@ function heldReport(
         reconciliation.find((r) => r.billingPeriod === billingPeriod) ?? emptyRecon(billingPeriod),
     })),
     emptyFiles: stage1.emptyFiles,
+    coverage: modelCoverage(facts),
     warnings: [],
     held: [],
   };
@@ -271,6 +276,7 @@ function unchangedReport(delivery: Delivery, billingPeriods: string[], facts: nu
       reconciliation: emptyRecon(billingPeriod),
     })),
     emptyFiles: [],
+    coverage: null,
     warnings: [],
     held: [],
   };

@@ -13,13 +13,14 @@ export const BUNDLED_CATALOG_PATH = fileURLToPath(new URL('../../catalog/models.
  * The bundled catalog, then the `catalog.overlay` entries (read by the caller, see
  * adapters/catalog/overlay-source.ts), then the config's `models:` extras, each merged over the one before:
  * an entry with a known id overrides family / provider / tier and adds its tokens and names; an entry that
- * claims a token of another model takes it over.
+ * claims a token of another model takes it over. `model_tiers` sets the tier of a model (by id or family),
+ * catalogued or not.
  */
 export function loadModelCatalog(
-  config: Pick<Config, 'models'>,
+  config: Pick<Config, 'models'> & Partial<Pick<Config, 'model_tiers'>>,
   overlay: readonly ModelEntry[] = [],
 ): ModelCatalog {
-  return buildModelCatalog([...bundledModels(), ...overlay, ...config.models]);
+  return buildModelCatalog([...bundledModels(), ...overlay, ...config.models], config.model_tiers ?? {});
 }
 
 let bundled: ModelEntry[] | undefined;

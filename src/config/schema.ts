@@ -110,6 +110,9 @@ export const ConfigSchema = z
       .object({ overlay: z.string().min(1).optional() })
       .strict()
       .default({}),
+    /** Tier of a model by its id or by its family (`anthropic.claude-opus-5: premium`, `grok: economy`); wins
+     *  over the catalog's tier and the tier derived from a model's family words. */
+    model_tiers: z.record(z.string().min(1), z.enum(['economy', 'standard', 'premium'])).default({}),
     /** Anomaly rules (DESIGN §6); omitted → every rule type with its default thresholds. */
     rules: RulesSchema.default(() => DEFAULT_RULES.map((rule) => structuredClone(rule))),
     completeness: CompletenessSchema.default(DEFAULT_COMPLETENESS),

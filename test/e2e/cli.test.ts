@@ -72,6 +72,11 @@ describe('bedrock-cost CLI', () => {
       reconciled: true,
     });
     expect(report.deliveries[0].warnings.join('\n')).toContain('unknown model "Zeta9Ultra"');
+    expect(report.deliveries[0].model_coverage).toEqual({
+      known: { models: 1, cost_unblended: '0.966', line_items: 2 },
+      unknown: { models: 1, cost_unblended: '15', line_items: 1, model_ids: ['unknown:Zeta9Ultra'] },
+      no_model: { models: 0, cost_unblended: '0', line_items: 0 },
+    });
     const second = runCli(['ingest', exportRoot, '--store', store]);
     expect(second.status).toBe(0);
     expect(second.stdout).toContain('0 delivery(ies) ingested, 1 unchanged, 0 held, 0 failed');
@@ -95,6 +100,13 @@ describe('bedrock-cost CLI', () => {
     );
     expect(rows).toHaveLength(3);
     expect(csv.stdout).toContain('unknown:Zeta9Ultra');
+  });
+
+  it('shows unknown: models plainly in facts --by model, with their dollars', () => {
+    const table = runCli(['facts', '--store', store, '--by', 'model']);
+    expect(table.status).toBe(0);
+    expect(table.stdout).toMatch(/unknown:Zeta9Ultra\s+\$15\.00/);
+    expect(table.stdout).toContain('1 unknown model(s), $15.00: unknown:Zeta9Ultra');
   });
 
   it('sums facts by the requested columns as JSON', () => {

@@ -41,6 +41,7 @@ function result(uri: string, overrides: Partial<ProcessDeliveryResult> = {}): Pr
       cost: 0n as never,
       periods: [],
       emptyFiles: [],
+      coverage: null,
       warnings: [],
       held: [],
     },

@@ -31,6 +31,7 @@ function fakeResult(id: string, retryNeeded = false): ProcessDeliveryResult {
       cost: parseMoney('1'),
       periods: [],
       emptyFiles: [],
+      coverage: null,
       warnings: [],
       held: [],
     },

@@ -45,6 +45,7 @@ export function dfact(input: FactInput = {}): DailyFact {
     usageKind,
     serviceTier: 'standard',
     routing: 'in_region',
+    context: 'standard',
     resourceKind: 'foundation-model',
     resourceId: '',
     usageType: `USE1-${model}-${usageKind}-tokens`,

@@ -41,6 +41,7 @@ function fact(overrides: Partial<DailyFact> & { cost: string; usage: string }): 
     usageKind: 'input',
     serviceTier: 'standard',
     routing: 'in_region',
+    context: 'standard',
     resourceKind: 'application-inference-profile',
     resourceId: 'arn:aws:bedrock:us-east-1:111122223333:application-inference-profile/a1b2c3d4e5f6',
     usageType: 'USE1-NovaLite-input-tokens',

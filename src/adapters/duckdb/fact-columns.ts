@@ -74,6 +74,8 @@ export function factFromJson(
     usageKind: t('usage_kind') as DailyFact['usageKind'],
     serviceTier: t('service_tier') as DailyFact['serviceTier'],
     routing: t('routing') as DailyFact['routing'],
+    // Facts written before the column existed read as standard context.
+    context: (t('context') || 'standard') as DailyFact['context'],
     resourceKind: t('resource_kind') as DailyFact['resourceKind'],
     resourceId: t('resource_id'),
     usageType: t('usage_type'),

@@ -83,6 +83,15 @@ export function factRelation(files: readonly string[]): string {
   return `read_parquet([${files.map(sqlString).join(', ')}], union_by_name = true, hive_partitioning = false)`;
 }
 
+/**
+ * The fact columns the files hold: files written before a column was added lack it, and it reads as NULL
+ * (factFromJson supplies the default).
+ */
+async function presentColumns(db: DuckDb, files: readonly string[]): Promise<Set<string>> {
+  const rows = await db.rows<{ column_name: string }>(`DESCRIBE SELECT * FROM ${factRelation(files)}`);
+  return new Set(rows.map((r) => r.column_name));
+}
+
 /** The order facts are read in, everywhere: stable across runs and engines. */
 const FACT_ORDER =
   'usage_date, billing_period, source_export, workload, model, usage_kind, usage_account, usage_type, iam_principal, resource_id, line_item_type';
@@ -111,6 +120,7 @@ export async function readFactsRolledUp(
   keep: readonly (keyof DailyFact)[],
 ): Promise<DailyFact[]> {
   if (files.length === 0) return [];
+  const present = await presentColumns(db, files);
   const kept = new Set<string>(keep);
   const conditions = [
     query.from ? `usage_date >= ${sqlString(query.from)}` : null,
@@ -119,6 +129,7 @@ export async function readFactsRolledUp(
   const groups: string[] = [];
   const columns = FACT_COLUMNS.map((c) => {
     const name = sqlIdentifier(c.name);
+    if (!present.has(c.name)) return c.kind === 'text' && !kept.has(c.field) ? `'' AS ${name}` : `NULL AS ${name}`;
     if (c.kind === 'text') {
       if (!kept.has(c.field)) return `'' AS ${name}`;
       groups.push(name);
@@ -147,11 +158,13 @@ export async function readFactsWhere(
   joins = '',
 ): Promise<DailyFact[]> {
   if (files.length === 0) return [];
+  const present = await presentColumns(db, files);
   const intern = createInterner();
   // Money, usage and tokens travel as exact decimal text; JSON numbers would be doubles.
   const columns = FACT_COLUMNS.map((c) => {
     const name = `f.${sqlIdentifier(c.name)}`;
     const alias = sqlIdentifier(c.name);
+    if (!present.has(c.name)) return `NULL AS ${alias}`;
     return c.kind === 'text' || c.kind === 'int'
       ? `${name} AS ${alias}`
       : `CAST(${name} AS VARCHAR) AS ${alias}`;

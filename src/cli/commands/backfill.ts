@@ -9,6 +9,7 @@ import { canonicalJson, sha256Hex } from '../../core/keys.js';
 import { formatMoney, formatUsd, sumMoney } from '../../core/money.js';
 import { cliModelCatalog } from '../catalog-loader.js';
 import { printJson } from '../output/format-option.js';
+import { coverageJson, coverageLines } from '../output/model-coverage.js';
 import { terminalProgress } from '../output/progress.js';
 import { renderTable } from '../output/table.js';
 import { openStore, STORE_HELP, storeRoot } from '../wiring.js';
@@ -164,6 +165,7 @@ function reportJson(report: IngestReport) {
     groups: report.groups,
     facts: report.facts,
     cost_unblended: formatMoney(report.cost),
+    model_coverage: coverageJson(report.coverage),
     reconciled: report.periods.every((p) => p.reconciliation.ok),
     warnings: report.warnings,
   };
@@ -200,6 +202,7 @@ function printSummary(
     '',
     `${reports.length} billing period(s) rebuilt, ${failures.length} failed; facts in ${location}`,
     `Bedrock cost: ${formatUsd(total)} (exact ${formatMoney(total)} USD)`,
+    ...coverageLines(reports.map((r) => r.coverage)),
   );
   for (const r of reports) for (const w of r.warnings) out.push(`warning: ${r.objectKey}: ${w}`);
   process.stdout.write(`${out.join('\n')}\n`);

@@ -2,6 +2,7 @@ import { Command, Option } from 'commander';
 import { toCsv } from '../../core/csv.js';
 import type { DailyFact } from '../../core/facts/daily-fact.js';
 import { FACT_COLUMNS, GROUPABLE_COLUMNS } from '../../core/facts/fact-schema.js';
+import { modelCoverage } from '../../core/facts/model-coverage.js';
 import { summarizeFacts } from '../../core/facts/summarize.js';
 import {
   formatMoney,
@@ -101,8 +102,14 @@ function printFacts(
   } else {
     const total = sumMoney(facts.map((f) => f.costUnblended));
     const numeric = headers.map((_, i) => i).filter((i) => i >= columns.length);
+    const { unknown } = modelCoverage(facts);
+    const unknownNote =
+      unknown.models.length > 0
+        ? `\n${unknown.models.length} unknown model(s), ${formatUsd(unknown.cost)}: ${unknown.models.join(', ')} ` +
+          '(no catalog entry and no vendor family word; add an alias under models: in the config)'
+        : '';
     process.stdout.write(
-      `${renderTable(headers, cells, numeric)}\n\n${facts.length} fact(s), total ${formatUsd(total)} (exact ${formatMoney(total)} USD)\n`,
+      `${renderTable(headers, cells, numeric)}\n\n${facts.length} fact(s), total ${formatUsd(total)} (exact ${formatMoney(total)} USD)${unknownNote}\n`,
     );
   }
 }

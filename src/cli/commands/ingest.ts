@@ -14,6 +14,7 @@ import { describeShrink } from '../../core/facts/delivery-checks.js';
 import { formatMoney, formatUsd, sumMoney } from '../../core/money.js';
 import { cliModelCatalog } from '../catalog-loader.js';
 import { printJson } from '../output/format-option.js';
+import { coverageJson, coverageLines } from '../output/model-coverage.js';
 import { terminalProgress } from '../output/progress.js';
 import { renderTable } from '../output/table.js';
 import { openStore, STORE_HELP, storeRoot } from '../wiring.js';
@@ -215,6 +216,7 @@ function reportJson(report: IngestReport) {
     groups: report.groups,
     facts: report.facts,
     cost_unblended: formatMoney(report.cost),
+    model_coverage: coverageJson(report.coverage),
     periods: report.periods.map((p) => ({
       billing_period: p.billingPeriod,
       facts: p.facts,
@@ -292,6 +294,7 @@ function printSummary(
   if (ingested.length > 0) {
     out.push(
       `Bedrock cost ingested: ${formatUsd(total)} (exact ${formatMoney(total)} USD), reconciled with the line items to 1e-6 USD`,
+      ...coverageLines(ingested.map((r) => r.coverage)),
     );
   }
   for (const r of reports) {

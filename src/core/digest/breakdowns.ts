@@ -35,6 +35,7 @@ export function digestUsageKindOf(kind: UsageKind): DigestUsageKind {
     case 'cache_read':
       return kind;
     case 'cache_write':
+    case 'cache_write_30m':
     case 'cache_write_1h':
       return 'cache_write';
     case 'provisioned_hours':

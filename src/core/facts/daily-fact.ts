@@ -1,16 +1,51 @@
 import type { Money, Quantity } from '../money.js';
 
+/**
+ * What a line bills. Token kinds carry a token count; cache writes are split by their TTL (`cache_write` is the
+ * default 5-minute write). The non-token kinds (images, seconds, guardrail units, …) never carry tokens.
+ */
 export const USAGE_KINDS = [
   'input',
   'output',
   'cache_read',
   'cache_write',
+  'cache_write_30m',
   'cache_write_1h',
   'provisioned_hours',
   'reserved_hours',
+  'image_generation',
+  'video_generation',
+  'media_input',
+  'guardrail',
+  'knowledge_base',
+  'agentcore',
+  'customization_training',
+  'customization_storage',
+  'web_search',
+  'rerank',
+  'data_automation',
   'other',
 ] as const;
 export type UsageKind = (typeof USAGE_KINDS)[number];
+
+/** Prompt-cache writes of every TTL. */
+export const CACHE_WRITE_USAGE_KINDS: ReadonlySet<UsageKind> = new Set([
+  'cache_write',
+  'cache_write_30m',
+  'cache_write_1h',
+]);
+
+/** Usage kinds that count tokens; every other kind has `tokens` 0. */
+export const TOKEN_USAGE_KINDS: ReadonlySet<UsageKind> = new Set([
+  'input',
+  'output',
+  'cache_read',
+  ...CACHE_WRITE_USAGE_KINDS,
+]);
+
+/** Whether a line was billed at the long-context rate (above the model's standard window). */
+export const CONTEXT_WINDOWS = ['standard', 'long'] as const;
+export type ContextWindow = (typeof CONTEXT_WINDOWS)[number];
 
 export const SERVICE_TIERS = [
   'standard',
@@ -41,6 +76,16 @@ export const RESOURCE_KINDS = [
   'provisioned-model',
   'custom-model',
   'imported-model',
+  // Non-token Bedrock lines: from the ARN when it names them, else from the usage type.
+  'guardrail',
+  'knowledge-base',
+  'agent',
+  'agentcore',
+  'flow',
+  'data-automation',
+  'customization',
+  'media-generation',
+  'feature',
   'other',
   'none',
 ] as const;
@@ -76,6 +121,8 @@ export interface DailyFact {
   usageKind: UsageKind;
   serviceTier: ServiceTier;
   routing: Routing;
+  /** `long` when the usage type bills the long-context rate. */
+  context: ContextWindow;
   resourceKind: ResourceKind;
   resourceId: string;
   usageType: string;

@@ -26,6 +26,7 @@ export const FACT_COLUMNS: readonly FactColumn[] = (
     ['usage_kind', 'usageKind', 'text'],
     ['service_tier', 'serviceTier', 'text'],
     ['routing', 'routing', 'text'],
+    ['context', 'context', 'text'],
     ['resource_kind', 'resourceKind', 'text'],
     ['resource_id', 'resourceId', 'text'],
     ['usage_type', 'usageType', 'text'],

@@ -1,9 +1,9 @@
-import type { DailyFact } from '../facts/daily-fact.js';
+import { type DailyFact, TOKEN_USAGE_KINDS } from '../facts/daily-fact.js';
 import { USAGE_LINE_ITEM_TYPES } from '../rules/fact-filters.js';
 import { accountEnvironment, createAttributor } from './attribution.js';
 import { resolveRegion } from './region.js';
 import { resolveModel } from './resolve-model.js';
-import { parseResource } from './resource.js';
+import { parseResource, resourceKindOf } from './resource.js';
 import type { Stage1Row } from './stage1-row.js';
 import type { NormalizeContext } from './to-daily-facts.js';
 import { type MultiplierSource, tokenMultiplier } from './units.js';
@@ -25,14 +25,6 @@ export interface ClassifiedRow {
   /** A usage row whose usage type matched no known family. */
   unrecognisedUsageType: boolean;
 }
-
-const TOKEN_KINDS: ReadonlySet<string> = new Set([
-  'input',
-  'output',
-  'cache_read',
-  'cache_write',
-  'cache_write_1h',
-]);
 
 /**
  * Returns a classifier bound to one context. A delivery's rows repeat the same account, usage type, resource
@@ -134,7 +126,7 @@ function createUncachedClassifier(ctx: NormalizeContext): (row: Stage1Row) => Cl
 
     const usageKind = isUsage ? parsed.usageKind : 'other';
     const unit =
-      isUsage && TOKEN_KINDS.has(usageKind)
+      isUsage && TOKEN_USAGE_KINDS.has(usageKind)
         ? tokenMultiplier(row.pricingUnit, row.itemDescription, marketplace || parsed.isMarketplace)
         : null;
 
@@ -153,7 +145,8 @@ function createUncachedClassifier(ctx: NormalizeContext): (row: Stage1Row) => Cl
       usageKind,
       serviceTier: parsed.serviceTier,
       routing: parsed.routing,
-      resourceKind: resource.kind,
+      context: parsed.context,
+      resourceKind: resourceKindOf(resource, parsed.usageKind),
       resourceId: row.resourceId?.trim() ?? '',
       usageType: row.usageType,
       workload: attribution.workload,

@@ -28,6 +28,8 @@ export interface ModelCatalog {
   readonly byLooseName: ReadonlyMap<string, CatalogModel>;
   /** Lower-cased tokens, longest first, for the prefix fallback. */
   readonly tokensByLength: readonly string[];
+  /** Config `model_tiers`: tier by model id or by family, over the catalog's and the derived tier. */
+  readonly tierOverrides: ReadonlyMap<string, Exclude<ModelTier, 'unknown'>>;
 }
 
 const MARKETPLACE_SUFFIX = /\s*\(\s*amazon bedrock edition\s*\)\s*$/i;
@@ -38,7 +40,10 @@ const MARKETPLACE_SUFFIX = /\s*\(\s*amazon bedrock edition\s*\)\s*$/i;
  * When two models claim one token or name, the later entry wins (config extras come after the bundle).
  * A loose key (only letters and digits) that two models share is dropped rather than guessed.
  */
-export function buildModelCatalog(entries: readonly CatalogEntryInput[]): ModelCatalog {
+export function buildModelCatalog(
+  entries: readonly CatalogEntryInput[],
+  tierOverrides: Readonly<Record<string, Exclude<ModelTier, 'unknown'>>> = {},
+): ModelCatalog {
   const merged = new Map<
     string,
     {
@@ -82,7 +87,19 @@ export function buildModelCatalog(entries: readonly CatalogEntryInput[]): ModelC
     byName,
     byLooseName: looseMap(byName),
     tokensByLength: [...byToken.keys()].sort((a, b) => b.length - a.length || (a < b ? -1 : a > b ? 1 : 0)),
+    tierOverrides: new Map(
+      Object.entries(tierOverrides).map(([key, tier]) => [key.trim().toLowerCase(), tier]),
+    ),
   };
+}
+
+/** The catalog model with this canonical id, exactly or spelling-insensitively (`amazon.nova-2-lite`). */
+export function catalogModelById(catalog: ModelCatalog, id: string): CatalogModel | undefined {
+  const lower = id.trim().toLowerCase();
+  const exact = catalog.byId.get(lower) ?? catalog.models.find((m) => m.id.toLowerCase() === lower);
+  if (exact) return exact;
+  const loose = looseKey(lower);
+  return catalog.models.find((m) => looseKey(m.id) === loose);
 }
 
 function ownedMap(owner: ReadonlyMap<string, string>, byId: ReadonlyMap<string, CatalogModel>) {

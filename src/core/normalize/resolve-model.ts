@@ -1,12 +1,19 @@
 import type { ModelTier } from '../facts/daily-fact.js';
 import {
   type CatalogModel,
+  catalogModelById,
   type ModelCatalog,
   resolveMarketplaceName,
   resolveResourceModelId,
   resolveUsageTypeToken,
   stripMarketplaceSuffix,
 } from './model-catalog.js';
+import {
+  identityFromDottedId,
+  identityFromName,
+  type ModelIdentity,
+  tierFromFamilyWords,
+} from './model-identity.js';
 import type { ParsedResource } from './resource.js';
 import type { ParsedUsageType } from './usage-type.js';
 
@@ -38,8 +45,9 @@ export interface ModelInputs {
 
 /**
  * Model of one row: tax has none; non-model features are `feature:<slug>`; otherwise the usage-type token
- * (first party) or the product name (Marketplace), then the resource id, then a media feature, then
- * `unknown:<raw>`. A row that names nothing at all has model `none`.
+ * (first party) or the product name (Marketplace) through the catalog, then parsed into a canonical id by its
+ * vendor family word (a dotted or mantle id is canonical as it stands), then the resource id, then a media
+ * feature, then `unknown:<raw>`. A row that names nothing at all has model `none`.
  */
 export function resolveModel(catalog: ModelCatalog, inputs: ModelInputs): ResolvedModel {
   const { parsed, resource } = inputs;
@@ -51,16 +59,19 @@ export function resolveModel(catalog: ModelCatalog, inputs: ModelInputs): Resolv
   if (inputs.marketplace || parsed.isMarketplace) {
     raw = stripMarketplaceSuffix(inputs.productName ?? '');
     found = resolveMarketplaceName(catalog, raw);
-    if (raw === '') raw = inputs.productCode.trim();
   } else {
     raw = parsed.modelToken;
     found = resolveUsageTypeToken(catalog, raw);
   }
-  if (!found && (resource.kind === 'foundation-model' || resource.kind === 'inference-profile')) {
-    found = resolveResourceModelId(catalog, resource.id);
-  }
-  if (found) return fromCatalog(found);
+  let identity = found ? null : identityFromName(raw);
+  if (!found && identity) found = catalogModelById(catalog, identity.id);
+  const fromResource = resource.kind === 'foundation-model' || resource.kind === 'inference-profile';
+  if (!found && fromResource) found = resolveResourceModelId(catalog, resource.id);
+  if (found) return fromCatalog(catalog, found);
+  if (!identity && fromResource) identity = identityFromDottedId(resource.id.split('/')[0] ?? '');
+  if (identity) return derived(catalog, identity);
   if (parsed.feature) return featureModel(parsed.feature.slug);
+  if (raw === '' && (inputs.marketplace || parsed.isMarketplace)) raw = inputs.productCode.trim();
   if (raw === '') return NO_MODEL;
   return {
     model: `unknown:${raw}`,
@@ -71,12 +82,27 @@ export function resolveModel(catalog: ModelCatalog, inputs: ModelInputs): Resolv
   };
 }
 
-function fromCatalog(model: CatalogModel): ResolvedModel {
+function overriddenTier(catalog: ModelCatalog, id: string, family: string): ModelTier | undefined {
+  return catalog.tierOverrides.get(id.toLowerCase()) ?? catalog.tierOverrides.get(family.toLowerCase());
+}
+
+function fromCatalog(catalog: ModelCatalog, model: CatalogModel): ResolvedModel {
   return {
     model: model.id,
     family: model.family,
     provider: model.provider,
-    tier: model.tier,
+    tier: overriddenTier(catalog, model.id, model.family) ?? model.tier,
+    unknownRaw: null,
+  };
+}
+
+/** A model the catalog lacks, known by its canonical id; tier from its family words unless config sets it. */
+function derived(catalog: ModelCatalog, identity: ModelIdentity): ResolvedModel {
+  return {
+    model: identity.id,
+    family: identity.family,
+    provider: identity.provider,
+    tier: overriddenTier(catalog, identity.id, identity.family) ?? tierFromFamilyWords(identity.id),
     unknownRaw: null,
   };
 }

@@ -1,12 +1,13 @@
-import type { Routing, ServiceTier, UsageKind } from '../facts/daily-fact.js';
+import type { ContextWindow, Routing, ServiceTier, UsageKind } from '../facts/daily-fact.js';
 
 /**
- * Which naming family a usage type belongs to. Only `unrecognised` is a problem: it means the usage type
- * matched none of the documented shapes (cur-bedrock.md §1.3) and is reported as a warning.
+ * Which naming family a usage type belongs to (usage-type conventions 1–19). Only `unrecognised` is a
+ * problem: the usage type matched none of the known shapes and is reported as a warning.
  */
 export type UsageTypeFamily =
   | 'first_party'
   | 'mantle'
+  | 'dotted'
   | 'marketplace'
   | 'provisioned'
   | 'reserved'
@@ -18,7 +19,7 @@ export type UsageTypeFamily =
 /** A Bedrock feature billed without a model, or a media model whose usage type may not name it. */
 export interface FeatureRef {
   slug: string;
-  /** true: use the catalog model when the usage type names one, the feature only as a fallback. */
+  /** true: use the model when the usage type or product names one, the feature only as a fallback. */
   modelFirst: boolean;
 }
 
@@ -31,7 +32,7 @@ export interface ParsedUsageType {
   usageKind: UsageKind;
   serviceTier: ServiceTier;
   routing: Routing;
-  longContext: boolean;
+  context: ContextWindow;
   /** The `MP:` dimension form; the model then comes from the product name, not the usage type. */
   isMarketplace: boolean;
   feature: FeatureRef | null;
@@ -40,29 +41,42 @@ export interface ParsedUsageType {
 // Everything after the model in a first-party usage type starts with one of these words; cutting at the
 // first one (instead of splitting on '-') keeps `Qwen3-32B` and `Mistral-Large-3-675b-Instruct` whole.
 const MODEL_END =
-  /-(?:mantle|input|output|cache|provisionedthroughput|modelunits|customization|rft|custommodelimport|reserved)(?=-|$)/i;
+  /-(?:mantle|input|output|cache|provisionedthroughput|modelunits|customization|rft|custommodelimport|reserved|search-?units|nova-grounding)(?=-|$)/i;
+// A lower-case modality word before the direction (`Nova2.0Pro-text-input-tokens`) ends the model too; an
+// upper-case one is part of the model's name (`TitanEmbeddingsG1-Image-input-image`).
+const MODALITY_BEFORE_DIRECTION = /-(?:text|speech|audio|image|video)-(?=input|output)/;
+// Latency-optimized spelled inside the model name (`Llama3-1-70B-LatencyOptimized-input-tokens`).
+const LATENCY_IN_MODEL = /-latency-?optimi[sz]ed$/i;
 
 const REGION_PREFIX = /^[A-Z]{2,4}\d{0,2}$/;
+const MARKETPLACE_REGION = /^[A-Za-z]{2,4}\d{0,2}_/;
 
-/** Non-model features (CUDOS substrings), checked before token kinds: some of them contain "input". */
-const FEATURES: readonly (readonly [RegExp, string])[] = [
-  [/guardrail/, 'guardrails'],
-  [/evaluation/, 'evaluations'],
-  [/invokeflow|bedrockflows/, 'flows'],
-  [/optimizeprompt|prompt-?optimi[sz]ation/, 'prompt-optimization'],
-  [/prompt-?routing|promptrouter/, 'prompt-routing'],
-  [/nova-?grounding|web-?grounding/, 'web-grounding'],
-  [/generatesql|structuredretrieve/, 'structured-retrieval'],
-  [/search[-_]?units|rerank/, 'rerank'],
-  [/data-?automation/, 'data-automation'],
+/** Non-model features, checked before token kinds: some of them contain "input". */
+const FEATURES: readonly (readonly [RegExp, string, UsageKind, boolean])[] = [
+  // [pattern on the lower-case usage type, feature slug, usage kind, model first]
+  [/guardrail/, 'guardrails', 'guardrail', false],
+  [/knowledge-?base/, 'knowledge-base', 'knowledge_base', false],
+  [/evaluation/, 'evaluations', 'other', false],
+  [/invokeflow|bedrockflows/, 'flows', 'other', false],
+  [/optimizeprompt|prompt-?optimi[sz]ation/, 'prompt-optimization', 'other', false],
+  [/prompt-?routing|promptrouter/, 'prompt-routing', 'other', false],
+  [/websearch|web-search/, 'web-search', 'web_search', false],
+  [/nova-?grounding|web-?grounding/, 'web-grounding', 'web_search', false],
+  [/generatesql|structuredretrieve/, 'structured-retrieval', 'other', false],
+  [/search[-_]?units|rerank/, 'rerank', 'rerank', true],
+  [/data-?automation/, 'data-automation', 'data_automation', false],
 ];
 
-/** Media models: billed per image / second / session; the usage type usually, not always, names the model. */
-const MEDIA_FEATURES: readonly (readonly [RegExp, string])[] = [
-  [/novacanvas|imagegenerator|image-generat|created_image|createdimage/, 'image-generation'],
-  [/novareel|(?:^|[-_])[ti]2v(?:[-_]|$)|ray-?v2|video-?generat/, 'video-generation'],
-  [/sonic/, 'speech'],
-  [/embedding/, 'embeddings'],
+/** Media models billed per image or second; the usage type usually, not always, names the model. */
+const MEDIA_FEATURES: readonly (readonly [RegExp, string, UsageKind])[] = [
+  [
+    /novacanvas|imagegenerator|image-generat|created_?image|(?:^|[-_])[ti]2i(?:[-_]|$)/,
+    'image-generation',
+    'image_generation',
+  ],
+  [/novareel|(?:^|[-_])[ti]2v(?:[-_]|$)|ray-?v2|video-?generat/, 'video-generation', 'video_generation'],
+  [/sonic/, 'speech', 'media_input'],
+  [/embedding/, 'embeddings', 'media_input'],
 ];
 
 const AGENTCORE: readonly (readonly [RegExp, string])[] = [
@@ -72,11 +86,14 @@ const AGENTCORE: readonly (readonly [RegExp, string])[] = [
   [/browser/, 'agentcore-browser'],
   [/code-?interpreter/, 'agentcore-code-interpreter'],
   [/identity/, 'agentcore-identity'],
+  [/polic(?:y|ies)/, 'agentcore-policy'],
 ];
 
 /**
- * Parses `line_item_usage_type` into its parts by substring tests in the CUDOS order (cur-bedrock.md §1.3,
- * §6). Never throws: anything unexpected is `family: 'unrecognised'` with usage kind `other`.
+ * Parses `line_item_usage_type` into its parts. The dimension after the model (or after `MP:<R>_`) is split
+ * into lower-case words — CamelCase and snake_case Marketplace dimensions and dash-separated first-party ones
+ * alike — and token kind, cache TTL, tier, routing and context are read from those words in any order.
+ * Never throws: anything unexpected is `family: 'unrecognised'` with usage kind `other`.
  */
 export function parseUsageType(usageType: string, productCode = ''): ParsedUsageType {
   const raw = usageType.trim();
@@ -85,23 +102,32 @@ export function parseUsageType(usageType: string, productCode = ''): ParsedUsage
   const mpAt = lower.indexOf('mp:');
   const isMarketplace = mpAt === 0 || (mpAt > 0 && lower[mpAt - 1] === '-');
 
-  // The tier / routing / kind words are read only from the part after the model, so a model name can
+  // The kind / tier / routing words are read only from the part after the model, so a model name can
   // never look like a tier (a future `Claude5.1Haiku` would otherwise read as a 1-hour cache write).
   let modelToken = '';
-  let dimension: string;
+  let dimensionText: string;
   if (isMarketplace) {
-    dimension = lower.slice(mpAt + 3);
+    dimensionText = raw
+      .slice(mpAt + 3)
+      .replace(MARKETPLACE_REGION, '')
+      .replace(/-units$/i, '');
   } else {
-    const end = MODEL_END.exec(rest);
-    modelToken = (end ? rest.slice(0, end.index) : rest).trim();
-    dimension = end ? rest.slice(end.index).toLowerCase() : '';
+    const end = earliest(MODEL_END.exec(rest), MODALITY_BEFORE_DIRECTION.exec(rest));
+    modelToken = (end === null ? rest : rest.slice(0, end)).trim();
+    dimensionText = end === null ? '' : rest.slice(end);
   }
+  const latencyInModel = LATENCY_IN_MODEL.test(modelToken);
+  if (latencyInModel) modelToken = modelToken.replace(LATENCY_IN_MODEL, '');
+  const words = dimensionWords(dimensionText);
+  const mantle = !isMarketplace && words[0] === 'mantle';
 
   const base = {
     regionCode,
     modelToken,
-    routing: routingOf(dimension),
-    longContext: /long[-_]?(?:context|ctx)/.test(dimension),
+    routing: routingOf(words),
+    context: (hasPair(words, 'long', 'context') || hasPair(words, 'long', 'ctx') || words.includes('lctx')
+      ? 'long'
+      : 'standard') as ContextWindow,
     isMarketplace,
     feature: null,
   };
@@ -115,7 +141,7 @@ export function parseUsageType(usageType: string, productCode = ''): ParsedUsage
       routing: 'in_region',
     };
   }
-  if (lower.includes('reserved')) {
+  if (words.includes('reserved')) {
     return { ...base, family: 'reserved', usageKind: 'reserved_hours', serviceTier: 'reserved' };
   }
   if (lower.includes('custommodelimport')) {
@@ -127,47 +153,66 @@ export function parseUsageType(usageType: string, productCode = ''): ParsedUsage
       feature: { slug: 'custom-model-import', modelFirst: true },
     };
   }
-  if (/customization-(?:training|storage)|rft-training/.test(lower)) {
-    return { ...base, family: 'customization', usageKind: 'other', serviceTier: 'custom_model' };
+  const customization = /customization-(training|storage)|rft-training/.exec(lower);
+  if (customization) {
+    return {
+      ...base,
+      family: 'customization',
+      usageKind: customization[1] === 'storage' ? 'customization_storage' : 'customization_training',
+      serviceTier: 'custom_model',
+      feature: { slug: `customization-${customization[1] ?? 'training'}`, modelFirst: true },
+    };
   }
 
   const feature = featureOf(lower, productCode);
   if (feature !== null) {
     return {
       ...base,
-      modelToken: '',
+      modelToken: feature.modelFirst ? modelToken : '',
       family: 'feature',
-      usageKind: 'other',
+      usageKind: feature.kind,
       serviceTier: 'standard',
-      feature: { slug: feature, modelFirst: false },
+      feature: { slug: feature.slug, modelFirst: feature.modelFirst },
     };
   }
 
   // No model-end marker (`USE1-Foo-InputTokens`): still classify the kind, the model token is then the
   // whole remainder and resolves, if at all, by prefix.
   const kind =
-    tokenKindOf(dimension) ?? (isMarketplace || dimension ? null : tokenKindOf(rest.toLowerCase()));
+    tokenKindOf(words) ?? (isMarketplace || words.length ? null : tokenKindOf(dimensionWords(rest)));
   if (kind !== null) {
     return {
       ...base,
-      family: isMarketplace ? 'marketplace' : dimension.startsWith('-mantle-') ? 'mantle' : 'first_party',
+      family: isMarketplace
+        ? 'marketplace'
+        : mantle
+          ? 'mantle'
+          : isDotted(modelToken)
+            ? 'dotted'
+            : 'first_party',
       usageKind: kind,
-      serviceTier: tierOf(dimension),
+      serviceTier: latencyInModel ? 'latency_optimized' : tierOf(words),
     };
   }
 
-  const media = MEDIA_FEATURES.find(([pattern]) => pattern.test(lower));
+  const media = mediaOf(lower, words);
   if (media) {
     return {
       ...base,
       family: 'media',
-      usageKind: 'other',
+      usageKind: media.kind,
       serviceTier: 'standard',
-      feature: { slug: media[1], modelFirst: true },
+      feature: { slug: media.slug, modelFirst: true },
     };
   }
 
   return { ...base, family: 'unrecognised', usageKind: 'other', serviceTier: 'standard' };
+}
+
+function earliest(...matches: (RegExpExecArray | null)[]): number | null {
+  let at: number | null = null;
+  for (const m of matches) if (m && (at === null || m.index < at)) at = m.index;
+  return at;
 }
 
 function splitRegionPrefix(raw: string): { regionCode: string; rest: string } {
@@ -178,38 +223,99 @@ function splitRegionPrefix(raw: string): { regionCode: string; rest: string } {
   return { regionCode: head, rest: raw.slice(dash + 1) };
 }
 
-function featureOf(lower: string, productCode: string): string | null {
+/**
+ * `CacheWrite1hInputTokenCount_Global` → cache write 1h input token count global; `cache-write-tokens-1h-standard`
+ * and `cache_write_tokens_1h_global_standard` give the same words. Digits stay with their unit (`1h`, `30m`).
+ */
+export function dimensionWords(text: string): string[] {
+  return text
+    .replace(/([a-z])([A-Z])/g, '$1_$2')
+    .replace(/([A-Z]+)([A-Z][a-z])/g, '$1_$2')
+    .replace(/([A-Za-z])(\d)/g, '$1_$2')
+    .toLowerCase()
+    .split(/[-_\s:]+/)
+    .filter((w) => w !== '');
+}
+
+function hasPair(words: readonly string[], first: string, second: string): boolean {
+  for (let i = 0; i + 1 < words.length; i++) if (words[i] === first && words[i + 1] === second) return true;
+  return false;
+}
+
+function isDotted(token: string): boolean {
+  return /^[a-z0-9]+\.[a-z0-9]/.test(token);
+}
+
+function featureOf(
+  lower: string,
+  productCode: string,
+): { slug: string; kind: UsageKind; modelFirst: boolean } | null {
   if (productCode === 'AmazonBedrockAgentCore' || lower.includes('agentcore')) {
-    return AGENTCORE.find(([pattern]) => pattern.test(lower))?.[1] ?? 'agentcore';
+    return {
+      slug: AGENTCORE.find(([p]) => p.test(lower))?.[1] ?? 'agentcore',
+      kind: 'agentcore',
+      modelFirst: false,
+    };
   }
-  for (const [pattern, slug] of FEATURES) if (pattern.test(lower)) return slug;
-  // AgentCore rows billed under another product code still have these distinctive shapes.
-  if (/runtime/.test(lower) && /vcpu/.test(lower)) return 'agentcore-runtime';
-  if (/(?:short|long)-?term-?memory/.test(lower)) return 'agentcore-memory';
-  if (/gateway/.test(lower)) return 'agentcore-gateway';
+  for (const [pattern, slug, kind, modelFirst] of FEATURES) {
+    if (pattern.test(lower)) return { slug, kind, modelFirst };
+  }
+  // AgentCore billed under another product code: colon-style (`Runtime:Consumption-based:Memory`) or vCPU
+  // / memory-term shapes.
+  const colon =
+    /^(?:[a-z]{2,4}\d{0,2}-)?(runtime|gateway|memory|browser|code-?interpreter|identity|polic(?:y|ies)):/.exec(
+      lower,
+    );
+  const agentcore =
+    (colon ? AGENTCORE.find(([p]) => p.test(colon[1] ?? '')) : undefined)?.[1] ??
+    (/runtime/.test(lower) && /vcpu/.test(lower) ? 'agentcore-runtime' : undefined) ??
+    (/(?:short|long)-?term-?memory/.test(lower) ? 'agentcore-memory' : undefined) ??
+    (/gateway/.test(lower) ? 'agentcore-gateway' : undefined);
+  return agentcore ? { slug: agentcore, kind: 'agentcore', modelFirst: false } : null;
+}
+
+/** Cache read, cache write (TTL from `1h` / `1 hour` / `30m`; `5m` or none is the default write), input, output. */
+function tokenKindOf(words: readonly string[]): UsageKind | null {
+  const hasToken = words.some((w) => w === 'token' || w === 'tokens');
+  if (!hasToken) return null;
+  const cacheAt = words.indexOf('cache');
+  if (cacheAt >= 0 && words[cacheAt + 1] === 'read') return 'cache_read';
+  if (cacheAt >= 0 && (words[cacheAt + 1] === 'write' || words[cacheAt + 1] === 'writes')) {
+    if (words.includes('1h') || hasPair(words, '1', 'hour') || hasPair(words, '1', 'h'))
+      return 'cache_write_1h';
+    if (words.includes('30m') || hasPair(words, '30', 'm')) return 'cache_write_30m';
+    return 'cache_write';
+  }
+  if (words.includes('input')) return 'input';
+  if (words.includes('output') || words.includes('response')) return 'output';
   return null;
 }
 
-/** CUDOS order: cache read, 1-hour cache write, cache write, input, output. Cache types also say "input". */
-function tokenKindOf(dimension: string): UsageKind | null {
-  if (/cache[-_]?read/.test(dimension)) return 'cache_read';
-  if (/cache[-_]?write/.test(dimension)) return dimension.includes('1h') ? 'cache_write_1h' : 'cache_write';
-  if (dimension.includes('input')) return 'input';
-  if (dimension.includes('output')) return 'output';
+/** Image / video generation and media inputs (embeddings by image or second): never a token count. */
+function mediaOf(lower: string, words: readonly string[]): { slug: string; kind: UsageKind } | null {
+  for (const [pattern, slug, kind] of MEDIA_FEATURES) if (pattern.test(lower)) return { slug, kind };
+  const mediaWord = words.some((w) => /^(?:image|images|video|audio|second|seconds|document)$/.test(w));
+  if (words.includes('input') && mediaWord) return { slug: 'media-input', kind: 'media_input' };
+  if (words.includes('output') && mediaWord) {
+    return words.some((w) => w.startsWith('image'))
+      ? { slug: 'image-generation', kind: 'image_generation' }
+      : { slug: 'video-generation', kind: 'video_generation' };
+  }
   return null;
 }
 
-function tierOf(dimension: string): ServiceTier {
-  if (/custom[-_]?model/.test(dimension)) return 'custom_model';
-  if (dimension.includes('batch')) return 'batch';
-  if (/[-_]flex(?=[-_]|$)/.test(dimension)) return 'flex';
-  if (/[-_]priority(?=[-_]|$)/.test(dimension)) return 'priority';
-  if (/latency[-_]?optimi[sz]ed/.test(dimension)) return 'latency_optimized';
+function tierOf(words: readonly string[]): ServiceTier {
+  if (hasPair(words, 'custom', 'model')) return 'custom_model';
+  if (words.includes('batch')) return 'batch';
+  if (words.includes('flex')) return 'flex';
+  if (words.includes('priority')) return 'priority';
+  if (hasPair(words, 'latency', 'optimized') || hasPair(words, 'latency', 'optimised'))
+    return 'latency_optimized';
   return 'standard';
 }
 
-function routingOf(dimension: string): Routing {
-  if (/cross-region-global|[-_]global(?=[-_]|$)/.test(dimension)) return 'global';
-  if (/[-_]geo(?=[-_]|$)|cross-region/.test(dimension)) return 'geo';
+function routingOf(words: readonly string[]): Routing {
+  if (words.includes('global')) return 'global';
+  if (words.includes('geo') || hasPair(words, 'cross', 'region')) return 'geo';
   return 'in_region';
 }

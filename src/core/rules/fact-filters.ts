@@ -1,4 +1,9 @@
-import type { DailyFact, UsageKind } from '../facts/daily-fact.js';
+import {
+  CACHE_WRITE_USAGE_KINDS,
+  type DailyFact,
+  TOKEN_USAGE_KINDS,
+  type UsageKind,
+} from '../facts/daily-fact.js';
 import type { Money } from '../money.js';
 
 /** Line item types that are running usage (CID's definition); everything else is a fee, credit, refund, tax or discount. */
@@ -23,21 +28,13 @@ export const COMMITMENT_USAGE_KINDS: ReadonlySet<UsageKind> = new Set([
   'reserved_hours',
 ]);
 
-/** Usage kinds that count tokens; `other` and commitment hours do not. */
-export const TOKEN_USAGE_KINDS: ReadonlySet<UsageKind> = new Set([
-  'input',
-  'output',
-  'cache_read',
-  'cache_write',
-  'cache_write_1h',
-]);
+export { TOKEN_USAGE_KINDS };
 
-/** The denominator of verbose-output and cache-regression: every token the model read. */
+/** The denominator of verbose-output and cache-regression: every token the model read (cache writes of every TTL). */
 export const INPUT_SIDE_USAGE_KINDS: ReadonlySet<UsageKind> = new Set([
   'input',
   'cache_read',
-  'cache_write',
-  'cache_write_1h',
+  ...CACHE_WRITE_USAGE_KINDS,
 ]);
 
 export const COST_METRICS = ['unblended', 'net'] as const;

@@ -1,5 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { TOKEN_USAGE_KINDS } from '../../../src/core/facts/daily-fact.js';
 import { parseMoney, parseQuantity } from '../../../src/core/money.js';
 import type { Stage1Row } from '../../../src/core/normalize/stage1-row.js';
 import { toDailyFacts } from '../../../src/core/normalize/to-daily-facts.js';
@@ -168,9 +169,7 @@ describe('toDailyFacts properties', () => {
     fc.assert(
       fc.property(fc.array(row, { maxLength: 20 }), (rows) => {
         for (const fact of toDailyFacts(rows, ctx).facts) {
-          const tokenKind = ['input', 'output', 'cache_read', 'cache_write', 'cache_write_1h'].includes(
-            fact.usageKind,
-          );
+          const tokenKind = TOKEN_USAGE_KINDS.has(fact.usageKind);
           if (!tokenKind || fact.lineItemType !== 'Usage') expect(fact.tokens).toBe(0);
         }
       }),

@@ -30,7 +30,7 @@ describe('parseResource', () => {
       'amazon.nova-pro-v1:0:300k/xyz',
     ],
     ['arn:aws:bedrock:us-east-1:111122223333:imported-model/k2j3h4', 'imported-model', 'k2j3h4'],
-    ['arn:aws:bedrock:us-east-1:111122223333:knowledge-base/KB123', 'other', 'knowledge-base/KB123'],
+    ['arn:aws:bedrock:us-east-1:111122223333:knowledge-base/KB123', 'knowledge-base', 'KB123'],
     ['i-0abc123', 'other', 'i-0abc123'],
     ['', 'none', ''],
     [null, 'none', ''],

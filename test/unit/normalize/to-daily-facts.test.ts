@@ -172,15 +172,15 @@ describe('toDailyFacts aggregation', () => {
   it('reports unknown models, unrecognised usage types and assumed units with their cost', () => {
     const { facts, warnings } = toDailyFacts(
       [
-        stage1Row({ usageType: 'USE1-Claude9Sonnet-input-tokens', costUnblended: '1', lineItems: 2 }),
-        stage1Row({ usageType: 'USE1-Claude9Sonnet-output-tokens', costUnblended: '2', lineItems: 3 }),
+        stage1Row({ usageType: 'USE1-Zorblax7-input-tokens', costUnblended: '1', lineItems: 2 }),
+        stage1Row({ usageType: 'USE1-Zorblax7-output-tokens', costUnblended: '2', lineItems: 3 }),
         stage1Row({ usageType: 'USE1-Mystery-Thing', costUnblended: '0.5' }),
         stage1Row({ usageType: 'USE1-NovaLite-input-tokens', pricingUnit: null, costUnblended: '0.25' }),
       ],
       ctx,
     );
-    expect(facts.map((f) => f.model)).toContain('unknown:Claude9Sonnet');
-    expect(warnings.unknownModels.get('Claude9Sonnet')).toEqual({ lineItems: 5, cost: parseMoney('3') });
+    expect(facts.map((f) => f.model)).toContain('unknown:Zorblax7');
+    expect(warnings.unknownModels.get('Zorblax7')).toEqual({ lineItems: 5, cost: parseMoney('3') });
     expect(warnings.unknownUsageTypes.get('USE1-Mystery-Thing')).toEqual({
       lineItems: 1,
       cost: parseMoney('0.5'),

@@ -31,7 +31,7 @@ describe('usage-type classification (every spelling in the reference)', () => {
       model: c.model,
       tokens: c.multiplier ?? 0,
     });
-    expect(parsed.longContext).toBe(c.longContext ?? false);
+    expect(parsed.context === 'long').toBe(c.longContext ?? false);
     expect(parsed.family).not.toBe('unrecognised');
     expect(warnings.unknownUsageTypes.size).toBe(0);
     if (c.region !== undefined) expect(fact.region).toBe(c.region);

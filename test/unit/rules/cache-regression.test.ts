@@ -61,6 +61,23 @@ describe('cache-regression', () => {
     expect(findings).toHaveLength(want);
   });
 
+  it.each(['cache_write', 'cache_write_30m', 'cache_write_1h'] as const)(
+    'counts %s tokens on the input side: a day that writes the cache instead of reading it fires',
+    (usageKind) => {
+      // Prepare: today 3M of the 4M input-side tokens are cache writes of this TTL, 0.4M reads
+      const today = [
+        fact({ usageDate: DAY, usageKind: 'input', tokens: 600_000, cost: '1.8' }),
+        fact({ usageDate: DAY, usageKind, tokens: 3_000_000, cost: '11.25' }),
+        fact({ usageDate: DAY, usageKind: 'cache_read', tokens: 400_000, cost: '0.12' }),
+      ];
+      // Act
+      const { findings } = evaluate({ facts: [...warm, ...today], rules: cache, days: [DAY] });
+      // Assess: the share is 0.4M of 4M (10%), not 0.4M of 1M
+      expect(findings).toHaveLength(1);
+      expect(findings[0]!.figures.cache_read_share).toBeCloseTo(0.1);
+    },
+  );
+
   it('estimates what the lost cache hits cost', () => {
     // Prepare
     const facts = [...warm, ...day(DAY, 3_600_000, 400_000)];

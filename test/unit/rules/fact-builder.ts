@@ -43,6 +43,7 @@ export function fact(input: FactInput = {}): DailyFact {
     usageKind: 'input',
     serviceTier: 'standard',
     routing: 'in_region',
+    context: 'standard',
     resourceKind: 'foundation-model',
     resourceId: '',
     usageType: `USE1-${model}-${rest.usageKind ?? 'input'}-tokens`,
