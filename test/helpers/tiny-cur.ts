@@ -188,7 +188,9 @@ export function monthOfLines(
   const lines: TinyLine[] = [];
   for (let d = 1; d <= days; d++) {
     for (const workload of Object.keys(spikes)) {
-      lines.push(bedrockUsage(`${period}-${String(d).padStart(2, '0')}`, spikes[workload]![d] ?? '40', workload));
+      lines.push(
+        bedrockUsage(`${period}-${String(d).padStart(2, '0')}`, spikes[workload]![d] ?? '40', workload),
+      );
     }
   }
   return lines;

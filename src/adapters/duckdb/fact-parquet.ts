@@ -129,7 +129,8 @@ export async function readFactsRolledUp(
   const groups: string[] = [];
   const columns = FACT_COLUMNS.map((c) => {
     const name = sqlIdentifier(c.name);
-    if (!present.has(c.name)) return c.kind === 'text' && !kept.has(c.field) ? `'' AS ${name}` : `NULL AS ${name}`;
+    if (!present.has(c.name))
+      return c.kind === 'text' && !kept.has(c.field) ? `'' AS ${name}` : `NULL AS ${name}`;
     if (c.kind === 'text') {
       if (!kept.has(c.field)) return `'' AS ${name}`;
       groups.push(name);

@@ -7,8 +7,8 @@ import { StoreError } from '../../core/errors.js';
 import type { DailyFact } from '../../core/facts/daily-fact.js';
 import { withDuckDb } from '../duckdb/duckdb.js';
 import { readFactsParquet, readSnapshotMeta, writeFactsParquet } from '../duckdb/fact-parquet.js';
-import { processAlive } from './notification-log.js';
 import { duckDbFactReader } from '../duckdb/fact-reader.js';
+import { processAlive } from './notification-log.js';
 
 const PERIOD_DIR = /^billing_period=(\d{4}-\d{2})$/;
 

@@ -70,7 +70,9 @@ export function s3FactStore(options: S3FactStoreOptions): FactStore {
     work: (db: DuckDb, files: string[]) => Promise<T>,
     billingPeriod?: string,
   ): Promise<T> => {
-    const snapshots = (await listSnapshots()).filter((s) => !billingPeriod || s.billingPeriod === billingPeriod);
+    const snapshots = (await listSnapshots()).filter(
+      (s) => !billingPeriod || s.billingPeriod === billingPeriod,
+    );
     const dir = await workDir();
     try {
       const files = await mapLimit(snapshots, CONCURRENCY, async (snapshot) => {
