@@ -5,6 +5,7 @@ import {
   resolveUsageTypeToken,
   stripMarketplaceSuffix,
 } from '../normalize/model-catalog.js';
+import { identityFromName, tierFromFamilyWords } from '../normalize/model-identity.js';
 import { parseUsageType } from '../normalize/usage-type.js';
 
 /** The Price List service codes that carry Amazon Bedrock SKUs (cur-bedrock.md §1.1). */
@@ -93,14 +94,13 @@ export function learnFromPriceList(
       const name = stripMarketplaceSuffix(attrs.servicename ?? '');
       if (name === '' || !/amazon bedrock edition/i.test(attrs.servicename ?? '')) continue;
       if (resolveMarketplaceName(catalog, name) || earlierNames.has(lower(name))) continue;
-      candidate = { entry: marketplaceEntry(name), from: attrs.servicename ?? name };
-    } else if (parsed.modelToken !== '' && (parsed.family === 'first_party' || parsed.family === 'mantle')) {
+      const entry = marketplaceEntry(name);
+      if (entry) candidate = { entry, from: attrs.servicename ?? name };
+    } else if (parsed.modelToken !== '' && ['first_party', 'mantle', 'dotted'].includes(parsed.family)) {
       const token = parsed.modelToken;
       if (resolveUsageTypeToken(catalog, token) || earlierTokens.has(lower(token))) continue;
-      candidate = {
-        entry: firstPartyEntry(token, attrs.model ?? attrs.titanModel, attrs.provider),
-        from: token,
-      };
+      const entry = firstPartyEntry(token, attrs.model ?? attrs.titanModel);
+      if (entry) candidate = { entry, from: token };
     }
     if (!candidate) continue;
     newUsageTypes.add(usageType);
@@ -178,94 +178,36 @@ function lower(s: string): string {
 }
 
 /**
- * Vendor family words → provider, for names the Price List gives without one (Marketplace `servicename`,
- * Amazon's own first-party rows, whose `provider` attribute is empty).
- * TODO(integrator): issue #9 item 2 adds model identity without a catalog entry in src/core/normalize;
- * once merged, derive provider / family / tier there and drop this table and tierOf.
+ * A catalog entry for a model the Price List names: its identity (canonical id, provider, family) and tier come
+ * from the same parser stage 2 uses for models the catalog lacks (normalize/model-identity.ts), so the overlay
+ * and the classifier agree on ids. Null when the name carries no vendor family word.
  */
-const FAMILY_PROVIDER: readonly (readonly [RegExp, string])[] = [
-  [/^claude/, 'anthropic'],
-  [/^(nova|titan)/, 'amazon'],
-  [/^llama/, 'meta'],
-  [/^(mistral|mixtral|pixtral|magistral|ministral|voxtral|devstral)/, 'mistral'],
-  [/^(command|embed|rerank|cohere)/, 'cohere'],
-  [/^(jamba|jurassic)/, 'ai21'],
-  [/^(stable|sd3|sdxl)/, 'stability'],
-  [/^(marengo|pegasus)/, 'twelvelabs'],
-  [/^(palmyra)/, 'writer'],
-  [/^(qwen)/, 'qwen'],
-  [/^(deepseek)/, 'deepseek'],
-  [/^(gpt)/, 'openai'],
-  [/^(gemma)/, 'google'],
-  [/^(nemotron)/, 'nvidia'],
-  [/^(kimi)/, 'moonshotai'],
-  [/^(minimax)/, 'minimax'],
-  [/^(grok)/, 'xai'],
-];
-
-/** Family word → tier: opus/pro/large/premier premium; haiku/lite/micro/mini/small/nano economy. */
-function tierOf(name: string): CatalogEntryInput['tier'] {
-  const words = name.toLowerCase().split(/[^a-z0-9]+/);
-  if (words.some((w) => ['opus', 'pro', 'large', 'premier', 'ultra'].includes(w))) return 'premium';
-  if (words.some((w) => ['haiku', 'lite', 'micro', 'mini', 'small', 'nano'].includes(w))) return 'economy';
-  return 'standard';
-}
-
-function slug(text: string): string {
-  return text
-    .toLowerCase()
-    .replace(/\+/g, '-plus')
-    .replace(/[^a-z0-9.]+/g, '-')
-    .replace(/^-+|-+$/g, '');
-}
-
-function providerOf(name: string, given?: string): string {
-  const fromAttr = slug(given ?? '').replace(/[.-]/g, '');
-  if (fromAttr !== '') return fromAttr === 'mistralai' ? 'mistral' : fromAttr;
-  const first = slug(name);
-  return FAMILY_PROVIDER.find(([re]) => re.test(first))?.[1] ?? 'unknown';
+function entryFor(
+  name: string,
+  spelling: { token?: string; marketplaceName?: string },
+): CatalogEntryInput | null {
+  const identity = identityFromName(name);
+  if (!identity) return null;
+  return {
+    id: identity.id,
+    family: identity.family,
+    provider: identity.provider,
+    tier: tierFromFamilyWords(identity.id),
+    usage_type_tokens: spelling.token ? [spelling.token] : [],
+    marketplace_names: spelling.marketplaceName ? [spelling.marketplaceName] : [],
+  };
 }
 
 /** `Claude Opus 5` → anthropic.claude-opus-5 (Marketplace products have no provider attribute). */
-function marketplaceEntry(name: string): CatalogEntryInput {
-  const provider = providerOf(name);
-  const id = `${provider}.${slug(name).replace(/\./g, '-')}`;
-  return {
-    id,
-    family: slug(name).split('-')[0] ?? provider,
-    provider,
-    tier: tierOf(name),
-    usage_type_tokens: [],
-    marketplace_names: [name],
-  };
+function marketplaceEntry(name: string): CatalogEntryInput | null {
+  return entryFor(name, { marketplaceName: name });
 }
 
 /**
  * A first-party token: a dotted one (mantle `openai.gpt-oss-120b`, `deepseek.v3.2`) is a canonical id; any
  * other is named by the SKU's `model` attribute (`Nova 2 Pro` → amazon.nova-2-pro), else by the token.
  */
-function firstPartyEntry(token: string, model?: string, provider?: string): CatalogEntryInput {
-  if (/^[a-z0-9-]+\.[a-z0-9]/i.test(token) && !/^[a-z]+\d+(\.\d+)/i.test(token)) {
-    const id = token.toLowerCase();
-    const [prefix = 'unknown', rest = id] = id.split(/\.(.*)/s);
-    return {
-      id,
-      family: rest.split(/[-.]/)[0] ?? prefix,
-      provider: prefix,
-      tier: tierOf(rest),
-      usage_type_tokens: [token],
-      marketplace_names: [],
-    };
-  }
-  const name = (model ?? '').trim() || token;
-  const p = providerOf(name, provider);
-  const body = slug(name).replace(/\./g, '-');
-  return {
-    id: `${p}.${body}`,
-    family: body.split('-')[0] ?? p,
-    provider: p,
-    tier: tierOf(name),
-    usage_type_tokens: [token],
-    marketplace_names: [],
-  };
+function firstPartyEntry(token: string, model?: string): CatalogEntryInput | null {
+  const named = (model ?? '').trim();
+  return (named !== '' ? entryFor(named, { token }) : null) ?? entryFor(token, { token });
 }
