@@ -1,5 +1,5 @@
 import { Command, Option } from 'commander';
-import { readCatalogOverlay, writeCatalogOverlay } from '../../adapters/catalog/overlay-source.js';
+import { writeCatalogOverlay } from '../../adapters/catalog/overlay-source.js';
 import { loadConfig } from '../../config/load.js';
 import { loadModelCatalog } from '../../config/model-catalog.js';
 import {
@@ -8,7 +8,7 @@ import {
   PRICING_API_REGIONS,
 } from '../../core/catalog/price-list.js';
 import { ConfigError } from '../../core/errors.js';
-import { overlayClients } from '../catalog-loader.js';
+import { readOverlay } from '../catalog-loader.js';
 import { printJson } from '../output/format-option.js';
 import { renderTable } from '../output/table.js';
 
@@ -78,7 +78,7 @@ async function runUpdate(options: UpdateOptions): Promise<number> {
   if (!Number.isInteger(pageSize) || pageSize < 1 || pageSize > 100) {
     throw new ConfigError(`--page-size must be an integer from 1 to 100, got "${options.pageSize}"`);
   }
-  const previous = out ? await readCatalogOverlay(out, overlayClients()) : [];
+  const previous = await readOverlay(out);
   // The Pricing SDK is loaded only here, not by every command that loads the catalog.
   const { readPriceList } = await import('../../adapters/pricing/price-list-source.js');
   const read = await readPriceList({
