@@ -102,11 +102,16 @@ export async function readFactsParquet(
   files: readonly string[],
   query: FactQuery,
 ): Promise<DailyFact[]> {
+  return readFactsWhere(db, files, dayCondition(query));
+}
+
+/** The SQL condition of a query's `from` / `to` days (null: every day). */
+function dayCondition(query: FactQuery): string | null {
   const conditions = [
     query.from ? `usage_date >= ${sqlString(query.from)}` : null,
     query.to ? `usage_date <= ${sqlString(query.to)}` : null,
   ].filter((c) => c !== null);
-  return readFactsWhere(db, files, conditions.length ? conditions.join(' AND ') : null);
+  return conditions.length ? conditions.join(' AND ') : null;
 }
 
 /**
@@ -122,10 +127,7 @@ export async function readFactsRolledUp(
   if (files.length === 0) return [];
   const present = await presentColumns(db, files);
   const kept = new Set<string>(keep);
-  const conditions = [
-    query.from ? `usage_date >= ${sqlString(query.from)}` : null,
-    query.to ? `usage_date <= ${sqlString(query.to)}` : null,
-  ].filter((c) => c !== null);
+  const condition = dayCondition(query);
   const groups: string[] = [];
   const columns = FACT_COLUMNS.map((c) => {
     const name = sqlIdentifier(c.name);
@@ -144,7 +146,7 @@ export async function readFactsRolledUp(
   return rowsViaJson<Record<string, string | number | null>, DailyFact>(
     db,
     `SELECT ${columns} FROM ${factRelation(files)} AS f
-     ${conditions.length ? `WHERE ${conditions.join(' AND ')}` : ''}
+     ${condition ? `WHERE ${condition}` : ''}
      ${groups.length ? `GROUP BY ${groups.join(', ')}` : ''}`,
     FACT_ORDER,
     (row) => factFromJson(row, intern),

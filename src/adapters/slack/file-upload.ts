@@ -2,7 +2,7 @@ import type { WebClient } from '@slack/web-api';
 import type { SendOutcome } from '../../app/ports.js';
 import type { ReportSlackDelivery, ReportSlackPublisher } from '../../app/weekly-digest.js';
 import { describeRedacted } from '../../core/render/redact.js';
-import { classifySlackError, type SlackClientOptions, SlackClients } from './slack-client.js';
+import { classifySlackError, noTokenOutcome, type SlackClientOptions, SlackClients } from './slack-client.js';
 
 export interface SlackFileUploadOptions extends SlackClientOptions {
   /** Token values by the reference receivers name (`token_env`); the caller reads env or secrets. */
@@ -32,7 +32,7 @@ export class SlackFileUploadPublisher implements ReportSlackPublisher {
 
   async publish(delivery: ReportSlackDelivery): Promise<SendOutcome & { note?: string | undefined }> {
     const token = this.options.tokens[delivery.tokenRef];
-    if (!token) return { status: 'rejected', error: `no Slack token for "${delivery.tokenRef}"` };
+    if (!token) return noTokenOutcome(delivery.tokenRef);
     const client = this.clients.for(token);
     let posted: { channel: string; ts: string };
     try {

@@ -102,6 +102,11 @@ export class SlackClients {
  * partly happened; a transport failure as `classifyTransportError` says (only a failure after the request
  * was written whole is unknown).
  */
+/** A message sent without a token was certainly not sent: rejected, naming the token reference. */
+export function noTokenOutcome(ref: string): SendOutcome {
+  return { status: 'rejected', error: `no Slack token for "${ref}"` };
+}
+
 export function classifySlackError(error: unknown, secrets: readonly string[]): SendOutcome {
   const text = describeRedacted(error, secrets);
   if (error instanceof WebAPIRateLimitedError) {

@@ -1,6 +1,6 @@
 import type { WebClientOptions } from '@slack/web-api';
 import type { NotificationDelivery, Notifier, SendOutcome } from '../../app/ports.js';
-import { classifySlackError, type SlackClientOptions, SlackClients } from './slack-client.js';
+import { classifySlackError, noTokenOutcome, type SlackClientOptions, SlackClients } from './slack-client.js';
 
 export interface SlackNotifierOptions extends SlackClientOptions {
   /** Token values by the reference receivers name (`token_env`); the caller reads env or secrets. */
@@ -21,7 +21,7 @@ export class SlackNotifier implements Notifier<'slack'> {
 
   async send(delivery: Extract<NotificationDelivery, { kind: 'slack' }>): Promise<SendOutcome> {
     const token = this.options.tokens[delivery.tokenRef];
-    if (!token) return { status: 'rejected', error: `no Slack token for "${delivery.tokenRef}"` };
+    if (!token) return noTokenOutcome(delivery.tokenRef);
     const client = this.clients.for(token);
     try {
       const result = await this.clients.waitingOutRateLimits(token, () =>

@@ -1,5 +1,6 @@
 import type { TokenSource } from '../../adapters/secrets/secret-token-source.js';
 import { SlackFileUploadPublisher } from '../../adapters/slack/file-upload.js';
+import { noTokenOutcome } from '../../adapters/slack/slack-client.js';
 import { SlackNotifier } from '../../adapters/slack/slack-notifier.js';
 import type { NotificationDelivery, Notifier, SendOutcome } from '../../app/ports.js';
 import type { ReportSlackDelivery, ReportSlackPublisher } from '../../app/weekly-digest.js';
@@ -22,7 +23,7 @@ async function resolveToken(
   try {
     const token = await tokens.token(ref);
     if (token) return { ok: true, token };
-    return { ok: false, outcome: { status: 'rejected', error: `no Slack token for "${ref}"` } };
+    return { ok: false, outcome: noTokenOutcome(ref) };
   } catch (error) {
     const retryable = (error as { retryable?: unknown }).retryable === true;
     return {
