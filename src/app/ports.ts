@@ -102,4 +102,22 @@ export interface SilenceStore {
   expire(id: string, atMs: number): Promise<boolean>;
 }
 
+/**
+ * "Acknowledge" on an alert condition (issue 12, from Slack): no more repeats while that condition fires.
+ * An acknowledgement applies to the firing that was open at `acknowledgedAtMs`; once the condition
+ * resolves and fires again, it notifies again.
+ */
+export interface ConditionAck {
+  /** core/keys conditionKey. */
+  conditionKey: string;
+  acknowledgedBy: string;
+  acknowledgedAtMs: number;
+}
+
+/** Acknowledgements recorded by the Slack interactivity endpoint; read by the alert lifecycle. */
+export interface ConditionAckStore {
+  list(): Promise<ConditionAck[]>;
+  put(ack: ConditionAck): Promise<void>;
+}
+
 // ─── end of alerting ports ─────────────────────────────────────────────────────────────────────────

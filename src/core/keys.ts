@@ -53,3 +53,12 @@ export function findingFingerprint(finding: {
 export function groupKey(routeId: string, groupLabels: Readonly<Record<string, string>>): string {
   return `${routeId}:${canonicalJson(groupLabels)}`;
 }
+
+/**
+ * Identity of an alert condition (issue 12): the finding's rule and labels without the day, so every day
+ * of an ongoing condition (and an escalation of it) is the same condition. Severity and provisional are
+ * not labels of the finding, so they never split a condition either.
+ */
+export function conditionKey(finding: { rule: string; labels: Readonly<Record<string, string>> }): string {
+  return `cond-${sha256Hex(canonicalJson({ rule: finding.rule, labels: finding.labels })).slice(0, 24)}`;
+}
