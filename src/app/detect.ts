@@ -1,10 +1,10 @@
 import type { Config } from '../config/schema.js';
-import { addDays, daysBetween } from '../core/rules/day-math.js';
 import { type EvaluateRulesResult, evaluateRules, planEvaluation } from '../core/rules/evaluate-rules.js';
 import { factDetail } from '../core/rules/fact-detail.js';
 import type { UtilizationData } from '../core/rules/utilization.js';
+import { addDays, daysBetween } from '../core/time/days.js';
 import { withFactReader } from './fact-reader.js';
-import type { FactStore } from './ingest-ports.js';
+import type { FactStore } from './ports/ingest.js';
 
 /** How far before the first evaluated day facts are read: the longest baseline window plus slack. */
 const HISTORY_DAYS = 31;

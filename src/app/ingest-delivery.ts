@@ -24,7 +24,7 @@ import type {
   LedgerEntry,
   Stage1Engine,
   Stage1Output,
-} from './ingest-ports.js';
+} from './ports/ingest.js';
 
 export interface IngestDeps {
   engine: Stage1Engine;

@@ -6,35 +6,17 @@ import { buildProvisionedReview, type ProvisionedReview } from '../core/review/p
 import { lastEndedQuarter, quarterBounds } from '../core/review/quarter.js';
 import { reviewArtifacts } from '../core/review/review-artifacts.js';
 import type { ReviewOptions } from '../core/review/review-options.js';
-import {
-  type CommitmentUtilization,
-  commitmentTargets,
-  type UtilizationTarget,
-} from '../core/review/utilization.js';
-import { addDays } from '../core/rules/day-math.js';
+import { type CommitmentUtilization, commitmentTargets } from '../core/review/utilization.js';
+import { addDays } from '../core/time/days.js';
 import { withFactReader } from './fact-reader.js';
-import type { FactStore } from './ingest-ports.js';
+import type { FactStore } from './ports/ingest.js';
+import type { ReportWriter, UtilizationSource } from './ports/reports.js';
 import {
   deliverReport,
   type ReportDeliveryDeps,
   type ReportDeliveryEntry,
-  type ReportWriter,
   watermarkOf,
-} from './weekly-digest.js';
-
-/**
- * Utilization of commitments over [from, to) (ISO instants): CloudWatch `AWS/Bedrock` metrics or a file.
- * A commitment or period the source has nothing for is simply absent: unknown, never zero.
- */
-export interface UtilizationSource {
-  /** For the report: `cloudwatch`, `file:<path>`. */
-  readonly name: string;
-  read(request: {
-    targets: readonly UtilizationTarget[];
-    from: string;
-    to: string;
-  }): Promise<CommitmentUtilization[]>;
-}
+} from './report-delivery.js';
 
 export interface ProvisionedReviewDeps extends ReportDeliveryDeps {
   store: FactStore;

@@ -1,7 +1,7 @@
 import { DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DynamoDbIngestLedger, ingestLedgerPk } from '../../src/adapters/dynamodb/ingest-ledger.js';
-import type { LedgerEntry } from '../../src/app/ingest-ports.js';
+import type { LedgerEntry } from '../../src/app/ports/ingest.js';
 import { type LocalDynamo, startDynalite } from '../helpers/dynalite.js';
 
 const NOW = Date.parse('2026-11-22T01:00:00Z');

@@ -3,7 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PutObjectCommand } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import type { DeliveryHandle, ProcessDeliveryResult } from '../../src/app/process-delivery.js';
+import type { DeliveryHandle } from '../../src/app/ports/delivery.js';
+import type { ProcessDeliveryResult } from '../../src/app/process-delivery.js';
 import {
   type ManifestRef,
   type ManifestSource,

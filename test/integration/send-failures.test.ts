@@ -10,7 +10,7 @@ import { classifyTransportError, markRequestProgress } from '../../src/adapters/
 import { SlackNotifier } from '../../src/adapters/slack/slack-notifier.js';
 import { createSnsClient, SnsNotifier } from '../../src/adapters/sns/sns-notifier.js';
 import { notify } from '../../src/app/notify.js';
-import type { NotificationDelivery } from '../../src/app/ports.js';
+import type { NotificationDelivery } from '../../src/app/ports/alerting.js';
 import { toAlert } from '../../src/core/alerting/alert.js';
 import { renderSlackMessage } from '../../src/core/render/slack-message.js';
 import { renderSnsMessage } from '../../src/core/render/sns-message.js';

@@ -1,7 +1,7 @@
 import { createServer } from 'node:net';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { SlackNotifier } from '../../src/adapters/slack/slack-notifier.js';
-import type { NotificationDelivery } from '../../src/app/ports.js';
+import type { NotificationDelivery } from '../../src/app/ports/alerting.js';
 import { toAlert } from '../../src/core/alerting/alert.js';
 import { renderSlackMessage } from '../../src/core/render/slack-message.js';
 import { type FakeSlackServer, startSlackServer } from '../helpers/slack-server.js';

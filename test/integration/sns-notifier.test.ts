@@ -1,7 +1,7 @@
 import { createServer } from 'node:net';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createSnsClient, SnsNotifier } from '../../src/adapters/sns/sns-notifier.js';
-import type { NotificationDelivery } from '../../src/app/ports.js';
+import type { NotificationDelivery } from '../../src/app/ports/alerting.js';
 import { toAlert } from '../../src/core/alerting/alert.js';
 import { renderSnsMessage } from '../../src/core/render/sns-message.js';
 import { type FakeSnsServer, startSnsServer } from '../helpers/sns-server.js';

@@ -9,7 +9,7 @@ import {
   parseIsoWeek,
   previousIsoWeek,
   weeksInIsoYear,
-} from '../../src/core/iso-week.js';
+} from '../../src/core/time/iso-week.js';
 
 describe('ISO weeks (UTC, Monday–Sunday)', () => {
   it.each([

@@ -1,8 +1,8 @@
 import { readFile } from 'node:fs/promises';
 import { z } from 'zod';
-import type { UtilizationSource } from '../../app/provisioned-review.js';
-import { parseCsv } from '../../core/csv.js';
+import type { UtilizationSource } from '../../app/ports/reports.js';
 import { InputError } from '../../core/errors.js';
+import { parseCsv } from '../../core/report/csv.js';
 import type {
   CommitmentUtilization,
   UtilizationPoint,

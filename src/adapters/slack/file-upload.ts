@@ -1,6 +1,6 @@
 import type { WebClient } from '@slack/web-api';
-import type { SendOutcome } from '../../app/ports.js';
-import type { ReportSlackDelivery, ReportSlackPublisher } from '../../app/weekly-digest.js';
+import type { SendOutcome } from '../../app/ports/alerting.js';
+import type { ReportSlackDelivery, ReportSlackPublisher } from '../../app/ports/reports.js';
 import { describeRedacted } from '../../core/render/redact.js';
 import { classifySlackError, noTokenOutcome, type SlackClientOptions, SlackClients } from './slack-client.js';
 

@@ -8,7 +8,7 @@ import {
   WebClient,
   type WebClientOptions,
 } from '@slack/web-api';
-import type { SendOutcome } from '../../app/ports.js';
+import type { SendOutcome } from '../../app/ports/alerting.js';
 import { describeRedacted } from '../../core/render/redact.js';
 import { classifyTransportError } from '../network-errors.js';
 import { progressTrackingFetch } from '../request-progress.js';

@@ -1,5 +1,5 @@
 import type { WebClientOptions } from '@slack/web-api';
-import type { NotificationDelivery, Notifier, SendOutcome } from '../../app/ports.js';
+import type { NotificationDelivery, Notifier, SendOutcome } from '../../app/ports/alerting.js';
 import { classifySlackError, noTokenOutcome, type SlackClientOptions, SlackClients } from './slack-client.js';
 
 export interface SlackNotifierOptions extends SlackClientOptions {

@@ -3,22 +3,20 @@ import { Command, Option } from 'commander';
 import { fileReportWriter } from '../../adapters/local-fs/report-writer.js';
 import { SlackFileUploadPublisher } from '../../adapters/slack/file-upload.js';
 import { detectAnomalies } from '../../app/detect.js';
+import type { FindingsSource } from '../../app/ports/reports.js';
 import {
-  type FindingsSource,
-  findingsWithState,
   type ReportDeliveryDeps,
   type ReportDeliveryEntry,
   resolveReceivers,
-  sendWeeklyDigest,
-  type WeeklyDigestReport,
-} from '../../app/weekly-digest.js';
+} from '../../app/report-delivery.js';
+import { findingsWithState, sendWeeklyDigest, type WeeklyDigestReport } from '../../app/weekly-digest.js';
 import { DigestConfigSchema, digestOptionsOf } from '../../config/digest-schema.js';
 import { loadConfig } from '../../config/load.js';
 import type { Config } from '../../config/schema.js';
 import { compileAlerting } from '../../core/alerting/alerting-spec.js';
 import { validateSilences } from '../../core/alerting/silences.js';
-import { isIsoWeek } from '../../core/iso-week.js';
 import { formatMoney, formatUsd } from '../../core/money.js';
+import { isIsoWeek } from '../../core/time/iso-week.js';
 import { localNotifyDeps } from '../alerting/notify-wiring.js';
 import { nowOption } from '../options.js';
 import { EXIT_FAILED, sendExitCode } from '../output/exit-code.js';

@@ -7,7 +7,7 @@ import {
   type IngestReport,
   ingestDelivery,
 } from '../../app/ingest-delivery.js';
-import type { Delivery } from '../../app/ingest-ports.js';
+import type { Delivery } from '../../app/ports/ingest.js';
 import { loadConfig } from '../../config/load.js';
 import { describeError } from '../../core/errors.js';
 import { describeShrink } from '../../core/facts/delivery-checks.js';

@@ -3,12 +3,9 @@ import { Command, Option } from 'commander';
 import { CloudWatchUtilizationSource } from '../../adapters/cloudwatch/utilization-source.js';
 import { fileReportWriter } from '../../adapters/local-fs/report-writer.js';
 import { UtilizationFileSource } from '../../adapters/local-fs/utilization-file.js';
-import {
-  type ProvisionedReviewReport,
-  reviewProvisioned,
-  type UtilizationSource,
-} from '../../app/provisioned-review.js';
-import { resolveReceivers } from '../../app/weekly-digest.js';
+import type { UtilizationSource } from '../../app/ports/reports.js';
+import { type ProvisionedReviewReport, reviewProvisioned } from '../../app/provisioned-review.js';
+import { resolveReceivers } from '../../app/report-delivery.js';
 import { type ReviewConfig, ReviewConfigSchema, reviewOptionsOf } from '../../config/digest-schema.js';
 import { loadConfig } from '../../config/load.js';
 import { formatMoney, formatUsd } from '../../core/money.js';

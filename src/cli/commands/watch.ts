@@ -5,8 +5,8 @@ import { Command, Option } from 'commander';
 import { duckDbStage1Engine } from '../../adapters/duckdb/stage1-reader.js';
 import { s3Client } from '../../adapters/s3/s3-location.js';
 import { listObjects } from '../../adapters/s3/s3-objects.js';
+import type { DeliveryHandle } from '../../app/ports/delivery.js';
 import {
-  type DeliveryHandle,
   type ProcessDeliveryDeps,
   type ProcessDeliveryResult,
   processDelivery,

@@ -1,5 +1,5 @@
 import { type DailyFact, UNALLOCATED } from '../facts/daily-fact.js';
-import { COMMITMENT_USAGE_KINDS } from '../rules/fact-filters.js';
+import { COMMITMENT_USAGE_KINDS } from '../facts/fact-filters.js';
 
 /** Workload of the line that carries commitment fees nobody tagged. */
 export const SHARED_COMMITMENTS = 'shared-commitments';

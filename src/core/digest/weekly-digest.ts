@@ -1,4 +1,5 @@
 import type { DailyFact } from '../facts/daily-fact.js';
+import { type CostMetric, costOf } from '../facts/fact-filters.js';
 import {
   absMoney,
   formatUsd,
@@ -8,7 +9,6 @@ import {
   RECONCILIATION_TOLERANCE,
   ZERO,
 } from '../money.js';
-import { type CostMetric, costOf } from '../rules/fact-filters.js';
 import { type Allocation, allocate, type UnallocatedMode } from './allocate.js';
 import { type AnomalyInput, type WeekAnomaly, weekAnomalies } from './anomalies.js';
 import {

@@ -1,5 +1,5 @@
 import { type DailyFact, TOKEN_USAGE_KINDS } from '../facts/daily-fact.js';
-import { USAGE_LINE_ITEM_TYPES } from '../rules/fact-filters.js';
+import { USAGE_LINE_ITEM_TYPES } from '../facts/fact-filters.js';
 import { accountEnvironment, createAttributor } from './attribution.js';
 import { resolveRegion } from './region.js';
 import { resolveModel } from './resolve-model.js';

@@ -1,6 +1,6 @@
 import type { DailyFact } from '../facts/daily-fact.js';
+import { costOf, isUsageFact } from '../facts/fact-filters.js';
 import { type Money, moneyToNumber, usd } from '../money.js';
-import { costOf, isUsageFact } from '../rules/fact-filters.js';
 import type { CommitmentTerm } from './commitment-usage-type.js';
 import type { Commitment } from './commitments.js';
 import { type OnDemandRates, priceTokens } from './rates.js';

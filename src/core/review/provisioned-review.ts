@@ -1,6 +1,6 @@
 import type { DailyFact } from '../facts/daily-fact.js';
+import type { CostMetric } from '../facts/fact-filters.js';
 import { type Money, ZERO } from '../money.js';
-import type { CostMetric } from '../rules/fact-filters.js';
 import { dayFinalAt, isDayFinal } from '../watermark.js';
 import {
   type CandidateScan,

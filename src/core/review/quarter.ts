@@ -1,4 +1,4 @@
-import { addDays } from '../rules/day-math.js';
+import { addDays } from '../time/days.js';
 
 const QUARTER = /^(\d{4})-Q([1-4])$/;
 

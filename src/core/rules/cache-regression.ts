@@ -1,7 +1,7 @@
 import { z } from 'zod';
+import { INPUT_SIDE_USAGE_KINDS, isUsageFact } from '../facts/fact-filters.js';
 import { formatUsd, type Money, moneyToNumber, usd } from '../money.js';
 import { topContributors } from './contributors.js';
-import { INPUT_SIDE_USAGE_KINDS, isUsageFact } from './fact-filters.js';
 import { labelsFor } from './labels.js';
 import { type RuleDefinition, ruleSchema } from './rule-definition.js';
 import { metricName } from './rule-series.js';

@@ -1,8 +1,8 @@
 import { z } from 'zod';
+import { isOnDemandTokens, isProvisionedFee } from '../facts/fact-filters.js';
 import { formatUsd, type Money, usd, ZERO } from '../money.js';
+import { daysBetween } from '../time/days.js';
 import { topContributors } from './contributors.js';
-import { daysBetween } from './day-math.js';
-import { isOnDemandTokens, isProvisionedFee } from './fact-filters.js';
 import { dominantValue, labelsFor } from './labels.js';
 import { type FindingDraft, type LearningNote, type RuleDefinition, ruleSchema } from './rule-definition.js';
 import { metricName } from './rule-series.js';

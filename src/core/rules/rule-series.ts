@@ -1,6 +1,4 @@
 import { type DailyFact, UNALLOCATED } from '../facts/daily-fact.js';
-import type { Money } from '../money.js';
-import { daysBetween } from './day-math.js';
 import {
   COST_METRICS,
   type CostMetric,
@@ -11,7 +9,9 @@ import {
   isProvisionedFee,
   isUsageFact,
   TOKEN_USAGE_KINDS,
-} from './fact-filters.js';
+} from '../facts/fact-filters.js';
+import type { Money } from '../money.js';
+import { daysBetween } from '../time/days.js';
 import { seriesKey } from './series.js';
 import { SeriesGrid } from './series-grid.js';
 

@@ -1,6 +1,6 @@
 import type { DailyFact } from '../facts/daily-fact.js';
+import { type CostMetric, costOf } from '../facts/fact-filters.js';
 import type { Money } from '../money.js';
-import { type CostMetric, costOf } from './fact-filters.js';
 
 /** Facts of one series (commitment fees of one commitment…) by usage day. */
 type DaySeries = ReadonlyMap<string, readonly DailyFact[]>;

@@ -1,10 +1,10 @@
 import { z } from 'zod';
 import type { DailyFact } from '../facts/daily-fact.js';
+import { isUsageFact } from '../facts/fact-filters.js';
 import { formatUsd, type Money, usd, ZERO } from '../money.js';
+import { addDays } from '../time/days.js';
 import { type ContributorDimension, topContributors } from './contributors.js';
-import { addDays } from './day-math.js';
 import type { DetailScope } from './fact-detail.js';
-import { isUsageFact } from './fact-filters.js';
 import type { FindingFigures, FindingLabels, Severity } from './finding.js';
 import { labelsFor } from './labels.js';
 import {

@@ -1,7 +1,7 @@
 import type { S3Client } from '@aws-sdk/client-s3';
 import { discoverLocalDeliveries } from '../../adapters/local-fs/discover-deliveries.js';
 import { discoverS3Deliveries } from '../../adapters/s3/discover-deliveries.js';
-import type { DeliveryHandle } from '../../app/process-delivery.js';
+import type { DeliveryHandle } from '../../app/ports/delivery.js';
 import { InputError } from '../../core/errors.js';
 
 /**

@@ -5,18 +5,10 @@ import { CloudWatchUtilizationSource } from '../../adapters/cloudwatch/utilizati
 import { fileReportWriter } from '../../adapters/local-fs/report-writer.js';
 import { UtilizationFileSource } from '../../adapters/local-fs/utilization-file.js';
 import { detectAnomalies } from '../../app/detect.js';
-import {
-  type ProvisionedReviewReport,
-  reviewProvisioned,
-  type UtilizationSource,
-} from '../../app/provisioned-review.js';
-import {
-  type FindingsSource,
-  findingsWithState,
-  type ReportDeliveryEntry,
-  sendWeeklyDigest,
-  type WeeklyDigestReport,
-} from '../../app/weekly-digest.js';
+import type { FindingsSource, UtilizationSource } from '../../app/ports/reports.js';
+import { type ProvisionedReviewReport, reviewProvisioned } from '../../app/provisioned-review.js';
+import type { ReportDeliveryEntry } from '../../app/report-delivery.js';
+import { findingsWithState, sendWeeklyDigest, type WeeklyDigestReport } from '../../app/weekly-digest.js';
 import {
   DigestConfigSchema,
   digestOptionsOf,
@@ -27,8 +19,8 @@ import {
 import { formatIssues } from '../../config/parse-config.js';
 import { validateSilences } from '../../core/alerting/silences.js';
 import { AppError, ConfigError } from '../../core/errors.js';
-import { isIsoWeek } from '../../core/iso-week.js';
 import { parseQuarter } from '../../core/review/quarter.js';
+import { isIsoWeek } from '../../core/time/iso-week.js';
 import { reportReceivers } from './deployment-receivers.js';
 import type { Runtime, ServiceConfig } from './runtime.js';
 

@@ -10,7 +10,7 @@ import type {
   ReleaseRequest,
   ReleaseResult,
   SendOutcome,
-} from '../../../src/app/ports.js';
+} from '../../../src/app/ports/alerting.js';
 import type { LogEntry } from '../../../src/core/alerting/notification-log-entry.js';
 import type { IntegrationKind } from '../../../src/core/alerting/receivers.js';
 

@@ -1,6 +1,6 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import { notify } from '../../../src/app/notify.js';
-import type { SilenceStore } from '../../../src/app/ports.js';
+import type { SilenceStore } from '../../../src/app/ports/alerting.js';
 import { compileSilence } from '../../../src/core/alerting/silences.js';
 import type { Finding } from '../../../src/core/rules/finding.js';
 import { FakeNotificationLog, FakeNotifier, manualClock } from './fakes.js';

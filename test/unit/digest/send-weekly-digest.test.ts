@@ -4,24 +4,26 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ConsoleNotifier } from '../../../src/adapters/console/console-notifier.js';
 import { LocalNotificationLog } from '../../../src/adapters/local-fs/notification-log.js';
-import type { NotificationDelivery, Notifier, SendOutcome } from '../../../src/app/ports.js';
+import type { NotificationDelivery, Notifier, SendOutcome } from '../../../src/app/ports/alerting.js';
+import type {
+  ReportSlackDelivery,
+  ReportSlackPublisher,
+  ReportWriter,
+} from '../../../src/app/ports/reports.js';
 import {
   findingsWithState,
-  type ReportSlackDelivery,
-  type ReportSlackPublisher,
-  type ReportWriter,
   sendWeeklyDigest,
   type WeeklyDigestDeps,
 } from '../../../src/app/weekly-digest.js';
 import { compileAlerting } from '../../../src/core/alerting/alerting-spec.js';
 import { planNotifications } from '../../../src/core/alerting/plan.js';
 import type { ReceiverSpec } from '../../../src/core/alerting/receivers.js';
-import type { ReportFile } from '../../../src/core/digest/report-artifacts.js';
 import type { DigestOptions } from '../../../src/core/digest/weekly-digest.js';
-import { isoWeekDays } from '../../../src/core/iso-week.js';
 import { findingFingerprint } from '../../../src/core/keys.js';
 import { formatMoney, parseMoney } from '../../../src/core/money.js';
+import type { ReportFile } from '../../../src/core/report/report-artifacts.js';
 import type { Finding } from '../../../src/core/rules/finding.js';
+import { isoWeekDays } from '../../../src/core/time/iso-week.js';
 import { dfact, generateFacts, memoryFactStore } from '../../helpers/digest-facts.js';
 
 const OPTIONS: DigestOptions = {

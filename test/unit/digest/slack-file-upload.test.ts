@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { SlackFileUploadPublisher } from '../../../src/adapters/slack/file-upload.js';
-import type { ReportSlackDelivery } from '../../../src/app/weekly-digest.js';
+import type { ReportSlackDelivery } from '../../../src/app/ports/reports.js';
 import { type FakeSlackUploadServer, startSlackUploadServer } from '../../helpers/digest-slack-server.js';
 
 const TOKEN = 'xoxb-test-token-123456';

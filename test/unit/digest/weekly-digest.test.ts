@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { parseCsv } from '../../../src/core/csv.js';
 import { digestArtifacts } from '../../../src/core/digest/digest-artifacts.js';
 import { renderDigestCsv } from '../../../src/core/digest/render-csv.js';
 import { buildWeeklyDigest, type DigestOptions } from '../../../src/core/digest/weekly-digest.js';
 import { type DailyFact, UNALLOCATED } from '../../../src/core/facts/daily-fact.js';
-import { isoWeekDays } from '../../../src/core/iso-week.js';
 import { formatMoney, type Money, parseMoney } from '../../../src/core/money.js';
+import { parseCsv } from '../../../src/core/report/csv.js';
+import { isoWeekDays } from '../../../src/core/time/iso-week.js';
 import { ALL_FINAL, dfact, generateFacts } from '../../helpers/digest-facts.js';
 
 const OPTIONS: DigestOptions = {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { parseCsv } from '../../../src/core/csv.js';
 import { formatMoney, parseMoney, parseQuantity } from '../../../src/core/money.js';
+import { parseCsv } from '../../../src/core/report/csv.js';
 import { buildProvisionedReview } from '../../../src/core/review/provisioned-review.js';
 import { reviewArtifacts } from '../../../src/core/review/review-artifacts.js';
 import { DEFAULT_REVIEW_OPTIONS, type ReviewOptions } from '../../../src/core/review/review-options.js';

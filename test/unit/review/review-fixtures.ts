@@ -1,7 +1,7 @@
 import type { DailyFact } from '../../../src/core/facts/daily-fact.js';
 import { parseQuantity } from '../../../src/core/money.js';
 import type { CommitmentUtilization, UtilizationPoint } from '../../../src/core/review/utilization.js';
-import { addDays } from '../../../src/core/rules/day-math.js';
+import { addDays } from '../../../src/core/time/days.js';
 import { dfact } from '../../helpers/digest-facts.js';
 
 export const NOVA = 'amazon.nova-2-lite';

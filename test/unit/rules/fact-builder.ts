@@ -1,6 +1,5 @@
 import type { DailyFact } from '../../../src/core/facts/daily-fact.js';
 import { parseMoney, parseQuantity } from '../../../src/core/money.js';
-import { addDays } from '../../../src/core/rules/day-math.js';
 import {
   type EvaluateRulesResult,
   evaluateRulesOnFacts as evaluateRules,
@@ -8,6 +7,7 @@ import {
 import { parseRules } from '../../../src/core/rules/parse-rules.js';
 import type { ParsedRule } from '../../../src/core/rules/registry.js';
 import type { UtilizationData } from '../../../src/core/rules/utilization.js';
+import { addDays } from '../../../src/core/time/days.js';
 
 export const ACCOUNT = '111111111111';
 export const OTHER_ACCOUNT = '222222222222';

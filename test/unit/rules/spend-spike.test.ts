@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { formatMoney } from '../../../src/core/money.js';
-import { addDays } from '../../../src/core/rules/day-math.js';
+import { addDays } from '../../../src/core/time/days.js';
 import { dailyCosts, evaluate, fact, HAIKU, history, OPUS, rules, SONNET } from './fact-builder.js';
 
 const MONDAY = '2026-06-15';

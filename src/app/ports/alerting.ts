@@ -1,9 +1,9 @@
-import type { LogEntry } from '../core/alerting/notification-log-entry.js';
-import type { IntegrationKind } from '../core/alerting/receivers.js';
-import type { Silence } from '../core/alerting/silences.js';
-import type { SlackMessage } from '../core/render/slack-kit.js';
-import type { SnsMessage } from '../core/render/sns-message.js';
-import type { Severity } from '../core/rules/finding.js';
+import type { LogEntry } from '../../core/alerting/notification-log-entry.js';
+import type { IntegrationKind } from '../../core/alerting/receivers.js';
+import type { Silence } from '../../core/alerting/silences.js';
+import type { SlackMessage } from '../../core/render/slack-kit.js';
+import type { SnsMessage } from '../../core/render/sns-message.js';
+import type { Severity } from '../../core/rules/finding.js';
 
 // ─────────────────────────────────────────────────────────────────────────────────────────────────
 // Alerting ports: notification log, notifiers, silences, clock. Used by app/notify.ts.

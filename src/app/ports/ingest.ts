@@ -1,9 +1,9 @@
-import type { DailyFact } from '../core/facts/daily-fact.js';
-import type { PeriodTotal } from '../core/facts/reconcile.js';
-import type { Stage1Row } from '../core/normalize/stage1-row.js';
-import type { DetailRequest } from '../core/rules/fact-detail.js';
-import type { CostMetric } from '../core/rules/fact-filters.js';
-import type { RuleSeries } from '../core/rules/rule-series.js';
+import type { DailyFact } from '../../core/facts/daily-fact.js';
+import type { CostMetric } from '../../core/facts/fact-filters.js';
+import type { PeriodTotal } from '../../core/facts/reconcile.js';
+import type { Stage1Row } from '../../core/normalize/stage1-row.js';
+import type { DetailRequest } from '../../core/rules/fact-detail.js';
+import type { RuleSeries } from '../../core/rules/rule-series.js';
 
 /** A local data file and the name the user knows it by (its S3 key or the path they gave). */
 export interface DataFileRef {

@@ -1,10 +1,5 @@
-import {
-  CACHE_WRITE_USAGE_KINDS,
-  type DailyFact,
-  TOKEN_USAGE_KINDS,
-  type UsageKind,
-} from '../facts/daily-fact.js';
 import type { Money } from '../money.js';
+import { CACHE_WRITE_USAGE_KINDS, type DailyFact, TOKEN_USAGE_KINDS, type UsageKind } from './daily-fact.js';
 
 /** Line item types that are running usage (CID's definition); everything else is a fee, credit, refund, tax or discount. */
 export const USAGE_LINE_ITEM_TYPES: ReadonlySet<string> = new Set([
