@@ -1,6 +1,6 @@
-import type { Config } from '../config/schema.js';
 import { type EvaluateRulesResult, evaluateRules, planEvaluation } from '../core/rules/evaluate-rules.js';
 import { factDetail } from '../core/rules/fact-detail.js';
+import type { ParsedRule } from '../core/rules/registry.js';
 import type { UtilizationData } from '../core/rules/utilization.js';
 import { addDays, daysBetween } from '../core/time/days.js';
 import { withFactReader } from './fact-reader.js';
@@ -18,6 +18,13 @@ export interface DetectInput {
   utilization?: UtilizationData | undefined;
 }
 
+/** What detection needs from the configuration (`rules:`, `completeness:`, `max_findings:`). */
+export interface DetectOptions {
+  rules: readonly ParsedRule[];
+  completeness: { final_after_hours: number };
+  max_findings: number;
+}
+
 export interface DetectResult extends EvaluateRulesResult {
   days: string[];
   /** Newest usage hour across stored snapshots: the completeness watermark. */
@@ -32,7 +39,7 @@ export interface DetectResult extends EvaluateRulesResult {
  */
 export async function detectAnomalies(
   input: DetectInput,
-  deps: { store: FactStore; config: Config },
+  deps: { store: FactStore; config: DetectOptions },
 ): Promise<DetectResult> {
   const snapshots = await deps.store.snapshots();
   const newest = snapshots

@@ -1,4 +1,3 @@
-import type { Config } from '../config/schema.js';
 import { InputError, ReconciliationError } from '../core/errors.js';
 import type { DailyFact } from '../core/facts/daily-fact.js';
 import {
@@ -11,12 +10,10 @@ import { type ModelCoverage, modelCoverage } from '../core/facts/model-coverage.
 import { type PeriodReconciliation, reconcile } from '../core/facts/reconcile.js';
 import { snapshotId as buildSnapshotId } from '../core/keys.js';
 import { formatMoney, formatUsd, type Money, sumMoney } from '../core/money.js';
+import type { AttributionOptions } from '../core/normalize/attribution.js';
+import type { NormalizeContext } from '../core/normalize/classify-row.js';
 import { normaliseTagKey } from '../core/normalize/stage1-row.js';
-import {
-  type NormalizeContext,
-  type NormalizeWarnings,
-  toDailyFacts,
-} from '../core/normalize/to-daily-facts.js';
+import { type NormalizeWarnings, toDailyFacts } from '../core/normalize/to-daily-facts.js';
 import type {
   Delivery,
   FactStore,
@@ -26,11 +23,14 @@ import type {
   Stage1Output,
 } from './ports/ingest.js';
 
+/** What ingest needs from the configuration: attribution (`attribution:`, `accounts:`, `environments:`) and `ingest:`. */
+export type IngestOptions = AttributionOptions & { ingest: { hold_shrink_share: number } };
+
 export interface IngestDeps {
   engine: Stage1Engine;
   store: FactStore;
   ledger: IngestLedger;
-  config: Config;
+  config: IngestOptions;
   catalog: NormalizeContext['catalog'];
   clock: () => Date;
   /** Re-ingest even when the ledger says the snapshot is unchanged. */
@@ -232,7 +232,7 @@ function heldReport(
 }
 
 /** Normalised tag keys of every attribution field, for stage 1 to keep. */
-export function configuredTagKeys(config: Config): string[] {
+export function configuredTagKeys(config: Pick<AttributionOptions, 'attribution'>): string[] {
   const keys = Object.values(config.attribution.tag_keys).flat().map(normaliseTagKey);
   return [...new Set(keys)].sort();
 }

@@ -1,8 +1,14 @@
 import type { CompiledAlerting } from '../core/alerting/alerting-spec.js';
 import { AppError, describeError } from '../core/errors.js';
 import { heldDeliveryFinding } from '../core/facts/delivery-checks.js';
-import { type DetectResult, detectAnomalies } from './detect.js';
-import { findUnchanged, type IngestDeps, type IngestReport, ingestDelivery } from './ingest-delivery.js';
+import { type DetectOptions, type DetectResult, detectAnomalies } from './detect.js';
+import {
+  findUnchanged,
+  type IngestDeps,
+  type IngestOptions,
+  type IngestReport,
+  ingestDelivery,
+} from './ingest-delivery.js';
 import { type NotifyDeps, type NotifyReport, notify } from './notify.js';
 import type { DeliveryClaims, DeliveryHandle } from './ports/delivery.js';
 import type { Delivery, FactStore, Stage1Engine } from './ports/ingest.js';
@@ -21,7 +27,7 @@ export interface EngineChoice {
 }
 
 export interface ProcessDeliveryDeps {
-  ingest: Omit<IngestDeps, 'engine' | 'onProgress'>;
+  ingest: Omit<IngestDeps, 'engine' | 'onProgress' | 'config'> & { config: IngestOptions & DetectOptions };
   engineFor(delivery: Delivery): EngineChoice;
   claims?: DeliveryClaims | undefined;
   /** Lease of the ingest claim: at least as long as the run may take. */

@@ -1,18 +1,14 @@
 import { InputError } from '../errors.js';
 import type { DailyFact } from '../facts/daily-fact.js';
 import { type Money, parseMoney, parseQuantity, type Quantity } from '../money.js';
-import type { AttributionConfigView } from './attribution.js';
-import { type ClassifiedRow, type ClassKey, createRowClassifier } from './classify-row.js';
-import type { ModelCatalog } from './model-catalog.js';
+import {
+  type ClassifiedRow,
+  type ClassKey,
+  createRowClassifier,
+  type NormalizeContext,
+} from './classify-row.js';
 import type { Stage1Row } from './stage1-row.js';
 import { tokensOf } from './units.js';
-
-export interface NormalizeContext {
-  catalog: ModelCatalog;
-  config: AttributionConfigView;
-  sourceExport: string;
-  snapshotId: string;
-}
 
 export interface WarningTally {
   lineItems: number;

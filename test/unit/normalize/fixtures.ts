@@ -1,7 +1,7 @@
 import { loadModelCatalog } from '../../../src/config/model-catalog.js';
 import { type Config, DEFAULT_CONFIG } from '../../../src/config/schema.js';
+import type { NormalizeContext } from '../../../src/core/normalize/classify-row.js';
 import type { Stage1Row } from '../../../src/core/normalize/stage1-row.js';
-import type { NormalizeContext } from '../../../src/core/normalize/to-daily-facts.js';
 
 /** The bundled catalog, read once per test file. */
 export const CATALOG = loadModelCatalog(DEFAULT_CONFIG);

@@ -1,8 +1,8 @@
 import type { S3Client } from '@aws-sdk/client-s3';
-import { discoverLocalDeliveries } from '../../adapters/local-fs/discover-deliveries.js';
-import { discoverS3Deliveries } from '../../adapters/s3/discover-deliveries.js';
-import type { DeliveryHandle } from '../../app/ports/delivery.js';
-import { InputError } from '../../core/errors.js';
+import type { DeliveryHandle } from '../app/ports/delivery.js';
+import { InputError } from '../core/errors.js';
+import { discoverLocalDeliveries } from './local-fs/discover-deliveries.js';
+import { discoverS3Deliveries } from './s3/discover-deliveries.js';
 
 /**
  * The delivery a manifest in S3 describes. The manifest is read and every listed object HEADed now (so the
