@@ -1,3 +1,4 @@
+import { newestUsageEndOf } from '../core/facts/newest-usage-hour.js';
 import { type EvaluateRulesResult, evaluateRules, planEvaluation } from '../core/rules/evaluate-rules.js';
 import { factDetail } from '../core/rules/fact-detail.js';
 import type { ParsedRule } from '../core/rules/registry.js';
@@ -42,14 +43,10 @@ export async function detectAnomalies(
   deps: { store: FactStore; config: DetectOptions },
 ): Promise<DetectResult> {
   const snapshots = await deps.store.snapshots();
-  const newest = snapshots
-    .map((s) => s.newestUsageEnd)
-    .filter((t): t is string => Boolean(t))
-    .sort()
-    .at(-1);
+  const newest = newestUsageEndOf(snapshots);
   // Findings never see the future: data newer than `now` (a replay with --now) does not exist for this run.
   const nowMs = input.now.getTime();
-  const newestUsageHour = newest ? new Date(Math.min(Date.parse(newest), nowMs)) : null;
+  const newestUsageHour = newest ? new Date(Math.min(newest.getTime(), nowMs)) : null;
   const nowDay = input.now.toISOString().slice(0, 10);
   // The newest usage hour ends the last day with data; its end instant belongs to the next day.
   const newestDay =

@@ -1,5 +1,5 @@
 import { InputError, ReconciliationError } from '../core/errors.js';
-import type { DailyFact } from '../core/facts/daily-fact.js';
+import { type DailyFact, UNALLOCATED } from '../core/facts/daily-fact.js';
 import {
   checkDeliveryPeriods,
   judgeShrink,
@@ -315,11 +315,11 @@ function describeWarnings(warnings: NormalizeWarnings, facts: readonly DailyFact
       `usage type "${usageType}" (pricing unit "${unit}") does not say its token unit: ${lineItems} line item(s), ${formatUsd(cost)} counted in the path's documented unit`,
     );
   }
-  const unallocated = facts.filter((f) => f.workload === '__unallocated__');
+  const unallocated = facts.filter((f) => f.workload === UNALLOCATED);
   if (unallocated.length > 0) {
     const cost = sumMoney(unallocated.map((f) => f.costUnblended));
     lines.push(
-      `unattributed spend: ${formatUsd(cost)} in workload __unallocated__ (no workload tag, principal tag or account default)`,
+      `unattributed spend: ${formatUsd(cost)} in workload ${UNALLOCATED} (no workload tag, principal tag or account default)`,
     );
   }
   return lines;

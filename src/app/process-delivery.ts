@@ -1,6 +1,7 @@
 import type { CompiledAlerting } from '../core/alerting/alerting-spec.js';
 import { AppError, describeError } from '../core/errors.js';
 import { heldDeliveryFinding } from '../core/facts/delivery-checks.js';
+import { newestUsageEndOf } from '../core/facts/newest-usage-hour.js';
 import { type DetectOptions, type DetectResult, detectAnomalies } from './detect.js';
 import {
   findUnchanged,
@@ -147,16 +148,11 @@ async function affectedRange(
   report: IngestReport,
   store: FactStore,
 ): Promise<{ from?: string; to?: string }> {
-  const snapshots = await store.snapshots();
-  const newest = snapshots
-    .map((s) => s.newestUsageEnd)
-    .filter((t): t is string => Boolean(t))
-    .sort()
-    .at(-1);
+  const newest = newestUsageEndOf(await store.snapshots());
   // Without a watermark, detect picks its default window from the facts themselves.
-  if (!newest || Number.isNaN(Date.parse(newest))) return {};
+  if (!newest) return {};
   // The newest usage hour is an end instant: it belongs to the day before it.
-  const to = new Date(Date.parse(newest) - 1).toISOString().slice(0, 10);
+  const to = new Date(newest.getTime() - 1).toISOString().slice(0, 10);
   const first = report.periods.map((p) => p.billingPeriod).sort()[0];
   if (!first) return { to };
   const from = `${first}-01`;

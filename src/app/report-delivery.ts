@@ -5,9 +5,9 @@ import {
   OWNER_CHANNEL_TEMPLATE,
   type ReceiverSpec,
 } from '../core/alerting/receivers.js';
-import { newestUsageEndOf, newestUsageHourOf } from '../core/digest/newest-usage-hour.js';
 import { describeError } from '../core/errors.js';
 import type { DailyFact } from '../core/facts/daily-fact.js';
+import { newestUsageEndOf, newestUsageHourOf } from '../core/facts/newest-usage-hour.js';
 import type { ReportArtifacts } from '../core/report/report-artifacts.js';
 import type { Clock, NotificationLog, Notifier, SendOutcome } from './ports/alerting.js';
 import type { FactStore } from './ports/ingest.js';

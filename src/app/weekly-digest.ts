@@ -1,17 +1,11 @@
-import type { CompiledAlerting } from '../core/alerting/alerting-spec.js';
-import { planNotifications } from '../core/alerting/plan.js';
-import { integrationsOf, logReceiverId, type ReceiverSpec } from '../core/alerting/receivers.js';
-import type { Silence } from '../core/alerting/silences.js';
-import type { AnomalyInput, AnomalyState } from '../core/digest/anomalies.js';
+import type { ReceiverSpec } from '../core/alerting/receivers.js';
 import { digestArtifacts } from '../core/digest/digest-artifacts.js';
 import { digestFactRange } from '../core/digest/week-window.js';
 import { buildWeeklyDigest, type DigestOptions, type WeeklyDigest } from '../core/digest/weekly-digest.js';
 import { REPORT_FACT_FIELDS } from '../core/facts/report-fields.js';
 import { formatMoney } from '../core/money.js';
-import type { Finding } from '../core/rules/finding.js';
 import { isoWeekDays, lastEndedIsoWeek, parseIsoWeek } from '../core/time/iso-week.js';
 import { withFactReader } from './fact-reader.js';
-import type { NotificationLog } from './ports/alerting.js';
 import type { FactStore } from './ports/ingest.js';
 import type { FindingsSource, ReportWriter } from './ports/reports.js';
 import {
@@ -20,49 +14,6 @@ import {
   type ReportDeliveryEntry,
   watermarkOf,
 } from './report-delivery.js';
-
-/**
- * Where each finding stands, for the digest: `notified` when a receiver's notification-log record holds its
- * fingerprint, else `muted` when silenced or inhibited on every route, else `provisional` / `open`.
- */
-export async function findingsWithState(input: {
-  findings: readonly Finding[];
-  alerting: CompiledAlerting;
-  log: NotificationLog;
-  silences?: readonly Silence[] | undefined;
-  nowMs: number;
-}): Promise<AnomalyInput[]> {
-  const plan = planNotifications({
-    findings: input.findings,
-    alerting: input.alerting,
-    extraSilences: input.silences ?? [],
-    nowMs: input.nowMs,
-  });
-  const notified = new Set<string>();
-  const firing = new Set<string>();
-  const muted = new Set<string>();
-  for (const group of plan) {
-    for (const m of group.muted) muted.add(m.alert.fingerprint);
-    if (group.firing.length === 0) continue;
-    for (const a of group.firing) firing.add(a.fingerprint);
-    const receiver = input.alerting.receivers.get(group.receiver);
-    for (const kind of receiver ? integrationsOf(receiver) : []) {
-      const entry = await input.log.get(logReceiverId(group.receiver, kind), group.groupKey);
-      for (const fp of entry?.firingFingerprints ?? []) notified.add(fp);
-    }
-  }
-  return input.findings.map((finding) => {
-    const fp = finding.fingerprint;
-    const state: AnomalyState = notified.has(fp)
-      ? 'notified'
-      : muted.has(fp) && !firing.has(fp)
-        ? 'muted'
-        : finding.provisional
-          ? 'provisional'
-          : 'open';
-    return { finding, state };
-  });
-}
 
 // ─── the weekly digest use case ──────────────────────────────────────────────────────────────────
 

@@ -100,7 +100,7 @@ async function runReview(options: ReviewCliOptions): Promise<number> {
   }
   const now = nowOption(options.now);
   const config = await loadConfig(options.config);
-  const reviewConfig = ReviewConfigSchema.parse((config as { review?: unknown }).review ?? {});
+  const reviewConfig = config.review;
   const root = storeRoot(options.store);
   const { store } = await openExistingStore(root);
   const deps = localReportDeps(root, config, now);

@@ -1,5 +1,6 @@
 import { type DailyFact, TOKEN_USAGE_KINDS } from '../facts/daily-fact.js';
 import { USAGE_LINE_ITEM_TYPES } from '../facts/fact-filters.js';
+import { tupleKey } from '../keys.js';
 import { type AttributionOptions, accountEnvironment, createAttributor } from './attribution.js';
 import type { ModelCatalog } from './model-catalog.js';
 import { resolveRegion } from './region.js';
@@ -47,7 +48,7 @@ export function createRowClassifier(ctx: NormalizeContext): (row: Stage1Row) => 
   let previous: { row: Stage1Row; result: ClassifiedRow } | undefined;
   return (row) => {
     if (previous !== undefined && sameClass(previous.row, row)) return previous.result;
-    const cacheKey = [
+    const cacheKey = tupleKey([
       row.payerAccount,
       row.usageAccount,
       row.usageAccountName ?? '\u0001',
@@ -65,7 +66,7 @@ export function createRowClassifier(ctx: NormalizeContext): (row: Stage1Row) => 
       tagsKey(row.resourceTags),
       tagsKey(row.principalTags),
       tagsKey(row.accountTags),
-    ].join('\u0000');
+    ]);
     let result = classified.get(cacheKey);
     if (result === undefined) {
       result = classifyUncached(row);

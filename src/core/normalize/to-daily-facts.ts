@@ -1,5 +1,6 @@
 import { InputError } from '../errors.js';
 import type { DailyFact } from '../facts/daily-fact.js';
+import { tupleKey } from '../keys.js';
 import { type Money, parseMoney, parseQuantity, type Quantity } from '../money.js';
 import {
   type ClassifiedRow,
@@ -100,12 +101,12 @@ export function toDailyFacts(
 
     let classKeyId = classKeyIdOf.get(classified);
     if (classKeyId === undefined) {
-      const joined = CLASS_KEY_FIELDS.map((field) => classified.key[field]).join('\u0000');
+      const joined = tupleKey(CLASS_KEY_FIELDS.map((field) => classified.key[field]));
       classKeyId = classKeyIds.get(joined) ?? classKeyIds.size;
       classKeyIds.set(joined, classKeyId);
       classKeyIdOf.set(classified, classKeyId);
     }
-    const keyString = `${row.usageDate}\u0000${row.billingPeriod}\u0000${classKeyId}`;
+    const keyString = tupleKey([row.usageDate, row.billingPeriod, String(classKeyId)]);
     const group = groups.get(keyString);
     if (group) {
       group.tokens += tokens;

@@ -49,12 +49,3 @@ export function sumCost(facts: readonly DailyFact[], metric: CostMetric): Money 
   for (const fact of facts) total += costOf(fact, metric);
   return total as Money;
 }
-
-/** Composite series key; the separator cannot occur in ids. */
-export function seriesKey(...parts: string[]): string {
-  return parts.join('\u0000');
-}
-
-export function splitSeriesKey(key: string): string[] {
-  return key.split('\u0000');
-}

@@ -10,11 +10,8 @@ import type {
   ReportSlackPublisher,
   ReportWriter,
 } from '../../../src/app/ports/reports.js';
-import {
-  findingsWithState,
-  sendWeeklyDigest,
-  type WeeklyDigestDeps,
-} from '../../../src/app/weekly-digest.js';
+import { findingsWithState } from '../../../src/app/findings-source.js';
+import { sendWeeklyDigest, type WeeklyDigestDeps } from '../../../src/app/weekly-digest.js';
 import { compileAlerting } from '../../../src/core/alerting/alerting-spec.js';
 import { planNotifications } from '../../../src/core/alerting/plan.js';
 import type { ReceiverSpec } from '../../../src/core/alerting/receivers.js';

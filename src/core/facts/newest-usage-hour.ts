@@ -1,6 +1,6 @@
-import type { DailyFact } from '../facts/daily-fact.js';
-import { USAGE_LINE_ITEM_TYPES } from '../facts/fact-filters.js';
 import { dayStartMs } from '../time/days.js';
+import type { DailyFact } from './daily-fact.js';
+import { USAGE_LINE_ITEM_TYPES } from './fact-filters.js';
 
 /**
  * A lower bound on the newest usage hour in the data, for the completeness watermark when the caller has
