@@ -97,7 +97,16 @@ export async function processDelivery(
   };
 }
 
-async function ingestOnce(handle: DeliveryHandle, deps: ProcessDeliveryDeps): Promise<IngestReport> {
+/** What ingesting one delivery needs: the part of ProcessDeliveryDeps without detection and notification. */
+export type IngestOnceDeps = Pick<ProcessDeliveryDeps, 'engineFor' | 'claims' | 'leaseMs' | 'onProgress'> & {
+  ingest: Omit<IngestDeps, 'engine' | 'onProgress'>;
+};
+
+/**
+ * Ingests one delivery once, the same for the CLI, `watch` and the Lambda: ask the ledger (unchanged → no
+ * claim, no download), claim the delivery, fetch its files when the engine reads them, ingest, release.
+ */
+export async function ingestOnce(handle: DeliveryHandle, deps: IngestOnceDeps): Promise<IngestReport> {
   const { delivery } = handle;
   const { engine, readsFiles } = deps.engineFor(delivery);
   const onProgress = deps.onProgress;

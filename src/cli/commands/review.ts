@@ -6,7 +6,7 @@ import { UtilizationFileSource } from '../../adapters/local-fs/utilization-file.
 import type { UtilizationSource } from '../../app/ports/reports.js';
 import { type ProvisionedReviewReport, reviewProvisioned } from '../../app/provisioned-review.js';
 import { resolveReceivers } from '../../app/report-delivery.js';
-import { type ReviewConfig, ReviewConfigSchema, reviewOptionsOf } from '../../config/digest-schema.js';
+import { type ReviewConfig, reviewOptionsOf } from '../../config/digest-schema.js';
 import { loadConfig } from '../../config/load.js';
 import { formatMoney, formatUsd } from '../../core/money.js';
 import { parseQuarter } from '../../core/review/quarter.js';

@@ -15,7 +15,7 @@ import { AppError, ConfigError } from '../../core/errors.js';
 import { parseQuarter } from '../../core/review/quarter.js';
 import { isIsoWeek } from '../../core/time/iso-week.js';
 import { reportReceivers } from './deployment-receivers.js';
-import type { Runtime, ServiceConfig } from './runtime.js';
+import type { Runtime } from './runtime.js';
 
 /** A report that could not go to every receiver; the scheduler retries the invoke (sent ones are not repeated). */
 export class ReportDeliveryError extends AppError {

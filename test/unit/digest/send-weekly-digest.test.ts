@@ -4,13 +4,13 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ConsoleNotifier } from '../../../src/adapters/console/console-notifier.js';
 import { LocalNotificationLog } from '../../../src/adapters/local-fs/notification-log.js';
+import { findingsWithState } from '../../../src/app/findings-source.js';
 import type { NotificationDelivery, Notifier, SendOutcome } from '../../../src/app/ports/alerting.js';
 import type {
   ReportSlackDelivery,
   ReportSlackPublisher,
   ReportWriter,
 } from '../../../src/app/ports/reports.js';
-import { findingsWithState } from '../../../src/app/findings-source.js';
 import { sendWeeklyDigest, type WeeklyDigestDeps } from '../../../src/app/weekly-digest.js';
 import { compileAlerting } from '../../../src/core/alerting/alerting-spec.js';
 import { planNotifications } from '../../../src/core/alerting/plan.js';
