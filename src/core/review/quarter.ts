@@ -13,10 +13,6 @@ export function parseQuarter(text: string): Quarter {
   return { year: Number(match[1]), quarter: Number(match[2]) as Quarter['quarter'] };
 }
 
-export function formatQuarter(q: Quarter): string {
-  return `${q.year}-Q${q.quarter}`;
-}
-
 /** First and last UTC day of a quarter. */
 export function quarterBounds(text: string): { first: string; last: string } {
   const { year, quarter } = parseQuarter(text);
