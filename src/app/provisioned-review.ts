@@ -12,10 +12,10 @@ import { withFactReader } from './fact-reader.js';
 import type { FactStore } from './ports/ingest.js';
 import type { ReportWriter, UtilizationSource } from './ports/reports.js';
 import {
-  deliverReport,
   type ReportDeliveryDeps,
   type ReportDeliveryEntry,
   watermarkOf,
+  writeAndDeliver,
 } from './report-delivery.js';
 
 export interface ProvisionedReviewDeps extends ReportDeliveryDeps {
@@ -102,9 +102,7 @@ export async function reviewProvisioned(
     options: input.options,
   });
   const artifacts = reviewArtifacts(review, { sendPartial: input.sendPartial });
-  const files: { name: string; path: string }[] = [];
-  for (const file of artifacts.files) files.push({ name: file.name, path: await deps.writer.write(file) });
-  const deliveries = await deliverReport(artifacts, input.receivers, input.send, deps, input.leaseMs);
+  const { files, deliveries } = await writeAndDeliver(artifacts, input, deps);
   const t = review.totals;
   return {
     quarter,

@@ -11,7 +11,7 @@ import { newestUsageEndOf, newestUsageHourOf } from '../core/facts/newest-usage-
 import type { ReportArtifacts } from '../core/report/report-artifacts.js';
 import type { Clock, NotificationLog, Notifier, SendOutcome } from './ports/alerting.js';
 import type { FactStore } from './ports/ingest.js';
-import type { ReportSlackPublisher } from './ports/reports.js';
+import type { ReportSlackPublisher, ReportWriter } from './ports/reports.js';
 
 // Delivery of a rendered scheduled report (weekly digest, provisioned review): once per receiver and period.
 
@@ -78,6 +78,18 @@ function destinationOf(
     case 'console':
       return { ok: true, to: receiver.console?.dir ?? '(default dir)' };
   }
+}
+
+/** Writes every rendered file of a report, then delivers it (see `deliverReport`). */
+export async function writeAndDeliver(
+  artifacts: ReportArtifacts,
+  input: { receivers: readonly ReceiverSpec[]; send: boolean; leaseMs?: number | undefined },
+  deps: ReportDeliveryDeps & { writer: ReportWriter },
+): Promise<{ files: { name: string; path: string }[]; deliveries: ReportDeliveryEntry[] }> {
+  const files: { name: string; path: string }[] = [];
+  for (const file of artifacts.files) files.push({ name: file.name, path: await deps.writer.write(file) });
+  const deliveries = await deliverReport(artifacts, input.receivers, input.send, deps, input.leaseMs);
+  return { files, deliveries };
 }
 
 /**

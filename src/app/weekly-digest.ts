@@ -9,10 +9,10 @@ import { withFactReader } from './fact-reader.js';
 import type { FactStore } from './ports/ingest.js';
 import type { FindingsSource, ReportWriter } from './ports/reports.js';
 import {
-  deliverReport,
   type ReportDeliveryDeps,
   type ReportDeliveryEntry,
   watermarkOf,
+  writeAndDeliver,
 } from './report-delivery.js';
 
 // ─── the weekly digest use case ──────────────────────────────────────────────────────────────────
@@ -79,9 +79,7 @@ export async function sendWeeklyDigest(
     anomalies,
   });
   const artifacts = digestArtifacts(digest, { sendPartialWeeks: input.sendPartialWeeks });
-  const files: { name: string; path: string }[] = [];
-  for (const file of artifacts.files) files.push({ name: file.name, path: await deps.writer.write(file) });
-  const deliveries = await deliverReport(artifacts, input.receivers, input.send, deps, input.leaseMs);
+  const { files, deliveries } = await writeAndDeliver(artifacts, input, deps);
   const t = digest.totals;
   const nullable = (v: typeof t.monthToDate) => (v === null ? null : formatMoney(v));
   return {

@@ -36,16 +36,7 @@ export class SlackFileUploadPublisher implements ReportSlackPublisher {
     const client = this.clients.for(token);
     let posted: { channel: string; ts: string };
     try {
-      const result = await this.clients.waitingOutRateLimits(token, () =>
-        client.chat.postMessage({
-          channel: delivery.channel,
-          text: delivery.message.text,
-          // biome-ignore lint/suspicious/noExplicitAny: Block Kit blocks are rendered as plain data in core.
-          blocks: delivery.message.blocks as any,
-          unfurl_links: false,
-          unfurl_media: false,
-        }),
-      );
+      const result = await this.clients.postMessage(token, delivery.channel, delivery.message);
       posted = { channel: String(result.channel ?? delivery.channel), ts: String(result.ts ?? '') };
     } catch (error) {
       return classifySlackError(error, [token]);
