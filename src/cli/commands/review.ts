@@ -9,7 +9,7 @@ import { resolveReceivers } from '../../app/report-delivery.js';
 import { type ReviewConfig, reviewOptionsOf } from '../../config/digest-schema.js';
 import { loadConfig } from '../../config/load.js';
 import { formatMoney, formatUsd } from '../../core/money.js';
-import { parseQuarter } from '../../core/review/quarter.js';
+import { parseQuarter } from '../../core/time/quarter.js';
 import { nowOption } from '../options.js';
 import { printJson } from '../output/format-option.js';
 import { renderTable } from '../output/table.js';

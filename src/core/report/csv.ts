@@ -26,34 +26,67 @@ export function isLiveFormula(cell: string): boolean {
   return FORMULA_START.test(cell) && !PLAIN_NUMBER.test(cell);
 }
 
-/** Reads what toCsv writes (quoted fields, doubled quotes, embedded newlines). */
+/** A CSV text that is not RFC 4180: where (1-based line of the record) and what. */
+export class CsvSyntaxError extends Error {
+  constructor(
+    readonly line: number,
+    message: string,
+  ) {
+    super(`line ${line}: ${message}`);
+    this.name = 'CsvSyntaxError';
+  }
+}
+
+/**
+ * RFC 4180 reader, for what toCsv writes and for users' files: fields quoted or not, doubled quotes inside
+ * quoted fields, line breaks inside them, CRLF or LF records. A quote inside an unquoted field, text after a
+ * closing quote, or a quoted field left open is a CsvSyntaxError naming the line, never a silent guess.
+ */
 export function parseCsv(text: string): string[][] {
   const rows: string[][] = [];
   let row: string[] = [];
   let field = '';
   let quoted = false;
+  let closed = false;
+  let line = 1;
+  let recordLine = 1;
+  const endField = () => {
+    row.push(field);
+    field = '';
+    closed = false;
+  };
   for (let i = 0; i < text.length; i++) {
     const c = text[i]!;
     if (quoted) {
       if (c === '"' && text[i + 1] === '"') {
         field += '"';
         i++;
-      } else if (c === '"') quoted = false;
-      else field += c;
-    } else if (c === '"') quoted = true;
-    else if (c === ',') {
-      row.push(field);
-      field = '';
-    } else if (c === '\n' || c === '\r') {
+      } else if (c === '"') {
+        quoted = false;
+        closed = true;
+      } else {
+        if (c === '\n') line++;
+        field += c;
+      }
+    } else if (c === ',') endField();
+    else if (c === '\n' || c === '\r') {
       if (c === '\r' && text[i + 1] === '\n') i++;
-      row.push(field);
+      endField();
       rows.push(row);
       row = [];
-      field = '';
+      line++;
+      recordLine = line;
+    } else if (closed) {
+      throw new CsvSyntaxError(recordLine, `text after a closing quote (${JSON.stringify(c)})`);
+    } else if (c === '"') {
+      if (field !== '')
+        throw new CsvSyntaxError(recordLine, `a quote inside an unquoted field ("${field}…")`);
+      quoted = true;
     } else field += c;
   }
-  if (field !== '' || row.length > 0) {
-    row.push(field);
+  if (quoted) throw new CsvSyntaxError(recordLine, 'a quoted field is never closed');
+  if (field !== '' || row.length > 0 || closed) {
+    endField();
     rows.push(row);
   }
   return rows;

@@ -12,8 +12,8 @@ import { sendWeeklyDigest, type WeeklyDigestReport } from '../../app/weekly-dige
 import { digestOptionsOf, type ReviewConfig, reviewOptionsOf } from '../../config/digest-schema.js';
 import { formatIssues } from '../../config/parse-config.js';
 import { AppError, ConfigError } from '../../core/errors.js';
-import { parseQuarter } from '../../core/review/quarter.js';
 import { isIsoWeek } from '../../core/time/iso-week.js';
+import { parseQuarter } from '../../core/time/quarter.js';
 import { reportReceivers } from './deployment-receivers.js';
 import type { Runtime } from './runtime.js';
 

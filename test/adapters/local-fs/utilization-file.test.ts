@@ -134,6 +134,11 @@ describe('review provisioned with a utilization file, end to end', () => {
     await expect(
       new UtilizationFileSource(path).read({ targets: [], from: '2026-01-01', to: '2027-01-01' }),
     ).rejects.toThrow(/unknown column\(s\) colour/);
+    const broken = join(dir, 'broken.csv');
+    await writeFile(broken, 'commitment_id,start,invocations\n"pt-1,2026-06-01,1\n');
+    await expect(
+      new UtilizationFileSource(broken).read({ targets: [], from: '2026-01-01', to: '2027-01-01' }),
+    ).rejects.toThrow(/broken\.csv: not valid CSV: line 2: a quoted field is never closed/);
     const { report } = await run({
       name: 'cloudwatch',
       read: async () => {

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { formatMoney, parseQuantity } from '../../../../src/core/money.js';
 import { parseCommitmentUsageType } from '../../../../src/core/review/commitment-usage-type.js';
 import { commitmentInventory } from '../../../../src/core/review/commitments.js';
-import { lastEndedQuarter, quarterBounds, quarterOf } from '../../../../src/core/review/quarter.js';
+import { lastEndedQuarter, quarterBounds, quarterOf } from '../../../../src/core/time/quarter.js';
 import { dfact } from '../../../helpers/digest-facts.js';
 import { ACCT_A, days, NOVA, PT_USED, ptDay } from './review-fixtures.js';
 

@@ -1,4 +1,4 @@
-import { addDays } from '../time/days.js';
+import { addDays } from './days.js';
 
 const QUARTER = /^(\d{4})-Q([1-4])$/;
 
