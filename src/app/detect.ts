@@ -1,10 +1,11 @@
-import type { Config } from '../config/schema.js';
-import { addDays, daysBetween } from '../core/rules/day-math.js';
+import { newestUsageEndOf } from '../core/facts/newest-usage-hour.js';
 import { type EvaluateRulesResult, evaluateRules, planEvaluation } from '../core/rules/evaluate-rules.js';
 import { factDetail } from '../core/rules/fact-detail.js';
+import type { ParsedRule } from '../core/rules/registry.js';
 import type { UtilizationData } from '../core/rules/utilization.js';
+import { addDays, daysBetween } from '../core/time/days.js';
 import { withFactReader } from './fact-reader.js';
-import type { FactStore } from './ingest-ports.js';
+import type { FactStore } from './ports/ingest.js';
 
 /** How far before the first evaluated day facts are read: the longest baseline window plus slack. */
 const HISTORY_DAYS = 31;
@@ -16,6 +17,13 @@ export interface DetectInput {
   to?: string | undefined;
   now: Date;
   utilization?: UtilizationData | undefined;
+}
+
+/** What detection needs from the configuration (`rules:`, `completeness:`, `max_findings:`). */
+export interface DetectOptions {
+  rules: readonly ParsedRule[];
+  completeness: { final_after_hours: number };
+  max_findings: number;
 }
 
 export interface DetectResult extends EvaluateRulesResult {
@@ -32,17 +40,13 @@ export interface DetectResult extends EvaluateRulesResult {
  */
 export async function detectAnomalies(
   input: DetectInput,
-  deps: { store: FactStore; config: Config },
+  deps: { store: FactStore; config: DetectOptions },
 ): Promise<DetectResult> {
   const snapshots = await deps.store.snapshots();
-  const newest = snapshots
-    .map((s) => s.newestUsageEnd)
-    .filter((t): t is string => Boolean(t))
-    .sort()
-    .at(-1);
+  const newest = newestUsageEndOf(snapshots);
   // Findings never see the future: data newer than `now` (a replay with --now) does not exist for this run.
   const nowMs = input.now.getTime();
-  const newestUsageHour = newest ? new Date(Math.min(Date.parse(newest), nowMs)) : null;
+  const newestUsageHour = newest ? new Date(Math.min(newest.getTime(), nowMs)) : null;
   const nowDay = input.now.toISOString().slice(0, 10);
   // The newest usage hour ends the last day with data; its end instant belongs to the next day.
   const newestDay =

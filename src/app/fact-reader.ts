@@ -1,7 +1,7 @@
 import type { DailyFact } from '../core/facts/daily-fact.js';
 import { type DetailRequest, factDetail } from '../core/rules/fact-detail.js';
 import { ruleSeriesFromFacts } from '../core/rules/rule-series.js';
-import type { DayWindow, FactReader, FactStore } from './ingest-ports.js';
+import type { DayWindow, FactReader, FactStore } from './ports/ingest.js';
 
 /**
  * Runs `work` over the store's fact reader: the store's own (SQL series, one engine session) when it has one,

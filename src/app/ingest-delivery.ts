@@ -1,6 +1,5 @@
-import type { Config } from '../config/schema.js';
 import { InputError, ReconciliationError } from '../core/errors.js';
-import type { DailyFact } from '../core/facts/daily-fact.js';
+import { type DailyFact, UNALLOCATED } from '../core/facts/daily-fact.js';
 import {
   checkDeliveryPeriods,
   judgeShrink,
@@ -11,12 +10,10 @@ import { type ModelCoverage, modelCoverage } from '../core/facts/model-coverage.
 import { type PeriodReconciliation, reconcile } from '../core/facts/reconcile.js';
 import { snapshotId as buildSnapshotId } from '../core/keys.js';
 import { formatMoney, formatUsd, type Money, sumMoney } from '../core/money.js';
+import type { AttributionOptions } from '../core/normalize/attribution.js';
+import type { NormalizeContext } from '../core/normalize/classify-row.js';
 import { normaliseTagKey } from '../core/normalize/stage1-row.js';
-import {
-  type NormalizeContext,
-  type NormalizeWarnings,
-  toDailyFacts,
-} from '../core/normalize/to-daily-facts.js';
+import { type NormalizeWarnings, toDailyFacts } from '../core/normalize/to-daily-facts.js';
 import type {
   Delivery,
   FactStore,
@@ -24,13 +21,16 @@ import type {
   LedgerEntry,
   Stage1Engine,
   Stage1Output,
-} from './ingest-ports.js';
+} from './ports/ingest.js';
+
+/** What ingest needs from the configuration: attribution (`attribution:`, `accounts:`, `environments:`) and `ingest:`. */
+export type IngestOptions = AttributionOptions & { ingest: { hold_shrink_share: number } };
 
 export interface IngestDeps {
   engine: Stage1Engine;
   store: FactStore;
   ledger: IngestLedger;
-  config: Config;
+  config: IngestOptions;
   catalog: NormalizeContext['catalog'];
   clock: () => Date;
   /** Re-ingest even when the ledger says the snapshot is unchanged. */
@@ -232,7 +232,7 @@ function heldReport(
 }
 
 /** Normalised tag keys of every attribution field, for stage 1 to keep. */
-export function configuredTagKeys(config: Config): string[] {
+export function configuredTagKeys(config: Pick<AttributionOptions, 'attribution'>): string[] {
   const keys = Object.values(config.attribution.tag_keys).flat().map(normaliseTagKey);
   return [...new Set(keys)].sort();
 }
@@ -315,11 +315,11 @@ function describeWarnings(warnings: NormalizeWarnings, facts: readonly DailyFact
       `usage type "${usageType}" (pricing unit "${unit}") does not say its token unit: ${lineItems} line item(s), ${formatUsd(cost)} counted in the path's documented unit`,
     );
   }
-  const unallocated = facts.filter((f) => f.workload === '__unallocated__');
+  const unallocated = facts.filter((f) => f.workload === UNALLOCATED);
   if (unallocated.length > 0) {
     const cost = sumMoney(unallocated.map((f) => f.costUnblended));
     lines.push(
-      `unattributed spend: ${formatUsd(cost)} in workload __unallocated__ (no workload tag, principal tag or account default)`,
+      `unattributed spend: ${formatUsd(cost)} in workload ${UNALLOCATED} (no workload tag, principal tag or account default)`,
     );
   }
   return lines;

@@ -29,7 +29,7 @@ import type {
   NotifierSet,
   SendOutcome,
   SilenceStore,
-} from './ports.js';
+} from './ports/alerting.js';
 
 /** Long enough for a Slack post with two Retry-After waits; after it, a CLAIMED record counts as sent. */
 export const DEFAULT_LEASE_MS = 5 * 60_000;

@@ -1,44 +1,18 @@
 import type { CompiledAlerting } from '../core/alerting/alerting-spec.js';
 import { AppError, describeError } from '../core/errors.js';
 import { heldDeliveryFinding } from '../core/facts/delivery-checks.js';
-import { type DetectResult, detectAnomalies } from './detect.js';
-import { findUnchanged, type IngestDeps, type IngestReport, ingestDelivery } from './ingest-delivery.js';
-import type { Delivery, FactStore, Stage1Engine } from './ingest-ports.js';
+import { newestUsageEndOf } from '../core/facts/newest-usage-hour.js';
+import { type DetectOptions, type DetectResult, detectAnomalies } from './detect.js';
+import {
+  findUnchanged,
+  type IngestDeps,
+  type IngestOptions,
+  type IngestReport,
+  ingestDelivery,
+} from './ingest-delivery.js';
 import { type NotifyDeps, type NotifyReport, notify } from './notify.js';
-
-// ─── ports of the delivery pipeline ────────────────────────────────────────────────────────────────
-
-/** A delivery and the steps that make its data files readable locally, then free them again. */
-export interface DeliveryHandle {
-  delivery: Delivery;
-  /** Makes `delivery.files` readable (downloads from S3; a no-op for local files). */
-  fetch(): Promise<void>;
-  /** Frees what `fetch` made (temporary copies); safe to call more than once. */
-  dispose(): Promise<void>;
-}
-
-export interface DeliveryClaimRequest {
-  objectKey: string;
-  version: string;
-  nowMs: number;
-  /** How long the claim holds if its owner dies without releasing it. */
-  leaseMs: number;
-}
-
-export type DeliveryClaim =
-  | { status: 'claimed'; token: string }
-  | { status: 'held'; version: string | null; leaseUntilMs: number | null };
-
-/**
- * Layer 0 of "ingest once": a lease per manifest key, taken before ingesting, so two runs (two Lambda
- * invocations for a duplicated event, or a redrive racing a retry) never ingest the same delivery at once.
- * Contention is a value (`held`); store failures throw.
- */
-export interface DeliveryClaims {
-  claim(request: DeliveryClaimRequest): Promise<DeliveryClaim>;
-  /** Drops the lease if `token` still holds it; a no-op when it was taken over or already released. */
-  release(objectKey: string, token: string): Promise<void>;
-}
+import type { DeliveryClaims, DeliveryHandle } from './ports/delivery.js';
+import type { Delivery, FactStore, Stage1Engine } from './ports/ingest.js';
 
 /** Another run holds the delivery's lease: retry later (by then it is ingested and this run is a no-op). */
 export class DeliveryInProgressError extends AppError {
@@ -54,7 +28,7 @@ export interface EngineChoice {
 }
 
 export interface ProcessDeliveryDeps {
-  ingest: Omit<IngestDeps, 'engine' | 'onProgress'>;
+  ingest: Omit<IngestDeps, 'engine' | 'onProgress' | 'config'> & { config: IngestOptions & DetectOptions };
   engineFor(delivery: Delivery): EngineChoice;
   claims?: DeliveryClaims | undefined;
   /** Lease of the ingest claim: at least as long as the run may take. */
@@ -123,7 +97,16 @@ export async function processDelivery(
   };
 }
 
-async function ingestOnce(handle: DeliveryHandle, deps: ProcessDeliveryDeps): Promise<IngestReport> {
+/** What ingesting one delivery needs: the part of ProcessDeliveryDeps without detection and notification. */
+export type IngestOnceDeps = Pick<ProcessDeliveryDeps, 'engineFor' | 'claims' | 'leaseMs' | 'onProgress'> & {
+  ingest: Omit<IngestDeps, 'engine' | 'onProgress'>;
+};
+
+/**
+ * Ingests one delivery once, the same for the CLI, `watch` and the Lambda: ask the ledger (unchanged → no
+ * claim, no download), claim the delivery, fetch its files when the engine reads them, ingest, release.
+ */
+export async function ingestOnce(handle: DeliveryHandle, deps: IngestOnceDeps): Promise<IngestReport> {
   const { delivery } = handle;
   const { engine, readsFiles } = deps.engineFor(delivery);
   const onProgress = deps.onProgress;
@@ -174,16 +157,11 @@ async function affectedRange(
   report: IngestReport,
   store: FactStore,
 ): Promise<{ from?: string; to?: string }> {
-  const snapshots = await store.snapshots();
-  const newest = snapshots
-    .map((s) => s.newestUsageEnd)
-    .filter((t): t is string => Boolean(t))
-    .sort()
-    .at(-1);
+  const newest = newestUsageEndOf(await store.snapshots());
   // Without a watermark, detect picks its default window from the facts themselves.
-  if (!newest || Number.isNaN(Date.parse(newest))) return {};
+  if (!newest) return {};
   // The newest usage hour is an end instant: it belongs to the day before it.
-  const to = new Date(Date.parse(newest) - 1).toISOString().slice(0, 10);
+  const to = new Date(newest.getTime() - 1).toISOString().slice(0, 10);
   const first = report.periods.map((p) => p.billingPeriod).sort()[0];
   if (!first) return { to };
   const from = `${first}-01`;

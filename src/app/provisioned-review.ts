@@ -3,38 +3,20 @@ import { REPORT_FACT_FIELDS } from '../core/facts/report-fields.js';
 import { formatMoney } from '../core/money.js';
 import { commitmentInventory } from '../core/review/commitments.js';
 import { buildProvisionedReview, type ProvisionedReview } from '../core/review/provisioned-review.js';
-import { lastEndedQuarter, quarterBounds } from '../core/review/quarter.js';
 import { reviewArtifacts } from '../core/review/review-artifacts.js';
 import type { ReviewOptions } from '../core/review/review-options.js';
-import {
-  type CommitmentUtilization,
-  commitmentTargets,
-  type UtilizationTarget,
-} from '../core/review/utilization.js';
-import { addDays } from '../core/rules/day-math.js';
+import { type CommitmentUtilization, commitmentTargets } from '../core/review/utilization.js';
+import { addDays } from '../core/time/days.js';
+import { lastEndedQuarter, quarterBounds } from '../core/time/quarter.js';
 import { withFactReader } from './fact-reader.js';
-import type { FactStore } from './ingest-ports.js';
+import type { FactStore } from './ports/ingest.js';
+import type { ReportWriter, UtilizationSource } from './ports/reports.js';
 import {
-  deliverReport,
   type ReportDeliveryDeps,
   type ReportDeliveryEntry,
-  type ReportWriter,
   watermarkOf,
-} from './weekly-digest.js';
-
-/**
- * Utilization of commitments over [from, to) (ISO instants): CloudWatch `AWS/Bedrock` metrics or a file.
- * A commitment or period the source has nothing for is simply absent: unknown, never zero.
- */
-export interface UtilizationSource {
-  /** For the report: `cloudwatch`, `file:<path>`. */
-  readonly name: string;
-  read(request: {
-    targets: readonly UtilizationTarget[];
-    from: string;
-    to: string;
-  }): Promise<CommitmentUtilization[]>;
-}
+  writeAndDeliver,
+} from './report-delivery.js';
 
 export interface ProvisionedReviewDeps extends ReportDeliveryDeps {
   store: FactStore;
@@ -120,9 +102,7 @@ export async function reviewProvisioned(
     options: input.options,
   });
   const artifacts = reviewArtifacts(review, { sendPartial: input.sendPartial });
-  const files: { name: string; path: string }[] = [];
-  for (const file of artifacts.files) files.push({ name: file.name, path: await deps.writer.write(file) });
-  const deliveries = await deliverReport(artifacts, input.receivers, input.send, deps, input.leaseMs);
+  const { files, deliveries } = await writeAndDeliver(artifacts, input, deps);
   const t = review.totals;
   return {
     quarter,

@@ -1,4 +1,4 @@
-import { isDayKey } from '../core/rules/day-math.js';
+import { isDayKey } from '../core/time/days.js';
 
 const DATE_PART = /^(\d{4}-\d{2}-\d{2})/;
 

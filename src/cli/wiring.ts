@@ -2,7 +2,7 @@ import { stat } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { localFactStore } from '../adapters/local-fs/fact-store.js';
 import { localIngestLedger } from '../adapters/local-fs/ingest-ledger.js';
-import type { FactStore, IngestLedger } from '../app/ingest-ports.js';
+import type { FactStore, IngestLedger } from '../app/ports/ingest.js';
 
 /** Default store root for the embedded mode. */
 export const DEFAULT_STORE = './.bedrock-cost';

@@ -1,8 +1,8 @@
 import { z } from 'zod';
 import { UNALLOCATED_MODES } from '../core/digest/allocate.js';
 import type { DigestOptions } from '../core/digest/weekly-digest.js';
+import { COST_METRICS } from '../core/facts/fact-filters.js';
 import { DEFAULT_REVIEW_OPTIONS, type ReviewOptions } from '../core/review/review-options.js';
-import { COST_METRICS } from '../core/rules/fact-filters.js';
 
 /** Names of receivers defined in the alerting `receivers:` list. */
 const ReceiverNamesSchema = z

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { ATTRIBUTION_LAYERS } from '../core/normalize/attribution.js';
 import { AlertingConfigSchema, checkAlertingReferences } from './alerting-schema.js';
 import { DIGEST_CONFIG_SHAPE } from './digest-schema.js';
 import {
@@ -22,8 +23,6 @@ export const TagKeysSchema = z
     environment: tagKeyList.default(['environment', 'env', 'stage']),
   })
   .strict();
-
-export const ATTRIBUTION_LAYERS = ['resource', 'principal', 'account'] as const;
 
 export const AttributionSchema = z
   .object({

@@ -26,9 +26,18 @@ export function sha256Hex(text: string): string {
   return createHash('sha256').update(text).digest('hex');
 }
 
-/** Identity of one delivered snapshot: the manifest (or file) key plus what proves its content. */
-export function ingestKey(ref: { objectKey: string; version: string }): string {
-  return `ingest#${ref.objectKey}#${ref.version}`;
+const TUPLE_SEPARATOR = '\u0000';
+
+/**
+ * An in-memory composite key (a map key of several ids): the parts joined by NUL, which no id, label or
+ * tag value holds. `splitTupleKey` gives the parts back. Keys that are stored or sent use `canonicalJson`.
+ */
+export function tupleKey(parts: readonly string[]): string {
+  return parts.join(TUPLE_SEPARATOR);
+}
+
+export function splitTupleKey(key: string): string[] {
+  return key.split(TUPLE_SEPARATOR);
 }
 
 /** Short, stable id of a snapshot's content, stored on every fact it produced. */

@@ -84,10 +84,6 @@ export function sumMoney(values: Iterable<Money>): Money {
   return total as Money;
 }
 
-export function addMoney(a: Money, b: Money): Money {
-  return (a + b) as Money;
-}
-
 export function subtractMoney(a: Money, b: Money): Money {
   return (a - b) as Money;
 }

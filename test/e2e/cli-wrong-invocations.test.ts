@@ -3,7 +3,7 @@ import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { isLiveFormula, parseCsv } from '../../src/core/csv.js';
+import { isLiveFormula, parseCsv } from '../../src/core/report/csv.js';
 import { ensureBuilt, ROOT, runCli } from '../helpers/cli.js';
 import { FACTS_BUCKET, startS3rver } from '../helpers/s3rver.js';
 import { dataFilePath, type TinyLine, writeCur2Manifest, writeTinyCur2 } from '../helpers/tiny-cur.js';

@@ -1,10 +1,9 @@
 import { describe, expect, it } from 'vitest';
+import { classifyObject, type S3ObjectEvent } from '../../src/adapters/s3/cur-objects.js';
 import {
-  classifyObject,
   decodeNotificationKey,
   MalformedEventError,
   parseDeliveryMessage,
-  type S3ObjectEvent,
 } from '../../src/handlers/runtime/s3-event.js';
 import { eventBridgeBody, s3NotificationBody } from '../helpers/lambda.js';
 

@@ -6,9 +6,9 @@ import { createSnsClient } from '../../src/adapters/sns/sns-notifier.js';
 import { createQuarterlyReviewHandler } from '../../src/handlers/quarterly-review.js';
 import { createWeeklyDigestHandler } from '../../src/handlers/weekly-digest.js';
 import { generateFacts, memoryFactStore } from '../helpers/digest-facts.js';
-import { type FakeSlackUploadServer, startSlackUploadServer } from '../helpers/digest-slack-server.js';
 import { type LocalDynamo, startDynalite } from '../helpers/dynalite.js';
 import { fakeContext, recordingLog, recordingMetrics } from '../helpers/lambda.js';
+import { type FakeSlackServer, startSlackServer } from '../helpers/slack-server.js';
 import { type FakeSnsServer, startSnsServer } from '../helpers/sns-server.js';
 
 const TOPIC_ARN = 'arn:aws:sns:us-east-1:111111111111:bedrock-cost-alerts';
@@ -20,12 +20,16 @@ const TOKEN = 'xoxb-reports-token';
  */
 describe('weekly-digest and quarterly-review handlers', () => {
   let db: LocalDynamo;
-  let slack: FakeSlackUploadServer;
+  let slack: FakeSlackServer;
   let sns: FakeSnsServer;
   let workDir: string;
 
   beforeAll(async () => {
-    [db, slack, sns] = await Promise.all([startDynalite(), startSlackUploadServer(TOKEN), startSnsServer()]);
+    [db, slack, sns] = await Promise.all([
+      startDynalite(),
+      startSlackServer({ token: TOKEN }),
+      startSnsServer(),
+    ]);
     workDir = await mkdtemp(join(tmpdir(), 'bedrock-cost-reports-'));
   });
   afterAll(async () => {

@@ -1,8 +1,8 @@
-import type { FactQuery, FactStore, SnapshotMeta, StoredSnapshot } from '../../src/app/ingest-ports.js';
+import type { FactQuery, FactStore, SnapshotMeta, StoredSnapshot } from '../../src/app/ports/ingest.js';
 import type { DigestOptions } from '../../src/core/digest/weekly-digest.js';
 import { type DailyFact, UNALLOCATED } from '../../src/core/facts/daily-fact.js';
 import { parseMoney, parseQuantity } from '../../src/core/money.js';
-import { addDays } from '../../src/core/rules/day-math.js';
+import { addDays } from '../../src/core/time/days.js';
 
 export const ACCOUNT = '111111111111';
 

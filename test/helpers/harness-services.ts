@@ -1,11 +1,11 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { PutObjectCommand } from '@aws-sdk/client-s3';
-import { type FakeSlackUploadServer, startSlackUploadServer } from './digest-slack-server.js';
 import { type LocalDynamo, startDynalite } from './dynalite.js';
 import type { ObjectRef } from './lambda.js';
 import { CUR_BUCKET, FACTS_BUCKET, type LocalS3, startS3rver } from './s3rver.js';
 import { type FakeSecretsManager, startSecretsManagerServer } from './secrets-manager-server.js';
+import { type FakeSlackServer, startSlackServer } from './slack-server.js';
 import { type FakeSnsServer, startSnsServer } from './sns-server.js';
 import { monthOfLines, type TinyLine } from './tiny-cur.js';
 
@@ -46,7 +46,7 @@ export function octoberLines(): TinyLine[] {
 export interface HarnessServices {
   s3: LocalS3;
   db: LocalDynamo;
-  slack: FakeSlackUploadServer;
+  slack: FakeSlackServer;
   sns: FakeSnsServer;
   secrets: FakeSecretsManager;
   close(): Promise<void>;
@@ -56,7 +56,7 @@ export async function startHarnessServices(): Promise<HarnessServices> {
   const [s3, db, slack, sns, secrets] = await Promise.all([
     startS3rver(),
     startDynalite(),
-    startSlackUploadServer(SLACK_TOKEN),
+    startSlackServer({ token: SLACK_TOKEN }),
     startSnsServer(),
     startSecretsManagerServer({ [SECRET_ARN]: `${SLACK_TOKEN}\n` }),
   ]);

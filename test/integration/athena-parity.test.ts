@@ -21,7 +21,7 @@ import { duckDbStage1Engine, readStage1 } from '../../src/adapters/duckdb/stage1
 import { localFactStore } from '../../src/adapters/local-fs/fact-store.js';
 import { localIngestLedger } from '../../src/adapters/local-fs/ingest-ledger.js';
 import { ingestDelivery } from '../../src/app/ingest-delivery.js';
-import type { Stage1Output } from '../../src/app/ingest-ports.js';
+import type { Stage1Output } from '../../src/app/ports/ingest.js';
 import { backfillCommand } from '../../src/cli/commands/backfill.js';
 import { loadModelCatalog } from '../../src/config/model-catalog.js';
 import { DEFAULT_CONFIG } from '../../src/config/schema.js';

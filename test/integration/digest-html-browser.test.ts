@@ -9,9 +9,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LocalNotificationLog } from '../../src/adapters/local-fs/notification-log.js';
 import { fileReportWriter } from '../../src/adapters/local-fs/report-writer.js';
 import { sendWeeklyDigest, type WeeklyDigestReport } from '../../src/app/weekly-digest.js';
-import { parseCsv } from '../../src/core/csv.js';
 import { findingFingerprint } from '../../src/core/keys.js';
 import { formatMoney, formatUsd, type Money, parseMoney } from '../../src/core/money.js';
+import { parseCsv } from '../../src/core/report/csv.js';
 import type { Finding } from '../../src/core/rules/finding.js';
 import { generateFacts, memoryFactStore } from '../helpers/digest-facts.js';
 

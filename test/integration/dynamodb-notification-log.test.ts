@@ -2,7 +2,7 @@ import { GetItemCommand } from '@aws-sdk/client-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DynamoDbNotificationLog, notificationLogPk } from '../../src/adapters/dynamodb/notification-log.js';
 import { DynamoDbSilenceStore } from '../../src/adapters/dynamodb/silence-store.js';
-import type { ClaimRequest } from '../../src/app/ports.js';
+import type { ClaimRequest } from '../../src/app/ports/alerting.js';
 import { compileSilence } from '../../src/core/alerting/silences.js';
 import { type LocalDynamo, startDynalite } from '../helpers/dynalite.js';
 

@@ -7,7 +7,7 @@ import { discoverLocalDeliveries } from '../../src/adapters/local-fs/discover-de
 import { localFactStore } from '../../src/adapters/local-fs/fact-store.js';
 import { localIngestLedger } from '../../src/adapters/local-fs/ingest-ledger.js';
 import { type IngestDeps, ingestDelivery } from '../../src/app/ingest-delivery.js';
-import type { Stage1Engine } from '../../src/app/ingest-ports.js';
+import type { Stage1Engine } from '../../src/app/ports/ingest.js';
 import { loadModelCatalog } from '../../src/config/model-catalog.js';
 import { DEFAULT_CONFIG } from '../../src/config/schema.js';
 import { InputError, ReconciliationError } from '../../src/core/errors.js';

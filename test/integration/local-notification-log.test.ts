@@ -7,7 +7,7 @@ import ts from 'typescript';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LocalNotificationLog, withFileLock } from '../../src/adapters/local-fs/notification-log.js';
 import { LocalSilenceStore } from '../../src/adapters/local-fs/silence-store.js';
-import type { ClaimRequest } from '../../src/app/ports.js';
+import type { ClaimRequest } from '../../src/app/ports/alerting.js';
 import { compileSilence } from '../../src/core/alerting/silences.js';
 import { StoreError } from '../../src/core/errors.js';
 

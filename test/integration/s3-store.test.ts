@@ -5,7 +5,7 @@ import { GetObjectCommand, PutObjectCommand, S3ServiceException } from '@aws-sdk
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { s3FactStore } from '../../src/adapters/s3/fact-store.js';
 import { s3IngestLedger } from '../../src/adapters/s3/ingest-ledger.js';
-import type { LedgerEntry } from '../../src/app/ingest-ports.js';
+import type { LedgerEntry } from '../../src/app/ports/ingest.js';
 import { StoreError } from '../../src/core/errors.js';
 import type { DailyFact } from '../../src/core/facts/daily-fact.js';
 import { formatMoney, parseMoney, parseQuantity } from '../../src/core/money.js';

@@ -10,13 +10,13 @@ import { classifyTransportError, markRequestProgress } from '../../src/adapters/
 import { SlackNotifier } from '../../src/adapters/slack/slack-notifier.js';
 import { createSnsClient, SnsNotifier } from '../../src/adapters/sns/sns-notifier.js';
 import { notify } from '../../src/app/notify.js';
-import type { NotificationDelivery } from '../../src/app/ports.js';
+import type { NotificationDelivery } from '../../src/app/ports/alerting.js';
 import { toAlert } from '../../src/core/alerting/alert.js';
 import { renderSlackMessage } from '../../src/core/render/slack-message.js';
 import { renderSnsMessage } from '../../src/core/render/sns-message.js';
 import { startSlackServer } from '../helpers/slack-server.js';
 import { startSnsServer } from '../helpers/sns-server.js';
-import { alertingFrom, makeFinding, NOW } from '../unit/alerting/fixtures.js';
+import { alertingFrom, makeFinding, NOW } from '../unit/core/alerting/fixtures.js';
 
 const TOKEN = 'xoxb-111111111111-222222222222-abcdefghijklmnopqrstuvwx';
 const TOPIC = 'arn:aws:sns:us-east-1:111111111111:bedrock-pages';

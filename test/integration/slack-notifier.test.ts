@@ -1,11 +1,11 @@
 import { createServer } from 'node:net';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { SlackNotifier } from '../../src/adapters/slack/slack-notifier.js';
-import type { NotificationDelivery } from '../../src/app/ports.js';
+import type { NotificationDelivery } from '../../src/app/ports/alerting.js';
 import { toAlert } from '../../src/core/alerting/alert.js';
 import { renderSlackMessage } from '../../src/core/render/slack-message.js';
 import { type FakeSlackServer, startSlackServer } from '../helpers/slack-server.js';
-import { makeFinding } from '../unit/alerting/fixtures.js';
+import { makeFinding } from '../unit/core/alerting/fixtures.js';
 
 const TOKEN = 'xoxb-111111111111-222222222222-abcdefghijklmnopqrstuvwx';
 
@@ -167,7 +167,7 @@ describe('notify → local notification log → Slack and SNS over the wire', ()
     const { LocalNotificationLog } = await import('../../src/adapters/local-fs/notification-log.js');
     const { SnsNotifier, createSnsClient } = await import('../../src/adapters/sns/sns-notifier.js');
     const { startSnsServer } = await import('../helpers/sns-server.js');
-    const { alertingFrom, NOW } = await import('../unit/alerting/fixtures.js');
+    const { alertingFrom, NOW } = await import('../unit/core/alerting/fixtures.js');
     const slack = await startSlackServer({ token: TOKEN });
     const sns = await startSnsServer();
     const dir = await mkdtemp(join(tmpdir(), 'notify-e2e-'));

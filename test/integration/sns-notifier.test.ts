@@ -1,11 +1,11 @@
 import { createServer } from 'node:net';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createSnsClient, SnsNotifier } from '../../src/adapters/sns/sns-notifier.js';
-import type { NotificationDelivery } from '../../src/app/ports.js';
+import type { NotificationDelivery } from '../../src/app/ports/alerting.js';
 import { toAlert } from '../../src/core/alerting/alert.js';
 import { renderSnsMessage } from '../../src/core/render/sns-message.js';
 import { type FakeSnsServer, startSnsServer } from '../helpers/sns-server.js';
-import { makeFinding } from '../unit/alerting/fixtures.js';
+import { makeFinding } from '../unit/core/alerting/fixtures.js';
 
 const STANDARD = 'arn:aws:sns:us-east-1:111111111111:bedrock-pages';
 const FIFO = 'arn:aws:sns:us-east-1:111111111111:bedrock-pages.fifo';

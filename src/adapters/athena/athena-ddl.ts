@@ -2,12 +2,13 @@ import { ConfigError } from '../../core/errors.js';
 import { athenaIdentifier } from '../cur-sql/athena-dialect.js';
 import { fillTemplate, loadSql } from '../cur-sql/sql-files.js';
 
-export type AthenaDdlName = 'create_cur2_table' | 'create_facts_table';
+/** The Glue table over the CUR export (the facts table is defined once, by the CDK stack). */
+export type AthenaDdlName = 'create_cur2_table';
 
 export interface AthenaDdlTarget {
   database: string;
   table: string;
-  /** s3://bucket/prefix: the CUR 2.0 export's `data` folder, or the fact store root. */
+  /** s3://bucket/prefix: the CUR 2.0 export's `data` folder. */
   location: string;
 }
 

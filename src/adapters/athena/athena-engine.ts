@@ -1,5 +1,5 @@
 import type { AthenaClient } from '@aws-sdk/client-athena';
-import type { Stage1Engine, Stage1Output } from '../../app/ingest-ports.js';
+import type { Stage1Engine, Stage1Output } from '../../app/ports/ingest.js';
 import { InputError } from '../../core/errors.js';
 import {
   type AthenaStatement,

@@ -4,7 +4,7 @@ import {
   type MetricDataQuery,
   type MetricDataResult,
 } from '@aws-sdk/client-cloudwatch';
-import type { UtilizationSource } from '../../app/provisioned-review.js';
+import type { UtilizationSource } from '../../app/ports/reports.js';
 import type {
   CommitmentUtilization,
   UtilizationPoint,

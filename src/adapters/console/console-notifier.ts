@@ -1,6 +1,6 @@
 import { appendFile, mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { NotificationDelivery, Notifier, SendOutcome } from '../../app/ports.js';
+import type { NotificationDelivery, Notifier, SendOutcome } from '../../app/ports/alerting.js';
 import { sha256Hex } from '../../core/keys.js';
 import { writeJsonFileAtomic } from '../local-fs/json-file.js';
 

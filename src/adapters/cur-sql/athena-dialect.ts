@@ -1,5 +1,5 @@
 import { ConfigError } from '../../core/errors.js';
-import { USAGE_LINE_ITEM_TYPES } from '../../core/rules/fact-filters.js';
+import { USAGE_LINE_ITEM_TYPES } from '../../core/facts/fact-filters.js';
 import type { CurFormat } from './cur-format.js';
 import { viaText } from './exact-decimal.js';
 import { fillTemplate, loadSql } from './sql-files.js';

@@ -6,7 +6,7 @@ import {
   INPUT_SIDE_USAGE_KINDS,
   TOKEN_USAGE_KINDS,
   USAGE_LINE_ITEM_TYPES,
-} from '../../core/rules/fact-filters.js';
+} from '../../core/facts/fact-filters.js';
 import type { SeriesGrainName } from '../../core/rules/rule-series.js';
 import { fillTemplate, loadSql } from './sql-files.js';
 

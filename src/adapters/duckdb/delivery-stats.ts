@@ -1,5 +1,5 @@
-import type { DataPeriodStats } from '../../app/ingest-ports.js';
-import { ADJUSTMENT_LINE_ITEM_TYPES, USAGE_LINE_ITEM_TYPES } from '../../core/rules/fact-filters.js';
+import type { DataPeriodStats } from '../../app/ports/ingest.js';
+import { ADJUSTMENT_LINE_ITEM_TYPES, USAGE_LINE_ITEM_TYPES } from '../../core/facts/fact-filters.js';
 import { type DuckDb, sqlString } from './duckdb.js';
 
 /** What one pass over every line item of a delivery (all services) says about it. */

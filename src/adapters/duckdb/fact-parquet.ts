@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { rm, writeFile } from 'node:fs/promises';
-import type { FactQuery, SnapshotMeta } from '../../app/ingest-ports.js';
+import type { FactQuery, SnapshotMeta } from '../../app/ports/ingest.js';
 import type { DailyFact } from '../../core/facts/daily-fact.js';
 import { type DuckDb, rowsViaJson, sqlIdentifier, sqlString } from './duckdb.js';
 import {

@@ -1,9 +1,9 @@
 import { DuckDBDecimal128Vector, type DuckDBVector } from '@duckdb/node-api';
-import type { DayWindow, FactReader } from '../../app/ingest-ports.js';
+import type { DayWindow, FactReader } from '../../app/ports/ingest.js';
 import type { DailyFact } from '../../core/facts/daily-fact.js';
+import { COST_METRICS, type CostMetric } from '../../core/facts/fact-filters.js';
 import { MONEY_SCALE, type Money } from '../../core/money.js';
 import { DETAIL_FIELDS, type DetailField, type DetailRequest } from '../../core/rules/fact-detail.js';
-import { COST_METRICS, type CostMetric } from '../../core/rules/fact-filters.js';
 import {
   emptyGrid,
   type GrainGrid,

@@ -1,4 +1,4 @@
-import type { DataFileRef, Stage1Engine, Stage1Output } from '../../app/ingest-ports.js';
+import type { DataFileRef, Stage1Engine, Stage1Output } from '../../app/ports/ingest.js';
 import { describeError, InputError } from '../../core/errors.js';
 import type { PeriodTotal } from '../../core/facts/reconcile.js';
 import { type Money, parseMoney } from '../../core/money.js';

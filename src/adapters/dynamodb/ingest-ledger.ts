@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DeleteCommand, DynamoDBDocumentClient, GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import type { IngestLedger, LedgerEntry } from '../../app/ingest-ports.js';
-import type { DeliveryClaim, DeliveryClaimRequest, DeliveryClaims } from '../../app/process-delivery.js';
+import type { DeliveryClaim, DeliveryClaimRequest, DeliveryClaims } from '../../app/ports/delivery.js';
+import type { IngestLedger, LedgerEntry } from '../../app/ports/ingest.js';
 import { isConditionFailure, STATE_TABLE_TTL_ATTRIBUTE, toStoreError } from './notification-log.js';
 
 /** One item per manifest key; the key is kept readable because operators look items up by it. */

@@ -1,6 +1,6 @@
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
-import type { SilenceStore } from '../../app/ports.js';
+import type { SilenceStore } from '../../app/ports/alerting.js';
 import type { Silence } from '../../core/alerting/silences.js';
 import { StoreError } from '../../core/errors.js';
 import { isConditionFailure, toStoreError } from './notification-log.js';

@@ -1,6 +1,6 @@
 import { readdir, readFile, stat } from 'node:fs/promises';
 import { basename, dirname, join, relative, resolve, sep } from 'node:path';
-import type { DataFileRef, Delivery } from '../../app/ingest-ports.js';
+import type { DataFileRef, Delivery } from '../../app/ports/ingest.js';
 import { parseManifest } from '../../core/cur/manifest.js';
 import { InputError } from '../../core/errors.js';
 

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdir, readdir, rename, rm, stat } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
-import type { FactQuery, FactStore, StoredSnapshot } from '../../app/ingest-ports.js';
+import type { FactQuery, FactStore, StoredSnapshot } from '../../app/ports/ingest.js';
 import { StoreError } from '../../core/errors.js';
 import type { DailyFact } from '../../core/facts/daily-fact.js';
 import { withDuckDb } from '../duckdb/duckdb.js';

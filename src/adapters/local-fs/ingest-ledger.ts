@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import type { IngestLedger, LedgerEntry } from '../../app/ingest-ports.js';
+import type { IngestLedger, LedgerEntry } from '../../app/ports/ingest.js';
 import { readJsonFile, writeJsonFileAtomic } from './json-file.js';
 import { withFileLock } from './notification-log.js';
 

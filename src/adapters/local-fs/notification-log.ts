@@ -10,7 +10,7 @@ import type {
   NotificationLog,
   ReleaseRequest,
   ReleaseResult,
-} from '../../app/ports.js';
+} from '../../app/ports/alerting.js';
 import { claimedEntry, type LogEntry } from '../../core/alerting/notification-log-entry.js';
 import { StoreError } from '../../core/errors.js';
 import { readJsonFile, writeJsonFileAtomic } from './json-file.js';

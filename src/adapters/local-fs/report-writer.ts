@@ -1,6 +1,6 @@
 import { mkdir, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { ReportWriter } from '../../app/weekly-digest.js';
+import type { ReportWriter } from '../../app/ports/reports.js';
 
 /**
  * Writes report files (CSV / HTML / JSON) into a directory, each through a temporary file and a rename so a

@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import type { SilenceStore } from '../../app/ports.js';
+import type { SilenceStore } from '../../app/ports/alerting.js';
 import type { Silence } from '../../core/alerting/silences.js';
 import { type FileLockOptions, readJsonState, withFileLock, writeJsonState } from './notification-log.js';
 

@@ -1,8 +1,8 @@
 import { readFile } from 'node:fs/promises';
 import { z } from 'zod';
-import type { UtilizationSource } from '../../app/provisioned-review.js';
-import { parseCsv } from '../../core/csv.js';
+import type { UtilizationSource } from '../../app/ports/reports.js';
 import { InputError } from '../../core/errors.js';
+import { CsvSyntaxError, parseCsv } from '../../core/report/csv.js';
 import type {
   CommitmentUtilization,
   UtilizationPoint,
@@ -114,7 +114,14 @@ function parseJson(text: string, path: string): unknown {
 }
 
 function csvRecords(text: string, path: string): Record<string, unknown>[] {
-  const rows = parseCsv(text.replace(/^\uFEFF/, '')).filter((r) => r.some((c) => c.trim() !== ''));
+  let parsed: string[][];
+  try {
+    parsed = parseCsv(text.replace(/^\uFEFF/, ''));
+  } catch (error) {
+    if (error instanceof CsvSyntaxError) throw new InputError(`${path}: not valid CSV: ${error.message}`);
+    throw error;
+  }
+  const rows = parsed.filter((r) => r.some((c) => c.trim() !== ''));
   const header = rows[0]?.map((h) => h.trim().toLowerCase()) ?? [];
   if (!header.includes('commitment_id') || !header.includes('start')) {
     throw new InputError(`${path}: the CSV header needs ${UTILIZATION_FILE_COLUMNS.join(', ')}`);

@@ -2,7 +2,7 @@ import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join, posix } from 'node:path';
 import type { S3Client } from '@aws-sdk/client-s3';
-import type { Delivery } from '../../app/ingest-ports.js';
+import type { Delivery } from '../../app/ports/ingest.js';
 import { type Manifest, parseManifest } from '../../core/cur/manifest.js';
 import { InputError } from '../../core/errors.js';
 import { formatS3Uri, parseS3Uri } from './s3-location.js';

@@ -2,7 +2,7 @@ import { mkdir, mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { HeadObjectCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
-import type { FactQuery, FactStore, StoredSnapshot } from '../../app/ingest-ports.js';
+import type { FactQuery, FactStore, StoredSnapshot } from '../../app/ports/ingest.js';
 import { StoreError } from '../../core/errors.js';
 import type { DailyFact } from '../../core/facts/daily-fact.js';
 import { type DuckDb, withDuckDb } from '../duckdb/duckdb.js';

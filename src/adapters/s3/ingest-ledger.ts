@@ -1,5 +1,5 @@
 import { PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
-import type { IngestLedger, LedgerEntry } from '../../app/ingest-ports.js';
+import type { IngestLedger, LedgerEntry } from '../../app/ports/ingest.js';
 import { StoreError } from '../../core/errors.js';
 import { formatS3Uri, joinKey } from './s3-location.js';
 import { describeS3Error, getObjectText, isPreconditionFailed, isRetryableS3Error } from './s3-objects.js';

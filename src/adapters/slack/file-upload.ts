@@ -1,6 +1,6 @@
 import type { WebClient } from '@slack/web-api';
-import type { SendOutcome } from '../../app/ports.js';
-import type { ReportSlackDelivery, ReportSlackPublisher } from '../../app/weekly-digest.js';
+import type { SendOutcome } from '../../app/ports/alerting.js';
+import type { ReportSlackDelivery, ReportSlackPublisher } from '../../app/ports/reports.js';
 import { describeRedacted } from '../../core/render/redact.js';
 import { classifySlackError, noTokenOutcome, type SlackClientOptions, SlackClients } from './slack-client.js';
 
@@ -36,16 +36,7 @@ export class SlackFileUploadPublisher implements ReportSlackPublisher {
     const client = this.clients.for(token);
     let posted: { channel: string; ts: string };
     try {
-      const result = await this.clients.waitingOutRateLimits(token, () =>
-        client.chat.postMessage({
-          channel: delivery.channel,
-          text: delivery.message.text,
-          // biome-ignore lint/suspicious/noExplicitAny: Block Kit blocks are rendered as plain data in core.
-          blocks: delivery.message.blocks as any,
-          unfurl_links: false,
-          unfurl_media: false,
-        }),
-      );
+      const result = await this.clients.postMessage(token, delivery.channel, delivery.message);
       posted = { channel: String(result.channel ?? delivery.channel), ts: String(result.ts ?? '') };
     } catch (error) {
       return classifySlackError(error, [token]);

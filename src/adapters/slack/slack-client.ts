@@ -8,8 +8,9 @@ import {
   WebClient,
   type WebClientOptions,
 } from '@slack/web-api';
-import type { SendOutcome } from '../../app/ports.js';
+import type { SendOutcome } from '../../app/ports/alerting.js';
 import { describeRedacted } from '../../core/render/redact.js';
+import type { SlackMessage } from '../../core/render/slack-kit.js';
 import { classifyTransportError } from '../network-errors.js';
 import { progressTrackingFetch } from '../request-progress.js';
 
@@ -77,6 +78,21 @@ export class SlackClients {
       this.clients.set(token, client);
     }
     return client;
+  }
+
+  /** `chat.postMessage` of a rendered Block Kit message (no unfurling), waiting out rate limits. */
+  postMessage(token: string, channel: string, message: SlackMessage) {
+    const client = this.for(token);
+    return this.waitingOutRateLimits(token, () =>
+      client.chat.postMessage({
+        channel,
+        text: message.text,
+        // biome-ignore lint/suspicious/noExplicitAny: Block Kit blocks are rendered as plain data in core.
+        blocks: message.blocks as any,
+        unfurl_links: false,
+        unfurl_media: false,
+      }),
+    );
   }
 
   /** Runs `call`, waiting out rate limits within the configured bounds; any other failure is thrown as is. */

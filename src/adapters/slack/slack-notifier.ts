@@ -1,5 +1,5 @@
 import type { WebClientOptions } from '@slack/web-api';
-import type { NotificationDelivery, Notifier, SendOutcome } from '../../app/ports.js';
+import type { NotificationDelivery, Notifier, SendOutcome } from '../../app/ports/alerting.js';
 import { classifySlackError, noTokenOutcome, type SlackClientOptions, SlackClients } from './slack-client.js';
 
 export interface SlackNotifierOptions extends SlackClientOptions {
@@ -22,18 +22,8 @@ export class SlackNotifier implements Notifier<'slack'> {
   async send(delivery: Extract<NotificationDelivery, { kind: 'slack' }>): Promise<SendOutcome> {
     const token = this.options.tokens[delivery.tokenRef];
     if (!token) return noTokenOutcome(delivery.tokenRef);
-    const client = this.clients.for(token);
     try {
-      const result = await this.clients.waitingOutRateLimits(token, () =>
-        client.chat.postMessage({
-          channel: delivery.channel,
-          text: delivery.message.text,
-          // biome-ignore lint/suspicious/noExplicitAny: Block Kit blocks are rendered as plain data in core.
-          blocks: delivery.message.blocks as any,
-          unfurl_links: false,
-          unfurl_media: false,
-        }),
-      );
+      const result = await this.clients.postMessage(token, delivery.channel, delivery.message);
       return { status: 'delivered', messageId: result.ts };
     } catch (error) {
       return classifySlackError(error, [token]);

@@ -4,7 +4,7 @@ import {
   SNSClient,
   type SNSClientConfig,
 } from '@aws-sdk/client-sns';
-import type { NotificationDelivery, Notifier, SendOutcome } from '../../app/ports.js';
+import type { NotificationDelivery, Notifier, SendOutcome } from '../../app/ports/alerting.js';
 import { describeRedacted } from '../../core/render/redact.js';
 import { classifyTransportError } from '../network-errors.js';
 import {

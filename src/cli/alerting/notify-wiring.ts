@@ -5,7 +5,7 @@ import { LocalSilenceStore, silenceStorePath } from '../../adapters/local-fs/sil
 import { SlackNotifier } from '../../adapters/slack/slack-notifier.js';
 import { createSnsClient, SnsNotifier } from '../../adapters/sns/sns-notifier.js';
 import type { NotifyDeps } from '../../app/notify.js';
-import type { NotifierSet } from '../../app/ports.js';
+import type { NotifierSet } from '../../app/ports/alerting.js';
 import type { Config } from '../../config/schema.js';
 
 /**

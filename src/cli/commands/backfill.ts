@@ -2,7 +2,7 @@ import { AthenaClient } from '@aws-sdk/client-athena';
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { athenaStage1EngineFactory } from '../../adapters/athena/athena-engine.js';
 import { configuredTagKeys, type IngestReport, ingestDelivery } from '../../app/ingest-delivery.js';
-import type { Delivery } from '../../app/ingest-ports.js';
+import type { Delivery } from '../../app/ports/ingest.js';
 import { loadConfig } from '../../config/load.js';
 import { ConfigError, describeError } from '../../core/errors.js';
 import { canonicalJson, sha256Hex } from '../../core/keys.js';

@@ -2,23 +2,19 @@ import { join } from 'node:path';
 import { Command, Option } from 'commander';
 import { fileReportWriter } from '../../adapters/local-fs/report-writer.js';
 import { SlackFileUploadPublisher } from '../../adapters/slack/file-upload.js';
-import { detectAnomalies } from '../../app/detect.js';
+import { detectedFindings } from '../../app/findings-source.js';
 import {
-  type FindingsSource,
-  findingsWithState,
   type ReportDeliveryDeps,
   type ReportDeliveryEntry,
   resolveReceivers,
-  sendWeeklyDigest,
-  type WeeklyDigestReport,
-} from '../../app/weekly-digest.js';
-import { DigestConfigSchema, digestOptionsOf } from '../../config/digest-schema.js';
+} from '../../app/report-delivery.js';
+import { sendWeeklyDigest, type WeeklyDigestReport } from '../../app/weekly-digest.js';
+import { digestOptionsOf } from '../../config/digest-schema.js';
 import { loadConfig } from '../../config/load.js';
 import type { Config } from '../../config/schema.js';
 import { compileAlerting } from '../../core/alerting/alerting-spec.js';
-import { validateSilences } from '../../core/alerting/silences.js';
-import { isIsoWeek } from '../../core/iso-week.js';
 import { formatMoney, formatUsd } from '../../core/money.js';
+import { isIsoWeek } from '../../core/time/iso-week.js';
 import { localNotifyDeps } from '../alerting/notify-wiring.js';
 import { nowOption } from '../options.js';
 import { EXIT_FAILED, sendExitCode } from '../output/exit-code.js';
@@ -104,7 +100,7 @@ async function runWeeklyDigest(options: DigestOptionsCli): Promise<number> {
   }
   const now = nowOption(options.now);
   const config = await loadConfig(options.config);
-  const digestConfig = DigestConfigSchema.parse((config as { digest?: unknown }).digest ?? {});
+  const digestConfig = config.digest;
   const root = storeRoot(options.store);
   const { store } = await openExistingStore(root);
   const deps = localReportDeps(root, config, now);
@@ -112,19 +108,14 @@ async function runWeeklyDigest(options: DigestOptionsCli): Promise<number> {
     receiverNames(options.receiver, digestConfig.receivers),
     config.receivers,
   );
-  const findings: FindingsSource = {
-    async findings(days) {
-      const result = await detectAnomalies({ from: days[0], to: days.at(-1), now }, { store, config });
-      const stored = await deps.notify.silences?.list();
-      return findingsWithState({
-        findings: result.findings,
-        alerting: compileAlerting(config),
-        log: deps.log,
-        silences: stored ? validateSilences(stored, now.getTime()).active : [],
-        nowMs: now.getTime(),
-      });
-    },
-  };
+  const findings = detectedFindings({
+    store,
+    config,
+    alerting: compileAlerting(config),
+    log: deps.log,
+    silences: deps.notify.silences,
+    now,
+  });
   const report = await sendWeeklyDigest(
     {
       ...(options.week ? { week: options.week } : {}),

@@ -1,5 +1,4 @@
 import { Command, Option } from 'commander';
-import { toCsv } from '../../core/csv.js';
 import type { DailyFact } from '../../core/facts/daily-fact.js';
 import { FACT_COLUMNS, GROUPABLE_COLUMNS } from '../../core/facts/fact-schema.js';
 import { modelCoverage } from '../../core/facts/model-coverage.js';
@@ -12,6 +11,7 @@ import {
   type Quantity,
   sumMoney,
 } from '../../core/money.js';
+import { toCsv } from '../../core/report/csv.js';
 import { checkDayOptions } from '../options.js';
 import { printJson } from '../output/format-option.js';
 import { renderTable } from '../output/table.js';

@@ -1,13 +1,10 @@
 import { Command, Option } from 'commander';
 import { duckDbStage1Engine } from '../../adapters/duckdb/stage1-reader.js';
 import { discoverLocalDeliveries } from '../../adapters/local-fs/discover-deliveries.js';
-import {
-  findUnchanged,
-  type IngestDeps,
-  type IngestReport,
-  ingestDelivery,
-} from '../../app/ingest-delivery.js';
-import type { Delivery } from '../../app/ingest-ports.js';
+import type { IngestReport } from '../../app/ingest-delivery.js';
+import type { DeliveryHandle } from '../../app/ports/delivery.js';
+import type { Delivery } from '../../app/ports/ingest.js';
+import { type EngineChoice, type IngestOnceDeps, ingestOnce } from '../../app/process-delivery.js';
 import { loadConfig } from '../../config/load.js';
 import { describeError } from '../../core/errors.js';
 import { describeShrink } from '../../core/facts/delivery-checks.js';
@@ -93,8 +90,7 @@ async function runIngest(paths: readonly string[], options: IngestOptions): Prom
   const reports: IngestReport[] = [];
   const failures: { input: string; error: string }[] = [];
 
-  const deps: IngestDeps = {
-    engine,
+  const ingest: IngestOnceDeps['ingest'] = {
     store,
     ledger,
     config,
@@ -102,6 +98,16 @@ async function runIngest(paths: readonly string[], options: IngestOptions): Prom
     clock: () => new Date(),
     force: options.force ?? false,
     acceptShrink: options.acceptShrink ?? false,
+  };
+  const engineFor = (delivery: Delivery): EngineChoice => {
+    if (!athena) return { engine, readsFiles: true };
+    // Athena reads the period's partition of the CUR table itself: nothing is downloaded.
+    if (!delivery.billingPeriod) {
+      throw new Error(
+        `${delivery.objectKey}: --engine athena needs a manifest that names its billing period`,
+      );
+    }
+    return { engine: athena.forPeriod(delivery.billingPeriod), readsFiles: false };
   };
 
   for (const input of paths) {
@@ -115,25 +121,17 @@ async function runIngest(paths: readonly string[], options: IngestOptions): Prom
     try {
       for (const [index, delivery] of source.deliveries.entries()) {
         const prefix = `[${index + 1}/${source.deliveries.length}] ${delivery.exportName}${delivery.billingPeriod ? ` ${delivery.billingPeriod}` : ''}`;
+        const handle: DeliveryHandle = {
+          delivery,
+          fetch: () => source.prepare(delivery),
+          dispose: () => source.release(delivery),
+        };
         try {
-          let deliveryEngine = engine;
-          if (athena) {
-            // Athena reads the period's partition of the CUR table itself: nothing is downloaded.
-            if (!delivery.billingPeriod) {
-              throw new Error(
-                `${delivery.objectKey}: --engine athena needs a manifest that names its billing period`,
-              );
-            }
-            deliveryEngine = athena.forPeriod(delivery.billingPeriod);
-          } else if (source.downloads && !(await findUnchanged(delivery, deps))) {
-            // Ask the ledger before downloading: an unchanged S3 snapshot is never fetched.
-            progress.update(`${prefix}: fetching ${delivery.files.length} file(s)`);
-            await source.prepare(delivery);
-          }
           reports.push(
-            await ingestDelivery(delivery, {
-              ...deps,
-              engine: deliveryEngine,
+            await ingestOnce(handle, {
+              ingest,
+              engineFor,
+              leaseMs: INGEST_LEASE_MS,
               onProgress: (message) => progress.update(`${prefix}: ${message}`),
             }),
           );
@@ -141,7 +139,7 @@ async function runIngest(paths: readonly string[], options: IngestOptions): Prom
           failures.push({ input: delivery.objectKey, error: describeError(error) });
         } finally {
           progress.done();
-          await source.release(delivery);
+          await handle.dispose();
         }
       }
     } finally {
@@ -175,11 +173,12 @@ async function athenaEngines(options: IngestOptions) {
   });
 }
 
+/** Without a claim store (a local run) the lease is never taken; it only bounds a claim if one were. */
+const INGEST_LEASE_MS = 15 * 60_000;
+
 /** Deliveries of one input, with the download steps an S3 input needs (no-ops for local paths). */
 interface DeliverySource {
   deliveries: Delivery[];
-  /** Whether `prepare` fetches the files (S3): only then is the ledger asked before ingest asks it. */
-  downloads: boolean;
   prepare(delivery: Delivery): Promise<void>;
   release(delivery: Delivery): Promise<void>;
   close(): Promise<void>;
@@ -194,7 +193,6 @@ async function openDeliveries(input: string): Promise<DeliverySource> {
     const discovery = await discoverS3Deliveries(input, { client: s3Client(), download: 'lazy' });
     return {
       deliveries: discovery.deliveries,
-      downloads: true,
       prepare: (d) => discovery.download(d),
       release: (d) => discovery.release(d),
       close: () => discovery.cleanup(),
@@ -202,7 +200,7 @@ async function openDeliveries(input: string): Promise<DeliverySource> {
   }
   const deliveries = await discoverLocalDeliveries(input);
   const nothing = async () => {};
-  return { deliveries, downloads: false, prepare: nothing, release: nothing, close: nothing };
+  return { deliveries, prepare: nothing, release: nothing, close: nothing };
 }
 
 function reportJson(report: IngestReport) {

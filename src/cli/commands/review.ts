@@ -3,16 +3,13 @@ import { Command, Option } from 'commander';
 import { CloudWatchUtilizationSource } from '../../adapters/cloudwatch/utilization-source.js';
 import { fileReportWriter } from '../../adapters/local-fs/report-writer.js';
 import { UtilizationFileSource } from '../../adapters/local-fs/utilization-file.js';
-import {
-  type ProvisionedReviewReport,
-  reviewProvisioned,
-  type UtilizationSource,
-} from '../../app/provisioned-review.js';
-import { resolveReceivers } from '../../app/weekly-digest.js';
-import { type ReviewConfig, ReviewConfigSchema, reviewOptionsOf } from '../../config/digest-schema.js';
+import type { UtilizationSource } from '../../app/ports/reports.js';
+import { type ProvisionedReviewReport, reviewProvisioned } from '../../app/provisioned-review.js';
+import { resolveReceivers } from '../../app/report-delivery.js';
+import { type ReviewConfig, reviewOptionsOf } from '../../config/digest-schema.js';
 import { loadConfig } from '../../config/load.js';
 import { formatMoney, formatUsd } from '../../core/money.js';
-import { parseQuarter } from '../../core/review/quarter.js';
+import { parseQuarter } from '../../core/time/quarter.js';
 import { nowOption } from '../options.js';
 import { printJson } from '../output/format-option.js';
 import { renderTable } from '../output/table.js';
@@ -103,7 +100,7 @@ async function runReview(options: ReviewCliOptions): Promise<number> {
   }
   const now = nowOption(options.now);
   const config = await loadConfig(options.config);
-  const reviewConfig = ReviewConfigSchema.parse((config as { review?: unknown }).review ?? {});
+  const reviewConfig = config.review;
   const root = storeRoot(options.store);
   const { store } = await openExistingStore(root);
   const deps = localReportDeps(root, config, now);

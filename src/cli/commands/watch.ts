@@ -2,11 +2,13 @@ import { readdir, stat } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import type { S3Client } from '@aws-sdk/client-s3';
 import { Command, Option } from 'commander';
+import { openLocalDelivery, openS3Delivery } from '../../adapters/delivery-handles.js';
 import { duckDbStage1Engine } from '../../adapters/duckdb/stage1-reader.js';
+import { classifyObject } from '../../adapters/s3/cur-objects.js';
 import { s3Client } from '../../adapters/s3/s3-location.js';
 import { listObjects } from '../../adapters/s3/s3-objects.js';
+import type { DeliveryHandle } from '../../app/ports/delivery.js';
 import {
-  type DeliveryHandle,
   type ProcessDeliveryDeps,
   type ProcessDeliveryResult,
   processDelivery,
@@ -16,8 +18,6 @@ import { compileAlerting } from '../../core/alerting/alerting-spec.js';
 import { parseDurationMs } from '../../core/alerting/duration.js';
 import { formatUsd } from '../../core/money.js';
 import { describeRedacted } from '../../core/render/redact.js';
-import { openLocalDelivery, openS3Delivery } from '../../handlers/runtime/delivery-source.js';
-import { classifyObject } from '../../handlers/runtime/s3-event.js';
 import { localNotifyDeps } from '../alerting/notify-wiring.js';
 import { cliModelCatalog } from '../catalog-loader.js';
 import { DEFAULT_STORE, openStore, STORE_HELP, storeRoot } from '../wiring.js';

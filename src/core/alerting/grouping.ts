@@ -1,4 +1,4 @@
-import { groupKey } from '../keys.js';
+import { groupKey, tupleKey } from '../keys.js';
 import type { Alert } from './alert.js';
 import type { Labels } from './labels.js';
 import type { Route } from './route-tree.js';
@@ -28,7 +28,7 @@ export function groupAlerts(routed: readonly { route: Route; alert: Alert }[]): 
   for (const { route, alert } of routed) {
     const labels = groupLabelsFor(route, alert.labels);
     const key = groupKey(route.key, labels);
-    const id = `${route.receiver}\u0000${key}`;
+    const id = tupleKey([route.receiver, key]);
     let group = groups.get(id);
     if (!group) {
       group = { route, receiver: route.receiver, groupKey: key, groupLabels: labels, alerts: [] };

@@ -17,8 +17,6 @@ export interface Owner {
   mention?: string | undefined;
 }
 
-export const EMPTY_OWNERS: OwnersSpec = { teams: {}, workloads: {} };
-
 export function ownerOf(labels: Labels, owners: OwnersSpec): Owner | undefined {
   const workload = labelValue(labels, 'workload');
   const team = owners.workloads[workload]?.team ?? labelValue(labels, 'team');

@@ -1,6 +1,6 @@
 import type { DailyFact } from '../facts/daily-fact.js';
+import { type CostMetric, costOf } from '../facts/fact-filters.js';
 import { type Money, ZERO } from '../money.js';
-import { type CostMetric, costOf } from '../rules/fact-filters.js';
 import { apportion } from './apportion.js';
 import { type ChargebackKey, chargebackId, chargebackKeyOf } from './chargeback-line.js';
 

@@ -1,12 +1,12 @@
 import type { DailyFact, UsageKind } from '../facts/daily-fact.js';
-import { type Money, moneyToNumber, ZERO } from '../money.js';
 import {
   type CostMetric,
   costOf,
   INPUT_SIDE_USAGE_KINDS,
   isUsageFact,
   TOKEN_USAGE_KINDS,
-} from '../rules/fact-filters.js';
+} from '../facts/fact-filters.js';
+import { type Money, moneyToNumber, ZERO } from '../money.js';
 
 export const DIGEST_USAGE_KINDS = [
   'input',

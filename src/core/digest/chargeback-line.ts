@@ -1,5 +1,6 @@
 import { type DailyFact, UNALLOCATED } from '../facts/daily-fact.js';
-import { COMMITMENT_USAGE_KINDS } from '../rules/fact-filters.js';
+import { COMMITMENT_USAGE_KINDS } from '../facts/fact-filters.js';
+import { canonicalJson } from '../keys.js';
 
 /** Workload of the line that carries commitment fees nobody tagged. */
 export const SHARED_COMMITMENTS = 'shared-commitments';
@@ -53,7 +54,8 @@ export function chargebackKeyOf(fact: DailyFact): ChargebackKey {
 }
 
 export function chargebackId(key: ChargebackKey): string {
-  return JSON.stringify([key.kind, key.costCenter, key.team, key.workload]);
+  // canonicalJson, not tupleKey: allocate() orders lines by this id, and that order is part of the output.
+  return canonicalJson([key.kind, key.costCenter, key.team, key.workload]);
 }
 
 /** How a line is named in tables and messages. */

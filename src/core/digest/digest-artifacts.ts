@@ -1,12 +1,12 @@
 import { formatMoney, formatUsd } from '../money.js';
-import { formatChangeRatio } from './format.js';
+import { formatChangeRatio } from '../report/format.js';
+import type { ReportArtifacts } from '../report/report-artifacts.js';
+import { reportGroupKey, reportSnsMessage } from '../report/report-message.js';
+import { jsonReady } from '../report/to-json.js';
 import { renderDigestCsv } from './render-csv.js';
 import { renderDigestHtml } from './render-html.js';
 import { renderDigestSlack } from './render-slack.js';
 import { renderDigestText } from './render-text.js';
-import type { ReportArtifacts } from './report-artifacts.js';
-import { reportGroupKey, reportSnsMessage } from './report-message.js';
-import { jsonReady } from './to-json.js';
 import type { WeeklyDigest } from './weekly-digest.js';
 
 export function digestFileBase(week: string): string {

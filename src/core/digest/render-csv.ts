@@ -1,6 +1,6 @@
-import { toCsv } from '../csv.js';
 import { formatMoney, type Money } from '../money.js';
-import { shareDecimal } from './format.js';
+import { toCsv } from '../report/csv.js';
+import { shareDecimal } from '../report/format.js';
 import type { WeeklyDigest } from './weekly-digest.js';
 
 export const DIGEST_CSV_HEADERS = [

@@ -1,8 +1,5 @@
 import { UNALLOCATED } from '../facts/daily-fact.js';
 import { formatMoney, formatUsd, type Money, moneyToNumber } from '../money.js';
-import { maxMoney } from '../rules/stats.js';
-import { OTHER_SERIES } from './breakdowns.js';
-import { SHARED } from './chargeback-line.js';
 import {
   dayRange,
   formatChangeRatio,
@@ -11,7 +8,7 @@ import {
   formatSignedUsd,
   formatTokens,
   shortDay,
-} from './format.js';
+} from '../report/format.js';
 import {
   bar,
   type CellInput,
@@ -29,7 +26,10 @@ import {
   stackedBar,
   table,
   tiles,
-} from './html-kit.js';
+} from '../report/html-kit.js';
+import { maxMoney } from '../rules/stats.js';
+import { OTHER_SERIES } from './breakdowns.js';
+import { SHARED } from './chargeback-line.js';
 import type { ChargebackRow, Subtotals, WeeklyDigest } from './weekly-digest.js';
 
 const MAX_EFFICIENCY_ROWS = 25;

@@ -7,7 +7,7 @@ import {
   formatPct,
   formatSignedUsd,
   shortDay,
-} from './format.js';
+} from '../report/format.js';
 import type { WeeklyDigest } from './weekly-digest.js';
 
 const TOP_LINES = 8;

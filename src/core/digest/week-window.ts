@@ -1,5 +1,5 @@
-import { isoWeekDays, previousIsoWeek } from '../iso-week.js';
-import { addDays } from '../rules/day-math.js';
+import { addDays } from '../time/days.js';
+import { isoWeekDays, previousIsoWeek } from '../time/iso-week.js';
 import { dayFinalAt, isDayFinal } from '../watermark.js';
 
 export interface DayStatus {

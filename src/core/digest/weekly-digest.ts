@@ -1,4 +1,5 @@
 import type { DailyFact } from '../facts/daily-fact.js';
+import { type CostMetric, costOf } from '../facts/fact-filters.js';
 import {
   absMoney,
   formatUsd,
@@ -8,7 +9,6 @@ import {
   RECONCILIATION_TOLERANCE,
   ZERO,
 } from '../money.js';
-import { type CostMetric, costOf } from '../rules/fact-filters.js';
 import { type Allocation, allocate, type UnallocatedMode } from './allocate.js';
 import { type AnomalyInput, type WeekAnomaly, weekAnomalies } from './anomalies.js';
 import {
@@ -182,35 +182,8 @@ export function buildWeeklyDigest(input: BuildDigestInput): WeeklyDigest {
   const lastWeek = allocate(lastWeekFacts, options.unallocated, metric);
   const month = window.asOfDay ? allocate(monthFacts, options.unallocated, metric) : null;
   const trailing = window.asOfDay ? allocate(trailingFacts, options.unallocated, metric) : null;
-  const remaining = BigInt(window.remainingDaysInMonth);
 
-  const keys = new Map<string, ChargebackKey>();
-  for (const allocation of [thisWeek, lastWeek, month]) {
-    for (const [id, line] of allocation?.lines ?? []) keys.set(id, line.key);
-  }
-  const rows: ChargebackRow[] = [...keys.entries()].map(([id, key]) => {
-    const own = thisWeek.lines.get(id);
-    const now = own?.total ?? ZERO;
-    const before = lineTotal(lastWeek, id);
-    const mtd = month ? lineTotal(month, id) : null;
-    const forecast =
-      mtd === null || trailing === null
-        ? null
-        : ((mtd + (lineTotal(trailing, id) * remaining) / 7n) as Money);
-    return {
-      key,
-      label: lineLabel(key),
-      direct: own?.direct ?? ZERO,
-      unallocatedShare: own?.unallocatedShare ?? ZERO,
-      thisWeek: now,
-      lastWeek: before,
-      change: (now - before) as Money,
-      changeRatio: before === 0n ? null : moneyToNumber((now - before) as Money) / moneyToNumber(before),
-      share: shareOf(now, thisWeek.total),
-      monthToDate: mtd,
-      forecastMonthEnd: forecast,
-    };
-  });
+  const rows = chargebackRows(thisWeek, lastWeek, month, trailing, BigInt(window.remainingDaysInMonth));
 
   const groups = groupRows(
     rows.filter((r) => r.key.kind === 'workload'),
@@ -224,16 +197,7 @@ export function buildWeeklyDigest(input: BuildDigestInput): WeeklyDigest {
   const tableTotal = sum(chargeback.map((r) => r.thisWeek));
   const billTotal = sum(thisWeekFacts.map((f) => costOf(f, metric)));
   const lastWeekTotal = sum(chargeback.map((r) => r.lastWeek));
-  const difference = (tableTotal - billTotal) as Money;
-  const ok = moneyWithin(tableTotal, billTotal, RECONCILIATION_TOLERANCE);
-  const reconciliation: Reconciliation = {
-    tableTotal,
-    billTotal,
-    difference,
-    tolerance: RECONCILIATION_TOLERANCE,
-    ok,
-    line: `Total ${formatUsd(tableTotal)} = Σ Bedrock cost for ${input.week} ${formatUsd(billTotal)} — difference ${formatUsd(absMoney(difference), 6)}${ok ? '' : ' (MISMATCH)'}`,
-  };
+  const reconciliation = reconcileTable(tableTotal, billTotal, input.week);
 
   const workloadRows = chargeback.filter((r) => r.key.kind === 'workload');
   const split: SplitSummary = {
@@ -293,6 +257,57 @@ export function buildWeeklyDigest(input: BuildDigestInput): WeeklyDigest {
     anomalies: weekAnomalies(input.anomalies ?? [], window.days),
     reconciliation,
     sources: sourcesOf(onDays(input.facts, [...window.previousDays, ...window.days])),
+  };
+}
+
+/** One row per chargeback line of this week, last week or the month: totals, change, share, forecast. */
+function chargebackRows(
+  thisWeek: Allocation,
+  lastWeek: Allocation,
+  month: Allocation | null,
+  trailing: Allocation | null,
+  remaining: bigint,
+): ChargebackRow[] {
+  const keys = new Map<string, ChargebackKey>();
+  for (const allocation of [thisWeek, lastWeek, month]) {
+    for (const [id, line] of allocation?.lines ?? []) keys.set(id, line.key);
+  }
+  return [...keys.entries()].map(([id, key]): ChargebackRow => {
+    const own = thisWeek.lines.get(id);
+    const now = own?.total ?? ZERO;
+    const before = lineTotal(lastWeek, id);
+    const mtd = month ? lineTotal(month, id) : null;
+    const forecast =
+      mtd === null || trailing === null
+        ? null
+        : ((mtd + (lineTotal(trailing, id) * remaining) / 7n) as Money);
+    return {
+      key,
+      label: lineLabel(key),
+      direct: own?.direct ?? ZERO,
+      unallocatedShare: own?.unallocatedShare ?? ZERO,
+      thisWeek: now,
+      lastWeek: before,
+      change: (now - before) as Money,
+      changeRatio: before === 0n ? null : moneyToNumber((now - before) as Money) / moneyToNumber(before),
+      share: shareOf(now, thisWeek.total),
+      monthToDate: mtd,
+      forecastMonthEnd: forecast,
+    };
+  });
+}
+
+/** The digest table checked against the bill: exact difference, tolerance and the line that says it. */
+function reconcileTable(tableTotal: Money, billTotal: Money, week: string): Reconciliation {
+  const difference = (tableTotal - billTotal) as Money;
+  const ok = moneyWithin(tableTotal, billTotal, RECONCILIATION_TOLERANCE);
+  return {
+    tableTotal,
+    billTotal,
+    difference,
+    tolerance: RECONCILIATION_TOLERANCE,
+    ok,
+    line: `Total ${formatUsd(tableTotal)} = Σ Bedrock cost for ${week} ${formatUsd(billTotal)} — difference ${formatUsd(absMoney(difference), 6)}${ok ? '' : ' (MISMATCH)'}`,
   };
 }
 

@@ -1,8 +1,37 @@
-import type { Config } from '../../config/schema.js';
 import { type AccountEnvironment, type AttributionSource, UNALLOCATED } from '../facts/daily-fact.js';
 import { normaliseTagKey, type Stage1Row, type TagPairs } from './stage1-row.js';
 
-export type AttributionConfigView = Pick<Config, 'attribution' | 'accounts' | 'environments'>;
+/** Where attribution looks, in order: inference-profile/resource tags, IAM principal tags, account defaults. */
+export const ATTRIBUTION_LAYERS = ['resource', 'principal', 'account'] as const;
+export type AttributionLayer = (typeof ATTRIBUTION_LAYERS)[number];
+
+/** Words that make an account or environment name prod / non-prod (matched by whole tokens). */
+export interface EnvironmentWords {
+  prod: readonly string[];
+  non_prod: readonly string[];
+}
+
+/** An account's configured defaults (`accounts:` in the config). */
+export interface AccountDefaults {
+  name?: string | undefined;
+  environment?: 'prod' | 'non-prod' | undefined;
+  workload?: string | undefined;
+  team?: string | undefined;
+  cost_center?: string | undefined;
+}
+
+/**
+ * What attribution needs from the configuration (the `attribution:`, `accounts:` and `environments:`
+ * sections, in their YAML spelling; config/schema.ts parses them into this shape).
+ */
+export interface AttributionOptions {
+  attribution: {
+    tag_keys: Readonly<Record<Field, readonly string[]>>;
+    precedence: readonly AttributionLayer[];
+  };
+  accounts: Readonly<Record<string, AccountDefaults>>;
+  environments: EnvironmentWords;
+}
 
 export interface Attribution {
   workload: string;
@@ -17,7 +46,7 @@ export interface Attribution {
 export const UNKNOWN_ENVIRONMENT = 'unknown';
 
 type Field = 'workload' | 'team' | 'cost_center' | 'environment';
-type Layer = Config['attribution']['precedence'][number];
+type Layer = AttributionLayer;
 
 const SOURCE_OF_LAYER: Readonly<Record<Layer, AttributionSource>> = {
   resource: 'resource_tag',
@@ -35,7 +64,7 @@ export type AttributionRow = Pick<
  * own through `precedence`: the first layer with a non-empty value wins, and within a layer the earlier
  * configured tag key wins. The account layer is the config's account defaults, then `accountTag/*` tags.
  */
-export function createAttributor(config: AttributionConfigView): (row: AttributionRow) => Attribution {
+export function createAttributor(config: AttributionOptions): (row: AttributionRow) => Attribution {
   const keys: Readonly<Record<Field, readonly string[]>> = {
     workload: config.attribution.tag_keys.workload.map(normaliseTagKey),
     team: config.attribution.tag_keys.team.map(normaliseTagKey),
@@ -70,7 +99,7 @@ function valueInLayer(
   layer: Layer,
   field: Field,
   keys: readonly string[],
-  config: AttributionConfigView,
+  config: AttributionOptions,
 ): string {
   switch (layer) {
     case 'resource':
@@ -104,7 +133,7 @@ export function tagValue(pairs: TagPairs, normalisedKeys: readonly string[]): st
  */
 export function classifyEnvironment(
   value: string | null | undefined,
-  environments: Config['environments'],
+  environments: EnvironmentWords,
 ): AccountEnvironment {
   const tokens = (value ?? '')
     .toLowerCase()
@@ -140,7 +169,7 @@ export function classifyEnvironment(
 export function accountEnvironment(
   usageAccount: string,
   usageAccountName: string | null,
-  config: Pick<Config, 'accounts' | 'environments'>,
+  config: Pick<AttributionOptions, 'accounts' | 'environments'>,
 ): AccountEnvironment {
   const account = config.accounts[usageAccount];
   if (account?.environment) return account.environment;

@@ -1,11 +1,12 @@
 import { type DailyFact, TOKEN_USAGE_KINDS } from '../facts/daily-fact.js';
-import { USAGE_LINE_ITEM_TYPES } from '../rules/fact-filters.js';
-import { accountEnvironment, createAttributor } from './attribution.js';
+import { USAGE_LINE_ITEM_TYPES } from '../facts/fact-filters.js';
+import { tupleKey } from '../keys.js';
+import { type AttributionOptions, accountEnvironment, createAttributor } from './attribution.js';
+import type { ModelCatalog } from './model-catalog.js';
 import { resolveRegion } from './region.js';
 import { resolveModel } from './resolve-model.js';
 import { parseResource, resourceKindOf } from './resource.js';
 import type { Stage1Row } from './stage1-row.js';
-import type { NormalizeContext } from './to-daily-facts.js';
 import { type MultiplierSource, tokenMultiplier } from './units.js';
 import { parseUsageType } from './usage-type.js';
 
@@ -13,6 +14,14 @@ import { parseUsageType } from './usage-type.js';
 export type FactKey = Omit<DailyFact, 'tokens' | 'usageAmount' | 'costUnblended' | 'costNet' | 'lineItems'>;
 
 /** The fact key without its day and billing period: what classifying a row decides. */
+/** What normalisation needs besides the rows: the model catalog, attribution options and provenance. */
+export interface NormalizeContext {
+  catalog: ModelCatalog;
+  config: AttributionOptions;
+  sourceExport: string;
+  snapshotId: string;
+}
+
 export type ClassKey = Omit<FactKey, 'usageDate' | 'billingPeriod'>;
 
 export interface ClassifiedRow {
@@ -39,7 +48,7 @@ export function createRowClassifier(ctx: NormalizeContext): (row: Stage1Row) => 
   let previous: { row: Stage1Row; result: ClassifiedRow } | undefined;
   return (row) => {
     if (previous !== undefined && sameClass(previous.row, row)) return previous.result;
-    const cacheKey = [
+    const cacheKey = tupleKey([
       row.payerAccount,
       row.usageAccount,
       row.usageAccountName ?? '\u0001',
@@ -57,7 +66,7 @@ export function createRowClassifier(ctx: NormalizeContext): (row: Stage1Row) => 
       tagsKey(row.resourceTags),
       tagsKey(row.principalTags),
       tagsKey(row.accountTags),
-    ].join('\u0000');
+    ]);
     let result = classified.get(cacheKey);
     if (result === undefined) {
       result = classifyUncached(row);

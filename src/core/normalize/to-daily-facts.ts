@@ -1,18 +1,15 @@
 import { InputError } from '../errors.js';
 import type { DailyFact } from '../facts/daily-fact.js';
+import { tupleKey } from '../keys.js';
 import { type Money, parseMoney, parseQuantity, type Quantity } from '../money.js';
-import type { AttributionConfigView } from './attribution.js';
-import { type ClassifiedRow, type ClassKey, createRowClassifier } from './classify-row.js';
-import type { ModelCatalog } from './model-catalog.js';
+import {
+  type ClassifiedRow,
+  type ClassKey,
+  createRowClassifier,
+  type NormalizeContext,
+} from './classify-row.js';
 import type { Stage1Row } from './stage1-row.js';
 import { tokensOf } from './units.js';
-
-export interface NormalizeContext {
-  catalog: ModelCatalog;
-  config: AttributionConfigView;
-  sourceExport: string;
-  snapshotId: string;
-}
 
 export interface WarningTally {
   lineItems: number;
@@ -104,12 +101,12 @@ export function toDailyFacts(
 
     let classKeyId = classKeyIdOf.get(classified);
     if (classKeyId === undefined) {
-      const joined = CLASS_KEY_FIELDS.map((field) => classified.key[field]).join('\u0000');
+      const joined = tupleKey(CLASS_KEY_FIELDS.map((field) => classified.key[field]));
       classKeyId = classKeyIds.get(joined) ?? classKeyIds.size;
       classKeyIds.set(joined, classKeyId);
       classKeyIdOf.set(classified, classKeyId);
     }
-    const keyString = `${row.usageDate}\u0000${row.billingPeriod}\u0000${classKeyId}`;
+    const keyString = tupleKey([row.usageDate, row.billingPeriod, String(classKeyId)]);
     const group = groups.get(keyString);
     if (group) {
       group.tokens += tokens;

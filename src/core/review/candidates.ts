@@ -1,6 +1,7 @@
 import type { DailyFact } from '../facts/daily-fact.js';
+import { costOf, isUsageFact } from '../facts/fact-filters.js';
+import { splitTupleKey, tupleKey } from '../keys.js';
 import { type Money, moneyToNumber, usd } from '../money.js';
-import { costOf, isUsageFact } from '../rules/fact-filters.js';
 import type { CommitmentTerm } from './commitment-usage-type.js';
 import type { Commitment } from './commitments.js';
 import { type OnDemandRates, priceTokens } from './rates.js';
@@ -110,7 +111,7 @@ export function commitmentCandidates(
   for (const f of facts) {
     if (!isUsageFact(f) || f.serviceTier !== 'standard') continue;
     if (f.usageKind !== 'input' && f.usageKind !== 'output') continue;
-    const key = JSON.stringify([f.workload, f.model, f.region, f.usageAccount]);
+    const key = tupleKey([f.workload, f.model, f.region, f.usageAccount]);
     const list = groups.get(key) ?? [];
     list.push(f);
     groups.set(key, list);
@@ -119,7 +120,7 @@ export function commitmentCandidates(
   const notes: string[] = [];
   const opts = options.candidates;
   for (const [key, list] of groups) {
-    const [workload, model, region, account] = JSON.parse(key) as [string, string, string, string];
+    const [workload = '', model = '', region = '', account = ''] = splitTupleKey(key);
     const perDay = new Map<string, { input: number; output: number }>();
     let onDemandCost = 0n;
     for (const f of list) {

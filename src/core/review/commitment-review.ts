@@ -1,6 +1,6 @@
 import type { DailyFact } from '../facts/daily-fact.js';
+import { costOf, isUsageFact, TOKEN_USAGE_KINDS } from '../facts/fact-filters.js';
 import { formatUsd, type Money, moneyToNumber, usd, ZERO } from '../money.js';
-import { costOf, isUsageFact, TOKEN_USAGE_KINDS } from '../rules/fact-filters.js';
 import { isCommittedTerm } from './commitment-usage-type.js';
 import type { Commitment } from './commitments.js';
 import { type ObservedRate, type OnDemandRates, priceTokens } from './rates.js';

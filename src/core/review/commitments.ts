@@ -1,6 +1,6 @@
 import type { DailyFact } from '../facts/daily-fact.js';
+import { type CostMetric, costOf, isChargeFact } from '../facts/fact-filters.js';
 import type { Money } from '../money.js';
-import { type CostMetric, costOf, isChargeFact } from '../rules/fact-filters.js';
 import { median } from '../rules/stats.js';
 import { commitmentId } from '../rules/utilization.js';
 import {

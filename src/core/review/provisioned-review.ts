@@ -1,6 +1,7 @@
 import type { DailyFact } from '../facts/daily-fact.js';
+import type { CostMetric } from '../facts/fact-filters.js';
 import { type Money, ZERO } from '../money.js';
-import type { CostMetric } from '../rules/fact-filters.js';
+import { quarterDays } from '../time/quarter.js';
 import { dayFinalAt, isDayFinal } from '../watermark.js';
 import {
   type CandidateScan,
@@ -15,7 +16,6 @@ import {
   reviewCommitment,
 } from './commitment-review.js';
 import { commitmentInventory } from './commitments.js';
-import { quarterDays } from './quarter.js';
 import { OnDemandRates } from './rates.js';
 import type { ReviewOptions } from './review-options.js';
 import { type CommitmentUtilization, summarizeUtilization } from './utilization.js';

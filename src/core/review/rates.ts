@@ -1,6 +1,6 @@
 import type { DailyFact } from '../facts/daily-fact.js';
+import { type CostMetric, costOf, isUsageFact } from '../facts/fact-filters.js';
 import type { Money } from '../money.js';
-import { type CostMetric, costOf, isUsageFact } from '../rules/fact-filters.js';
 
 /** An effective rate observed in CUR: what `tokens` tokens actually cost. Never from a rate card. */
 export interface ObservedRate {

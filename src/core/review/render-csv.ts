@@ -1,5 +1,5 @@
-import { toCsv } from '../csv.js';
 import { formatMoney, type Money } from '../money.js';
+import { toCsv } from '../report/csv.js';
 import type { ProvisionedReview } from './provisioned-review.js';
 import { perMillion } from './rates.js';
 

@@ -1,4 +1,5 @@
-import { dayRange, formatInstant, formatPct, formatTokens } from '../digest/format.js';
+import { formatMoney, formatUsd, type Money } from '../money.js';
+import { dayRange, formatInstant, formatPct, formatTokens } from '../report/format.js';
 import {
   bar,
   type CellInput,
@@ -12,8 +13,7 @@ import {
   small,
   table,
   tiles,
-} from '../digest/html-kit.js';
-import { formatMoney, formatUsd, type Money } from '../money.js';
+} from '../report/html-kit.js';
 import type { CommitmentReview } from './commitment-review.js';
 import { ACTION_COLORS, ACTION_LABELS } from './labels.js';
 import type { ProvisionedReview } from './provisioned-review.js';

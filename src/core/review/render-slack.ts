@@ -1,6 +1,6 @@
-import { dayRange } from '../digest/format.js';
 import { formatUsd } from '../money.js';
 import { escapeMrkdwn, fitSlackMessage, type SlackBlock, type SlackMessage } from '../render/slack-kit.js';
+import { dayRange } from '../report/format.js';
 import { ACTION_LABELS } from './labels.js';
 import type { ProvisionedReview } from './provisioned-review.js';
 

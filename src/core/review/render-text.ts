@@ -1,6 +1,6 @@
-import { dayRange, formatInstant, formatPct } from '../digest/format.js';
 import { formatUsd } from '../money.js';
 import { textTable } from '../render/text-table.js';
+import { dayRange, formatInstant, formatPct } from '../report/format.js';
 import { ACTION_LABELS } from './labels.js';
 import type { ProvisionedReview } from './provisioned-review.js';
 

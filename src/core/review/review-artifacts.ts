@@ -1,7 +1,7 @@
-import type { ReportArtifacts } from '../digest/report-artifacts.js';
-import { reportGroupKey, reportSnsMessage } from '../digest/report-message.js';
-import { jsonReady } from '../digest/to-json.js';
 import { formatMoney, formatUsd } from '../money.js';
+import type { ReportArtifacts } from '../report/report-artifacts.js';
+import { reportGroupKey, reportSnsMessage } from '../report/report-message.js';
+import { jsonReady } from '../report/to-json.js';
 import type { ProvisionedReview } from './provisioned-review.js';
 import { renderCandidatesCsv, renderCommitmentsCsv } from './render-csv.js';
 import { renderReviewHtml } from './render-html.js';

@@ -1,4 +1,4 @@
-import type { CostMetric } from '../rules/fact-filters.js';
+import type { CostMetric } from '../facts/fact-filters.js';
 
 export interface CandidateOptions {
   /** A workload × model must have on-demand traffic on at least this share of the quarter's days. */

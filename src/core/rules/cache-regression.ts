@@ -1,11 +1,11 @@
 import { z } from 'zod';
+import { INPUT_SIDE_USAGE_KINDS, isUsageFact } from '../facts/fact-filters.js';
+import { splitTupleKey } from '../keys.js';
 import { formatUsd, type Money, moneyToNumber, usd } from '../money.js';
 import { topContributors } from './contributors.js';
-import { INPUT_SIDE_USAGE_KINDS, isUsageFact } from './fact-filters.js';
 import { labelsFor } from './labels.js';
 import { type RuleDefinition, ruleSchema } from './rule-definition.js';
 import { metricName } from './rule-series.js';
-import { splitSeriesKey } from './series.js';
 import { median, moneyFromEstimate } from './stats.js';
 import { judgeAgainstTrailing } from './trailing.js';
 import { formatCount, formatPercent } from './wording.js';
@@ -74,7 +74,7 @@ export const cacheRegressionRule: RuleDefinition<CacheRegressionRule> = {
     const cost = (base: 'input_cost' | 'cache_read_cost' | 'input_side_cost') =>
       metricName(base, rule.cost_metric);
     const factsOf = (key: string, day: string) => {
-      const [workload = '', model = ''] = splitSeriesKey(key);
+      const [workload = '', model = ''] = splitTupleKey(key);
       return ctx.detail
         .facts({ workload, model }, day)
         .filter((f) => isUsageFact(f) && INPUT_SIDE_USAGE_KINDS.has(f.usageKind));
@@ -90,7 +90,7 @@ export const cacheRegressionRule: RuleDefinition<CacheRegressionRule> = {
         return { share: grid.numberAt('tokens_cache_read', slot) / inputSide, inputSide };
       },
       labelsOf: (key, day) => {
-        const [workload = '', model = ''] = splitSeriesKey(key);
+        const [workload = '', model = ''] = splitTupleKey(key);
         return labelsFor(factsOf(key, day), rule.cost_metric, { workload, model });
       },
       judge: ({ day, key, slot, value: current, labels, history }) => {
@@ -116,7 +116,7 @@ export const cacheRegressionRule: RuleDefinition<CacheRegressionRule> = {
         if (extra < usd(rule.min_extra_cost_usd)) return null;
         const todayCost = grid.moneyAt(cost('input_side_cost'), slot);
         const baseline = (todayCost - extra) as Money;
-        const [workload = '', model = ''] = splitSeriesKey(key);
+        const [workload = '', model = ''] = splitTupleKey(key);
         return {
           day,
           severity: rule.severity,

@@ -1,6 +1,6 @@
 import type { DailyFact } from '../facts/daily-fact.js';
+import { type CostMetric, costOf } from '../facts/fact-filters.js';
 import { absMoney, type Money, ZERO } from '../money.js';
-import { type CostMetric, costOf } from './fact-filters.js';
 import type { Contributor } from './finding.js';
 import { medianMoney } from './stats.js';
 

@@ -1,12 +1,12 @@
 import { z } from 'zod';
 import type { DailyFact } from '../facts/daily-fact.js';
+import { isChargeFact } from '../facts/fact-filters.js';
+import { splitTupleKey } from '../keys.js';
 import { formatUsd, type Money, usd, ZERO } from '../money.js';
 import { topContributors } from './contributors.js';
-import { isChargeFact } from './fact-filters.js';
 import { dominantValue, labelsFor } from './labels.js';
 import { type FindingDraft, type RuleDefinition, ruleSchema } from './rule-definition.js';
 import { metricName } from './rule-series.js';
-import { splitSeriesKey } from './series.js';
 
 export const DEFAULT_NON_PROD_ENVIRONMENTS = [
   'dev',
@@ -69,7 +69,7 @@ export const devInProdRule: RuleDefinition<DevInProdRule> = {
     // Series keys are workload × environment; a workload is judged on the sum of its non-prod environments.
     const byWorkload = new Map<string, string[]>();
     for (const key of grid.keys) {
-      const [workload = '', environment = ''] = splitSeriesKey(key);
+      const [workload = '', environment = ''] = splitTupleKey(key);
       if (!isMisplaced(environment)) continue;
       const keys = byWorkload.get(workload);
       if (keys) keys.push(key);

@@ -1,8 +1,8 @@
 import type { DailyFact } from '../facts/daily-fact.js';
 import { canonicalJson, findingFingerprint } from '../keys.js';
 import { absMoney } from '../money.js';
+import { isDayKey } from '../time/days.js';
 import { dayFinalAt, isDayFinal } from '../watermark.js';
-import { isDayKey } from './day-math.js';
 import { type DetailRequest, type FactDetail, factDetail, recordingDetail } from './fact-detail.js';
 import type { Finding, FindingLabels, Severity } from './finding.js';
 import type { ParsedRule } from './registry.js';

@@ -1,4 +1,5 @@
 import type { DailyFact } from '../facts/daily-fact.js';
+import { tupleKey } from '../keys.js';
 
 /**
  * The fact columns a rule may ask detail by, with their stored (SQL) names. Rules judge series; only for a
@@ -32,7 +33,7 @@ function shapeOf(scope: DetailScope): DetailField[] {
 }
 
 function keyOf(values: readonly string[], day: string): string {
-  return `${values.join('\u0000')}\u0000${day}`;
+  return tupleKey([...values, day]);
 }
 
 /**

@@ -1,12 +1,13 @@
 import { z } from 'zod';
+import { isOnDemandTokens, isProvisionedFee } from '../facts/fact-filters.js';
+import { tupleKey } from '../keys.js';
 import { formatUsd, type Money, usd, ZERO } from '../money.js';
+import { daysBetween } from '../time/days.js';
 import { topContributors } from './contributors.js';
-import { daysBetween } from './day-math.js';
-import { isOnDemandTokens, isProvisionedFee } from './fact-filters.js';
 import { dominantValue, labelsFor } from './labels.js';
 import { type FindingDraft, type LearningNote, type RuleDefinition, ruleSchema } from './rule-definition.js';
 import { metricName } from './rule-series.js';
-import { factsOn, indexSeries, seriesKey, sortedKeys, sumCost } from './series.js';
+import { factsOn, indexSeries, sortedKeys, sumCost } from './series.js';
 import { moneyRatio, scaleMoney } from './stats.js';
 import { commitmentId, readUtilization } from './utilization.js';
 import { formatPercent } from './wording.js';
@@ -96,7 +97,7 @@ export const idleProvisionedRule: RuleDefinition<IdleProvisionedRule> = {
           learning: { day, labels, reason: 'utilization unknown for this day (a null reading is not zero)' },
         };
       }
-      const bypassKey = seriesKey(model, account, region);
+      const bypassKey = tupleKey([model, account, region]);
       const bypass = onDemand.money(onDemandCost, bypassKey, day);
       if (!onDemand.has(bypassKey, day) || bypass < usd(rule.min_on_demand_cost_usd) || bypass <= 0n) {
         return {

@@ -1,7 +1,7 @@
 import type { DailyFact } from '../facts/daily-fact.js';
+import type { CostMetric } from '../facts/fact-filters.js';
+import { costOf } from '../facts/fact-filters.js';
 import { absMoney } from '../money.js';
-import type { CostMetric } from './fact-filters.js';
-import { costOf } from './fact-filters.js';
 import type { FindingLabels } from './finding.js';
 
 /** Label value for "more than one, none dominant". */

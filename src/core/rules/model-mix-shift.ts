@@ -1,7 +1,7 @@
 import { z } from 'zod';
+import { isUsageFact, TOKEN_USAGE_KINDS } from '../facts/fact-filters.js';
 import { formatUsd, type Money, usd } from '../money.js';
 import { topContributors } from './contributors.js';
-import { isUsageFact, TOKEN_USAGE_KINDS } from './fact-filters.js';
 import { labelsFor } from './labels.js';
 import { type RuleDefinition, ruleSchema } from './rule-definition.js';
 import { metricName } from './rule-series.js';

@@ -1,6 +1,6 @@
 import { z } from 'zod';
+import { COST_METRICS, type CostMetric } from '../facts/fact-filters.js';
 import type { FactDetail } from './fact-detail.js';
-import { COST_METRICS, type CostMetric } from './fact-filters.js';
 import {
   type Contributor,
   type FindingFigures,

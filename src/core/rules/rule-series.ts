@@ -1,6 +1,4 @@
 import { type DailyFact, UNALLOCATED } from '../facts/daily-fact.js';
-import type { Money } from '../money.js';
-import { daysBetween } from './day-math.js';
 import {
   COST_METRICS,
   type CostMetric,
@@ -11,8 +9,10 @@ import {
   isProvisionedFee,
   isUsageFact,
   TOKEN_USAGE_KINDS,
-} from './fact-filters.js';
-import { seriesKey } from './series.js';
+} from '../facts/fact-filters.js';
+import { tupleKey } from '../keys.js';
+import type { Money } from '../money.js';
+import { daysBetween } from '../time/days.js';
 import { SeriesGrid } from './series-grid.js';
 
 /** A money measure in one cost metric: `usage_cost` → `usage_cost_unblended` / `usage_cost_net`. */
@@ -99,7 +99,7 @@ export interface RuleSeries {
 
 /** Series key of a grain's key column values, in the grain's key order. */
 export function grainKey(values: readonly string[]): string {
-  return values.length === 0 ? ALL : seriesKey(...values);
+  return values.length === 0 ? ALL : tupleKey(values);
 }
 
 /** An empty grid of a grain over the window, for the given series keys. */
@@ -136,7 +136,7 @@ function contributions(fact: DailyFact): Partial<Record<SeriesGrainName, Contrib
     const token = TOKEN_USAGE_KINDS.has(kind);
     const inputSide = INPUT_SIDE_USAGE_KINDS.has(kind);
     out.workload_model = {
-      key: seriesKey(fact.workload, fact.model),
+      key: tupleKey([fact.workload, fact.model]),
       numbers: {
         tokens_input: kind === 'input' ? fact.tokens : 0,
         tokens_output: kind === 'output' ? fact.tokens : 0,
@@ -166,7 +166,7 @@ function contributions(fact: DailyFact): Partial<Record<SeriesGrainName, Contrib
     };
     if (fact.accountEnvironment === 'prod') {
       out.prod_environment = {
-        key: seriesKey(fact.workload, fact.environment),
+        key: tupleKey([fact.workload, fact.environment]),
         numbers: {},
         money: { charge_cost: cost },
       };
@@ -174,7 +174,7 @@ function contributions(fact: DailyFact): Partial<Record<SeriesGrainName, Contrib
   }
   if (isOnDemandTokens(fact)) {
     out.on_demand = {
-      key: seriesKey(fact.model, fact.usageAccount, fact.region),
+      key: tupleKey([fact.model, fact.usageAccount, fact.region]),
       numbers: {},
       money: { usage_cost: cost },
     };

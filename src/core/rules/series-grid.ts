@@ -1,5 +1,5 @@
 import { MONEY_SCALE, type Money, ZERO } from '../money.js';
-import { addDays, dayStartMs } from './day-math.js';
+import { addDays, dayStartMs } from '../time/days.js';
 
 const DAY_MS = 86_400_000;
 const SCALE = 10n ** BigInt(MONEY_SCALE);

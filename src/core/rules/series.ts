@@ -1,6 +1,6 @@
 import type { DailyFact } from '../facts/daily-fact.js';
+import { type CostMetric, costOf } from '../facts/fact-filters.js';
 import type { Money } from '../money.js';
-import { type CostMetric, costOf } from './fact-filters.js';
 
 /** Facts of one series (commitment fees of one commitment…) by usage day. */
 type DaySeries = ReadonlyMap<string, readonly DailyFact[]>;
@@ -48,13 +48,4 @@ export function sumCost(facts: readonly DailyFact[], metric: CostMetric): Money 
   let total = 0n;
   for (const fact of facts) total += costOf(fact, metric);
   return total as Money;
-}
-
-/** Composite series key; the separator cannot occur in ids. */
-export function seriesKey(...parts: string[]): string {
-  return parts.join('\u0000');
-}
-
-export function splitSeriesKey(key: string): string[] {
-  return key.split('\u0000');
 }

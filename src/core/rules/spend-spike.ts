@@ -1,10 +1,11 @@
 import { z } from 'zod';
 import type { DailyFact } from '../facts/daily-fact.js';
+import { isUsageFact } from '../facts/fact-filters.js';
+import { splitTupleKey } from '../keys.js';
 import { formatUsd, type Money, usd, ZERO } from '../money.js';
+import { addDays } from '../time/days.js';
 import { type ContributorDimension, topContributors } from './contributors.js';
-import { addDays } from './day-math.js';
 import type { DetailScope } from './fact-detail.js';
-import { isUsageFact } from './fact-filters.js';
 import type { FindingFigures, FindingLabels, Severity } from './finding.js';
 import { labelsFor } from './labels.js';
 import {
@@ -15,7 +16,6 @@ import {
   withoutPage,
 } from './rule-definition.js';
 import { metricName } from './rule-series.js';
-import { splitSeriesKey } from './series.js';
 import type { SeriesGrid } from './series-grid.js';
 import { atLeastTimes, maxMoney, medianMoney, moneyRatio } from './stats.js';
 import { formatTimes } from './wording.js';
@@ -138,7 +138,7 @@ export const spendSpikeRule: RuleDefinition<SpendSpikeRule> = {
       byModel.keys.forEach((key, k) => {
         const verdict = assess(modelCost, k, d, rule, coverage);
         if (verdict.kind === 'quiet') return;
-        const [workload = '', model = ''] = splitSeriesKey(key);
+        const [workload = '', model = ''] = splitTupleKey(key);
         const facts = (at: string) => usageOf({ workload, model }, at);
         const labels = (today: readonly DailyFact[]) =>
           labelsFor(today, rule.cost_metric, { workload, model });

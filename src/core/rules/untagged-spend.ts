@@ -1,8 +1,8 @@
 import { z } from 'zod';
 import { UNALLOCATED } from '../facts/daily-fact.js';
+import { isChargeFact } from '../facts/fact-filters.js';
 import { formatUsd, moneyToNumber, usd, ZERO } from '../money.js';
 import { topContributors } from './contributors.js';
-import { isChargeFact } from './fact-filters.js';
 import { labelsFor } from './labels.js';
 import { type FindingDraft, type RuleDefinition, ruleSchema } from './rule-definition.js';
 import { ALL, metricName } from './rule-series.js';

@@ -1,12 +1,12 @@
 import { z } from 'zod';
 import type { DailyFact } from '../facts/daily-fact.js';
+import { isUsageFact, TOKEN_USAGE_KINDS } from '../facts/fact-filters.js';
+import { splitTupleKey } from '../keys.js';
 import { formatUsd, type Money, usd } from '../money.js';
 import { topContributors } from './contributors.js';
-import { isUsageFact, TOKEN_USAGE_KINDS } from './fact-filters.js';
 import { labelsFor } from './labels.js';
 import { type RuleDefinition, ruleSchema } from './rule-definition.js';
 import { metricName } from './rule-series.js';
-import { splitSeriesKey } from './series.js';
 import { median, scaleMoney } from './stats.js';
 import { judgeAgainstTrailing } from './trailing.js';
 import { formatCount, formatDecimal, formatTimes } from './wording.js';
@@ -62,7 +62,7 @@ export const verboseOutputRule: RuleDefinition<VerboseOutputRule> = {
     const grid = ctx.series.workloadModel;
     const outputCostName = metricName('output_cost', rule.cost_metric);
     const factsOf = (key: string, day: string) => {
-      const [workload = '', model = ''] = splitSeriesKey(key);
+      const [workload = '', model = ''] = splitTupleKey(key);
       return ctx.detail.facts({ workload, model }, day).filter(isTokenUsage);
     };
     return judgeAgainstTrailing({
@@ -75,7 +75,7 @@ export const verboseOutputRule: RuleDefinition<VerboseOutputRule> = {
         return inputSide <= 0 ? null : grid.numberAt('tokens_output', slot) / inputSide;
       },
       labelsOf: (key, day) => {
-        const [workload = '', model = ''] = splitSeriesKey(key);
+        const [workload = '', model = ''] = splitTupleKey(key);
         return labelsFor(factsOf(key, day), rule.cost_metric, { workload, model });
       },
       judge: ({ day, key, slot, value: ratioToday, labels, history }) => {
@@ -89,7 +89,7 @@ export const verboseOutputRule: RuleDefinition<VerboseOutputRule> = {
         const outputTokens = grid.numberAt('tokens_output', slot);
         const inputTokens = grid.numberAt('tokens_input_side', slot);
         const outputFacts = (d: string) => factsOf(key, d).filter((f) => f.usageKind === 'output');
-        const [workload = '', model = ''] = splitSeriesKey(key);
+        const [workload = '', model = ''] = splitTupleKey(key);
         return {
           day,
           severity: rule.severity,

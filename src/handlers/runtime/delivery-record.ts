@@ -1,5 +1,7 @@
 import { join } from 'node:path';
 import type { SQSRecord } from 'aws-lambda';
+import { openS3Delivery } from '../../adapters/delivery-handles.js';
+import { classifyObject } from '../../adapters/s3/cur-objects.js';
 import { bareEtag } from '../../adapters/s3/s3-objects.js';
 import { NOTIFY_METRICS } from '../../app/notify.js';
 import {
@@ -11,9 +13,8 @@ import { AppError } from '../../core/errors.js';
 import { describeShrink } from '../../core/facts/delivery-checks.js';
 import { formatMoney } from '../../core/money.js';
 import { describeRedacted } from '../../core/render/redact.js';
-import { openS3Delivery } from './delivery-source.js';
 import type { Runtime } from './runtime.js';
-import { classifyObject, parseDeliveryMessage } from './s3-event.js';
+import { parseDeliveryMessage } from './s3-event.js';
 
 /** Notifications that must be sent again: fail the record so SQS redelivers it (sent ones are not repeated). */
 export class NotificationsPendingError extends AppError {

@@ -4,33 +4,18 @@ import { z } from 'zod';
 import { CloudWatchUtilizationSource } from '../../adapters/cloudwatch/utilization-source.js';
 import { fileReportWriter } from '../../adapters/local-fs/report-writer.js';
 import { UtilizationFileSource } from '../../adapters/local-fs/utilization-file.js';
-import { detectAnomalies } from '../../app/detect.js';
-import {
-  type ProvisionedReviewReport,
-  reviewProvisioned,
-  type UtilizationSource,
-} from '../../app/provisioned-review.js';
-import {
-  type FindingsSource,
-  findingsWithState,
-  type ReportDeliveryEntry,
-  sendWeeklyDigest,
-  type WeeklyDigestReport,
-} from '../../app/weekly-digest.js';
-import {
-  DigestConfigSchema,
-  digestOptionsOf,
-  type ReviewConfig,
-  ReviewConfigSchema,
-  reviewOptionsOf,
-} from '../../config/digest-schema.js';
+import { detectedFindings } from '../../app/findings-source.js';
+import type { UtilizationSource } from '../../app/ports/reports.js';
+import { type ProvisionedReviewReport, reviewProvisioned } from '../../app/provisioned-review.js';
+import type { ReportDeliveryEntry } from '../../app/report-delivery.js';
+import { sendWeeklyDigest, type WeeklyDigestReport } from '../../app/weekly-digest.js';
+import { digestOptionsOf, type ReviewConfig, reviewOptionsOf } from '../../config/digest-schema.js';
 import { formatIssues } from '../../config/parse-config.js';
-import { validateSilences } from '../../core/alerting/silences.js';
 import { AppError, ConfigError } from '../../core/errors.js';
-import { isIsoWeek } from '../../core/iso-week.js';
-import { parseQuarter } from '../../core/review/quarter.js';
+import { isIsoWeek } from '../../core/time/iso-week.js';
+import { parseQuarter } from '../../core/time/quarter.js';
 import { reportReceivers } from './deployment-receivers.js';
-import type { Runtime, ServiceConfig } from './runtime.js';
+import type { Runtime } from './runtime.js';
 
 /** A report that could not go to every receiver; the scheduler retries the invoke (sent ones are not repeated). */
 export class ReportDeliveryError extends AppError {
@@ -100,25 +85,6 @@ function finish(runtime: Runtime, what: string, deliveries: readonly ReportDeliv
   }
 }
 
-function findingsSource(runtime: Runtime, service: ServiceConfig, now: Date): FindingsSource {
-  return {
-    async findings(days) {
-      const result = await detectAnomalies(
-        { from: days[0], to: days.at(-1), now },
-        { store: runtime.store, config: service.config },
-      );
-      const stored = await runtime.silences.list();
-      return findingsWithState({
-        findings: result.findings,
-        alerting: service.alerting,
-        log: runtime.notificationLog,
-        silences: validateSilences(stored, now.getTime()).active,
-        nowMs: now.getTime(),
-      });
-    },
-  };
-}
-
 function targets(runtime: Runtime) {
   return {
     snsTopicArn: runtime.env.BEDROCK_COST_SNS_TOPIC_ARN,
@@ -165,7 +131,7 @@ export async function runWeeklyDigest(runtime: Runtime, event: unknown): Promise
   const now = input.now ? new Date(input.now) : runtime.clock();
   const service = await runtime.serviceConfig();
   const { config } = service;
-  const digestConfig = DigestConfigSchema.parse((config as { digest?: unknown }).digest ?? {});
+  const digestConfig = config.digest;
   const receivers = reportReceivers(input.receivers ?? digestConfig.receivers, config, targets(runtime));
   if (receivers.length === 0)
     runtime.log.warn('weekly digest: no receivers (digest.receivers, Slack channel or topic)');
@@ -182,7 +148,14 @@ export async function runWeeklyDigest(runtime: Runtime, event: unknown): Promise
       clock: () => now,
       store: runtime.store,
       writer: fileReportWriter(scratchDir(runtime, 'digest', now)),
-      findings: findingsSource(runtime, service, now),
+      findings: detectedFindings({
+        store: runtime.store,
+        config,
+        alerting: service.alerting,
+        log: runtime.notificationLog,
+        silences: runtime.silences,
+        now,
+      }),
     },
   );
   runtime.log.info(`weekly digest ${report.week}: ${report.headline}`, {
@@ -204,7 +177,7 @@ export async function runQuarterlyReview(runtime: Runtime, event: unknown): Prom
   const now = input.now ? new Date(input.now) : runtime.clock();
   const service = await runtime.serviceConfig();
   const { config } = service;
-  const reviewConfig = ReviewConfigSchema.parse((config as { review?: unknown }).review ?? {});
+  const reviewConfig = config.review;
   const receivers = reportReceivers(input.receivers ?? reviewConfig.receivers, config, targets(runtime));
   if (receivers.length === 0)
     runtime.log.warn('quarterly review: no receivers (review.receivers, Slack channel or topic)');

@@ -1,22 +1,11 @@
-import { posix } from 'node:path';
 import { parse } from '@aws-lambda-powertools/parser';
 import { z } from 'zod';
-import { parseS3Uri } from '../../adapters/s3/s3-location.js';
-import { isManifestKey } from '../../core/cur/manifest.js';
+import { decodePercent, type S3ObjectEvent } from '../../adapters/s3/cur-objects.js';
 import { AppError } from '../../core/errors.js';
 
 /** An SQS message body that is not an S3 event this service understands: never retried into success. */
 export class MalformedEventError extends AppError {
   readonly _tag = 'MalformedEventError';
-}
-
-/** One object-created notification, key decoded. */
-export interface S3ObjectEvent {
-  bucket: string;
-  key: string;
-  etag?: string | undefined;
-  versionId?: string | undefined;
-  via: 'eventbridge' | 's3-notification';
 }
 
 export type ParsedMessage =
@@ -167,67 +156,6 @@ export function decodeNotificationKey(key: string): string {
   return decodePercent(key.replace(/\+/g, ' '));
 }
 
-function decodePercent(key: string): string {
-  try {
-    return decodeURIComponent(key);
-  } catch {
-    // A lone '%' that is not an escape: the key is literal.
-    return key;
-  }
-}
-
-export type ObjectTarget =
-  | { kind: 'manifest'; uri: string }
-  | { kind: 'ignored'; reason: string; level: 'debug' | 'warn' };
-
-const CUR2_PERIOD_DIR = /^BILLING_PERIOD=\d{4}-\d{2}$/;
-const LEGACY_PERIOD_DIR = /^\d{8}-\d{8}$/;
-
-/**
- * Which objects start an ingest: billing-period manifests (CUR 2.0 `metadata/BILLING_PERIOD=…/` or legacy
- * `<yyyymmdd-yyyymmdd>/`) of the configured export. Data files arrive before their manifest and are read
- * through it; legacy CUR's per-assembly manifest copy would be a second event for the same delivery.
- */
-export function classifyObject(object: S3ObjectEvent, exportUri: string | undefined): ObjectTarget {
-  const { key } = object;
-  if (!isManifestKey(key)) {
-    return {
-      kind: 'ignored',
-      level: 'debug',
-      reason: /\.(parquet|csv|csv\.gz|gz)$/i.test(key)
-        ? 'data file (read through its manifest)'
-        : 'not a CUR manifest',
-    };
-  }
-  if (key.split('/').some(isDotSegment)) {
-    // `cur/exp/../other/…` starts with the export prefix but names another folder once resolved.
-    return {
-      kind: 'ignored',
-      level: 'warn',
-      reason: 'key has a "." or ".." segment (also percent-encoded): rejected as outside the export prefix',
-    };
-  }
-  const parent = posix.basename(posix.dirname(key));
-  const isPeriodManifest =
-    (CUR2_PERIOD_DIR.test(parent) && posix.basename(posix.dirname(posix.dirname(key))) === 'metadata') ||
-    LEGACY_PERIOD_DIR.test(parent);
-  if (!isPeriodManifest) {
-    return {
-      kind: 'ignored',
-      level: 'debug',
-      reason: 'manifest outside a billing-period folder (legacy assembly copy)',
-    };
-  }
-  if (exportUri) {
-    const root = parseS3Uri(exportUri);
-    const prefix = root.key.replace(/\/+$/, '');
-    if (object.bucket !== root.bucket || (prefix !== '' && !key.startsWith(`${prefix}/`))) {
-      return { kind: 'ignored', level: 'warn', reason: `not under the configured export ${exportUri}` };
-    }
-  }
-  return { kind: 'manifest', uri: `s3://${object.bucket}/${key}` };
-}
-
 function firstIssue(error: Error): string {
   // Powertools' ParseError carries the Standard Schema issues as its cause.
   const issues = (error as { cause?: unknown }).cause as
@@ -239,13 +167,6 @@ function firstIssue(error: Error): string {
     .map((p: unknown) => (p !== null && typeof p === 'object' && 'key' in p ? String(p.key) : String(p)))
     .join('.');
   return `${path || '(top level)'}: ${issue.message}`;
-}
-
-/** `.` and `..`, literal or percent-encoded (`%2E%2E`, once or twice). */
-function isDotSegment(segment: string): boolean {
-  let decoded = segment;
-  for (let i = 0; i < 3 && decoded.includes('%'); i++) decoded = decodePercent(decoded);
-  return decoded === '.' || decoded === '..';
 }
 
 /** Enough of the body to recognise it in a log, never the whole of a large message. */

@@ -2,8 +2,8 @@ import type { TokenSource } from '../../adapters/secrets/secret-token-source.js'
 import { SlackFileUploadPublisher } from '../../adapters/slack/file-upload.js';
 import { noTokenOutcome } from '../../adapters/slack/slack-client.js';
 import { SlackNotifier } from '../../adapters/slack/slack-notifier.js';
-import type { NotificationDelivery, Notifier, SendOutcome } from '../../app/ports.js';
-import type { ReportSlackDelivery, ReportSlackPublisher } from '../../app/weekly-digest.js';
+import type { NotificationDelivery, Notifier, SendOutcome } from '../../app/ports/alerting.js';
+import type { ReportSlackDelivery, ReportSlackPublisher } from '../../app/ports/reports.js';
 import { describeRedacted } from '../../core/render/redact.js';
 
 export interface SecretSlackOptions {

@@ -1,0 +1,289 @@
+import {
+  type IntegrationKind,
+  integrationsOf,
+  logReceiverId,
+  OWNER_CHANNEL_TEMPLATE,
+  type ReceiverSpec,
+} from '../core/alerting/receivers.js';
+import { describeError } from '../core/errors.js';
+import type { DailyFact } from '../core/facts/daily-fact.js';
+import { newestUsageEndOf, newestUsageHourOf } from '../core/facts/newest-usage-hour.js';
+import type { ReportArtifacts } from '../core/report/report-artifacts.js';
+import type { Clock, NotificationLog, Notifier, SendOutcome } from './ports/alerting.js';
+import type { FactStore } from './ports/ingest.js';
+import type { ReportSlackPublisher, ReportWriter } from './ports/reports.js';
+
+// Delivery of a rendered scheduled report (weekly digest, provisioned review): once per receiver and period.
+
+export interface ReportDeliveryDeps {
+  log: NotificationLog;
+  clock: Clock;
+  slack?: ReportSlackPublisher | undefined;
+  sns?: Notifier<'sns'> | undefined;
+  console?: Notifier<'console'> | undefined;
+}
+
+/**
+ * - `delivered` / `unknown` (may have been delivered; recorded as sent, never repeated);
+ * - `already-sent`: the notification log has this report for this receiver (a re-run is a no-op);
+ * - `held`: another run is sending it right now; `deferred`: not ready (e.g. week not final);
+ * - `retry` / `rejected`: not delivered (retry later / fix config); `error`: the log failed, nothing sent;
+ * - `dry-run`: `send` was not requested.
+ */
+export type ReportDeliveryOutcome =
+  | 'delivered'
+  | 'unknown'
+  | 'already-sent'
+  | 'held'
+  | 'deferred'
+  | 'retry'
+  | 'rejected'
+  | 'error'
+  | 'dry-run';
+
+export interface ReportDeliveryEntry {
+  receiver: string;
+  integration: IntegrationKind;
+  destination: string;
+  outcome: ReportDeliveryOutcome;
+  messageId?: string | undefined;
+  detail?: string | undefined;
+}
+
+/** Long enough to post a summary and upload a file with a couple of rate-limit waits. */
+export const REPORT_LEASE_MS = 5 * 60_000;
+
+// The log record is what makes a re-run a no-op, so it must outlive any plausible re-run: DynamoDB TTL and
+// the local log's pruning both delete records at expiry.
+const REPORT_RECORD_TTL_MS = 400 * 86_400_000;
+
+function destinationOf(
+  receiver: ReceiverSpec,
+  kind: IntegrationKind,
+): { ok: true; to: string } | { ok: false; to: string; error: string } {
+  switch (kind) {
+    case 'slack': {
+      const slack = receiver.slack!;
+      if (slack.channel !== OWNER_CHANNEL_TEMPLATE) return { ok: true, to: slack.channel };
+      // A report goes to one audience; there is no owning team to resolve the template against.
+      if (slack.fallback_channel) return { ok: true, to: slack.fallback_channel };
+      return {
+        ok: false,
+        to: OWNER_CHANNEL_TEMPLATE,
+        error: `receiver "${receiver.name}" uses ${OWNER_CHANNEL_TEMPLATE} without fallback_channel; reports need a fixed channel`,
+      };
+    }
+    case 'sns':
+      return { ok: true, to: receiver.sns!.topic_arn };
+    case 'console':
+      return { ok: true, to: receiver.console?.dir ?? '(default dir)' };
+  }
+}
+
+/** Writes every rendered file of a report, then delivers it (see `deliverReport`). */
+export async function writeAndDeliver(
+  artifacts: ReportArtifacts,
+  input: { receivers: readonly ReceiverSpec[]; send: boolean; leaseMs?: number | undefined },
+  deps: ReportDeliveryDeps & { writer: ReportWriter },
+): Promise<{ files: { name: string; path: string }[]; deliveries: ReportDeliveryEntry[] }> {
+  const files: { name: string; path: string }[] = [];
+  for (const file of artifacts.files) files.push({ name: file.name, path: await deps.writer.write(file) });
+  const deliveries = await deliverReport(artifacts, input.receivers, input.send, deps, input.leaseMs);
+  return { files, deliveries };
+}
+
+/**
+ * Sends a rendered report to each receiver integration at most once per period: read the notification log
+ * (any record means it went out), claim (compare-and-set), send, commit — or release when it certainly did
+ * not go out. The same protocol as alert notifications, keyed `report:<kind>:<period>`.
+ */
+export async function deliverReport(
+  artifacts: ReportArtifacts,
+  receivers: readonly ReceiverSpec[],
+  send: boolean,
+  deps: ReportDeliveryDeps,
+  leaseMs: number = REPORT_LEASE_MS,
+): Promise<ReportDeliveryEntry[]> {
+  const entries: ReportDeliveryEntry[] = [];
+  for (const receiver of receivers) {
+    for (const kind of integrationsOf(receiver)) {
+      entries.push(await deliverOne(artifacts, receiver, kind, send, deps, leaseMs));
+    }
+  }
+  return entries;
+}
+
+async function deliverOne(
+  artifacts: ReportArtifacts,
+  receiver: ReceiverSpec,
+  kind: IntegrationKind,
+  send: boolean,
+  deps: ReportDeliveryDeps,
+  leaseMs: number,
+): Promise<ReportDeliveryEntry> {
+  const dest = destinationOf(receiver, kind);
+  const base = { receiver: receiver.name, integration: kind, destination: `${kind}:${dest.to}` };
+  if (!dest.ok) return { ...base, outcome: 'rejected', detail: dest.error };
+  if (!send) return { ...base, outcome: 'dry-run' };
+  if (artifacts.notReadyReason) return { ...base, outcome: 'deferred', detail: artifacts.notReadyReason };
+  const logReceiver = logReceiverId(receiver.name, kind);
+  const groupKey = artifacts.groupKey;
+
+  let existing: Awaited<ReturnType<NotificationLog['get']>>;
+  try {
+    existing = await deps.log.get(logReceiver, groupKey);
+  } catch (error) {
+    return { ...base, outcome: 'error', detail: `notification log read failed: ${describeError(error)}` };
+  }
+  const nowMs = deps.clock().getTime();
+  if (existing) {
+    if (existing.state === 'CLAIMED' && existing.leaseUntilMs > nowMs) {
+      return { ...base, outcome: 'held', detail: 'another run is sending this report' };
+    }
+    // SENT, or CLAIMED with its lease run out (the sender may have died after posting): counts as sent.
+    return {
+      ...base,
+      outcome: 'already-sent',
+      detail: `sent ${new Date(existing.lastSentAtMs).toISOString()}`,
+    };
+  }
+  const missing =
+    (kind === 'slack' && !deps.slack) ||
+    (kind === 'sns' && !deps.sns) ||
+    (kind === 'console' && !deps.console);
+  if (missing) return { ...base, outcome: 'rejected', detail: `no ${kind} sender is configured` };
+
+  let version: number;
+  try {
+    const claim = await deps.log.claim({
+      receiver: logReceiver,
+      groupKey,
+      expectedVersion: null,
+      claimedAtMs: nowMs,
+      leaseUntilMs: nowMs + leaseMs,
+      firingFingerprints: [groupKey],
+      maxSeverity: 'info',
+      amount: artifacts.amount,
+      expiresAtEpochSec: Math.ceil((nowMs + REPORT_RECORD_TTL_MS) / 1000),
+    });
+    if (!claim.ok) return { ...base, outcome: 'held', detail: 'another run claimed this report first' };
+    version = claim.version;
+  } catch (error) {
+    return { ...base, outcome: 'error', detail: `notification log claim failed: ${describeError(error)}` };
+  }
+
+  let outcome: SendOutcome & { note?: string | undefined };
+  try {
+    outcome = await sendOne(artifacts, receiver, kind, dest.to, logReceiver, deps);
+  } catch (error) {
+    outcome = { status: 'unknown', error: `sender threw: ${describeError(error)}` };
+  }
+  switch (outcome.status) {
+    case 'delivered':
+    case 'unknown': {
+      let commitNote: string | undefined;
+      try {
+        const commit = await deps.log.commit({ receiver: logReceiver, groupKey, version });
+        if (!commit.ok) commitNote = 'claim was taken over before commit';
+      } catch (error) {
+        // The record stays CLAIMED and counts as sent once its lease ends: no repeat either way.
+        commitNote = `commit failed: ${describeError(error)}`;
+      }
+      const detail = [outcome.status === 'unknown' ? outcome.error : undefined, outcome.note, commitNote]
+        .filter(Boolean)
+        .join('; ');
+      return {
+        ...base,
+        outcome: outcome.status,
+        ...(outcome.status === 'delivered' && outcome.messageId ? { messageId: outcome.messageId } : {}),
+        ...(detail ? { detail } : {}),
+      };
+    }
+    case 'retryable':
+    case 'rejected': {
+      let releaseNote = '';
+      try {
+        const release = await deps.log.release({ receiver: logReceiver, groupKey, version, restore: null });
+        if (!release.ok) releaseNote = '; claim was taken over before release';
+      } catch (error) {
+        releaseNote = `; release failed, the report will not be resent: ${describeError(error)}`;
+      }
+      return {
+        ...base,
+        outcome: outcome.status === 'retryable' ? 'retry' : 'rejected',
+        detail: `${outcome.error}${releaseNote}`,
+      };
+    }
+  }
+}
+
+async function sendOne(
+  artifacts: ReportArtifacts,
+  receiver: ReceiverSpec,
+  kind: IntegrationKind,
+  to: string,
+  logReceiver: string,
+  deps: ReportDeliveryDeps,
+): Promise<SendOutcome & { note?: string | undefined }> {
+  const common = { receiver: logReceiver, groupKey: artifacts.groupKey };
+  switch (kind) {
+    case 'slack': {
+      const file = artifacts.files.find((f) => f.name === artifacts.slackAttachment);
+      if (!file)
+        return { status: 'rejected', error: `attachment ${artifacts.slackAttachment} was not rendered` };
+      return deps.slack!.publish({
+        ...common,
+        channel: to,
+        tokenRef: receiver.slack!.token_env ?? 'SLACK_BOT_TOKEN',
+        message: artifacts.slack,
+        file,
+      });
+    }
+    case 'sns':
+      return deps.sns!.send({ ...common, kind: 'sns', topicArn: to, message: artifacts.sns });
+    case 'console':
+      return deps.console!.send({
+        ...common,
+        kind: 'console',
+        dir: receiver.console?.dir,
+        text: artifacts.text,
+        document: {
+          report: artifacts.report,
+          period: artifacts.period,
+          headline: artifacts.headline,
+          slack: artifacts.slack,
+          sns: { subject: artifacts.sns.subject },
+          files: artifacts.files.map((f) => f.name),
+        },
+      });
+  }
+}
+
+/** Looks up report receivers by name in the alerting `receivers:` list; an unknown name is a config error. */
+export function resolveReceivers(names: readonly string[], all: readonly ReceiverSpec[]): ReceiverSpec[] {
+  return names.map((name) => {
+    const found = all.find((r) => r.name === name);
+    if (!found) {
+      throw new Error(
+        `report receiver "${name}" is not defined in receivers; defined: ${all.map((r) => r.name).join(', ') || '(none)'}`,
+      );
+    }
+    return found;
+  });
+}
+
+/**
+ * The completeness watermark: the caller's, else the newest usage end the store recorded for its snapshots,
+ * else (older snapshots without metadata) the newest usage day in the facts; never later than `now`.
+ */
+export async function watermarkOf(
+  deps: { store: FactStore; newestUsageHour?: (() => Promise<Date | null>) | undefined },
+  facts: readonly DailyFact[],
+  now: Date,
+): Promise<Date | null> {
+  const stated = deps.newestUsageHour
+    ? await deps.newestUsageHour()
+    : (newestUsageEndOf(await deps.store.snapshots()) ?? newestUsageHourOf(facts, now));
+  if (stated === null) return null;
+  return new Date(Math.min(stated.getTime(), now.getTime()));
+}
