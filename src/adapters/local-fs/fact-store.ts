@@ -39,6 +39,8 @@ export function localFactStore(root: string): FactStore {
       const files = (await listSnapshotFiles(factsDir))
         .filter((s) => !query.billingPeriod || s.billingPeriod === query.billingPeriod)
         .map((s) => s.path);
+      // Nothing stored (a first ingest): no database to open.
+      if (files.length === 0) return [];
       return withDuckDb((db) => readFactsParquet(db, files, query));
     },
     async withReader(work) {

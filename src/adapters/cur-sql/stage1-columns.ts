@@ -1,0 +1,126 @@
+import type { Stage1Row, TagPairs } from '../../core/normalize/stage1-row.js';
+
+/**
+ * How a stage-1 output column reaches `Stage1Row`: `text` never NULL, `nullable` text or NULL, `tags` a JSON
+ * array of [key, value] pairs, `decimal` an exact decimal text, `count` an integer.
+ */
+export type Stage1ColumnKind = 'text' | 'nullable' | 'tags' | 'decimal' | 'count';
+
+/**
+ * The stage-1 output columns, in order: the 19 grouping columns of sql/stage1_groups.sql, then the sums and the
+ * line count. The one list both engines' SQL (SELECT lists, GROUP BY, ORDER BY) and the row converter derive from.
+ */
+export const STAGE1_COLUMNS = [
+  { name: 'usage_date', field: 'usageDate', kind: 'text' },
+  { name: 'billing_period', field: 'billingPeriod', kind: 'text' },
+  { name: 'payer_account', field: 'payerAccount', kind: 'text' },
+  { name: 'usage_account', field: 'usageAccount', kind: 'text' },
+  { name: 'usage_account_name', field: 'usageAccountName', kind: 'nullable' },
+  { name: 'billing_entity', field: 'billingEntity', kind: 'text' },
+  { name: 'product_code', field: 'productCode', kind: 'text' },
+  { name: 'product_name', field: 'productName', kind: 'nullable' },
+  { name: 'region', field: 'region', kind: 'nullable' },
+  { name: 'usage_type', field: 'usageType', kind: 'text' },
+  { name: 'operation', field: 'operation', kind: 'nullable' },
+  { name: 'pricing_unit', field: 'pricingUnit', kind: 'nullable' },
+  { name: 'item_description', field: 'itemDescription', kind: 'nullable' },
+  { name: 'resource_id', field: 'resourceId', kind: 'nullable' },
+  { name: 'line_item_type', field: 'lineItemType', kind: 'text' },
+  { name: 'iam_principal', field: 'iamPrincipal', kind: 'nullable' },
+  { name: 'resource_tags', field: 'resourceTags', kind: 'tags' },
+  { name: 'principal_tags', field: 'principalTags', kind: 'tags' },
+  { name: 'account_tags', field: 'accountTags', kind: 'tags' },
+  { name: 'usage_amount', field: 'usageAmount', kind: 'decimal' },
+  { name: 'cost_unblended', field: 'costUnblended', kind: 'decimal' },
+  { name: 'cost_net', field: 'costNet', kind: 'decimal' },
+  { name: 'line_items', field: 'lineItems', kind: 'count' },
+] as const satisfies readonly { name: string; field: keyof Stage1Row; kind: Stage1ColumnKind }[];
+
+export type Stage1Column = (typeof STAGE1_COLUMNS)[number];
+export type Stage1ColumnName = Stage1Column['name'];
+
+/** The grouping columns (a group's identity), in output order. */
+export const STAGE1_GROUP_COLUMNS: readonly Stage1ColumnName[] = STAGE1_COLUMNS.filter(
+  (c) => c.kind !== 'decimal' && c.kind !== 'count',
+).map((c) => c.name);
+
+/** The summed columns: exact decimals and the line count. */
+export const STAGE1_SUM_COLUMNS: readonly Stage1ColumnName[] = STAGE1_COLUMNS.filter(
+  (c) => c.kind === 'decimal' || c.kind === 'count',
+).map((c) => c.name);
+
+export const STAGE1_TAG_COLUMNS = ['resource_tags', 'principal_tags', 'account_tags'] as const;
+export type Stage1TagColumn = (typeof STAGE1_TAG_COLUMNS)[number];
+
+/** The grouping columns a row's classification depends on: all but the day and the period. */
+export const STAGE1_CLASS_COLUMNS: readonly Stage1ColumnName[] = STAGE1_GROUP_COLUMNS.filter(
+  (c) => c !== 'usage_date' && c !== 'billing_period',
+);
+
+/**
+ * The order stage 2 wants the rows in: rows of one classification together (stage 2 classifies a run of them
+ * once), each run by day. Every grouping column takes part, so the order is total.
+ */
+export const STAGE1_ROW_ORDER: readonly Stage1ColumnName[] = [
+  ...STAGE1_CLASS_COLUMNS,
+  'usage_date',
+  'billing_period',
+];
+
+export interface Stage1ConverterOptions {
+  /** A decimal's text as `Stage1Row` carries it (DuckDB's DECIMAL(38,15) text); identity when it already is. */
+  decimal?: (text: string | null) => string;
+  /** The pairs a tag column's value stands for; default: the value is their JSON text. */
+  tagPairs?: (column: Stage1TagColumn, value: string | null) => TagPairs;
+}
+
+/**
+ * Converts one stage-1 row given as text values in `STAGE1_COLUMNS` order (both engines hand rows over as text)
+ * to a `Stage1Row`. Each distinct tag-pair text is parsed once and its pairs shared by every row that has it.
+ */
+export function stage1RowConverter(
+  options: Stage1ConverterOptions = {},
+): (values: readonly (string | null)[]) => Stage1Row {
+  const decimal = options.decimal ?? ((text: string | null) => text ?? '0');
+  const tagPairs = options.tagPairs ?? jsonTagPairs();
+  const fields = STAGE1_COLUMNS.map((c) => c.field);
+  const kinds = STAGE1_COLUMNS.map((c) => c.kind);
+  const names = STAGE1_COLUMNS.map((c) => c.name);
+  return (values) => {
+    const row: Record<string, unknown> = {};
+    for (let i = 0; i < fields.length; i++) {
+      const value = values[i] ?? null;
+      switch (kinds[i]) {
+        case 'text':
+          row[fields[i]!] = value as string;
+          break;
+        case 'nullable':
+          row[fields[i]!] = value;
+          break;
+        case 'tags':
+          row[fields[i]!] = tagPairs(names[i] as Stage1TagColumn, value);
+          break;
+        case 'decimal':
+          row[fields[i]!] = decimal(value);
+          break;
+        default:
+          row[fields[i]!] = Number(value ?? '0');
+      }
+    }
+    return row as unknown as Stage1Row;
+  };
+}
+
+/** Tag pairs from their JSON text, each distinct text parsed once. */
+export function jsonTagPairs(): (column: Stage1TagColumn, json: string | null) => TagPairs {
+  const parsed = new Map<string, TagPairs>();
+  return (_column, json) => {
+    if (!json) return [];
+    let known = parsed.get(json);
+    if (known === undefined) {
+      known = JSON.parse(json) as [string, string][];
+      parsed.set(json, known);
+    }
+    return known;
+  };
+}
