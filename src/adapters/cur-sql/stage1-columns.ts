@@ -82,34 +82,41 @@ export function stage1RowConverter(
   options: Stage1ConverterOptions = {},
 ): (values: readonly (string | null)[]) => Stage1Row {
   const decimal = options.decimal ?? ((text: string | null) => text ?? '0');
-  const tagPairs = options.tagPairs ?? jsonTagPairs();
-  const fields = STAGE1_COLUMNS.map((c) => c.field);
-  const kinds = STAGE1_COLUMNS.map((c) => c.kind);
-  const names = STAGE1_COLUMNS.map((c) => c.name);
-  return (values) => {
-    const row: Record<string, unknown> = {};
-    for (let i = 0; i < fields.length; i++) {
-      const value = values[i] ?? null;
-      switch (kinds[i]) {
-        case 'text':
-          row[fields[i]!] = value as string;
-          break;
-        case 'nullable':
-          row[fields[i]!] = value;
-          break;
-        case 'tags':
-          row[fields[i]!] = tagPairs(names[i] as Stage1TagColumn, value);
-          break;
-        case 'decimal':
-          row[fields[i]!] = decimal(value);
-          break;
-        default:
-          row[fields[i]!] = Number(value ?? '0');
-      }
-    }
-    return row as unknown as Stage1Row;
-  };
+  const tags = options.tagPairs ?? jsonTagPairs();
+  const i = COLUMN_INDEX;
+  // One object literal: every row gets the same shape (built key by key, the rows were dictionaries, ~5× slower).
+  return (v) => ({
+    usageDate: v[i.usageDate] as string,
+    billingPeriod: v[i.billingPeriod] as string,
+    payerAccount: v[i.payerAccount] as string,
+    usageAccount: v[i.usageAccount] as string,
+    usageAccountName: v[i.usageAccountName] ?? null,
+    billingEntity: v[i.billingEntity] as string,
+    productCode: v[i.productCode] as string,
+    productName: v[i.productName] ?? null,
+    region: v[i.region] ?? null,
+    usageType: v[i.usageType] as string,
+    operation: v[i.operation] ?? null,
+    pricingUnit: v[i.pricingUnit] ?? null,
+    itemDescription: v[i.itemDescription] ?? null,
+    resourceId: v[i.resourceId] ?? null,
+    lineItemType: v[i.lineItemType] as string,
+    iamPrincipal: v[i.iamPrincipal] ?? null,
+    resourceTags: tags('resource_tags', v[i.resourceTags] ?? null),
+    principalTags: tags('principal_tags', v[i.principalTags] ?? null),
+    accountTags: tags('account_tags', v[i.accountTags] ?? null),
+    usageAmount: decimal(v[i.usageAmount] ?? null),
+    costUnblended: decimal(v[i.costUnblended] ?? null),
+    costNet: decimal(v[i.costNet] ?? null),
+    lineItems: Number(v[i.lineItems] ?? '0'),
+  });
 }
+
+/** Each `Stage1Row` field's position in `STAGE1_COLUMNS`. */
+const COLUMN_INDEX = Object.fromEntries(STAGE1_COLUMNS.map((c, index) => [c.field, index])) as Record<
+  keyof Stage1Row,
+  number
+>;
 
 /** Tag pairs from their JSON text, each distinct text parsed once. */
 export function jsonTagPairs(): (column: Stage1TagColumn, json: string | null) => TagPairs {
@@ -124,3 +131,7 @@ export function jsonTagPairs(): (column: Stage1TagColumn, json: string | null) =
     return known;
   };
 }
+
+// Every Stage1Row field has its column (a field missing from the table fails to compile here).
+const EVERY_FIELD_HAS_A_COLUMN: Record<Exclude<keyof Stage1Row, Stage1Column['field']>, never> = {};
+void EVERY_FIELD_HAS_A_COLUMN;
