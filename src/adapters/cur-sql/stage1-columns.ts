@@ -1,4 +1,5 @@
 import type { Stage1Row, TagPairs } from '../../core/normalize/stage1-row.js';
+import { fillTemplate, loadSql } from './sql-files.js';
 
 /**
  * How a stage-1 output column reaches `Stage1Row`: `text` never NULL, `nullable` text or NULL, `tags` a JSON
@@ -66,6 +67,17 @@ export const STAGE1_ROW_ORDER: readonly Stage1ColumnName[] = [
   'usage_date',
   'billing_period',
 ];
+
+/**
+ * sql/stage1_groups.sql over `lines` (a relation with the bedrock_lines.sql columns), in the DuckDB dialect that
+ * the Athena shim rewrites: the groups and the per-period totals in one pass.
+ */
+export function stage1GroupsSql(lines: string): string {
+  return fillTemplate(loadSql('stage1_groups.sql'), {
+    lines,
+    group_columns: STAGE1_GROUP_COLUMNS.join(', '),
+  });
+}
 
 export interface Stage1ConverterOptions {
   /** A decimal's text as `Stage1Row` carries it (DuckDB's DECIMAL(38,15) text); identity when it already is. */

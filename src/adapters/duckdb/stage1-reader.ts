@@ -7,7 +7,12 @@ import { athenaColumnName, LEGACY_TIMESTAMP_COLUMNS } from '../cur-sql/csv-colum
 import { type CurFormat, checkRequiredColumns, detectCurFormat } from '../cur-sql/cur-format.js';
 import { lineProjection } from '../cur-sql/line-projection.js';
 import { fillTemplate, loadSql } from '../cur-sql/sql-files.js';
-import { STAGE1_COLUMNS, STAGE1_ROW_ORDER, stage1RowConverter } from '../cur-sql/stage1-columns.js';
+import {
+  STAGE1_COLUMNS,
+  STAGE1_ROW_ORDER,
+  stage1GroupsSql,
+  stage1RowConverter,
+} from '../cur-sql/stage1-columns.js';
 import { type DataFileKind, firstNonUtf8Line, inspectDataFile } from '../local-fs/data-file.js';
 import { cur2BedrockSource, cur2TagMaps, groupsWithTagPairs, rawTagMapPlaceholders } from './bedrock-scan.js';
 import { checkCsvCostCells } from './csv-cost-cells.js';
@@ -64,11 +69,7 @@ export async function readStage1(
         ...(rawMaps ? rawTagMapPlaceholders(source.columns) : {}),
         source: source.format === 'cur2' ? cur2BedrockSource('cur_source', source.columns) : 'cur_source',
       });
-      await runNamed(
-        db,
-        `CREATE TEMP TABLE stage1_sets AS ${fillTemplate(loadSql('stage1_groups.sql'), { lines: `(${lines})` })}`,
-        readable,
-      );
+      await runNamed(db, `CREATE TEMP TABLE stage1_sets AS ${stage1GroupsSql(`(${lines})`)}`, readable);
       const groups = rawMaps ? await groupsWithTagPairs(db, 'stage1_sets', projection) : null;
       const rows = await stage1Rows(
         db,
