@@ -3,21 +3,15 @@
 -- 1e-6 USD. GROUPING SETS keeps the two aggregations independent: the totals are summed from the lines, not from
 -- the groups, and neither engine reads the lines twice. Engine-neutral: DuckDB runs it locally, Athena at scale.
 -- No business logic: usage types, units, models and attribution are interpreted in TypeScript (src/core/normalize).
--- Output: the 19 grouping columns, the exact DECIMAL(38,15) sums, line_items, and is_period_total: 1 on the
--- per-period totals rows, whose grouping columns other than billing_period are NULL.
+-- Output: the 19 grouping columns ({{group_columns}}: STAGE1_COLUMNS in src/adapters/cur-sql/stage1-columns.ts),
+-- the exact DECIMAL(38,15) sums, line_items, and is_period_total: 1 on the per-period totals rows, whose grouping
+-- columns other than billing_period are NULL.
 SELECT
-  usage_date, billing_period, payer_account, usage_account, usage_account_name, billing_entity,
-  product_code, product_name, region, usage_type, operation, pricing_unit, item_description,
-  resource_id, line_item_type, iam_principal, resource_tags, principal_tags, account_tags,
+  {{group_columns}},
   SUM(usage_amount) AS usage_amount,
   SUM(cost_unblended) AS cost_unblended,
   SUM(cost_net) AS cost_net,
   COUNT(*) AS line_items,
   GROUPING(usage_date) AS is_period_total
 FROM {{lines}}
-GROUP BY GROUPING SETS (
-  (usage_date, billing_period, payer_account, usage_account, usage_account_name, billing_entity,
-   product_code, product_name, region, usage_type, operation, pricing_unit, item_description,
-   resource_id, line_item_type, iam_principal, resource_tags, principal_tags, account_tags),
-  (billing_period)
-)
+GROUP BY GROUPING SETS (({{group_columns}}), (billing_period))

@@ -1,7 +1,8 @@
 import type { PeriodTotal } from '../../core/facts/reconcile.js';
 import { MONEY_SCALE, type Money, parseMoney, parseQuantity } from '../../core/money.js';
-import type { Stage1Row, TagPairs } from '../../core/normalize/stage1-row.js';
+import type { Stage1Row } from '../../core/normalize/stage1-row.js';
 import { ATHENA_STAGE1_COLUMNS, type AthenaStage1Column } from '../cur-sql/athena-dialect.js';
+import { STAGE1_COLUMNS, stage1RowConverter } from '../cur-sql/stage1-columns.js';
 
 export interface AthenaStage1Rows {
   rows: Stage1Row[];
@@ -26,14 +27,15 @@ export function toAthenaStage1Rows(
   const missing = ATHENA_STAGE1_COLUMNS.filter((c) => !columns.includes(c));
   if (missing.length > 0) throw new Error(`Athena stage-1 result lacks column(s) ${missing.join(', ')}`);
   const index = ATHENA_STAGE1_COLUMNS.map((name) => [name, columns.indexOf(name)] as const);
-  const records = rows.map(
-    (row) => Object.fromEntries(index.map(([name, i]) => [name, row[i] ?? null])) as TextRow,
-  );
+  const stage1Index = STAGE1_COLUMNS.map((c) => columns.indexOf(c.name));
+  // Decimals as DuckDB prints them; each distinct tag-pair text parsed once, as on DuckDB.
+  const toStage1Row = stage1RowConverter({ decimal: decimalText });
   const out: AthenaStage1Rows = { rows: [], totals: [], rowsRead: 0, newestUsageEnd: null };
-  for (const r of records) {
+  for (const row of rows) {
+    const r = Object.fromEntries(index.map(([name, i]) => [name, row[i] ?? null])) as TextRow;
     switch (r.row_kind) {
       case 'group':
-        out.rows.push(toStage1Row(r));
+        out.rows.push(toStage1Row(stage1Index.map((i) => row[i] ?? null)));
         break;
       // A period without Bedrock lines yields no total row, only the partition row.
       case 'total':
@@ -51,34 +53,6 @@ export function toAthenaStage1Rows(
   return out;
 }
 
-function toStage1Row(r: TextRow): Stage1Row {
-  return {
-    usageDate: r.usage_date as string,
-    billingPeriod: r.billing_period as string,
-    payerAccount: r.payer_account as string,
-    usageAccount: r.usage_account as string,
-    usageAccountName: r.usage_account_name,
-    billingEntity: r.billing_entity as string,
-    productCode: r.product_code as string,
-    productName: r.product_name,
-    region: r.region,
-    usageType: r.usage_type as string,
-    operation: r.operation,
-    pricingUnit: r.pricing_unit,
-    itemDescription: r.item_description,
-    resourceId: r.resource_id,
-    lineItemType: r.line_item_type as string,
-    iamPrincipal: r.iam_principal,
-    resourceTags: parsePairs(r.resource_tags),
-    principalTags: parsePairs(r.principal_tags),
-    accountTags: parsePairs(r.account_tags),
-    usageAmount: decimalText(r.usage_amount),
-    costUnblended: decimalText(r.cost_unblended),
-    costNet: decimalText(r.cost_net),
-    lineItems: Number(r.line_items ?? '0'),
-  };
-}
-
 function toPeriodTotal(r: TextRow): PeriodTotal {
   return {
     billingPeriod: r.billing_period as string,
@@ -86,11 +60,6 @@ function toPeriodTotal(r: TextRow): PeriodTotal {
     costNet: parseMoney(r.cost_net ?? '0') as Money,
     lineItems: Number(r.line_items ?? '0'),
   };
-}
-
-function parsePairs(json: string | null): TagPairs {
-  if (!json) return [];
-  return JSON.parse(json) as [string, string][];
 }
 
 /**

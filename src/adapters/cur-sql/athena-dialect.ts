@@ -3,6 +3,13 @@ import { USAGE_LINE_ITEM_TYPES } from '../../core/facts/fact-filters.js';
 import type { CurFormat } from './cur-format.js';
 import { viaText } from './exact-decimal.js';
 import { fillTemplate, loadSql } from './sql-files.js';
+import {
+  STAGE1_COLUMNS,
+  STAGE1_GROUP_COLUMNS,
+  STAGE1_SUM_COLUMNS,
+  type Stage1ColumnName,
+  stage1GroupsSql,
+} from './stage1-columns.js';
 
 /**
  * The Athena (Trino) side of the stage-1 dialect shim. The statements in `sql/` are written once; this
@@ -35,37 +42,18 @@ export interface AthenaTableRef {
  */
 export type PeriodPartitioning = 'billing_period' | 'year_month';
 
-/** Output columns of the stage-1 statement, in order; `row_kind` says which part a row belongs to. */
+/**
+ * Output columns of the stage-1 statement, in order; `row_kind` says which part a row belongs to. The middle
+ * is `STAGE1_COLUMNS`, the table both engines share.
+ */
 export const ATHENA_STAGE1_COLUMNS = [
   'row_kind',
-  'usage_date',
-  'billing_period',
-  'payer_account',
-  'usage_account',
-  'usage_account_name',
-  'billing_entity',
-  'product_code',
-  'product_name',
-  'region',
-  'usage_type',
-  'operation',
-  'pricing_unit',
-  'item_description',
-  'resource_id',
-  'line_item_type',
-  'iam_principal',
-  'resource_tags',
-  'principal_tags',
-  'account_tags',
-  'usage_amount',
-  'cost_unblended',
-  'cost_net',
-  'line_items',
+  ...STAGE1_COLUMNS.map((c) => c.name),
   'rows_read',
   'newest_usage_end',
 ] as const;
 
-export type AthenaStage1Column = (typeof ATHENA_STAGE1_COLUMNS)[number];
+export type AthenaStage1Column = 'row_kind' | Stage1ColumnName | 'rows_read' | 'newest_usage_end';
 
 /**
  * `group`: one stage1_groups row; `total`: one of its per-period totals rows; `partition`: the partition's row count
@@ -73,7 +61,6 @@ export type AthenaStage1Column = (typeof ATHENA_STAGE1_COLUMNS)[number];
  */
 export type AthenaRowKind = 'group' | 'total' | 'partition';
 
-const GROUP_COLUMNS = ATHENA_STAGE1_COLUMNS.slice(1, 20);
 const IDENTIFIER = /^[A-Za-z0-9_]+$/;
 const PERIOD = /^(\d{4})-(0[1-9]|1[0-2])$/;
 
@@ -312,9 +299,12 @@ export function athenaStage1Sql(
     ...athenaLineProjection(format, columns, tagKeys, markers),
     source: `(SELECT * FROM ${table} WHERE ${periodFilter()}) AS cur_source`,
   });
-  const sets = fillTemplate(toAthenaDialect(loadSql('stage1_groups.sql')), { lines: 'bedrock_lines' });
+  const sets = toAthenaDialect(stage1GroupsSql('bedrock_lines'));
 
-  const money = (name: string) => `CAST(${name} AS VARCHAR) AS ${name}`;
+  // Sums as text (exact), the line count as it is.
+  const sums = STAGE1_COLUMNS.filter((c) => c.kind === 'decimal' || c.kind === 'count').map((c) =>
+    c.kind === 'decimal' ? `CAST(${c.name} AS VARCHAR) AS ${c.name}` : c.name,
+  );
   const nulls = (names: readonly string[]) => names.map((n) => `NULL AS ${n}`);
   // Engines print timestamps differently (Trino adds milliseconds); the engine normalises the text.
   // The watermark: running-usage lines only (tax and monthly fees end at the period end).
@@ -332,19 +322,16 @@ export function athenaStage1Sql(
     `  FROM ${table} WHERE ${periodFilter()}`,
     ')',
     `SELECT CASE WHEN is_period_total = 1 THEN 'total' ELSE 'group' END AS row_kind, ${[
-      ...GROUP_COLUMNS,
-      money('usage_amount'),
-      money('cost_unblended'),
-      money('cost_net'),
-      'line_items',
+      ...STAGE1_GROUP_COLUMNS,
+      ...sums,
       'CAST(NULL AS BIGINT) AS rows_read',
       'CAST(NULL AS VARCHAR) AS newest_usage_end',
     ].join(', ')}`,
     'FROM stage1_sets',
     'UNION ALL',
     `SELECT 'partition', ${[
-      ...nulls(GROUP_COLUMNS),
-      ...nulls(['usage_amount', 'cost_unblended', 'cost_net', 'line_items']),
+      ...nulls(STAGE1_GROUP_COLUMNS),
+      ...nulls(STAGE1_SUM_COLUMNS),
       'rows_read',
       'newest_usage_end',
     ].join(', ')}`,

@@ -7,7 +7,6 @@ import { StoreError } from '../../core/errors.js';
 import type { DailyFact } from '../../core/facts/daily-fact.js';
 import { withDuckDb } from '../duckdb/duckdb.js';
 import { readFactsParquet, readSnapshotMeta, writeFactsParquet } from '../duckdb/fact-parquet.js';
-import { duckDbFactReader } from '../duckdb/fact-reader.js';
 import { processAlive } from './notification-log.js';
 
 const PERIOD_DIR = /^billing_period=(\d{4}-\d{2})$/;
@@ -39,10 +38,14 @@ export function localFactStore(root: string): FactStore {
       const files = (await listSnapshotFiles(factsDir))
         .filter((s) => !query.billingPeriod || s.billingPeriod === query.billingPeriod)
         .map((s) => s.path);
+      // Nothing stored (a first ingest): no database to open.
+      if (files.length === 0) return [];
       return withDuckDb((db) => readFactsParquet(db, files, query));
     },
     async withReader(work) {
       const files = (await listSnapshotFiles(factsDir)).map((s) => s.path);
+      // Loaded when first asked for: ingest, which never reads series, does not pay for its modules at start-up.
+      const { duckDbFactReader } = await import('../duckdb/fact-reader.js');
       return withDuckDb((db) => work(duckDbFactReader(db, files)));
     },
     async snapshots(): Promise<StoredSnapshot[]> {
