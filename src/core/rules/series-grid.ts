@@ -3,6 +3,7 @@ import { addDays, dayStartMs } from './day-math.js';
 
 const DAY_MS = 86_400_000;
 const SCALE = 10n ** BigInt(MONEY_SCALE);
+const SCALE_NUMBER = 10 ** MONEY_SCALE;
 
 /**
  * Daily series of one grain (a workload, a workload × model…): series keys × the days of a window, each measure
@@ -138,6 +139,23 @@ export class SeriesGrid<N extends string = string, M extends string = string> {
 
   addMoney(name: M, slot: number, value: Money): void {
     if (value !== 0n) this.setMoney(name, slot, (this.moneyAt(name, slot) + value) as Money);
+  }
+
+  /**
+   * Adds a money value given in the grid's own exact form: whole units (floor) and the remaining 10^-15 units
+   * (0 ≤ fraction < 10^15), both integers below 2^53, so the sum stays exact without a BigInt.
+   */
+  addMoneyParts(name: M, slot: number, whole: number, fraction: number): void {
+    const wholes = this.wholes[name];
+    const fractions = this.fractions[name];
+    let f = fractions[slot]! + fraction;
+    let w = wholes[slot]! + whole;
+    if (f >= SCALE_NUMBER) {
+      f -= SCALE_NUMBER;
+      w += 1;
+    }
+    wholes[slot] = w;
+    fractions[slot] = f;
   }
 
   setMoney(name: M, slot: number, value: Money): void {
