@@ -182,7 +182,7 @@ async function readDetail(
   requests: readonly DetailRequest[],
 ): Promise<DailyFact[]> {
   if (files.length === 0 || requests.length === 0) return [];
-  const byShape = new Map<string, { fields: DetailField[]; rows: Set<string> }>();
+  const byShape = new Map<string, { fields: DetailField[]; rows: Map<string, string[]> }>();
   for (const request of requests) {
     const fields = (Object.keys(DETAIL_FIELDS) as DetailField[]).filter(
       (f) => request.scope[f] !== undefined,
@@ -190,10 +190,11 @@ async function readDetail(
     const shape = fields.join(',');
     let group = byShape.get(shape);
     if (!group) {
-      group = { fields, rows: new Set() };
+      group = { fields, rows: new Map() };
       byShape.set(shape, group);
     }
-    group.rows.add(`(${[...fields.map((f) => request.scope[f]!), request.day].map(sqlString).join(', ')})`);
+    const values = [...fields.map((f) => request.scope[f]!), request.day];
+    group.rows.set(JSON.stringify(values), values);
   }
   const tables: string[] = [];
   const joins: string[] = [];
@@ -203,16 +204,32 @@ async function readDetail(
       const table = sqlIdentifier(`detail_${tables.length}`);
       const alias = `r${tables.length}`;
       const columns = [...fields.map((f) => DETAIL_FIELDS[f]), 'usage_date'].map(sqlIdentifier);
-      await db.run(
-        `CREATE OR REPLACE TEMP TABLE ${table} AS SELECT * FROM (VALUES ${[...rows].join(', ')}) AS v(${columns.join(', ')})`,
-      );
+      // Appended, not spelled out as VALUES: parsing thousands of literal rows took longer than the scan.
+      await db.run(`CREATE OR REPLACE TABLE ${table} (${columns.map((c) => `${c} VARCHAR`).join(', ')})`);
       tables.push(table);
+      const appender = await db.connection.createAppender(`detail_${tables.length - 1}`);
+      try {
+        for (const values of rows.values()) {
+          for (const value of values) appender.appendVarchar(value);
+          appender.endRow();
+        }
+        appender.flushSync();
+      } finally {
+        appender.closeSync();
+      }
       joins.push(
         `LEFT JOIN ${table} AS ${alias} ON ${columns.map((c) => `${alias}.${c} = f.${c}`).join(' AND ')}`,
       );
       matched.push(`${alias}.usage_date IS NOT NULL`);
     }
-    return await readFactsWhere(db, files, matched.join(' OR '), joins.join(' '));
+    // The requested days first: DuckDB skips the row groups (the store's files are sorted by day) of other days.
+    const days = [...new Set(requests.map((r) => r.day))].sort().map(sqlString);
+    return await readFactsWhere(
+      db,
+      files,
+      `f.usage_date IN (${days.join(', ')}) AND (${matched.join(' OR ')})`,
+      joins.join(' '),
+    );
   } finally {
     for (const table of tables) await db.run(`DROP TABLE IF EXISTS ${table}`);
   }
