@@ -13,6 +13,7 @@ import {
   SERIES_GRAINS,
   type SeriesGrainName,
 } from '../../core/rules/rule-series.js';
+import { addMoneyParts } from '../../core/rules/series-grid.js';
 import { seriesSql } from '../cur-sql/series-sql.js';
 import { moneyParts } from './decimal-parts.js';
 import { type DuckDb, sqlIdentifier, sqlString } from './duckdb.js';
@@ -128,6 +129,8 @@ async function readGrain<G extends SeriesGrainName>(
     const result = await db.connection.stream(`SELECT ${projection.join(', ')} FROM ${table} AS s ${join}`);
     const dayCount = grid.dayCount;
     const parts = new Float64Array(2);
+    const numberTargets = numbers.map((n) => grid.numberColumn(n as never));
+    const moneyTargets = money.map((m) => grid.moneyColumns(m as never));
     for (;;) {
       const chunk = await result.fetchChunk();
       if (!chunk || chunk.rowCount === 0) break;
@@ -141,12 +144,10 @@ async function readGrain<G extends SeriesGrainName>(
         if (k < 0 || d < 0 || d >= dayCount) continue;
         const slot = grid.slotOf(k, d);
         grid.mark(slot);
-        for (let i = 0; i < numbers.length; i++) {
-          grid.addNumber(numbers[i] as never, slot, numberColumns[i]!.getItem(r)!);
-        }
+        for (let i = 0; i < numbers.length; i++) numberTargets[i]![slot]! += numberColumns[i]!.getItem(r)!;
         for (let i = 0; i < money.length; i++) {
           moneyColumns[i]!.read(r, parts);
-          grid.addMoneyParts(money[i] as never, slot, parts[0]!, parts[1]!);
+          addMoneyParts(moneyTargets[i]!, slot, parts[0]!, parts[1]!);
         }
       }
     }

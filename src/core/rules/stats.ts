@@ -43,7 +43,7 @@ let scratch = new Float64Array(0);
 function sortsAfter(a: number, b: number): boolean {
   if (a > b) return true;
   if (a < b) return false;
-  if (a !== a) return b === b;
+  if (Number.isNaN(a)) return !Number.isNaN(b);
   return a === 0 && b === 0 && 1 / a > 0 && 1 / b < 0;
 }
 
