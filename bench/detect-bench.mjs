@@ -129,7 +129,9 @@ function factFiles(store) {
 }
 
 /** The cost metrics the default rules read (detect sums only these): what the bare job sums too. */
-const COST_METRICS_READ = [...new Set((await loadConfig(undefined)).rules.map((r) => r.cost_metric))].join(',');
+const COST_METRICS_READ = [...new Set((await loadConfig(undefined)).rules.map((r) => r.cost_metric))].join(
+  ',',
+);
 
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const results = [];
