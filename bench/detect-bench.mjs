@@ -1,6 +1,7 @@
 // Times `bedrock-cost detect` over a year of daily facts for W workloads × 8 models (BENCH_WORKLOADS, default
-// 100, 200 and 500), and beside it DuckDB alone building the same rule series (bench/series-bare.mjs) in a
-// bare process over the same files: the ratio is what judging the series in TypeScript adds. Facts are
+// 100, 200 and 500), and beside it DuckDB alone building the same rule series (bench/series-bare.mjs: the same
+// statements and measures, results streamed back unconverted) in a bare process over the same files: the ratio is
+// what turning the series into grids and judging them in TypeScript adds. Facts are
 // written straight into a store with DuckDB (the same Parquet schema ingest writes), so the timing is of
 // detect alone. Medians of BENCH_REPS; peak RSS from GNU time. Growth: seconds per million facts.
 import { spawnSync } from 'node:child_process';
@@ -12,6 +13,7 @@ const ROOT = resolve(import.meta.dirname, '..');
 const CLI = join(ROOT, 'bin/bedrock-cost.js');
 const { FACT_COLUMNS } = await import(join(ROOT, 'dist/core/facts/fact-schema.js'));
 const { storedType } = await import(join(ROOT, 'dist/adapters/duckdb/fact-columns.js'));
+const { loadConfig } = await import(join(ROOT, 'dist/config/load.js'));
 const REPS = Number(process.env.BENCH_REPS ?? 3);
 const WORKLOADS = (process.env.BENCH_WORKLOADS ?? '100,200,500').split(',').map(Number);
 const MODELS = [
@@ -126,6 +128,11 @@ function factFiles(store) {
   return out;
 }
 
+/** The cost metrics the default rules read (detect sums only these): what the bare job sums too. */
+const COST_METRICS_READ = [...new Set((await loadConfig(undefined)).rules.map((r) => r.cost_metric))].join(
+  ',',
+);
+
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const results = [];
 for (const workloads of WORKLOADS) {
@@ -136,7 +143,13 @@ for (const workloads of WORKLOADS) {
   for (let rep = 0; rep < REPS; rep++) {
     // Detect reads the year plus 31 days of history before it; the bare job builds the series of the same window.
     bare.push(
-      run(join(ROOT, 'bench/series-bare.mjs'), ['2', '2024-12-01', '2025-12-31', ...factFiles(store)]),
+      run(join(ROOT, 'bench/series-bare.mjs'), [
+        '2',
+        '2024-12-01',
+        '2025-12-31',
+        COST_METRICS_READ,
+        ...factFiles(store),
+      ]),
     );
     runs.push(time(detectArgs(store, '2025-01-01')));
     console.error(

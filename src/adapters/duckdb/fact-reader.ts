@@ -1,8 +1,8 @@
-import { DuckDBDecimal128Vector, type DuckDBVector } from '@duckdb/node-api';
+import { DuckDBDoubleVector, DuckDBIntegerVector, type DuckDBVector } from '@duckdb/node-api';
 import type { DayWindow, FactReader } from '../../app/ports/ingest.js';
 import type { DailyFact } from '../../core/facts/daily-fact.js';
 import { COST_METRICS, type CostMetric } from '../../core/facts/fact-filters.js';
-import { MONEY_SCALE, type Money } from '../../core/money.js';
+import { MONEY_SCALE } from '../../core/money.js';
 import { DETAIL_FIELDS, type DetailField, type DetailRequest } from '../../core/rules/fact-detail.js';
 import {
   emptyGrid,
@@ -13,11 +13,13 @@ import {
   SERIES_GRAINS,
   type SeriesGrainName,
 } from '../../core/rules/rule-series.js';
+import { addMoneyParts } from '../../core/rules/series-grid.js';
 import { seriesSql } from '../cur-sql/series-sql.js';
+import { moneyParts } from './decimal-parts.js';
 import { type DuckDb, sqlIdentifier, sqlString } from './duckdb.js';
 import { factRelation, readFactsParquet, readFactsRolledUp, readFactsWhere } from './fact-parquet.js';
 
-/** Money crosses from DuckDB as DECIMAL(38,15) read raw: its unscaled integer is the Money value itself. */
+/** Money is summed as DECIMAL(38,15) and read raw as whole dollars and 10^-15 units (decimal-parts.ts), exactly. */
 const MONEY_TYPE = `DECIMAL(38, ${MONEY_SCALE})`;
 
 /**
@@ -31,14 +33,6 @@ export function duckDbFactReader(db: DuckDb, files: readonly string[]): FactRead
     detail: (requests) => readDetail(db, files, requests),
     rollup: (query, keep) => readFactsRolledUp(db, files, query, keep),
   };
-}
-
-/** A DECIMAL(38,15) result column, whose raw values are exact Money. */
-function decimalColumn(vector: DuckDBVector): DuckDBDecimal128Vector {
-  if (!(vector instanceof DuckDBDecimal128Vector) || vector.type.scale !== MONEY_SCALE) {
-    throw new Error(`rule series: expected a ${MONEY_TYPE} column, got ${vector.type.toString()}`);
-  }
-  return vector;
 }
 
 async function readRuleSeries(
@@ -82,9 +76,12 @@ async function readRuleSeries(
 }
 
 /**
- * One grain's statement into a dense grid. The statement's result is kept in a temporary table, its distinct
- * keys read first (the grid is sized by them), then its rows streamed: key columns, the day's position in the
- * window, numbers as doubles (token sums are integers far below 2^53) and money as two exact parts.
+ * One grain's statement into a dense grid. The statement's result is kept in a temporary table; its distinct keys
+ * (a few thousand at most) are numbered in a second small table and read first (the grid is sized by them), then
+ * the rows are streamed as numbers only, read straight from DuckDB's column buffers: the key's number, the day's
+ * position in the window, measures as doubles (token sums are integers far below 2^53) and money as its raw
+ * DECIMAL, split into whole dollars and 10^-15 units (the grid's own exact form). No string, BigInt or
+ * row object is made per row.
  */
 async function readGrain<G extends SeriesGrainName>(
   db: DuckDb,
@@ -95,69 +92,84 @@ async function readGrain<G extends SeriesGrainName>(
 ): Promise<GrainGrid<G>> {
   const spec = SERIES_GRAINS[grain];
   const table = sqlIdentifier(`series_${grain}`);
+  const keyTable = sqlIdentifier(`series_${grain}_keys`);
   const keyColumns = spec.keys.map((k) => sqlIdentifier(k));
   const numbers = spec.numbers as readonly string[];
   // Only the cost metrics the rules read: DuckDB drops the other sums from the aggregate.
   const money = moneyMeasures(grain, metrics);
-  const kept = [...keyColumns, 'usage_date', ...numbers, ...money].map((c) =>
-    c.startsWith('"') ? c : sqlIdentifier(c),
-  );
+  const kept = [...keyColumns, sqlIdentifier('usage_date'), ...[...numbers, ...money].map(sqlIdentifier)];
   await db.run(
     `CREATE OR REPLACE TEMP TABLE ${table} AS SELECT ${kept.join(', ')} FROM (${seriesSql(grain, facts, window)}) AS s`,
   );
   try {
-    const keyRows: Record<string, string | null>[] = keyColumns.length
-      ? await db.rows<Record<string, string | null>>(`SELECT DISTINCT ${keyColumns.join(', ')} FROM ${table}`)
-      : (await db.rows<{ n: number }>(`SELECT COUNT(*)::INTEGER AS n FROM ${table}`)).flatMap((r) =>
-          r.n > 0 ? [{}] : [],
-        );
-    const keyOf = (values: readonly (string | null)[]) => grainKey(values.map((v) => v ?? ''));
-    const grid = emptyGrid(
-      grain,
-      keyRows.map((row) => keyOf(spec.keys.map((k) => row[k] ?? null))),
-      window.from,
-      window.to,
+    // A NULL key column reads as '' (as grainKey has it), so keys are numbered and joined on the coalesced text.
+    const keyText = (column: string, alias: string) => `COALESCE(${alias}.${column}, '')`;
+    await db.run(
+      `CREATE OR REPLACE TEMP TABLE ${keyTable} AS
+       SELECT ${keyColumns.map((c) => `${c}, `).join('')}CAST(row_number() OVER () - 1 AS INTEGER) AS key_id__
+       FROM (SELECT DISTINCT ${keyColumns.length ? keyColumns.map((c) => `${keyText(c, 's')} AS ${c}`).join(', ') : '1 AS one__'} FROM ${table} AS s) AS d`,
     );
+    const keyRows = await db.rows<Record<string, string> & { key_id__: number }>(`SELECT * FROM ${keyTable}`);
+    const keyOfRow = keyRows.map((row) => grainKey(spec.keys.map((k) => row[k] ?? '')));
+    const grid = emptyGrid(grain, keyOfRow, window.from, window.to);
+    // key_id__ → the key's index in the grid (which sorts its keys).
+    const gridIndex = new Int32Array(keyRows.length);
+    keyRows.forEach((row, i) => {
+      gridIndex[row.key_id__] = grid.indexOfKey(keyOfRow[i]!);
+    });
     const projection = [
-      ...keyColumns,
-      `CAST(date_diff('day', DATE ${sqlString(window.from)}, CAST(usage_date AS DATE)) AS INTEGER) AS d__`,
-      ...numbers.map((n) => `CAST(${sqlIdentifier(n)} AS DOUBLE)`),
-      ...money.map((m) => `CAST(${sqlIdentifier(m)} AS ${MONEY_TYPE})`),
+      'k.key_id__',
+      `CAST(date_diff('day', DATE ${sqlString(window.from)}, CAST(s.usage_date AS DATE)) AS INTEGER)`,
+      ...numbers.map((n) => `CAST(COALESCE(s.${sqlIdentifier(n)}, 0) AS DOUBLE)`),
+      ...money.map((m) => `CAST(s.${sqlIdentifier(m)} AS ${MONEY_TYPE})`),
     ];
-    const result = await db.connection.stream(`SELECT ${projection.join(', ')} FROM ${table}`);
-    const keyCount = keyColumns.length;
+    const join = keyColumns.length
+      ? `JOIN ${keyTable} AS k ON ${keyColumns.map((c) => `${keyText(c, 's')} = k.${c}`).join(' AND ')}`
+      : `CROSS JOIN ${keyTable} AS k`;
+    const result = await db.connection.stream(`SELECT ${projection.join(', ')} FROM ${table} AS s ${join}`);
     const dayCount = grid.dayCount;
+    const parts = new Float64Array(2);
+    const numberTargets = numbers.map((n) => grid.numberColumn(n as never));
+    const moneyTargets = money.map((m) => grid.moneyColumns(m as never));
     for (;;) {
       const chunk = await result.fetchChunk();
       if (!chunk || chunk.rowCount === 0) break;
-      const plain = keyCount + 1 + numbers.length;
-      const columns = Array.from({ length: plain }, (_, i) => chunk.getColumnValues(i));
-      const decimals = money.map((_, i) => decimalColumn(chunk.getColumnVector(plain + i)));
-      const keyValues = columns.slice(0, keyCount) as (string | null)[][];
-      const days = columns[keyCount] as number[];
-      const keyIndex = new Map<string, number>();
+      const keys = intColumn(chunk.getColumnVector(0));
+      const days = intColumn(chunk.getColumnVector(1));
+      const numberColumns = numbers.map((_, i) => doubleColumn(chunk.getColumnVector(2 + i)));
+      const moneyColumns = money.map((_, i) => moneyParts(chunk.getColumnVector(2 + numbers.length + i)));
       for (let r = 0; r < chunk.rowCount; r++) {
-        const key = keyOf(keyValues.map((col) => col[r]!));
-        let k = keyIndex.get(key);
-        if (k === undefined) {
-          k = grid.indexOfKey(key);
-          keyIndex.set(key, k);
-        }
-        const d = days[r]!;
+        const k = gridIndex[keys.getItem(r)!]!;
+        const d = days.getItem(r)!;
         if (k < 0 || d < 0 || d >= dayCount) continue;
         const slot = grid.slotOf(k, d);
         grid.mark(slot);
-        let c = keyCount + 1;
-        for (const name of numbers) grid.addNumber(name as never, slot, (columns[c++] as number[])[r]!);
-        money.forEach((name, i) => {
-          grid.setMoney(name as never, slot, (decimals[i]!.getScaledValue(r) ?? 0n) as Money);
-        });
+        for (let i = 0; i < numbers.length; i++) numberTargets[i]![slot]! += numberColumns[i]!.getItem(r)!;
+        for (let i = 0; i < money.length; i++) {
+          moneyColumns[i]!.read(r, parts);
+          addMoneyParts(moneyTargets[i]!, slot, parts[0]!, parts[1]!);
+        }
       }
     }
     return grid as GrainGrid<G>;
   } finally {
     await db.run(`DROP TABLE IF EXISTS ${table}`);
+    await db.run(`DROP TABLE IF EXISTS ${keyTable}`);
   }
+}
+
+function intColumn(vector: DuckDBVector): DuckDBIntegerVector {
+  if (!(vector instanceof DuckDBIntegerVector)) {
+    throw new Error(`rule series: expected an INTEGER column, got ${vector.type.toString()}`);
+  }
+  return vector;
+}
+
+function doubleColumn(vector: DuckDBVector): DuckDBDoubleVector {
+  if (!(vector instanceof DuckDBDoubleVector)) {
+    throw new Error(`rule series: expected a DOUBLE column, got ${vector.type.toString()}`);
+  }
+  return vector;
 }
 
 /**
@@ -171,7 +183,7 @@ async function readDetail(
   requests: readonly DetailRequest[],
 ): Promise<DailyFact[]> {
   if (files.length === 0 || requests.length === 0) return [];
-  const byShape = new Map<string, { fields: DetailField[]; rows: Set<string> }>();
+  const byShape = new Map<string, { fields: DetailField[]; rows: Map<string, string[]> }>();
   for (const request of requests) {
     const fields = (Object.keys(DETAIL_FIELDS) as DetailField[]).filter(
       (f) => request.scope[f] !== undefined,
@@ -179,10 +191,11 @@ async function readDetail(
     const shape = fields.join(',');
     let group = byShape.get(shape);
     if (!group) {
-      group = { fields, rows: new Set() };
+      group = { fields, rows: new Map() };
       byShape.set(shape, group);
     }
-    group.rows.add(`(${[...fields.map((f) => request.scope[f]!), request.day].map(sqlString).join(', ')})`);
+    const values = [...fields.map((f) => request.scope[f]!), request.day];
+    group.rows.set(JSON.stringify(values), values);
   }
   const tables: string[] = [];
   const joins: string[] = [];
@@ -192,16 +205,32 @@ async function readDetail(
       const table = sqlIdentifier(`detail_${tables.length}`);
       const alias = `r${tables.length}`;
       const columns = [...fields.map((f) => DETAIL_FIELDS[f]), 'usage_date'].map(sqlIdentifier);
-      await db.run(
-        `CREATE OR REPLACE TEMP TABLE ${table} AS SELECT * FROM (VALUES ${[...rows].join(', ')}) AS v(${columns.join(', ')})`,
-      );
+      // Appended, not spelled out as VALUES: parsing thousands of literal rows took longer than the scan.
+      await db.run(`CREATE OR REPLACE TABLE ${table} (${columns.map((c) => `${c} VARCHAR`).join(', ')})`);
       tables.push(table);
+      const appender = await db.connection.createAppender(`detail_${tables.length - 1}`);
+      try {
+        for (const values of rows.values()) {
+          for (const value of values) appender.appendVarchar(value);
+          appender.endRow();
+        }
+        appender.flushSync();
+      } finally {
+        appender.closeSync();
+      }
       joins.push(
         `LEFT JOIN ${table} AS ${alias} ON ${columns.map((c) => `${alias}.${c} = f.${c}`).join(' AND ')}`,
       );
       matched.push(`${alias}.usage_date IS NOT NULL`);
     }
-    return await readFactsWhere(db, files, matched.join(' OR '), joins.join(' '));
+    // The requested days first: DuckDB skips the row groups (the store's files are sorted by day) of other days.
+    const days = [...new Set(requests.map((r) => r.day))].sort().map(sqlString);
+    return await readFactsWhere(
+      db,
+      files,
+      `f.usage_date IN (${days.join(', ')}) AND (${matched.join(' OR ')})`,
+      joins.join(' '),
+    );
   } finally {
     for (const table of tables) await db.run(`DROP TABLE IF EXISTS ${table}`);
   }

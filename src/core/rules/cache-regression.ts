@@ -6,7 +6,7 @@ import { topContributors } from './contributors.js';
 import { labelsFor } from './labels.js';
 import { type RuleDefinition, ruleSchema } from './rule-definition.js';
 import { metricName } from './rule-series.js';
-import { median, moneyFromEstimate } from './stats.js';
+import { moneyFromEstimate } from './stats.js';
 import { judgeAgainstTrailing } from './trailing.js';
 import { formatCount, formatPercent } from './wording.js';
 
@@ -93,14 +93,16 @@ export const cacheRegressionRule: RuleDefinition<CacheRegressionRule> = {
         const [workload = '', model = ''] = splitTupleKey(key);
         return labelsFor(factsOf(key, day), rule.cost_metric, { workload, model });
       },
-      judge: ({ day, key, slot, value: current, labels, history }) => {
-        const usualShare = median(history.map((h) => h.value.share));
-        const usualVolume = median(history.map((h) => h.value.inputSide));
+      judge: (candidate) => {
+        const { day, key, slot, value: current, labels } = candidate;
+        const usualShare = candidate.historyMedian((v) => v.share);
+        const usualVolume = candidate.historyMedian((v) => v.inputSide);
         if (usualShare <= 0 || usualVolume <= 0) return null;
         const drop = (usualShare - current.share) / usualShare;
         const volumeChange = (current.inputSide - usualVolume) / usualVolume;
         if (drop < rule.min_drop || Math.abs(volumeChange) > rule.volume_band) return null;
 
+        const history = candidate.history;
         // Prices from the series' own sums: today's input price, else the history's; the history's cache price.
         const historyMoney = (base: 'input_cost' | 'cache_read_cost') =>
           history.reduce((sum, h) => sum + grid.moneyAt(cost(base), h.slot), 0n) as Money;

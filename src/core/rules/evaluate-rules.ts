@@ -101,7 +101,7 @@ export function evaluateRules(input: EvaluateRulesInput): EvaluateRulesResult {
     findings,
     truncated: all.length > findings.length,
     total: all.length,
-    learning: learning.sort(byLearningOrder),
+    learning: sortLearning(learning),
   };
 }
 
@@ -189,13 +189,17 @@ function byPriority(a: Finding, b: Finding): number {
   );
 }
 
-function byLearningOrder(a: LearningEntry, b: LearningEntry): number {
-  return (
-    compareStrings(a.name, b.name) ||
-    compareStrings(a.day, b.day) ||
-    compareStrings(canonicalJson(a.labels), canonicalJson(b.labels)) ||
-    compareStrings(a.reason, b.reason)
+/** Name, day, labels, reason: each entry's labels serialised once, not in every comparison (thousands of entries). */
+function sortLearning(entries: LearningEntry[]): LearningEntry[] {
+  const keyed = entries.map((entry) => ({ entry, labels: canonicalJson(entry.labels) }));
+  keyed.sort(
+    (a, b) =>
+      compareStrings(a.entry.name, b.entry.name) ||
+      compareStrings(a.entry.day, b.entry.day) ||
+      compareStrings(a.labels, b.labels) ||
+      compareStrings(a.entry.reason, b.entry.reason),
   );
+  return keyed.map((k) => k.entry);
 }
 
 function compareStrings(a: string, b: string): number {

@@ -5,7 +5,7 @@ import { topContributors } from './contributors.js';
 import { labelsFor } from './labels.js';
 import { type RuleDefinition, ruleSchema } from './rule-definition.js';
 import { metricName } from './rule-series.js';
-import { median, medianMoney, moneyRatio } from './stats.js';
+import { medianMoney, moneyRatio } from './stats.js';
 import { judgeAgainstTrailing } from './trailing.js';
 import { formatPercent } from './wording.js';
 
@@ -67,11 +67,13 @@ export const modelMixShiftRule: RuleDefinition<ModelMixShiftRule> = {
       },
       labelsOf: (workload, day) =>
         labelsFor(factsOf(workload, day), rule.cost_metric, { workload, model: '*' }),
-      judge: ({ day, key: workload, slot, value: share, labels, history }) => {
-        const usualShare = median(history.map((h) => h.value));
+      judge: (candidate) => {
+        const { day, key: workload, slot, value: share, labels } = candidate;
+        const usualShare = candidate.historyMedian((v) => v);
         const points = (share - usualShare) * 100;
         const todayCost = grid.moneyAt(premiumCost, slot);
         if (points < rule.min_points || todayCost < usd(rule.min_cost_usd)) return null;
+        const history = candidate.history;
         const usualCost = medianMoney(history.map((h) => grid.moneyAt(premiumCost, h.slot)));
         const delta = (todayCost - usualCost) as Money;
         return {

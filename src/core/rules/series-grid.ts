@@ -3,6 +3,7 @@ import { addDays, dayStartMs } from '../time/days.js';
 
 const DAY_MS = 86_400_000;
 const SCALE = 10n ** BigInt(MONEY_SCALE);
+const SCALE_NUMBER = 10 ** MONEY_SCALE;
 
 /**
  * Daily series of one grain (a workload, a workload × model…): series keys × the days of a window, each measure
@@ -140,6 +141,16 @@ export class SeriesGrid<N extends string = string, M extends string = string> {
     if (value !== 0n) this.setMoney(name, slot, (this.moneyAt(name, slot) + value) as Money);
   }
 
+  /** A number measure's column, slot-indexed, for builders that fill many slots. */
+  numberColumn(name: N): Float64Array {
+    return this.numbers[name];
+  }
+
+  /** A money measure's whole-unit and 10^-15-unit columns (see addMoneyParts), for builders. */
+  moneyColumns(name: M): { wholes: Float64Array; fractions: Float64Array } {
+    return { wholes: this.wholes[name], fractions: this.fractions[name] };
+  }
+
   setMoney(name: M, slot: number, value: Money): void {
     let whole = value / SCALE;
     let fraction = value - whole * SCALE;
@@ -150,4 +161,24 @@ export class SeriesGrid<N extends string = string, M extends string = string> {
     this.wholes[name][slot] = Number(whole);
     this.fractions[name][slot] = Number(fraction);
   }
+}
+
+/**
+ * Adds a money value in a grid's own exact form (whole units, floored, and the remaining 10^-15 units,
+ * 0 ≤ rest < 10^15, both integers below 2^53) into a slot of a money measure's columns: exact without a BigInt.
+ */
+export function addMoneyParts(
+  columns: { wholes: Float64Array; fractions: Float64Array },
+  slot: number,
+  whole: number,
+  rest: number,
+): void {
+  let f = columns.fractions[slot]! + rest;
+  let w = columns.wholes[slot]! + whole;
+  if (f >= SCALE_NUMBER) {
+    f -= SCALE_NUMBER;
+    w += 1;
+  }
+  columns.wholes[slot] = w;
+  columns.fractions[slot] = f;
 }

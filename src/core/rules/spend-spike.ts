@@ -191,11 +191,19 @@ function assess(
   const today = costAt(k, d);
   if (today <= 0n) return { kind: 'quiet' };
   if (coverage === null || d - 1 < coverage) return { kind: 'no-history' };
+  const previous = costAt(k, d - 1);
+  // The baseline is at least the previous day: a day that is no spike over it is quiet whatever the median
+  // (and new spend needs a day before without spend), so most days need no median.
+  if (
+    previous > 0n &&
+    (!atLeastTimes(today, previous, rule.ratio) || today - previous < usd(rule.min_increase_usd))
+  ) {
+    return { kind: 'quiet' };
+  }
   const windowCosts: Money[] = [];
   for (let back = rule.baseline_days; back >= 1; back -= 1) {
     if (d - back >= coverage) windowCosts.push(costAt(k, d - back));
   }
-  const previous = costAt(k, d - 1);
   const median = medianMoney(windowCosts);
   const windowHadSpend = windowCosts.some((c) => c > 0n);
   if (previous <= 0n && median <= 0n) {

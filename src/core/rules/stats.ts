@@ -29,9 +29,44 @@ export function moneyRatio(a: Money, b: Money): number | null {
 export function median(values: readonly number[]): number {
   if (values.length === 0) return 0;
   // A typed array sorts numerically without a comparator call per pair: rules take millions of medians.
-  const sorted = Float64Array.from(values).sort();
-  const mid = Math.floor(sorted.length / 2);
-  return sorted.length % 2 === 1 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
+  if (values.length > INSERTION_SORT_MAX) return medianInPlace(Float64Array.from(values), values.length);
+  if (scratch.length < values.length) scratch = new Float64Array(INSERTION_SORT_MAX);
+  for (let i = 0; i < values.length; i++) scratch[i] = values[i]!;
+  return medianInPlace(scratch, values.length);
+}
+
+/** Up to this many values are sorted by insertion (no allocation, no call per pair); beyond, by the typed array. */
+const INSERTION_SORT_MAX = 64;
+let scratch = new Float64Array(0);
+
+/** a sorts after b in a typed array's numeric order: −0 before +0, NaN last. */
+function sortsAfter(a: number, b: number): boolean {
+  if (a > b) return true;
+  if (a < b) return false;
+  if (Number.isNaN(a)) return !Number.isNaN(b);
+  return a === 0 && b === 0 && 1 / a > 0 && 1 / b < 0;
+}
+
+/**
+ * The median of values[0..n), which it sorts in place (in the typed array's numeric order): the same number as
+ * `median` of those values, for loops that gather values into a reused buffer.
+ */
+export function medianInPlace(values: Float64Array, n: number): number {
+  if (n === 0) return 0;
+  if (n > INSERTION_SORT_MAX) values.subarray(0, n).sort();
+  else {
+    for (let i = 1; i < n; i++) {
+      const x = values[i]!;
+      let j = i - 1;
+      while (j >= 0 && sortsAfter(values[j]!, x)) {
+        values[j + 1] = values[j]!;
+        j--;
+      }
+      values[j + 1] = x;
+    }
+  }
+  const mid = Math.floor(n / 2);
+  return n % 2 === 1 ? values[mid]! : (values[mid - 1]! + values[mid]!) / 2;
 }
 
 export function medianMoney(values: readonly Money[]): Money {

@@ -1,11 +1,19 @@
 import type { FindingLabels } from './finding.js';
 import type { FindingDraft, RuleResult } from './rule-definition.js';
 import type { SeriesGrid } from './series-grid.js';
+import { medianInPlace } from './stats.js';
 
 /** Settings shared by the rules that compare a day with its own trailing median. */
 export interface TrailingSettings {
   window_days: number;
   min_history_days: number;
+}
+
+/** A day of a trailing window on which the measure is defined. */
+export interface HistoryDay<T> {
+  day: string;
+  slot: number;
+  value: T;
 }
 
 /** One series on one reported day with enough history to be judged against its trailing median. */
@@ -17,8 +25,12 @@ export interface TrailingDay<T> {
   value: T;
   /** Routing labels, computed from the day's facts only when asked (for a finding). */
   labels: () => FindingLabels;
-  /** Days of the trailing window on which the measure is defined, oldest first. */
-  history: { day: string; slot: number; value: T }[];
+  /** How many days of the trailing window the measure is defined on. */
+  historyDays: number;
+  /** The median of a number taken from each history day's value (as `median` of those numbers), no array built. */
+  historyMedian: (of: (value: T) => number) => number;
+  /** Days of the trailing window on which the measure is defined, oldest first; built when read (for a finding). */
+  readonly history: HistoryDay<T>[];
 }
 
 /**
@@ -26,7 +38,8 @@ export interface TrailingDay<T> {
  * today, skip days the measure is undefined on, and report a series with too little history as learning;
  * `judge` decides the rest. Days of the trailing window on which the measure is undefined (no data, a share of
  * nothing) are left out rather than counted as zero. Order: days, then series keys sorted, so findings are
- * deterministic. Each slot's measure is computed once, however many windows it sits in.
+ * deterministic. Each slot's measure is computed once, however many windows it sits in, and a candidate's
+ * history is walked again (from the memo) rather than kept: millions of candidates are judged, a few report.
  */
 export function judgeAgainstTrailing<T>(input: {
   grid: SeriesGrid;
@@ -38,6 +51,7 @@ export function judgeAgainstTrailing<T>(input: {
   judge: (candidate: TrailingDay<T>) => FindingDraft | null;
 }): RuleResult {
   const { grid, settings } = input;
+  const window = settings.window_days;
   const result: RuleResult = { findings: [], learning: [] };
   const memo: (T | null | undefined)[] = new Array(grid.keys.length * grid.dayCount);
   const measured = (slot: number): T | null => {
@@ -48,30 +62,97 @@ export function judgeAgainstTrailing<T>(input: {
     }
     return value;
   };
+  // One candidate object, refilled for each series-day: judging is synchronous and keeps nothing of it.
+  const candidate = new Candidate<T>(grid, memo, window, input.labelsOf);
   for (const day of input.days) {
     const d = grid.dayIndex(day);
     if (d < 0) continue;
-    grid.keys.forEach((key, k) => {
+    const first = Math.max(0, d - window);
+    for (let k = 0; k < grid.keys.length; k++) {
       const slot = grid.slotOf(k, d);
       const value = measured(slot);
-      if (value === null) return;
-      const history: { day: string; slot: number; value: T }[] = [];
-      for (let back = settings.window_days; back >= 1; back -= 1) {
-        if (d - back < 0) continue;
-        const past = grid.slotOf(k, d - back);
-        const v = measured(past);
-        if (v !== null) history.push({ day: grid.dayAt(d - back), slot: past, value: v });
+      if (value === null) continue;
+      const startSlot = grid.slotOf(k, first);
+      let historyDays = 0;
+      for (let past = startSlot; past < slot; past++) {
+        if (measured(past) !== null) historyDays++;
       }
-      const labels = () => input.labelsOf(key, day);
-      if (history.length < settings.min_history_days) {
-        result.learning.push({ day, labels: labels(), reason: learningReason(history.length, settings) });
-        return;
+      const key = grid.keys[k]!;
+      if (historyDays < settings.min_history_days) {
+        result.learning.push({
+          day,
+          labels: input.labelsOf(key, day),
+          reason: learningReason(historyDays, settings),
+        });
+        continue;
       }
-      const finding = input.judge({ day, key, slot, value, labels, history });
+      candidate.fill(day, key, slot, value, historyDays, startSlot, first);
+      const finding = input.judge(candidate);
       if (finding) result.findings.push(finding);
-    });
+    }
   }
   return result;
+}
+
+class Candidate<T> implements TrailingDay<T> {
+  day = '';
+  key = '';
+  slot = 0;
+  value!: T;
+  historyDays = 0;
+  private startSlot = 0;
+  private firstDay = 0;
+  private readonly scratch: Float64Array;
+
+  constructor(
+    private readonly grid: SeriesGrid,
+    private readonly memo: readonly (T | null | undefined)[],
+    window: number,
+    private readonly labelsOf: (key: string, day: string) => FindingLabels,
+  ) {
+    this.scratch = new Float64Array(Math.max(1, window));
+  }
+
+  fill(
+    day: string,
+    key: string,
+    slot: number,
+    value: T,
+    historyDays: number,
+    startSlot: number,
+    firstDay: number,
+  ): void {
+    this.day = day;
+    this.key = key;
+    this.slot = slot;
+    this.value = value;
+    this.historyDays = historyDays;
+    this.startSlot = startSlot;
+    this.firstDay = firstDay;
+  }
+
+  /** The current series-day's labels (a function value: rules destructure it). */
+  readonly labels = (): FindingLabels => this.labelsOf(this.key, this.day);
+
+  readonly historyMedian = (of: (value: T) => number): number => {
+    let n = 0;
+    for (let past = this.startSlot; past < this.slot; past++) {
+      const v = this.memo[past];
+      if (v !== null && v !== undefined) this.scratch[n++] = of(v);
+    }
+    return medianInPlace(this.scratch, n);
+  };
+
+  get history(): HistoryDay<T>[] {
+    const out: HistoryDay<T>[] = [];
+    for (let past = this.startSlot; past < this.slot; past++) {
+      const v = this.memo[past];
+      if (v !== null && v !== undefined) {
+        out.push({ day: this.grid.dayAt(this.firstDay + past - this.startSlot), slot: past, value: v });
+      }
+    }
+    return out;
+  }
 }
 
 export function learningReason(historyDays: number, settings: TrailingSettings): string {

@@ -7,7 +7,7 @@ import { topContributors } from './contributors.js';
 import { labelsFor } from './labels.js';
 import { type RuleDefinition, ruleSchema } from './rule-definition.js';
 import { metricName } from './rule-series.js';
-import { median, scaleMoney } from './stats.js';
+import { scaleMoney } from './stats.js';
 import { judgeAgainstTrailing } from './trailing.js';
 import { formatCount, formatDecimal, formatTimes } from './wording.js';
 
@@ -78,8 +78,9 @@ export const verboseOutputRule: RuleDefinition<VerboseOutputRule> = {
         const [workload = '', model = ''] = splitTupleKey(key);
         return labelsFor(factsOf(key, day), rule.cost_metric, { workload, model });
       },
-      judge: ({ day, key, slot, value: ratioToday, labels, history }) => {
-        const usual = median(history.map((h) => h.value));
+      judge: (candidate) => {
+        const { day, key, slot, value: ratioToday, labels } = candidate;
+        const usual = candidate.historyMedian((v) => v);
         if (usual <= 0) return null;
         const multiple = ratioToday / usual;
         const outputCost = grid.moneyAt(outputCostName, slot);
@@ -88,6 +89,7 @@ export const verboseOutputRule: RuleDefinition<VerboseOutputRule> = {
         const delta = (outputCost - expected) as Money;
         const outputTokens = grid.numberAt('tokens_output', slot);
         const inputTokens = grid.numberAt('tokens_input_side', slot);
+        const history = candidate.history;
         const outputFacts = (d: string) => factsOf(key, d).filter((f) => f.usageKind === 'output');
         const [workload = '', model = ''] = splitTupleKey(key);
         return {
