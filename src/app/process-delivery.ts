@@ -4,6 +4,7 @@ import { heldDeliveryFinding } from '../core/facts/delivery-checks.js';
 import { type DetectResult, detectAnomalies } from './detect.js';
 import { findUnchanged, type IngestDeps, type IngestReport, ingestDelivery } from './ingest-delivery.js';
 import type { Delivery, FactStore, Stage1Engine } from './ingest-ports.js';
+import { type EarlyWarningStore, linkEarlyWarnings } from './early-warning.js';
 import { type NotifyDeps, type NotifyReport, notify } from './notify.js';
 
 // ─── ports of the delivery pipeline ────────────────────────────────────────────────────────────────
@@ -60,6 +61,8 @@ export interface ProcessDeliveryDeps {
   /** Lease of the ingest claim: at least as long as the run may take. */
   leaseMs: number;
   notify: NotifyDeps;
+  /** Early-warning state (issue 14): CUR findings an early page announced are linked, not paged again. */
+  earlyWarnings?: EarlyWarningStore | undefined;
   alerting: CompiledAlerting;
   onProgress?: ((message: string) => void) | undefined;
 }
@@ -103,7 +106,11 @@ export async function processDelivery(
   const today = now.toISOString().slice(0, 10);
   const held = report.held.map((hold) => heldDeliveryFinding(delivery, hold, today));
   const findings = [...held, ...detected.findings];
-  const notified = await notify({ findings, alerting: deps.alerting }, deps.notify);
+  const linked = await linkEarlyWarnings(findings, {
+    earlyWarnings: deps.earlyWarnings,
+    facts: deps.ingest.store,
+  });
+  const notified = await notify({ findings: linked.route, alerting: deps.alerting }, deps.notify);
   const problems = notified.entries
     .filter((e) => e.outcome === 'retry' || e.outcome === 'rejected' || e.outcome === 'error')
     .map(
