@@ -1,5 +1,4 @@
 import type { Config } from '../config/schema.js';
-import type { DailyFact } from '../core/facts/daily-fact.js';
 import { createModelIdAttributor, isBedrockArn } from '../core/early-warning/attribution.js';
 import { addHours, hourlyUsage, type MetricDatapoint } from '../core/early-warning/metrics.js';
 import { effectiveRates } from '../core/early-warning/rates.js';
@@ -17,6 +16,7 @@ import {
   type EarlyWarningResult,
   evaluateEarlyWarning,
 } from '../core/early-warning/rules.js';
+import type { DailyFact } from '../core/facts/daily-fact.js';
 import { usd } from '../core/money.js';
 import type { TagPairs } from '../core/normalize/stage1-row.js';
 import { addDays } from '../core/rules/day-math.js';
@@ -94,9 +94,14 @@ export async function runEarlyWarning(
   const points = await deps.metrics.read({ from, to: end });
   const usage = hourlyUsage(points).filter((u) => u.hour >= from && u.hour < end);
   const today = first.slice(0, 10);
-  const facts: DailyFact[] = await deps.store.read({ from: addDays(today, -FACT_DAYS), to: end.slice(0, 10) });
+  const facts: DailyFact[] = await deps.store.read({
+    from: addDays(today, -FACT_DAYS),
+    to: end.slice(0, 10),
+  });
   const known = new Set(facts.map((f) => f.resourceId));
-  const unknownArns = [...new Set(usage.map((u) => u.modelId))].filter((id) => isBedrockArn(id) && !known.has(id));
+  const unknownArns = [...new Set(usage.map((u) => u.modelId))].filter(
+    (id) => isBedrockArn(id) && !known.has(id),
+  );
   const tagsByArn = deps.tags && unknownArns.length > 0 ? await deps.tags.tagsOf(unknownArns) : undefined;
   const attribute = createModelIdAttributor({ facts, config: deps.config, tagsByArn });
   const result = evaluateEarlyWarning({
@@ -112,7 +117,10 @@ export async function runEarlyWarning(
     hours,
     datapoints: points.length,
     factsRead: facts.length,
-    newestFactDay: facts.reduce<string | null>((d, f) => (d === null || f.usageDate > d ? f.usageDate : d), null),
+    newestFactDay: facts.reduce<string | null>(
+      (d, f) => (d === null || f.usageDate > d ? f.usageDate : d),
+      null,
+    ),
     source: deps.metrics.name,
   };
 }
@@ -144,7 +152,9 @@ export async function linkEarlyWarnings(
   if (!deps.earlyWarnings || findings.length === 0) return passThrough;
   const state = await deps.earlyWarnings.read();
   if (state.pages.length === 0) return passThrough;
-  const days = [...new Set(state.pages.map((p) => p.day))].filter((d) => findings.some((f) => f.day === d)).sort();
+  const days = [...new Set(state.pages.map((p) => p.day))]
+    .filter((d) => findings.some((f) => f.day === d))
+    .sort();
   if (days.length === 0) return passThrough;
   const facts = await deps.facts.read({ from: days[0]!, to: days.at(-1)! });
   const result = linkCurFindings(findings, state, facts);

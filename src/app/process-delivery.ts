@@ -2,9 +2,9 @@ import type { CompiledAlerting } from '../core/alerting/alerting-spec.js';
 import { AppError, describeError } from '../core/errors.js';
 import { heldDeliveryFinding } from '../core/facts/delivery-checks.js';
 import { type DetectResult, detectAnomalies } from './detect.js';
+import { type EarlyWarningStore, linkEarlyWarnings } from './early-warning.js';
 import { findUnchanged, type IngestDeps, type IngestReport, ingestDelivery } from './ingest-delivery.js';
 import type { Delivery, FactStore, Stage1Engine } from './ingest-ports.js';
-import { type EarlyWarningStore, linkEarlyWarnings } from './early-warning.js';
 import { type NotifyDeps, type NotifyReport, notify } from './notify.js';
 
 // ─── ports of the delivery pipeline ────────────────────────────────────────────────────────────────

@@ -1,7 +1,7 @@
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import type { EarlyWarningStore } from '../../app/early-warning.js';
-import { EMPTY_EARLY_WARNING_STATE, type EarlyWarningState } from '../../core/early-warning/reconcile.js';
+import { type EarlyWarningState, EMPTY_EARLY_WARNING_STATE } from '../../core/early-warning/reconcile.js';
 import { StoreError } from '../../core/errors.js';
 import { isConditionFailure, toStoreError } from './notification-log.js';
 
@@ -16,7 +16,9 @@ export class DynamoDbEarlyWarningStore implements EarlyWarningStore {
   private readonly doc: DynamoDBDocumentClient;
 
   constructor(private readonly options: { client: DynamoDBClient; tableName: string }) {
-    this.doc = DynamoDBDocumentClient.from(options.client, { marshallOptions: { removeUndefinedValues: true } });
+    this.doc = DynamoDBDocumentClient.from(options.client, {
+      marshallOptions: { removeUndefinedValues: true },
+    });
   }
 
   async read(): Promise<EarlyWarningState> {
@@ -43,18 +45,28 @@ export class DynamoDbEarlyWarningStore implements EarlyWarningStore {
           throw toStoreError(`early-warning store write on table ${this.options.tableName}`, error);
       }
     }
-    throw new StoreError(`early-warning store write on table ${this.options.tableName}: too much contention`, {
-      retryable: true,
-    });
+    throw new StoreError(
+      `early-warning store write on table ${this.options.tableName}: too much contention`,
+      {
+        retryable: true,
+      },
+    );
   }
 
   private async readVersioned(): Promise<{ version: number | null; state: EarlyWarningState }> {
     try {
       const out = await this.doc.send(
-        new GetCommand({ TableName: this.options.tableName, Key: { pk: EARLY_WARNING_PK }, ConsistentRead: true }),
+        new GetCommand({
+          TableName: this.options.tableName,
+          Key: { pk: EARLY_WARNING_PK },
+          ConsistentRead: true,
+        }),
       );
       if (!out.Item) return { version: null, state: structuredClone(EMPTY_EARLY_WARNING_STATE) };
-      return { version: Number(out.Item.version), state: JSON.parse(String(out.Item.state)) as EarlyWarningState };
+      return {
+        version: Number(out.Item.version),
+        state: JSON.parse(String(out.Item.state)) as EarlyWarningState,
+      };
     } catch (error) {
       throw toStoreError(`early-warning store read on table ${this.options.tableName}`, error);
     }

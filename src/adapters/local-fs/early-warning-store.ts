@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import type { EarlyWarningStore } from '../../app/early-warning.js';
-import { EMPTY_EARLY_WARNING_STATE, type EarlyWarningState } from '../../core/early-warning/reconcile.js';
+import { type EarlyWarningState, EMPTY_EARLY_WARNING_STATE } from '../../core/early-warning/reconcile.js';
 import { type FileLockOptions, readJsonState, withFileLock, writeJsonState } from './notification-log.js';
 
 /** Where the early warning's state lives under a local state root. */

@@ -5,7 +5,14 @@ import { EARLY_WARNING_METRICS, type MetricDatapoint } from '../../core/early-wa
 import { InputError } from '../../core/errors.js';
 
 /** The header a metrics file starts with, in this order. */
-export const METRICS_FILE_COLUMNS = ['timestamp', 'account_id', 'region', 'model_id', 'metric', 'value'] as const;
+export const METRICS_FILE_COLUMNS = [
+  'timestamp',
+  'account_id',
+  'region',
+  'model_id',
+  'metric',
+  'value',
+] as const;
 
 const ISO_INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})$/;
 const ACCOUNT = /^\d{12}$/;
@@ -55,7 +62,8 @@ export function parseMetricsCsv(text: string, label: string): MetricDatapoint[] 
     const row = rows[i]!;
     const line = i + 1;
     if (row.length === 1 && row[0]!.trim() === '') continue;
-    const at = (column: (typeof METRICS_FILE_COLUMNS)[number]) => (row[METRICS_FILE_COLUMNS.indexOf(column)] ?? '').trim();
+    const at = (column: (typeof METRICS_FILE_COLUMNS)[number]) =>
+      (row[METRICS_FILE_COLUMNS.indexOf(column)] ?? '').trim();
     const fail = (column: string, expected: string, found: string): never => {
       throw new InputError(`${label}:${line}: column ${column}: expected ${expected}, found "${found}"`);
     };
@@ -77,7 +85,8 @@ export function parseMetricsCsv(text: string, label: string): MetricDatapoint[] 
       fail('metric', `one of ${Object.keys(EARLY_WARNING_METRICS).join(', ')}`, metric);
     const raw = at('value');
     const value = Number(raw);
-    if (raw === '' || !Number.isFinite(value) || value < 0) fail('value', 'a non-negative number (the period Sum)', raw);
+    if (raw === '' || !Number.isFinite(value) || value < 0)
+      fail('value', 'a non-negative number (the period Sum)', raw);
     out.push({ timestamp: new Date(timestamp).toISOString(), accountId, region, modelId, metric, value });
   }
   return out;

@@ -1,7 +1,10 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { Command, Option } from 'commander';
-import { earlyWarningStorePath, LocalEarlyWarningStore } from '../../adapters/local-fs/early-warning-store.js';
+import {
+  earlyWarningStorePath,
+  LocalEarlyWarningStore,
+} from '../../adapters/local-fs/early-warning-store.js';
 import { detectAnomalies } from '../../app/detect.js';
 import { linkEarlyWarnings } from '../../app/early-warning.js';
 import { type NotifyReport, notify } from '../../app/notify.js';
@@ -124,7 +127,9 @@ async function runDetect(options: DetectOptions): Promise<number> {
         findings: result.findings.map(findingJson),
         notifications: report.entries.map(entryJson),
         truncated: result.truncated,
-        ...(linked && linked.confirmations.length > 0 ? { early_warning_confirmations: linked.confirmations } : {}),
+        ...(linked && linked.confirmations.length > 0
+          ? { early_warning_confirmations: linked.confirmations }
+          : {}),
       });
     } else {
       printJson(result.findings.map(findingJson));

@@ -1,6 +1,9 @@
 import { join, resolve } from 'node:path';
 import { Command, Option } from 'commander';
-import { earlyWarningStorePath, LocalEarlyWarningStore } from '../../adapters/local-fs/early-warning-store.js';
+import {
+  earlyWarningStorePath,
+  LocalEarlyWarningStore,
+} from '../../adapters/local-fs/early-warning-store.js';
 import { MetricsFileSource } from '../../adapters/local-fs/metrics-file.js';
 import { type MetricsSource, recordEarlyWarningRun, runEarlyWarning } from '../../app/early-warning.js';
 import { type NotifyReport, notify } from '../../app/notify.js';
@@ -64,7 +67,11 @@ export function earlyWarningCommand(): Command {
     .option('--region <region...>', 'CloudWatch regions (default: early_warning.regions, else $AWS_REGION)')
     .option('--dry-run', 'decide and render notifications, write them to --out, send and record nothing')
     .option('--send', 'deliver notifications through the configured routes and record the estimates')
-    .option('--out <dir>', 'where --dry-run writes the rendered messages', join('out', 'notifications-dry-run'))
+    .option(
+      '--out <dir>',
+      'where --dry-run writes the rendered messages',
+      join('out', 'notifications-dry-run'),
+    )
     .addOption(new Option('--format <format>', 'output format').choices(['table', 'json']).default('table'))
     .action(async (options: EarlyWarningOptions) => {
       process.exitCode = await runEarlyWarningCommand(options);
@@ -79,7 +86,8 @@ function hoursOption(value: string): number {
 }
 
 async function metricsSource(options: EarlyWarningOptions, config: Config): Promise<MetricsSource> {
-  if (options.metrics && options.cloudwatch) throw new Error('give either --metrics FILE or --cloudwatch, not both');
+  if (options.metrics && options.cloudwatch)
+    throw new Error('give either --metrics FILE or --cloudwatch, not both');
   if (options.metrics) return new MetricsFileSource(resolve(options.metrics));
   if (!options.cloudwatch) throw new Error('a metrics source is required: --metrics FILE or --cloudwatch');
   const regions = options.region?.length
@@ -124,11 +132,14 @@ async function runEarlyWarningCommand(options: EarlyWarningOptions): Promise<num
     );
     if (report.dryRun) await writeDryRun(report, options.out);
     else
-      await recordEarlyWarningRun(new LocalEarlyWarningStore({ path: earlyWarningStorePath(resolve(root)) }), {
-        estimates: run.estimates,
-        findings: run.findings,
-        now,
-      });
+      await recordEarlyWarningRun(
+        new LocalEarlyWarningStore({ path: earlyWarningStorePath(resolve(root)) }),
+        {
+          estimates: run.estimates,
+          findings: run.findings,
+          now,
+        },
+      );
   }
 
   if (options.format === 'json') {
@@ -202,6 +213,7 @@ function printRun(run: Awaited<ReturnType<typeof runEarlyWarning>>): void {
       `${run.findings.length} early warning(s), ${run.findings.filter((f) => f.severity === 'page').length} page(s).`,
     );
   }
-  if (run.learning > 0) lines.push(`${run.learning} workload hour(s) still learning (no metric or CUR history).`);
+  if (run.learning > 0)
+    lines.push(`${run.learning} workload hour(s) still learning (no metric or CUR history).`);
   process.stdout.write(`${lines.join('\n')}\n`);
 }

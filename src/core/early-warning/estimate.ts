@@ -89,6 +89,14 @@ export function workloadHours(
     entry.modelIds.push(priced);
   }
   return [...byKey.values()].sort((a, b) =>
-    a.hour !== b.hour ? (a.hour < b.hour ? -1 : 1) : a.workload < b.workload ? -1 : a.workload > b.workload ? 1 : 0,
+    a.hour !== b.hour
+      ? a.hour < b.hour
+        ? -1
+        : 1
+      : a.workload < b.workload
+        ? -1
+        : a.workload > b.workload
+          ? 1
+          : 0,
   );
 }

@@ -114,6 +114,14 @@ export function hourlyUsage(points: readonly MetricDatapoint[]): HourlyUsage[] {
     (usage[FIELD_KEY[field]] as number) += point.value;
   }
   return [...byKey.values()].sort((a, b) =>
-    a.hour !== b.hour ? (a.hour < b.hour ? -1 : 1) : a.modelId < b.modelId ? -1 : a.modelId > b.modelId ? 1 : 0,
+    a.hour !== b.hour
+      ? a.hour < b.hour
+        ? -1
+        : 1
+      : a.modelId < b.modelId
+        ? -1
+        : a.modelId > b.modelId
+          ? 1
+          : 0,
   );
 }

@@ -43,7 +43,10 @@ export interface Confirmation {
 export interface EarlyWarningState {
   version: 1;
   /** `${workload}\u0000${hour}` → estimate of that hour. */
-  estimates: Record<string, { workload: string; hour: string; estimate: string; tokens: number; invocations: number }>;
+  estimates: Record<
+    string,
+    { workload: string; hour: string; estimate: string; tokens: number; invocations: number }
+  >;
   pages: EarlyPageRecord[];
   confirmations: Confirmation[];
 }
@@ -175,13 +178,17 @@ export function recordConfirmations(
   const fresh = new Set(confirmations.map(key));
   return {
     ...state,
-    confirmations: [...state.confirmations.filter((c) => !fresh.has(key(c))), ...confirmations].sort((a, b) =>
-      a.day !== b.day ? (a.day < b.day ? -1 : 1) : a.workload < b.workload ? -1 : 1,
+    confirmations: [...state.confirmations.filter((c) => !fresh.has(key(c))), ...confirmations].sort(
+      (a, b) => (a.day !== b.day ? (a.day < b.day ? -1 : 1) : a.workload < b.workload ? -1 : 1),
     ),
   };
 }
 
-function dayEstimate(state: EarlyWarningState, workload: string, day: string): { estimate: Money; hours: number } {
+function dayEstimate(
+  state: EarlyWarningState,
+  workload: string,
+  day: string,
+): { estimate: Money; hours: number } {
   let estimate = ZERO as Money;
   let hours = 0;
   for (const e of Object.values(state.estimates)) {

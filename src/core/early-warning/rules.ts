@@ -190,7 +190,9 @@ function spendFinding(
     `Estimate from CloudWatch token counts (${current.tokens.toLocaleString('en-US')} tokens, ${current.invocations.toLocaleString('en-US')} invocations) priced at ${rateNote(current.modelIds)}; CUR confirms it in 24–48 h.`,
   ];
   if (current.unpricedTokens > 0)
-    why.push(`${current.unpricedTokens.toLocaleString('en-US')} tokens had no CUR rate and are not in the estimate.`);
+    why.push(
+      `${current.unpricedTokens.toLocaleString('en-US')} tokens had no CUR rate and are not in the estimate.`,
+    );
   const finding = make({
     rule: 'early-spend-rate',
     day: current.day,

@@ -1,0 +1,223 @@
+import { cp, mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ensureBuilt, runCli } from '../helpers/cli.js';
+import {
+  PROFILE_AGENT,
+  SPIKE_DAY,
+  scenarioConfigYaml,
+  scenarioCurLines,
+  scenarioDays,
+  scenarioMetricsCsv,
+  writeText,
+} from '../helpers/early-warning-scenario.js';
+import { dataFilePath, writeCur2Manifest, writeTinyCur2 } from '../helpers/tiny-cur.js';
+
+interface JsonFinding {
+  rule: string;
+  day: string;
+  hour?: string;
+  severity: string;
+  estimated?: boolean;
+  labels: Record<string, string>;
+  figures: Record<string, unknown>;
+  why: string[];
+}
+interface JsonRun {
+  findings: JsonFinding[];
+  notifications: { receiver: string; outcome: string; reason: string | null }[];
+  early_warning_confirmations?: {
+    workload: string;
+    day: string;
+    estimate: string;
+    cur: string;
+    ratio: number;
+    hoursEstimated: number;
+    earlyHour: string;
+  }[];
+}
+
+/** The sends a console receiver recorded (one line of sent.jsonl each). */
+async function sends(dir: string): Promise<unknown[]> {
+  const text = await readFile(join(dir, 'sent.jsonl'), 'utf8').catch(() => '');
+  return text
+    .split('\n')
+    .filter((l) => l.trim() !== '')
+    .map((l) => JSON.parse(l) as unknown);
+}
+
+/**
+ * Issue 14's scenario through the CLI with a metrics file: the research agent's tokens jump 20× at 14:00; the
+ * 15:05 run (judging the 14:00–15:00 hour) pages on-call for its workload; the support bot stays quiet; the next
+ * day's CUR delivery for that day is linked to the early page and pages no one again.
+ */
+describe('early warning scenario (CLI, --metrics file)', () => {
+  let dir: string;
+  let store: string;
+  let exportRoot: string;
+  let config: string;
+  let metrics: string;
+  let out: string;
+
+  async function deliver(days: readonly string[], file: string) {
+    await writeTinyCur2(dataFilePath(exportRoot, '2026-06', file), scenarioCurLines(days));
+    await writeCur2Manifest(exportRoot, 'exp', '2026-06', [file]);
+    const ingest = runCli(['ingest', exportRoot, '--store', store]);
+    expect(ingest.status, ingest.stderr).toBe(0);
+  }
+
+  const early = (now: string, extra: string[] = []) =>
+    runCli([
+      'early-warning',
+      '--metrics',
+      metrics,
+      '--store',
+      store,
+      '--config',
+      config,
+      '--now',
+      now,
+      '--format',
+      'json',
+      ...extra,
+    ]);
+
+  beforeAll(async () => {
+    ensureBuilt();
+    dir = await mkdtemp(join(tmpdir(), 'bc-early-warning-'));
+    store = join(dir, 'store');
+    exportRoot = join(dir, 'cur', 'exp');
+    config = join(dir, 'config.yaml');
+    metrics = join(dir, 'metrics.csv');
+    out = join(dir, 'notifications');
+    await writeText(config, scenarioConfigYaml(out));
+    // CUR up to the day before the spike day (what the store holds on the spike day).
+    await deliver(scenarioDays().slice(0, -1), 'exp-00001.snappy.parquet');
+  }, 120_000);
+  afterAll(async () => {
+    if (dir) await rm(dir, { recursive: true, force: true });
+  });
+
+  it('stays quiet at 14:05 (the 13:00 hour is normal), pages at 15:05 from the 14:00 hour, and not the neighbour', async () => {
+    await writeText(metrics, scenarioMetricsCsv(`${SPIKE_DAY}T15:00:00Z`));
+
+    const before = early(`${SPIKE_DAY}T14:05:00Z`, ['--send']);
+    expect(before.status, before.stderr).toBe(0);
+    expect((JSON.parse(before.stdout) as JsonRun).findings).toEqual([]);
+
+    const run = early(`${SPIKE_DAY}T15:05:00Z`, ['--send']);
+    expect(run.status, run.stderr).toBe(0);
+    const result = JSON.parse(run.stdout) as JsonRun;
+    const page = result.findings.find((f) => f.rule === 'early-spend-rate');
+    expect(page).toMatchObject({
+      day: SPIKE_DAY,
+      hour: `${SPIKE_DAY}T14:00:00.000Z`,
+      severity: 'page',
+      estimated: true,
+      labels: { workload: 'research-agent', team: 'research', cost_center: 'cc-200', model: '*' },
+    });
+    // 20M input × $3/1M + 2M output × $15/1M; the 10M cache-read tokens have no CUR rate yet.
+    expect(page!.figures.today).toBe('90');
+    expect(page!.figures.baseline).toBe('4.5');
+    expect(page!.figures.ratio).toBe(20);
+    expect(String(page!.figures.rate)).toContain('observed in CUR on 2026-06-09');
+    expect(page!.why.join(' ')).toContain('10,000,000 tokens had no CUR rate');
+    const tpi = result.findings.find((f) => f.rule === 'early-tokens-per-invocation');
+    expect(tpi).toMatchObject({
+      severity: 'warning',
+      labels: { workload: 'research-agent', model_id: PROFILE_AGENT },
+    });
+    expect(result.findings.every((f) => f.labels.workload === 'research-agent')).toBe(true);
+    expect(result.notifications.filter((n) => n.receiver === 'oncall').map((n) => n.outcome)).toEqual([
+      'delivered',
+    ]);
+    expect(await sends(join(out, 'oncall'))).toHaveLength(1);
+  });
+
+  it('the rest of the day re-judged at midnight sends nothing new', async () => {
+    await writeText(metrics, scenarioMetricsCsv(`${addDay(SPIKE_DAY)}T00:00:00Z`));
+    const run = early(`${addDay(SPIKE_DAY)}T00:05:00Z`, ['--send', '--hours', '24']);
+    expect(run.status, run.stderr).toBe(0);
+    const result = JSON.parse(run.stdout) as JsonRun;
+    expect(result.findings.some((f) => f.rule === 'early-spend-rate' && f.severity === 'page')).toBe(true);
+    expect(result.notifications.filter((n) => n.outcome === 'delivered')).toEqual([]);
+    expect(await sends(join(out, 'oncall'))).toHaveLength(1);
+  });
+
+  it('the next day’s CUR for the spike day is linked to the early page: no second page; estimate ÷ CUR recorded', async () => {
+    await deliver(scenarioDays(), 'exp-00002.snappy.parquet');
+    // Control: the same store without the early warning's state would page on-call for the CUR spike.
+    const control = join(dir, 'control-store');
+    await cp(store, control, { recursive: true });
+    await rm(join(control, 'state', 'early-warning.json'));
+    const unlinked = runCli([
+      'detect',
+      '--store',
+      control,
+      '--config',
+      config,
+      '--now',
+      `${addDay(SPIKE_DAY)}T06:00:00Z`,
+      '--from',
+      SPIKE_DAY,
+      '--to',
+      SPIKE_DAY,
+      '--dry-run',
+      '--out',
+      join(dir, 'dry'),
+      '--format',
+      'json',
+    ]);
+    expect(unlinked.status, unlinked.stderr).toBe(0);
+    const controlRun = JSON.parse(unlinked.stdout) as JsonRun;
+    expect(
+      controlRun.findings.some(
+        (f) => f.rule === 'spend-spike' && f.severity === 'page' && f.labels.workload === 'research-agent',
+      ),
+    ).toBe(true);
+    expect(controlRun.notifications.filter((n) => n.receiver === 'oncall').map((n) => n.outcome)).toEqual([
+      'dry-run',
+    ]);
+
+    const detect = runCli([
+      'detect',
+      '--store',
+      store,
+      '--config',
+      config,
+      '--now',
+      `${addDay(SPIKE_DAY)}T06:00:00Z`,
+      '--from',
+      SPIKE_DAY,
+      '--to',
+      SPIKE_DAY,
+      '--send',
+      '--format',
+      'json',
+    ]);
+    expect(detect.status, detect.stderr).toBe(0);
+    const result = JSON.parse(detect.stdout) as JsonRun;
+    expect(
+      result.findings.some((f) => f.rule === 'spend-spike' && f.labels.workload === 'research-agent'),
+    ).toBe(true);
+    expect(result.notifications.filter((n) => n.receiver === 'oncall')).toEqual([]);
+    expect(await sends(join(out, 'oncall'))).toHaveLength(1);
+    // 14 normal hours at $4.50 + 10 runaway hours at $90 (cache reads unpriced) vs CUR's $993 with them.
+    expect(result.early_warning_confirmations).toEqual([
+      expect.objectContaining({
+        workload: 'research-agent',
+        day: SPIKE_DAY,
+        earlyHour: `${SPIKE_DAY}T14:00:00.000Z`,
+        estimate: '963',
+        cur: '993',
+        hoursEstimated: 24,
+      }),
+    ]);
+    expect(result.early_warning_confirmations![0]!.ratio).toBeCloseTo(963 / 993, 10);
+  });
+});
+
+function addDay(day: string): string {
+  return new Date(Date.parse(`${day}T00:00:00Z`) + 86_400_000).toISOString().slice(0, 10);
+}
