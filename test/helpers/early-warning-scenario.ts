@@ -92,13 +92,15 @@ export function scenarioCurLines(days: readonly string[]): TinyLine[] {
   return lines;
 }
 
-/** The metrics CSV rows (hourly Sums) from the first history day's 00:00 up to (excluding) `until`. */
-export function scenarioMetricsCsv(until: string): string {
-  const rows = ['timestamp,account_id,region,model_id,metric,value'];
+/** Hourly Sums (AWS/Bedrock, dimension ModelId) from the first history day's 00:00 up to (excluding) `until`. */
+export function scenarioDatapoints(
+  until: string,
+): { timestamp: string; modelId: string; metric: string; value: number }[] {
+  const out: { timestamp: string; modelId: string; metric: string; value: number }[] = [];
   for (const day of scenarioDays()) {
     for (let h = 0; h < 24; h++) {
-      const ts = `${day}T${String(h).padStart(2, '0')}:00:00Z`;
-      if (Date.parse(ts) >= Date.parse(until)) continue;
+      const timestamp = `${day}T${String(h).padStart(2, '0')}:00:00Z`;
+      if (Date.parse(timestamp) >= Date.parse(until)) continue;
       for (const profile of PROFILES) {
         const t = traffic(profile, day, h);
         const metrics: [string, number][] = [
@@ -107,11 +109,18 @@ export function scenarioMetricsCsv(until: string): string {
           ['OutputTokenCount', t.output],
           ['CacheReadInputTokenCount', t.cacheRead],
         ];
-        for (const [metric, value] of metrics)
-          rows.push(`${ts},${ACCOUNT},${REGION},${profile.arn},${metric},${value}`);
+        for (const [metric, value] of metrics) out.push({ timestamp, modelId: profile.arn, metric, value });
       }
     }
   }
+  return out;
+}
+
+/** The same datapoints as a metrics file (`--metrics`). */
+export function scenarioMetricsCsv(until: string): string {
+  const rows = ['timestamp,account_id,region,model_id,metric,value'];
+  for (const p of scenarioDatapoints(until))
+    rows.push(`${p.timestamp},${ACCOUNT},${REGION},${p.modelId},${p.metric},${p.value}`);
   return `${rows.join('\n')}\n`;
 }
 

@@ -65,7 +65,8 @@ export function createModelIdAttributor(input: {
     const facts = byResource.get(modelId);
     let out: ModelIdAttribution;
     if (facts && facts.length > 0) {
-      const newest = facts.reduce((day, f) => (f.usageDate > day ? f.usageDate : day), '');
+      let newest = '';
+      for (const f of facts) if (f.usageDate > newest) newest = f.usageDate;
       const top = heaviest(facts.filter((f) => f.usageDate === newest));
       out = {
         workload: top.workload,
