@@ -165,6 +165,32 @@ export function metricsReadStatements(regions: string[]): PolicyStatement[] {
   ];
 }
 
+/**
+ * The early warning: discover and read Bedrock's metrics, and read the tags of inference profiles and
+ * provisioned models the facts do not know yet. `cloudwatch:GetMetricData` and `cloudwatch:ListMetrics`
+ * support no resource-level permissions (resource `*`), so they are scoped by region only;
+ * `bedrock:ListTagsForResource` is limited to this account's application inference profiles and
+ * provisioned models in those regions.
+ */
+export function earlyWarningStatements(regions: string[]): PolicyStatement[] {
+  return [
+    new PolicyStatement({
+      sid: 'ReadBedrockMetrics',
+      actions: ['cloudwatch:GetMetricData', 'cloudwatch:ListMetrics'],
+      resources: ['*'],
+      conditions: { StringEquals: { 'aws:RequestedRegion': regions } },
+    }),
+    new PolicyStatement({
+      sid: 'ReadInferenceProfileTags',
+      actions: ['bedrock:ListTagsForResource'],
+      resources: regions.flatMap((region) => [
+        `arn:${Aws.PARTITION}:bedrock:${region}:${Aws.ACCOUNT_ID}:application-inference-profile/*`,
+        `arn:${Aws.PARTITION}:bedrock:${region}:${Aws.ACCOUNT_ID}:provisioned-model/*`,
+      ]),
+    }),
+  ];
+}
+
 export interface AthenaScope {
   workGroupArn: string;
   /** Glue catalog, database and table ARNs of the CUR table and the facts table. */

@@ -189,11 +189,37 @@ function expectedStatements(stack: BedrockCostStack, engine: 'duckdb' | 'athena'
       ...notify,
       metrics,
     ],
+    earlyWarningFunction: [
+      logs('earlyWarningFunction'),
+      ...storeRead,
+      config,
+      state,
+      ...notify,
+      {
+        Sid: 'ReadBedrockMetrics',
+        Action: ['cloudwatch:GetMetricData', 'cloudwatch:ListMetrics'],
+        Resource: ['*'],
+        Condition: { StringEquals: { 'aws:RequestedRegion': [REGION] } },
+      },
+      {
+        Sid: 'ReadInferenceProfileTags',
+        Action: ['bedrock:ListTagsForResource'],
+        Resource: [
+          `arn:{{AWS::Partition}}:bedrock:${REGION}:{{AWS::AccountId}}:application-inference-profile/*`,
+          `arn:{{AWS::Partition}}:bedrock:${REGION}:{{AWS::AccountId}}:provisioned-model/*`,
+        ],
+      },
+    ],
     backfillPolicy: [...curRead, ...storeWrite, config, ...athena],
   };
 }
 
-const FUNCTIONS = ['curDeliveryFunction', 'weeklyDigestFunction', 'quarterlyReviewFunction'] as const;
+const FUNCTIONS = [
+  'curDeliveryFunction',
+  'weeklyDigestFunction',
+  'quarterlyReviewFunction',
+  'earlyWarningFunction',
+] as const;
 
 describe.each(['duckdb', 'athena'] as const)('IAM with engine=%s', (engine) => {
   let built: Synthesized;
@@ -328,17 +354,34 @@ describe('data-access invariants over the whole template (both engines, all opti
     },
   );
 
-  it('the GetMetricData exception exists only on the quarterly review, scoped to the configured regions', () => {
+  it('the CloudWatch read exceptions exist only on the quarterly review and the early warning, scoped to the configured regions', () => {
     const { stack, json } = synth(variants[1]!);
     const holders = allowStatements(json).filter(({ statement }) => resourcesOf(statement).includes('*'));
-    expect(holders).toHaveLength(1);
+    expect(holders).toHaveLength(2);
     const reviewStatements = roleStatements(json, logicalId(stack, stack.quarterlyReviewFunction.role!));
-    expect(reviewStatements).toContainEqual(holders[0]!.statement);
-    expect(holders[0]!.statement).toMatchObject({
-      Sid: 'ReadBedrockUtilizationMetrics',
+    const earlyStatements = roleStatements(json, logicalId(stack, stack.earlyWarningFunction.role!));
+    const review = holders.find((h) => h.statement.Sid === 'ReadBedrockUtilizationMetrics')!.statement;
+    const early = holders.find((h) => h.statement.Sid === 'ReadBedrockMetrics')!.statement;
+    expect(reviewStatements).toContainEqual(review);
+    expect(earlyStatements).toContainEqual(early);
+    expect(review).toMatchObject({
       Action: 'cloudwatch:GetMetricData',
       Condition: { StringEquals: { 'aws:RequestedRegion': ['us-east-1', 'eu-west-1'] } },
     });
+    expect(early).toMatchObject({
+      Action: ['cloudwatch:GetMetricData', 'cloudwatch:ListMetrics'],
+      Condition: { StringEquals: { 'aws:RequestedRegion': ['us-east-1', 'eu-west-1'] } },
+    });
+    // Tags are read only from this account's inference profiles and provisioned models.
+    const tags = earlyStatements.find((s) => s.Sid === 'ReadInferenceProfileTags')!;
+    expect(actionsOf(tags)).toEqual(['bedrock:ListTagsForResource']);
+    expect(
+      resourcesOf(tags).every((r) =>
+        /:bedrock:[a-z0-9-]+:\{\{AWS::AccountId\}\}:(application-inference-profile|provisioned-model)\/\*$/.test(
+          r,
+        ),
+      ),
+    ).toBe(true);
   });
 
   it('Athena and Glue rights go to cur-delivery only with engine=athena (and always to the backfill policy)', () => {
