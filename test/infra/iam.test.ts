@@ -53,7 +53,9 @@ const ACCOUNT = '{{AWS::AccountId}}';
 function expectedStatements(stack: BedrockCostStack, engine: 'duckdb' | 'athena') {
   const facts = rendered(stack, stack.factsBucket.bucketArn);
   const results = rendered(stack, stack.athenaResultsBucket.bucketArn);
-  const logs = (fn: 'curDeliveryFunction' | 'weeklyDigestFunction' | 'quarterlyReviewFunction') => ({
+  const logs = (
+    fn: 'curDeliveryFunction' | 'weeklyDigestFunction' | 'quarterlyReviewFunction' | 'earlyWarningFunction',
+  ) => ({
     Sid: 'WriteOwnLogs',
     Action: ['logs:CreateLogStream', 'logs:PutLogEvents'],
     Resource: [rendered(stack, stack[fn].logGroup.logGroupArn)],
