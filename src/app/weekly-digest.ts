@@ -21,6 +21,7 @@ import { isoWeekDays, lastEndedIsoWeek, parseIsoWeek } from '../core/iso-week.js
 import { formatMoney } from '../core/money.js';
 import type { SlackMessage } from '../core/render/slack-kit.js';
 import type { Finding } from '../core/rules/finding.js';
+import type { EarlyWarningStore } from './early-warning.js';
 import { withFactReader } from './fact-reader.js';
 import type { FactStore } from './ingest-ports.js';
 import type { Clock, NotificationLog, Notifier, SendOutcome } from './ports.js';
@@ -350,6 +351,8 @@ export interface WeeklyDigestDeps extends ReportDeliveryDeps {
   store: FactStore;
   writer: ReportWriter;
   findings?: FindingsSource | undefined;
+  /** Early-warning state: unit economics and estimate ÷ CUR in the digest (issue 14). */
+  earlyWarnings?: EarlyWarningStore | undefined;
   /** Newest usage hour of the data; default: the store's snapshot metadata, else a lower bound from the facts. */
   newestUsageHour?: (() => Promise<Date | null>) | undefined;
 }
@@ -406,6 +409,7 @@ export async function sendWeeklyDigest(
     now,
     options: input.options,
     anomalies,
+    earlyWarning: deps.earlyWarnings ? await deps.earlyWarnings.read() : undefined,
   });
   const artifacts = digestArtifacts(digest, { sendPartialWeeks: input.sendPartialWeeks });
   const files: { name: string; path: string }[] = [];

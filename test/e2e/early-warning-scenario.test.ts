@@ -216,6 +216,45 @@ describe('early warning scenario (CLI, --metrics file)', () => {
     ]);
     expect(result.early_warning_confirmations![0]!.ratio).toBeCloseTo(963 / 993, 10);
   });
+
+  it('the weekly digest shows unit economics where metrics exist and the estimate ÷ CUR', async () => {
+    const args = [
+      'digest',
+      'weekly',
+      '--week',
+      '2026-W24',
+      '--store',
+      store,
+      '--config',
+      config,
+      '--now',
+      `${addDay(SPIKE_DAY)}T06:00:00Z`,
+      '--out',
+      join(dir, 'digest'),
+    ];
+    const json = runCli([...args, '--format', 'json']);
+    expect(json.status, json.stderr).toBe(0);
+    const digest = JSON.parse(json.stdout) as {
+      unit_economics: {
+        workload: string;
+        cost: string;
+        invocations: number;
+        cost_per_invocation: string;
+        tokens_per_invocation: number;
+      }[];
+      early_warning_confirmations: { workload: string; estimate: string; cur: string }[];
+    };
+    // Metrics were recorded for the spike day's 24 hours (the final days of the week up to then).
+    const agent = digest.unit_economics.find((u) => u.workload === 'research-agent')!;
+    expect(agent).toMatchObject({ cost: '993', invocations: 4800, cost_per_invocation: '0.206875' });
+    // 14 h × 1.1M + 10 h × 32M tokens over 4,800 invocations.
+    expect(agent.tokens_per_invocation).toBeCloseTo((14 * 1_100_000 + 10 * 32_000_000) / 4800, 6);
+    const support = digest.unit_economics.find((u) => u.workload === 'support-bot')!;
+    expect(support).toMatchObject({ cost: '46.8', invocations: 2400, cost_per_invocation: '0.0195' });
+    expect(digest.early_warning_confirmations).toEqual([
+      expect.objectContaining({ workload: 'research-agent', estimate: '963', cur: '993' }),
+    ]);
+  });
 });
 
 function addDay(day: string): string {

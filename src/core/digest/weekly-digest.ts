@@ -1,3 +1,5 @@
+import type { EarlyWarningState } from '../early-warning/reconcile.js';
+import { type EarlyWarningDigest, earlyWarningDigest } from '../early-warning/unit-economics.js';
 import type { DailyFact } from '../facts/daily-fact.js';
 import {
   absMoney,
@@ -45,6 +47,8 @@ export interface BuildDigestInput {
   now: Date;
   options: DigestOptions;
   anomalies?: readonly AnomalyInput[] | undefined;
+  /** Early-warning state (issue 14): unit economics where metrics exist, and estimate ÷ CUR. */
+  earlyWarning?: EarlyWarningState | undefined;
 }
 
 export interface ChargebackRow {
@@ -143,6 +147,8 @@ export interface WeeklyDigest {
   anomalies: WeekAnomaly[];
   reconciliation: Reconciliation;
   sources: SourceSnapshot[];
+  /** Cost and tokens per invocation where CloudWatch metrics were recorded; early warnings CUR confirmed. */
+  earlyWarning: EarlyWarningDigest;
 }
 
 function onDays(facts: readonly DailyFact[], days: readonly string[]): DailyFact[] {
@@ -293,6 +299,9 @@ export function buildWeeklyDigest(input: BuildDigestInput): WeeklyDigest {
     anomalies: weekAnomalies(input.anomalies ?? [], window.days),
     reconciliation,
     sources: sourcesOf(onDays(input.facts, [...window.previousDays, ...window.days])),
+    earlyWarning: input.earlyWarning
+      ? earlyWarningDigest({ state: input.earlyWarning, facts: weekFacts, days: window.days })
+      : { unitEconomics: [], confirmations: [] },
   };
 }
 

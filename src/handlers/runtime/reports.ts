@@ -181,6 +181,7 @@ export async function runWeeklyDigest(runtime: Runtime, event: unknown): Promise
       ...runtime.reportDeps(),
       clock: () => now,
       store: runtime.store,
+      earlyWarnings: runtime.earlyWarnings,
       writer: fileReportWriter(scratchDir(runtime, 'digest', now)),
       findings: findingsSource(runtime, service, now),
     },
