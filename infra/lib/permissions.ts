@@ -166,11 +166,10 @@ export function metricsReadStatements(regions: string[]): PolicyStatement[] {
 }
 
 /**
- * The early warning: discover and read Bedrock's metrics, and read the tags of inference profiles and
- * provisioned models the facts do not know yet. `cloudwatch:GetMetricData` and `cloudwatch:ListMetrics`
- * support no resource-level permissions (resource `*`), so they are scoped by region only;
- * `bedrock:ListTagsForResource` is limited to this account's application inference profiles and
- * provisioned models in those regions.
+ * The early warning: discover and read Bedrock's metrics. `cloudwatch:GetMetricData` and
+ * `cloudwatch:ListMetrics` support no resource-level permissions (resource `*`), so they are scoped by region
+ * only. (`bedrock:ListTagsForResource` is not granted: the function attributes profiles through the tags CUR
+ * already carried in the facts and has no Bedrock control-plane client; see infra/README.md.)
  */
 export function earlyWarningStatements(regions: string[]): PolicyStatement[] {
   return [
@@ -179,14 +178,6 @@ export function earlyWarningStatements(regions: string[]): PolicyStatement[] {
       actions: ['cloudwatch:GetMetricData', 'cloudwatch:ListMetrics'],
       resources: ['*'],
       conditions: { StringEquals: { 'aws:RequestedRegion': regions } },
-    }),
-    new PolicyStatement({
-      sid: 'ReadInferenceProfileTags',
-      actions: ['bedrock:ListTagsForResource'],
-      resources: regions.flatMap((region) => [
-        `arn:${Aws.PARTITION}:bedrock:${region}:${Aws.ACCOUNT_ID}:application-inference-profile/*`,
-        `arn:${Aws.PARTITION}:bedrock:${region}:${Aws.ACCOUNT_ID}:provisioned-model/*`,
-      ]),
     }),
   ];
 }
