@@ -1,9 +1,10 @@
-import { cp, mkdtemp, readFile, rm } from 'node:fs/promises';
+import { cp, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ensureBuilt, runCli } from '../helpers/cli.js';
 import {
+  consoleSends,
   PROFILE_AGENT,
   SPIKE_DAY,
   scenarioConfigYaml,
@@ -38,15 +39,6 @@ interface JsonRun {
   }[];
 }
 
-/** The sends a console receiver recorded (one line of sent.jsonl each). */
-async function sends(dir: string): Promise<unknown[]> {
-  const text = await readFile(join(dir, 'sent.jsonl'), 'utf8').catch(() => '');
-  return text
-    .split('\n')
-    .filter((l) => l.trim() !== '')
-    .map((l) => JSON.parse(l) as unknown);
-}
-
 /**
  * Issue 14's scenario through the CLI with a metrics file: the research agent's tokens jump 20× at 14:00; the
  * 15:05 run (judging the 14:00–15:00 hour) pages on-call for its workload; the support bot stays quiet; the next
@@ -66,6 +58,14 @@ describe('early warning scenario (CLI, --metrics file)', () => {
     const ingest = runCli(['ingest', exportRoot, '--store', store]);
     expect(ingest.status, ingest.stderr).toBe(0);
   }
+
+  /** `detect` of the spike day, the morning after, as JSON. */
+  const detectSpikeDay = (storeDir: string, extra: string[]) =>
+    runCli([
+      'detect',
+      ...['--store', storeDir, '--config', config, '--now', `${addDay(SPIKE_DAY)}T06:00:00Z`],
+      ...['--from', SPIKE_DAY, '--to', SPIKE_DAY, '--format', 'json', ...extra],
+    ]);
 
   const early = (now: string, extra: string[] = []) =>
     runCli([
@@ -132,7 +132,7 @@ describe('early warning scenario (CLI, --metrics file)', () => {
     expect(result.notifications.filter((n) => n.receiver === 'oncall').map((n) => n.outcome)).toEqual([
       'delivered',
     ]);
-    expect(await sends(join(out, 'oncall'))).toHaveLength(1);
+    expect(await consoleSends(join(out, 'oncall'))).toHaveLength(1);
   });
 
   it('the rest of the day re-judged at midnight sends nothing new', async () => {
@@ -142,7 +142,7 @@ describe('early warning scenario (CLI, --metrics file)', () => {
     const result = JSON.parse(run.stdout) as JsonRun;
     expect(result.findings.some((f) => f.rule === 'early-spend-rate' && f.severity === 'page')).toBe(true);
     expect(result.notifications.filter((n) => n.outcome === 'delivered')).toEqual([]);
-    expect(await sends(join(out, 'oncall'))).toHaveLength(1);
+    expect(await consoleSends(join(out, 'oncall'))).toHaveLength(1);
   });
 
   it('the next day’s CUR for the spike day is linked to the early page: no second page; estimate ÷ CUR recorded', async () => {
@@ -151,24 +151,7 @@ describe('early warning scenario (CLI, --metrics file)', () => {
     const control = join(dir, 'control-store');
     await cp(store, control, { recursive: true });
     await rm(join(control, 'state', 'early-warning.json'));
-    const unlinked = runCli([
-      'detect',
-      '--store',
-      control,
-      '--config',
-      config,
-      '--now',
-      `${addDay(SPIKE_DAY)}T06:00:00Z`,
-      '--from',
-      SPIKE_DAY,
-      '--to',
-      SPIKE_DAY,
-      '--dry-run',
-      '--out',
-      join(dir, 'dry'),
-      '--format',
-      'json',
-    ]);
+    const unlinked = detectSpikeDay(control, ['--dry-run', '--out', join(dir, 'dry')]);
     expect(unlinked.status, unlinked.stderr).toBe(0);
     const controlRun = JSON.parse(unlinked.stdout) as JsonRun;
     expect(
@@ -180,29 +163,14 @@ describe('early warning scenario (CLI, --metrics file)', () => {
       'dry-run',
     ]);
 
-    const detect = runCli([
-      'detect',
-      '--store',
-      store,
-      '--config',
-      config,
-      '--now',
-      `${addDay(SPIKE_DAY)}T06:00:00Z`,
-      '--from',
-      SPIKE_DAY,
-      '--to',
-      SPIKE_DAY,
-      '--send',
-      '--format',
-      'json',
-    ]);
+    const detect = detectSpikeDay(store, ['--send']);
     expect(detect.status, detect.stderr).toBe(0);
     const result = JSON.parse(detect.stdout) as JsonRun;
     expect(
       result.findings.some((f) => f.rule === 'spend-spike' && f.labels.workload === 'research-agent'),
     ).toBe(true);
     expect(result.notifications.filter((n) => n.receiver === 'oncall')).toEqual([]);
-    expect(await sends(join(out, 'oncall'))).toHaveLength(1);
+    expect(await consoleSends(join(out, 'oncall'))).toHaveLength(1);
     // 14 normal hours at $4.50 + 10 runaway hours at $90 (cache reads unpriced) vs CUR's $993 with them.
     expect(result.early_warning_confirmations).toEqual([
       expect.objectContaining({

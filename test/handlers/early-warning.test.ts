@@ -1,4 +1,4 @@
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
@@ -12,6 +12,7 @@ import { createRuntime } from '../../src/handlers/runtime/runtime.js';
 import { type CloudWatchServer, startCloudWatchServer } from '../helpers/cloudwatch-server.js';
 import { type LocalDynamo, startDynalite } from '../helpers/dynalite.js';
 import {
+  consoleSends,
   SPIKE_DAY,
   scenarioConfigYaml,
   scenarioCurLines,
@@ -23,14 +24,6 @@ import { fakeContext, recordingLog, recordingMetrics } from '../helpers/lambda.j
 import { dataFilePath, writeCur2Manifest, writeTinyCur2 } from '../helpers/tiny-cur.js';
 
 const NEXT_DAY = '2026-06-11';
-
-async function sends(dir: string): Promise<unknown[]> {
-  const text = await readFile(join(dir, 'sent.jsonl'), 'utf8').catch(() => '');
-  return text
-    .split('\n')
-    .filter((l) => l.trim() !== '')
-    .map((l) => JSON.parse(l) as unknown);
-}
 
 /**
  * Issue 14's scenario through the Lambda: the hourly early-warning handler reads the loopback CloudWatch (the
@@ -149,7 +142,7 @@ describe('early-warning handler with loopback CloudWatch and DynamoDB state', ()
     expect(paged.deliveries.filter((d) => d.receiver === 'oncall')).toEqual([
       { receiver: 'oncall', integration: 'console', outcome: 'delivered' },
     ]);
-    const oncall = (await sends(join(dir, 'notifications', 'oncall'))) as { group_key: string }[];
+    const oncall = await consoleSends(join(dir, 'notifications', 'oncall'));
     expect(oncall).toHaveLength(1);
     expect(oncall[0]!.group_key).toContain('research-agent');
     expect(metrics.total('EarlyWarningPages')).toBe(1);
@@ -186,7 +179,7 @@ describe('early-warning handler with loopback CloudWatch and DynamoDB state', ()
     const cur = await deliver(scenarioDays(), 'exp-00002.snappy.parquet');
     expect(cur.pages).toBeGreaterThan(0);
     expect(cur.notify.entries.filter((e) => e.receiver === 'oncall')).toEqual([]);
-    expect(await sends(join(dir, 'notifications', 'oncall'))).toHaveLength(1);
+    expect(await consoleSends(join(dir, 'notifications', 'oncall'))).toHaveLength(1);
 
     const state = await createRuntime(runtimeOptions).earlyWarnings.read();
     expect(state.pages.map((p) => [p.workload, p.day, p.hour])).toEqual([

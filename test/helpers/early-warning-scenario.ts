@@ -1,5 +1,5 @@
-import { mkdir, writeFile } from 'node:fs/promises';
-import { dirname } from 'node:path';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
 import { addDays } from '../../src/core/rules/day-math.js';
 import type { TinyLine } from './tiny-cur.js';
 
@@ -153,4 +153,13 @@ export function scenarioConfigYaml(dir: string): string {
 export async function writeText(path: string, text: string): Promise<void> {
   await mkdir(dirname(path), { recursive: true });
   await writeFile(path, text);
+}
+
+/** The sends a console receiver recorded in `dir` (one line of sent.jsonl each). */
+export async function consoleSends(dir: string): Promise<{ receiver: string; group_key: string }[]> {
+  const text = await readFile(join(dir, 'sent.jsonl'), 'utf8').catch(() => '');
+  return text
+    .split('\n')
+    .filter((l) => l.trim() !== '')
+    .map((l) => JSON.parse(l) as { receiver: string; group_key: string });
 }

@@ -18,6 +18,7 @@ import { sendExitCode } from '../output/exit-code.js';
 import { findingJson } from '../output/finding-json.js';
 import { printJson } from '../output/format-option.js';
 import { renderTable } from '../output/table.js';
+import { perRegion } from '../per-region.js';
 import { openExistingStore, STORE_HELP, storeRoot } from '../wiring.js';
 import { entryJson, printNotifications, SEND_EXIT_HELP, writeDryRun } from './detect.js';
 
@@ -99,18 +100,10 @@ async function metricsSource(options: EarlyWarningOptions, config: Config): Prom
     import('@aws-sdk/client-cloudwatch'),
     import('../../adapters/cloudwatch/metrics-source.js'),
   ]);
-  const clients = new Map<string, InstanceType<typeof CloudWatchClient>>();
   return new CloudWatchMetricsSource({
     regions,
     defaultAccount: config.early_warning.account_id,
-    clientFor: (region) => {
-      let client = clients.get(region);
-      if (!client) {
-        client = new CloudWatchClient({ region });
-        clients.set(region, client);
-      }
-      return client;
-    },
+    clientFor: perRegion((region) => new CloudWatchClient({ region })),
   });
 }
 

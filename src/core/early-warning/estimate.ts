@@ -1,6 +1,6 @@
 import { type Money, ZERO } from '../money.js';
 import type { AttributeModelId, ModelIdAttribution } from './attribution.js';
-import type { HourlyUsage } from './metrics.js';
+import { byHourThen, type HourlyUsage } from './metrics.js';
 import { type EffectiveRate, findRate, type MetricTokenKind, priceTokens } from './rates.js';
 
 /** One model id's estimated spend in one hour. */
@@ -88,15 +88,5 @@ export function workloadHours(
     entry.unpricedTokens += priced.unpricedTokens;
     entry.modelIds.push(priced);
   }
-  return [...byKey.values()].sort((a, b) =>
-    a.hour !== b.hour
-      ? a.hour < b.hour
-        ? -1
-        : 1
-      : a.workload < b.workload
-        ? -1
-        : a.workload > b.workload
-          ? 1
-          : 0,
-  );
+  return [...byKey.values()].sort((a, b) => byHourThen(a.hour, a.workload, b.hour, b.workload));
 }

@@ -113,15 +113,11 @@ export function hourlyUsage(points: readonly MetricDatapoint[]): HourlyUsage[] {
     }
     (usage[FIELD_KEY[field]] as number) += point.value;
   }
-  return [...byKey.values()].sort((a, b) =>
-    a.hour !== b.hour
-      ? a.hour < b.hour
-        ? -1
-        : 1
-      : a.modelId < b.modelId
-        ? -1
-        : a.modelId > b.modelId
-          ? 1
-          : 0,
-  );
+  return [...byKey.values()].sort((a, b) => byHourThen(a.hour, a.modelId, b.hour, b.modelId));
+}
+
+/** Order by hour, then by a second key: the order every hourly list here is kept in. */
+export function byHourThen(hourA: string, keyA: string, hourB: string, keyB: string): number {
+  if (hourA !== hourB) return hourA < hourB ? -1 : 1;
+  return keyA < keyB ? -1 : keyA > keyB ? 1 : 0;
 }

@@ -1,12 +1,10 @@
-import { parse } from '@aws-lambda-powertools/parser';
 import { z } from 'zod';
 import { recordEarlyWarningRun, runEarlyWarning } from '../../app/early-warning.js';
 import { notify } from '../../app/notify.js';
-import { formatIssues } from '../../config/parse-config.js';
 import { AppError, ConfigError } from '../../core/errors.js';
 import { formatMoney } from '../../core/money.js';
 import { regionOf } from './env.js';
-import type { ReportRunSummary } from './reports.js';
+import { type ReportRunSummary, readScheduleInput } from './reports.js';
 import type { Runtime } from './runtime.js';
 
 /** A run whose notifications must be retried: Scheduler retries the invoke (sent ones are not repeated). */
@@ -24,15 +22,7 @@ const EarlyWarningEventSchema = z
   .loose();
 
 function readEvent(event: unknown): z.infer<typeof EarlyWarningEventSchema> {
-  const value = event === null || event === undefined || typeof event !== 'object' ? {} : event;
-  const parsed = parse(value, undefined, EarlyWarningEventSchema, true);
-  if (!parsed.success) {
-    const issues = (parsed.error as { cause?: unknown }).cause;
-    throw new ConfigError(
-      `invalid schedule input: ${Array.isArray(issues) ? formatIssues(issues as Parameters<typeof formatIssues>[0]) : parsed.error.message}`,
-    );
-  }
-  return parsed.data;
+  return readScheduleInput(event, EarlyWarningEventSchema);
 }
 
 /**
