@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_CONFIG } from '../../../../src/config/schema.js';
+import { renderDigestHtml } from '../../../../src/core/digest/render-html.js';
 import { renderDigestText } from '../../../../src/core/digest/render-text.js';
 import { buildWeeklyDigest } from '../../../../src/core/digest/weekly-digest.js';
 import { createModelIdAttributor, routingOfModelId } from '../../../../src/core/early-warning/attribution.js';
@@ -340,5 +341,10 @@ describe('digest: unit economics and estimate accuracy', () => {
     expect(text).toContain(
       '2026-06-03 support-bot: paged from 14:00 UTC; estimate $22.00 over 24 h ÷ CUR $24.00 = 0.917',
     );
+    const html = renderDigestHtml(digest);
+    expect(html).toContain('Unit economics');
+    expect(html).toContain('Early warnings confirmed by CUR');
+    expect(html).toContain('0.917');
+    expect(html).toContain('$0.100000');
   });
 });
