@@ -190,7 +190,7 @@ function weeklyJson(report: WeeklyDigestReport) {
       month_to_date: r.monthToDate === null ? null : formatMoney(r.monthToDate),
       forecast_month_end: r.forecastMonthEnd === null ? null : formatMoney(r.forecastMonthEnd),
     })),
-    unit_economics: d.earlyWarning.unitEconomics.map((u) => ({
+    unit_economics: (d.earlyWarning?.unitEconomics ?? []).map((u) => ({
       workload: u.workload,
       cost: formatMoney(u.cost),
       invocations: u.invocations,
@@ -198,7 +198,7 @@ function weeklyJson(report: WeeklyDigestReport) {
       cost_per_invocation: u.costPerInvocation === null ? null : formatMoney(u.costPerInvocation),
       tokens_per_invocation: u.tokensPerInvocation,
     })),
-    early_warning_confirmations: d.earlyWarning.confirmations,
+    early_warning_confirmations: d.earlyWarning?.confirmations ?? [],
     files: report.files,
     not_ready_reason: report.notReadyReason,
     deliveries: report.deliveries,

@@ -350,8 +350,8 @@ function anomalies(d: WeeklyDigest): string {
 
 /** Unit economics where CloudWatch metrics were recorded, and early warnings CUR confirmed (issue 14). */
 function earlyWarningSection(d: WeeklyDigest): string {
+  if (!d.earlyWarning) return '';
   const { unitEconomics, confirmations } = d.earlyWarning;
-  if (unitEconomics.length === 0 && confirmations.length === 0) return '';
   const units = table(
     ['Workload', 'Cost', 'Invocations', 'Cost / invocation', 'Tokens / invocation'],
     unitEconomics.map((u) => ({

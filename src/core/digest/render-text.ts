@@ -129,8 +129,8 @@ export function renderDigestText(d: WeeklyDigest): string {
 
 /** Unit economics where CloudWatch metrics were recorded, and the early warnings CUR confirmed (issue 14). */
 function earlyWarningText(d: WeeklyDigest): string[] {
+  if (!d.earlyWarning) return [];
   const { unitEconomics, confirmations } = d.earlyWarning;
-  if (unitEconomics.length === 0 && confirmations.length === 0) return [];
   const out = ['', 'UNIT ECONOMICS (CUR cost ÷ CloudWatch invocations, where metrics exist)'];
   out.push(
     textTable(

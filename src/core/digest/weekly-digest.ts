@@ -147,8 +147,11 @@ export interface WeeklyDigest {
   anomalies: WeekAnomaly[];
   reconciliation: Reconciliation;
   sources: SourceSnapshot[];
-  /** Cost and tokens per invocation where CloudWatch metrics were recorded; early warnings CUR confirmed. */
-  earlyWarning: EarlyWarningDigest;
+  /**
+   * Cost and tokens per invocation where CloudWatch metrics were recorded; early warnings CUR confirmed. Absent
+   * when the week has neither (the digest of a deployment without the early warning is unchanged).
+   */
+  earlyWarning?: EarlyWarningDigest;
 }
 
 function onDays(facts: readonly DailyFact[], days: readonly string[]): DailyFact[] {
@@ -166,6 +169,18 @@ function sum(values: readonly Money[]): Money {
 
 function sumNullable(values: readonly (Money | null)[]): Money | null {
   return values.some((v) => v === null) ? null : sum(values as Money[]);
+}
+
+function earlyWarningOf(
+  state: EarlyWarningState | undefined,
+  facts: readonly DailyFact[],
+  days: readonly string[],
+): { earlyWarning?: EarlyWarningDigest } {
+  if (!state) return {};
+  const section = earlyWarningDigest({ state, facts, days });
+  return section.unitEconomics.length > 0 || section.confirmations.length > 0
+    ? { earlyWarning: section }
+    : {};
 }
 
 /**
@@ -299,9 +314,7 @@ export function buildWeeklyDigest(input: BuildDigestInput): WeeklyDigest {
     anomalies: weekAnomalies(input.anomalies ?? [], window.days),
     reconciliation,
     sources: sourcesOf(onDays(input.facts, [...window.previousDays, ...window.days])),
-    earlyWarning: input.earlyWarning
-      ? earlyWarningDigest({ state: input.earlyWarning, facts: weekFacts, days: window.days })
-      : { unitEconomics: [], confirmations: [] },
+    ...earlyWarningOf(input.earlyWarning, weekFacts, window.days),
   };
 }
 
