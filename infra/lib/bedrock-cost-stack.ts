@@ -43,6 +43,7 @@ import {
   configReadStatements,
   curKmsStatements,
   curReadStatements,
+  earlyWarningStatements,
   factStoreReadStatements,
   factStoreWriteStatements,
   logStatements,
@@ -54,6 +55,7 @@ import {
 import type { BedrockCostSettings } from './settings.js';
 import {
   CUR_DELIVERY_SIZING,
+  EARLY_WARNING_SIZING,
   type FunctionSizing,
   INGEST_BATCH_SIZE,
   INGEST_MAX_CONCURRENCY,
@@ -106,6 +108,7 @@ export class BedrockCostStack extends Stack {
   readonly curDeliveryFunction: lambda.Function;
   readonly weeklyDigestFunction: lambda.Function;
   readonly quarterlyReviewFunction: lambda.Function;
+  readonly earlyWarningFunction: lambda.Function;
   readonly backfillPolicy: iam.ManagedPolicy;
   readonly curManifestRule: events.Rule;
 
@@ -357,6 +360,14 @@ export class BedrockCostStack extends Stack {
       environment: { ...commonEnvironment, BEDROCK_COST_METRIC_REGIONS: metricRegions.join(',') },
       statements: [...reportStatements, ...metricsReadStatements(metricRegions)],
     });
+    this.earlyWarningFunction = this.createFunction('early-warning', 'EarlyWarning', {
+      description: 'Hourly early warning from Bedrock CloudWatch metrics (EventBridge Scheduler)',
+      sizing: EARLY_WARNING_SIZING,
+      code,
+      architecture: s.lambdaArchitecture,
+      environment: { ...commonEnvironment, BEDROCK_COST_METRIC_REGIONS: metricRegions.join(',') },
+      statements: [...reportStatements, ...earlyWarningStatements(metricRegions)],
+    });
 
     // ---- Schedules -------------------------------------------------------------------------------------
     const timeZone = TimeZone.of(s.scheduleTimeZone);
@@ -367,6 +378,7 @@ export class BedrockCostStack extends Stack {
       timeZone,
       this.quarterlyReviewFunction,
     );
+    this.schedule('EarlyWarningSchedule', s.earlyWarningSchedule, timeZone, this.earlyWarningFunction);
 
     // ---- Backfill with Athena (attach to the workstation role or SSO permission set that runs it) -------
     this.backfillPolicy = new iam.ManagedPolicy(this, 'AthenaBackfillPolicy', {
@@ -699,12 +711,13 @@ export class BedrockCostStack extends Stack {
       'ScheduleDlqDepthAlarm',
       'schedule-dlq-not-empty',
       this.scheduleDlq.metricApproximateNumberOfMessagesVisible({ period, statistic: 'Maximum' }),
-      'EventBridge Scheduler could not invoke the weekly digest or the quarterly review.',
+      'EventBridge Scheduler could not invoke the weekly digest, the quarterly review or the early warning.',
     );
     for (const [id, name, fn] of [
       ['CurDeliveryErrorsAlarm', 'cur-delivery-errors', this.curDeliveryFunction],
       ['WeeklyDigestErrorsAlarm', 'weekly-digest-errors', this.weeklyDigestFunction],
       ['QuarterlyReviewErrorsAlarm', 'quarterly-review-errors', this.quarterlyReviewFunction],
+      ['EarlyWarningErrorsAlarm', 'early-warning-errors', this.earlyWarningFunction],
     ] as const) {
       alarm(
         id,

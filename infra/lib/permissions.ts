@@ -165,6 +165,23 @@ export function metricsReadStatements(regions: string[]): PolicyStatement[] {
   ];
 }
 
+/**
+ * The early warning: discover and read Bedrock's metrics. `cloudwatch:GetMetricData` and
+ * `cloudwatch:ListMetrics` support no resource-level permissions (resource `*`), so they are scoped by region
+ * only. (`bedrock:ListTagsForResource` is not granted: the function attributes profiles through the tags CUR
+ * already carried in the facts and has no Bedrock control-plane client; see infra/README.md.)
+ */
+export function earlyWarningStatements(regions: string[]): PolicyStatement[] {
+  return [
+    new PolicyStatement({
+      sid: 'ReadBedrockMetrics',
+      actions: ['cloudwatch:GetMetricData', 'cloudwatch:ListMetrics'],
+      resources: ['*'],
+      conditions: { StringEquals: { 'aws:RequestedRegion': regions } },
+    }),
+  ];
+}
+
 export interface AthenaScope {
   workGroupArn: string;
   /** Glue catalog, database and table ARNs of the CUR table and the facts table. */

@@ -38,6 +38,8 @@ export interface BedrockCostSettings {
   /** EventBridge Scheduler expressions, evaluated in `scheduleTimeZone`. */
   weeklyDigestSchedule: string;
   quarterlyReviewSchedule: string;
+  /** The hourly early warning from CloudWatch metrics (issue 14). */
+  earlyWarningSchedule: string;
   scheduleTimeZone: string;
   /** Athena refuses (and cancels) any query of the workgroup that would scan more than this. */
   athenaBytesScannedCutoff: number;
@@ -67,6 +69,8 @@ export const DEFAULTS = {
   // The 15th of the month after each quarter: CUR restates the previous month for about two weeks, so
   // the quarter's commitment hours and costs are final by then.
   quarterlyReviewSchedule: 'cron(0 9 15 JAN,APR,JUL,OCT ? *)',
+  // Five past every hour: the last hour's CloudWatch datapoints have arrived (config early_warning.settle_minutes).
+  earlyWarningSchedule: 'cron(5 * * * ? *)',
   scheduleTimeZone: 'UTC',
   // 100 GiB caps a runaway query at about $0.50 (Athena: $5 per TB scanned) and still fits one billing
   // period of a large organization's CUR 2.0 Parquet, of which stage 1 reads ~25 columns.
@@ -128,6 +132,7 @@ export function settingsFromContext(
     weeklyDigestSchedule: optionalString(read, 'weeklyDigestSchedule') ?? DEFAULTS.weeklyDigestSchedule,
     quarterlyReviewSchedule:
       optionalString(read, 'quarterlyReviewSchedule') ?? DEFAULTS.quarterlyReviewSchedule,
+    earlyWarningSchedule: optionalString(read, 'earlyWarningSchedule') ?? DEFAULTS.earlyWarningSchedule,
     scheduleTimeZone: optionalString(read, 'scheduleTimeZone') ?? DEFAULTS.scheduleTimeZone,
     athenaBytesScannedCutoff: integer(read, 'athenaBytesScannedCutoff', DEFAULTS.athenaBytesScannedCutoff),
     glueDatabaseName: optionalString(read, 'glueDatabaseName') ?? DEFAULTS.glueDatabaseName,
@@ -193,6 +198,7 @@ export function validateSettings(s: BedrockCostSettings): void {
   for (const [key, value] of [
     ['weeklyDigestSchedule', s.weeklyDigestSchedule],
     ['quarterlyReviewSchedule', s.quarterlyReviewSchedule],
+    ['earlyWarningSchedule', s.earlyWarningSchedule],
   ] as const) {
     check(
       SCHEDULE.test(value),

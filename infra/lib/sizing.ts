@@ -53,6 +53,16 @@ export const QUARTERLY_REVIEW_SIZING: FunctionSizing = {
 };
 
 /**
+ * early-warning runs hourly: one ListMetrics + GetMetricData pass per region (a few hundred queries) and a
+ * read of ~5 weeks of facts for prices and attribution: the digest's memory; 300 s bounds a slow CloudWatch.
+ */
+export const EARLY_WARNING_SIZING: FunctionSizing = {
+  memoryMiB: 1024,
+  timeout: Duration.seconds(300),
+  ephemeralStorage: Size.mebibytes(2048),
+};
+
+/**
  * Ingest concurrency. Two manifests are routinely in flight together (the current month's refresh and the
  * previous month's restatement, ~2 weeks into a month), so 2 lets both run without one queuing behind the
  * other, while bounding DuckDB/S3 load. It is set as the SQS event source's maximum concurrency, not as

@@ -3,6 +3,7 @@ import { AppError, describeError } from '../core/errors.js';
 import { heldDeliveryFinding } from '../core/facts/delivery-checks.js';
 import { newestUsageEndOf } from '../core/facts/newest-usage-hour.js';
 import { type DetectOptions, type DetectResult, detectAnomalies } from './detect.js';
+import { type EarlyWarningStore, linkEarlyWarnings } from './early-warning.js';
 import {
   findUnchanged,
   type IngestDeps,
@@ -34,6 +35,8 @@ export interface ProcessDeliveryDeps {
   /** Lease of the ingest claim: at least as long as the run may take. */
   leaseMs: number;
   notify: NotifyDeps;
+  /** Early-warning state (issue 14): CUR findings an early page announced are linked, not paged again. */
+  earlyWarnings?: EarlyWarningStore | undefined;
   alerting: CompiledAlerting;
   onProgress?: ((message: string) => void) | undefined;
 }
@@ -77,7 +80,11 @@ export async function processDelivery(
   const today = now.toISOString().slice(0, 10);
   const held = report.held.map((hold) => heldDeliveryFinding(delivery, hold, today));
   const findings = [...held, ...detected.findings];
-  const notified = await notify({ findings, alerting: deps.alerting }, deps.notify);
+  const linked = await linkEarlyWarnings(findings, {
+    earlyWarnings: deps.earlyWarnings,
+    facts: deps.ingest.store,
+  });
+  const notified = await notify({ findings: linked.route, alerting: deps.alerting }, deps.notify);
   const problems = notified.entries
     .filter((e) => e.outcome === 'retry' || e.outcome === 'rejected' || e.outcome === 'error')
     .map(

@@ -5,6 +5,8 @@ import { buildWeeklyDigest, type DigestOptions, type WeeklyDigest } from '../cor
 import { REPORT_FACT_FIELDS } from '../core/facts/report-fields.js';
 import { formatMoney } from '../core/money.js';
 import { isoWeekDays, lastEndedIsoWeek, parseIsoWeek } from '../core/time/iso-week.js';
+import type { Finding } from '../core/rules/finding.js';
+import type { EarlyWarningStore } from './early-warning.js';
 import { withFactReader } from './fact-reader.js';
 import type { FactStore } from './ports/ingest.js';
 import type { FindingsSource, ReportWriter } from './ports/reports.js';
@@ -21,6 +23,8 @@ export interface WeeklyDigestDeps extends ReportDeliveryDeps {
   store: FactStore;
   writer: ReportWriter;
   findings?: FindingsSource | undefined;
+  /** Early-warning state: unit economics and estimate ÷ CUR in the digest (issue 14). */
+  earlyWarnings?: EarlyWarningStore | undefined;
   /** Newest usage hour of the data; default: the store's snapshot metadata, else a lower bound from the facts. */
   newestUsageHour?: (() => Promise<Date | null>) | undefined;
 }
@@ -77,6 +81,7 @@ export async function sendWeeklyDigest(
     now,
     options: input.options,
     anomalies,
+    earlyWarning: deps.earlyWarnings ? await deps.earlyWarnings.read() : undefined,
   });
   const artifacts = digestArtifacts(digest, { sendPartialWeeks: input.sendPartialWeeks });
   const { files, deliveries } = await writeAndDeliver(artifacts, input, deps);

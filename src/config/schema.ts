@@ -93,6 +93,31 @@ export const IngestConfigSchema = z
   })
   .strict();
 
+/**
+ * Early warning from CloudWatch (`early_warning:`): hourly thresholds over Bedrock's metrics, priced at the
+ * effective rates observed in CUR. Mapped onto core's EarlyWarningOptions by `earlyWarningOptionsOf`.
+ */
+export const EarlyWarningConfigSchema = z
+  .object({
+    /** Page when a workload's estimated hourly spend ≥ this × its same-hour-of-week baseline … */
+    spend_ratio: z.number().gt(1).default(3),
+    /** … and ≥ this many US dollars in the hour. */
+    min_hourly_spend_usd: z.number().nonnegative().default(10),
+    /** Warn when tokens per invocation of a model id ≥ this × its median over the previous 7 days. */
+    tokens_per_invocation_ratio: z.number().gt(1).default(3),
+    /** Hours with fewer invocations are not judged for tokens per invocation. */
+    min_invocations: z.number().int().positive().default(10),
+    /** Same-hour-of-week baseline: median over this many previous weeks of metrics. */
+    baseline_weeks: z.number().int().min(1).max(12).default(4),
+    /** Minutes after an hour ends before it is judged: CloudWatch datapoints arrive within minutes. */
+    settle_minutes: z.number().int().min(0).max(60).default(5),
+    /** Regions whose metrics `--cloudwatch` and the hourly Lambda read (default: the function's / CLI's region). */
+    regions: z.array(z.string().regex(/^[a-z]{2}(-[a-z]+)+-\d$/, 'a region like us-east-1')).default([]),
+    /** Account the metrics belong to when CloudWatch does not say (no cross-account observability link). */
+    account_id: accountId.optional(),
+  })
+  .strict();
+
 export const ConfigSchema = z
   .object({
     version: z.literal(1).default(1),
@@ -117,6 +142,7 @@ export const ConfigSchema = z
     completeness: CompletenessSchema.default(DEFAULT_COMPLETENESS),
     max_findings: MaxFindingsSchema,
     ingest: IngestConfigSchema.default(IngestConfigSchema.parse({})),
+    early_warning: EarlyWarningConfigSchema.default(EarlyWarningConfigSchema.parse({})),
     /** Alertmanager-style routes, receivers, owners, silences and inhibition (DESIGN §3.6). */
     ...AlertingConfigSchema.shape,
     /** Weekly chargeback digest and quarterly provisioned-commitment review (`digest:`, `review:`). */

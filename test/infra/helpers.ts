@@ -62,6 +62,7 @@ export function testSettings(overrides: Partial<BedrockCostSettings> = {}): Bedr
     engine: 'duckdb',
     weeklyDigestSchedule: DEFAULTS.weeklyDigestSchedule,
     quarterlyReviewSchedule: DEFAULTS.quarterlyReviewSchedule,
+    earlyWarningSchedule: DEFAULTS.earlyWarningSchedule,
     scheduleTimeZone: 'UTC',
     athenaBytesScannedCutoff: DEFAULTS.athenaBytesScannedCutoff,
     glueDatabaseName: DEFAULTS.glueDatabaseName,

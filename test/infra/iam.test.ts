@@ -53,7 +53,9 @@ const ACCOUNT = '{{AWS::AccountId}}';
 function expectedStatements(stack: BedrockCostStack, engine: 'duckdb' | 'athena') {
   const facts = rendered(stack, stack.factsBucket.bucketArn);
   const results = rendered(stack, stack.athenaResultsBucket.bucketArn);
-  const logs = (fn: 'curDeliveryFunction' | 'weeklyDigestFunction' | 'quarterlyReviewFunction') => ({
+  const logs = (
+    fn: 'curDeliveryFunction' | 'weeklyDigestFunction' | 'quarterlyReviewFunction' | 'earlyWarningFunction',
+  ) => ({
     Sid: 'WriteOwnLogs',
     Action: ['logs:CreateLogStream', 'logs:PutLogEvents'],
     Resource: [rendered(stack, stack[fn].logGroup.logGroupArn)],
@@ -189,11 +191,29 @@ function expectedStatements(stack: BedrockCostStack, engine: 'duckdb' | 'athena'
       ...notify,
       metrics,
     ],
+    earlyWarningFunction: [
+      logs('earlyWarningFunction'),
+      ...storeRead,
+      config,
+      state,
+      ...notify,
+      {
+        Sid: 'ReadBedrockMetrics',
+        Action: ['cloudwatch:GetMetricData', 'cloudwatch:ListMetrics'],
+        Resource: ['*'],
+        Condition: { StringEquals: { 'aws:RequestedRegion': [REGION] } },
+      },
+    ],
     backfillPolicy: [...curRead, ...storeWrite, config, ...athena],
   };
 }
 
-const FUNCTIONS = ['curDeliveryFunction', 'weeklyDigestFunction', 'quarterlyReviewFunction'] as const;
+const FUNCTIONS = [
+  'curDeliveryFunction',
+  'weeklyDigestFunction',
+  'quarterlyReviewFunction',
+  'earlyWarningFunction',
+] as const;
 
 describe.each(['duckdb', 'athena'] as const)('IAM with engine=%s', (engine) => {
   let built: Synthesized;
@@ -328,17 +348,26 @@ describe('data-access invariants over the whole template (both engines, all opti
     },
   );
 
-  it('the GetMetricData exception exists only on the quarterly review, scoped to the configured regions', () => {
+  it('the CloudWatch read exceptions exist only on the quarterly review and the early warning, scoped to the configured regions', () => {
     const { stack, json } = synth(variants[1]!);
     const holders = allowStatements(json).filter(({ statement }) => resourcesOf(statement).includes('*'));
-    expect(holders).toHaveLength(1);
+    expect(holders).toHaveLength(2);
     const reviewStatements = roleStatements(json, logicalId(stack, stack.quarterlyReviewFunction.role!));
-    expect(reviewStatements).toContainEqual(holders[0]!.statement);
-    expect(holders[0]!.statement).toMatchObject({
-      Sid: 'ReadBedrockUtilizationMetrics',
+    const earlyStatements = roleStatements(json, logicalId(stack, stack.earlyWarningFunction.role!));
+    const review = holders.find((h) => h.statement.Sid === 'ReadBedrockUtilizationMetrics')!.statement;
+    const early = holders.find((h) => h.statement.Sid === 'ReadBedrockMetrics')!.statement;
+    expect(reviewStatements).toContainEqual(review);
+    expect(earlyStatements).toContainEqual(early);
+    expect(review).toMatchObject({
       Action: 'cloudwatch:GetMetricData',
       Condition: { StringEquals: { 'aws:RequestedRegion': ['us-east-1', 'eu-west-1'] } },
     });
+    expect(early).toMatchObject({
+      Action: ['cloudwatch:GetMetricData', 'cloudwatch:ListMetrics'],
+      Condition: { StringEquals: { 'aws:RequestedRegion': ['us-east-1', 'eu-west-1'] } },
+    });
+    // No Bedrock rights: attribution comes from the tags CUR carried into the facts.
+    expect(earlyStatements.flatMap(actionsOf).filter((a) => a.startsWith('bedrock:'))).toEqual([]);
   });
 
   it('Athena and Glue rights go to cur-delivery only with engine=athena (and always to the backfill policy)', () => {

@@ -1,17 +1,16 @@
 import { actionsOf, asList, type FoundDocument, render, type Statement } from './helpers.js';
 
 /**
- * The one Allow statement that may name resource `*`: CloudWatch GetMetricData has no resource-level
- * permissions. It must stay read-only and region-scoped.
+ * The Allow statements that may name resource `*`: CloudWatch GetMetricData and ListMetrics have no
+ * resource-level permissions. The review's reads GetMetricData only; the early warning's also ListMetrics.
+ * Both must stay read-only and region-scoped.
  */
 function isDocumentedMetricsException(s: Statement): boolean {
-  const actions = actionsOf(s);
-  return (
-    s.Sid === 'ReadBedrockUtilizationMetrics' &&
-    actions.length === 1 &&
-    actions[0] === 'cloudwatch:GetMetricData' &&
-    s.Condition?.StringEquals?.['aws:RequestedRegion'] !== undefined
-  );
+  const actions = actionsOf(s).sort().join(',');
+  const allowed =
+    (s.Sid === 'ReadBedrockUtilizationMetrics' && actions === 'cloudwatch:GetMetricData') ||
+    (s.Sid === 'ReadBedrockMetrics' && actions === 'cloudwatch:GetMetricData,cloudwatch:ListMetrics');
+  return allowed && s.Condition?.StringEquals?.['aws:RequestedRegion'] !== undefined;
 }
 
 /**

@@ -24,6 +24,7 @@ describe('settings from CDK context', () => {
       engine: 'duckdb',
       weeklyDigestSchedule: DEFAULTS.weeklyDigestSchedule,
       quarterlyReviewSchedule: DEFAULTS.quarterlyReviewSchedule,
+      earlyWarningSchedule: DEFAULTS.earlyWarningSchedule,
       scheduleTimeZone: 'UTC',
       athenaBytesScannedCutoff: 107_374_182_400,
       glueDatabaseName: 'bedrock_cost',

@@ -48,28 +48,28 @@ function typeCounts(json: CfnTemplate): Record<string, number> {
 /** The default stack, resource type by resource type. A new resource must be added here on purpose. */
 const DEFAULT_RESOURCES: Record<string, number> = {
   'AWS::Athena::WorkGroup': 1,
-  'AWS::CloudWatch::Alarm': 6,
+  'AWS::CloudWatch::Alarm': 7,
   'AWS::DynamoDB::Table': 1,
   'AWS::Events::Rule': 1,
   'AWS::Glue::Database': 1,
   'AWS::Glue::Table': 1,
   'AWS::IAM::ManagedPolicy': 1,
-  // 3 function roles + 2 EventBridge Scheduler target roles + CDK's bucket-notifications handler
-  'AWS::IAM::Policy': 6,
-  'AWS::IAM::Role': 6,
+  // 4 function roles + 3 EventBridge Scheduler target roles + CDK's bucket-notifications handler
+  'AWS::IAM::Policy': 8,
+  'AWS::IAM::Role': 8,
   'AWS::KMS::Alias': 1,
   'AWS::KMS::Key': 1,
   'AWS::Lambda::EventSourceMapping': 1,
-  // cur-delivery, weekly-digest, quarterly-review + CDK's bucket-notifications handler (inline Python)
-  'AWS::Lambda::Function': 4,
-  'AWS::Logs::LogGroup': 3,
+  // cur-delivery, weekly-digest, quarterly-review, early-warning + CDK's bucket-notifications handler (inline Python)
+  'AWS::Lambda::Function': 5,
+  'AWS::Logs::LogGroup': 4,
   'AWS::S3::Bucket': 2,
   'AWS::S3::BucketPolicy': 2,
   'AWS::SNS::Topic': 1,
   'AWS::SNS::TopicPolicy': 1,
   'AWS::SQS::Queue': 3,
   'AWS::SQS::QueuePolicy': 3,
-  'AWS::Scheduler::Schedule': 2,
+  'AWS::Scheduler::Schedule': 3,
   'AWS::SecretsManager::Secret': 1,
   'Custom::S3BucketNotifications': 1,
 };
@@ -93,9 +93,9 @@ describe('resources', () => {
     const { json } = synth(testSettings({ cur: { ...testSettings().cur, manageEventBridge: false } }));
     expect(typeCounts(json)).toEqual({
       ...DEFAULT_RESOURCES,
-      'AWS::Lambda::Function': 3,
-      'AWS::IAM::Role': 5,
-      'AWS::IAM::Policy': 5,
+      'AWS::Lambda::Function': 4,
+      'AWS::IAM::Role': 7,
+      'AWS::IAM::Policy': 7,
       'Custom::S3BucketNotifications': undefined,
     });
   });
@@ -106,6 +106,7 @@ describe('Lambda functions', () => {
     ['curDeliveryFunction', 'cur-delivery', 2048, 900, 10240],
     ['weeklyDigestFunction', 'weekly-digest', 1024, 300, 2048],
     ['quarterlyReviewFunction', 'quarterly-review', 1024, 600, 2048],
+    ['earlyWarningFunction', 'early-warning', 1024, 300, 2048],
   ] as const;
 
   it.each(expected)(
@@ -129,7 +130,12 @@ describe('Lambda functions', () => {
 
   it('gives every function the store, state table, topic, secret and Powertools settings', () => {
     const { stack, json } = base;
-    for (const prop of ['curDeliveryFunction', 'weeklyDigestFunction', 'quarterlyReviewFunction'] as const) {
+    for (const prop of [
+      'curDeliveryFunction',
+      'weeklyDigestFunction',
+      'quarterlyReviewFunction',
+      'earlyWarningFunction',
+    ] as const) {
       const env = (
         json.Resources[logicalId(stack, stack[prop])]!.Properties!.Environment as {
           Variables: Record<string, unknown>;
@@ -175,6 +181,7 @@ describe('Lambda functions', () => {
       'dist/handlers/cur-delivery.js',
       'dist/handlers/weekly-digest.js',
       'dist/handlers/quarterly-review.js',
+      'dist/handlers/early-warning.js',
     ]);
     expect(() => buildStack(testSettings({ lambdaPackageDir: empty }))).toThrow(/run make package/);
     const stack = buildStack(testSettings({ lambdaPackageDir: empty, allowUnpackagedCode: true }));
@@ -193,16 +200,17 @@ describe('function architecture', () => {
     const x86 = synth(
       testSettings({ lambdaPackageDir: fakeLambdaPackage(true, 'x86_64'), lambdaArchitecture: 'x86_64' }),
     );
-    // The service's three functions (CDK adds its own custom-resource providers beside them).
+    // The service's four functions (CDK adds its own custom-resource providers beside them).
     const ours = (t: typeof x86.template) =>
       Object.values(t.findResources('AWS::Lambda::Function')).filter((fn) =>
         String(fn.Properties.Handler).startsWith('dist/handlers/'),
       );
-    expect(ours(x86.template)).toHaveLength(3);
+    expect(ours(x86.template)).toHaveLength(4);
     for (const fn of ours(x86.template)) {
       expect(fn.Properties).toMatchObject({ Architectures: ['x86_64'], Runtime: 'nodejs22.x' });
     }
     expect(ours(base.template).map((fn) => fn.Properties.Architectures)).toEqual([
+      ['arm64'],
       ['arm64'],
       ['arm64'],
       ['arm64'],
@@ -485,6 +493,7 @@ describe('schedules', () => {
   it.each([
     ['weeklyDigestFunction', 'cron(0 8 ? * WED *)'],
     ['quarterlyReviewFunction', 'cron(0 9 15 JAN,APR,JUL,OCT ? *)'],
+    ['earlyWarningFunction', 'cron(5 * * * ? *)'],
   ] as const)('%s runs on %s (UTC) with retries and a DLQ', (prop, expression) => {
     const { stack, template } = base;
     template.hasResourceProperties('AWS::Scheduler::Schedule', {
@@ -516,7 +525,7 @@ describe('schedules', () => {
     const roles = resourcesOfType(json, 'AWS::IAM::Role').filter(([, r]) =>
       JSON.stringify(r.Properties!.AssumeRolePolicyDocument).includes('scheduler.amazonaws.com'),
     );
-    expect(roles).toHaveLength(2);
+    expect(roles).toHaveLength(3);
     const dlqArn = `{{${logicalId(stack, stack.scheduleDlq)}.Arn}}`;
     const invoked: string[] = [];
     for (const [id] of roles) {
@@ -536,6 +545,7 @@ describe('schedules', () => {
       [
         `{{${logicalId(stack, stack.quarterlyReviewFunction)}.Arn}}`,
         `{{${logicalId(stack, stack.weeklyDigestFunction)}.Arn}}`,
+        `{{${logicalId(stack, stack.earlyWarningFunction)}.Arn}}`,
       ].sort(),
     );
   });
@@ -659,9 +669,14 @@ describe('alarms', () => {
     const { stack, json } = base;
     const alarms = alarmFor(json, 'Errors', 'AWS/Lambda');
     expect(alarms.map((a) => a.Dimensions)).toEqual(
-      (['curDeliveryFunction', 'weeklyDigestFunction', 'quarterlyReviewFunction'] as const).map((p) => [
-        { Name: 'FunctionName', Value: { Ref: logicalId(stack, stack[p]) } },
-      ]),
+      (
+        [
+          'curDeliveryFunction',
+          'weeklyDigestFunction',
+          'quarterlyReviewFunction',
+          'earlyWarningFunction',
+        ] as const
+      ).map((p) => [{ Name: 'FunctionName', Value: { Ref: logicalId(stack, stack[p]) } }]),
     );
     expect(alarms.every((a) => a.Statistic === 'Sum')).toBe(true);
   });

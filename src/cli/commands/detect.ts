@@ -1,10 +1,16 @@
 import { mkdir, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { Command, Option } from 'commander';
+import {
+  earlyWarningStorePath,
+  LocalEarlyWarningStore,
+} from '../../adapters/local-fs/early-warning-store.js';
 import { detectAnomalies } from '../../app/detect.js';
+import { linkEarlyWarnings } from '../../app/early-warning.js';
 import { type NotifyReport, notify } from '../../app/notify.js';
 import { loadConfig } from '../../config/load.js';
 import { compileAlerting } from '../../core/alerting/alerting-spec.js';
+import type { LinkResult } from '../../core/early-warning/reconcile.js';
 import { formatUsd, type Money } from '../../core/money.js';
 import type { Finding } from '../../core/rules/finding.js';
 import { localNotifyDeps } from '../alerting/notify-wiring.js';
@@ -15,7 +21,7 @@ import { printJson } from '../output/format-option.js';
 import { renderTable } from '../output/table.js';
 import { openExistingStore, STORE_HELP, storeRoot } from '../wiring.js';
 
-const SEND_EXIT_HELP =
+export const SEND_EXIT_HELP =
   'Exit status with --send: 1 when a send was rejected (a missing token, an unknown channel, a refused TLS\n' +
   'certificate; nothing was sent and nothing recorded) or the notification log failed; 75 when a send should\n' +
   'be retried later; 0 otherwise. A send whose outcome is unknown (the request went out, the answer was lost)\n' +
@@ -98,11 +104,18 @@ async function runDetect(options: DetectOptions): Promise<number> {
   const result = await detectAnomalies({ from: options.from, to: options.to, now }, { store, config });
 
   let report: NotifyReport | null = null;
+  let linked: LinkResult | null = null;
   if (options.send || options.dryRun) {
     const alerting = compileAlerting(config);
     const deps = localNotifyDeps(root, config);
+    // Issue 14: CUR findings an early warning already paged about are linked to it, not routed again.
+    linked = await linkEarlyWarnings(result.findings, {
+      earlyWarnings: new LocalEarlyWarningStore({ path: earlyWarningStorePath(resolve(root)) }),
+      facts: store,
+      record: Boolean(options.send),
+    });
     report = await notify(
-      { findings: result.findings, alerting, dryRun: !options.send && options.dryRun },
+      { findings: linked.route, alerting, dryRun: !options.send && options.dryRun },
       { ...deps, clock: () => now },
     );
     if (report.dryRun) await writeDryRun(report, options.out);
@@ -114,12 +127,19 @@ async function runDetect(options: DetectOptions): Promise<number> {
         findings: result.findings.map(findingJson),
         notifications: report.entries.map(entryJson),
         truncated: result.truncated,
+        ...(linked && linked.confirmations.length > 0
+          ? { early_warning_confirmations: linked.confirmations }
+          : {}),
       });
     } else {
       printJson(result.findings.map(findingJson));
     }
   } else {
     printFindings(result.findings, result);
+    for (const c of linked?.confirmations ?? [])
+      process.stdout.write(
+        `Confirmed by CUR, not paged again: ${c.workload} on ${c.day} (early page from ${c.earlyHour.slice(11, 16)} UTC); estimate ÷ CUR = ${c.ratio === null ? 'n/a' : c.ratio.toFixed(3)} (${c.estimate} ÷ ${c.cur} USD over ${c.hoursEstimated} h).\n`,
+      );
     if (report) printNotifications(report, options.out);
   }
   return report ? sendExitCode(report.entries.map((e) => e.outcome)) : 0;
@@ -163,7 +183,7 @@ function printFindings(
   process.stdout.write(`${lines.join('\n')}\n`);
 }
 
-function printNotifications(report: NotifyReport, out: string): void {
+export function printNotifications(report: NotifyReport, out: string): void {
   if (report.entries.length === 0) {
     process.stdout.write('\nNo notifications to send.\n');
     return;
@@ -183,7 +203,7 @@ function printNotifications(report: NotifyReport, out: string): void {
   );
 }
 
-function entryJson(entry: NotifyReport['entries'][number]) {
+export function entryJson(entry: NotifyReport['entries'][number]) {
   return {
     receiver: entry.receiver,
     integration: entry.integration,
@@ -196,7 +216,7 @@ function entryJson(entry: NotifyReport['entries'][number]) {
   };
 }
 
-async function writeDryRun(report: NotifyReport, out: string): Promise<void> {
+export async function writeDryRun(report: NotifyReport, out: string): Promise<void> {
   await mkdir(out, { recursive: true });
   for (const [index, entry] of report.entries.entries()) {
     if (!entry.delivery) continue;

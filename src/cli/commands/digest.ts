@@ -1,5 +1,9 @@
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { Command, Option } from 'commander';
+import {
+  earlyWarningStorePath,
+  LocalEarlyWarningStore,
+} from '../../adapters/local-fs/early-warning-store.js';
 import { fileReportWriter } from '../../adapters/local-fs/report-writer.js';
 import { SlackFileUploadPublisher } from '../../adapters/slack/file-upload.js';
 import { detectedFindings } from '../../app/findings-source.js';
@@ -129,6 +133,9 @@ async function runWeeklyDigest(options: DigestOptionsCli): Promise<number> {
       store,
       writer: fileReportWriter(options.out ?? digestConfig.out_dir),
       findings,
+      earlyWarnings: root.startsWith('s3://')
+        ? undefined
+        : new LocalEarlyWarningStore({ path: earlyWarningStorePath(resolve(root)) }),
     },
   );
   if (options.format === 'json') printJson(weeklyJson(report));
@@ -174,6 +181,15 @@ function weeklyJson(report: WeeklyDigestReport) {
       month_to_date: r.monthToDate === null ? null : formatMoney(r.monthToDate),
       forecast_month_end: r.forecastMonthEnd === null ? null : formatMoney(r.forecastMonthEnd),
     })),
+    unit_economics: (d.earlyWarning?.unitEconomics ?? []).map((u) => ({
+      workload: u.workload,
+      cost: formatMoney(u.cost),
+      invocations: u.invocations,
+      tokens: u.tokens,
+      cost_per_invocation: u.costPerInvocation === null ? null : formatMoney(u.costPerInvocation),
+      tokens_per_invocation: u.tokensPerInvocation,
+    })),
+    early_warning_confirmations: d.earlyWarning?.confirmations ?? [],
     files: report.files,
     not_ready_reason: report.notReadyReason,
     deliveries: report.deliveries,

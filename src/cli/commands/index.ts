@@ -12,6 +12,7 @@ const COMMANDS: readonly [string, CommandFactory][] = [
   ['facts', async () => (await import('./facts.js')).factsCommand()],
   ['detect', async () => (await import('./detect.js')).detectCommand()],
   ['notify', async () => (await import('./detect.js')).notifyCommand()],
+  ['early-warning', async () => (await import('./early-warning.js')).earlyWarningCommand()],
   ['digest', async () => (await import('./digest.js')).digestCommand()],
   ['review', async () => (await import('./review.js')).reviewCommand()],
   ['silence', async () => (await import('./silence.js')).silenceCommand()],

@@ -13,6 +13,7 @@ import { parseQuarter } from '../../core/time/quarter.js';
 import { nowOption } from '../options.js';
 import { printJson } from '../output/format-option.js';
 import { renderTable } from '../output/table.js';
+import { perRegion } from '../per-region.js';
 import { openExistingStore, STORE_HELP, storeRoot } from '../wiring.js';
 import { DEFAULT_REPORT_DIR, exitCodeOf, localReportDeps, receiverNames } from './digest.js';
 
@@ -40,17 +41,9 @@ function utilizationSource(config: ReviewConfig, options: ReviewCliOptions): Uti
         throw new Error('--utilization file needs --utilization-file <csv|json> or review.utilization.file');
       return new UtilizationFileSource(file);
     case 'cloudwatch': {
-      const clients = new Map<string, CloudWatchClient>();
       return new CloudWatchUtilizationSource({
         periodSeconds: config.utilization.period_seconds,
-        clientFor: (region) => {
-          let client = clients.get(region);
-          if (!client) {
-            client = new CloudWatchClient({ region });
-            clients.set(region, client);
-          }
-          return client;
-        },
+        clientFor: perRegion((region) => new CloudWatchClient({ region })),
       });
     }
   }

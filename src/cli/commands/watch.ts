@@ -4,6 +4,10 @@ import type { S3Client } from '@aws-sdk/client-s3';
 import { Command, Option } from 'commander';
 import { openLocalDelivery, openS3Delivery } from '../../adapters/delivery-handles.js';
 import { duckDbStage1Engine } from '../../adapters/duckdb/stage1-reader.js';
+import {
+  earlyWarningStorePath,
+  LocalEarlyWarningStore,
+} from '../../adapters/local-fs/early-warning-store.js';
 import { classifyObject } from '../../adapters/s3/cur-objects.js';
 import { s3Client } from '../../adapters/s3/s3-location.js';
 import { listObjects } from '../../adapters/s3/s3-objects.js';
@@ -102,6 +106,9 @@ async function runWatch(options: WatchOptions): Promise<number> {
     }),
     leaseMs: LOCAL_LEASE_MS,
     notify,
+    earlyWarnings: new LocalEarlyWarningStore({
+      path: earlyWarningStorePath(resolve(root.startsWith('s3://') ? DEFAULT_STORE : root)),
+    }),
     alerting: compileAlerting(config),
   };
 

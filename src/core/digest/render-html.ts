@@ -1,5 +1,5 @@
 import { UNALLOCATED } from '../facts/daily-fact.js';
-import { formatMoney, formatUsd, type Money, moneyToNumber } from '../money.js';
+import { formatMoney, formatUsd, type Money, moneyToNumber, parseMoney } from '../money.js';
 import {
   dayRange,
   formatChangeRatio,
@@ -348,6 +348,51 @@ function anomalies(d: WeeklyDigest): string {
   );
 }
 
+/** Unit economics where CloudWatch metrics were recorded, and early warnings CUR confirmed (issue 14). */
+function earlyWarningSection(d: WeeklyDigest): string {
+  if (!d.earlyWarning) return '';
+  const { unitEconomics, confirmations } = d.earlyWarning;
+  const units = table(
+    ['Workload', 'Cost', 'Invocations', 'Cost / invocation', 'Tokens / invocation'],
+    unitEconomics.map((u) => ({
+      cells: [
+        name(u.workload),
+        usdCell(u.cost),
+        esc(u.invocations.toLocaleString('en-US')),
+        esc(u.costPerInvocation === null ? 'n/a' : formatUsd(u.costPerInvocation, 6)),
+        esc(
+          u.tokensPerInvocation === null ? 'n/a' : Math.round(u.tokensPerInvocation).toLocaleString('en-US'),
+        ),
+      ] as CellInput[],
+    })),
+    { id: 'unit-economics' },
+  );
+  const confirmed =
+    confirmations.length === 0
+      ? para(small('No early warning was confirmed by CUR this week.'))
+      : table(
+          ['Day', 'Workload', 'Paged from', 'Estimate', 'CUR', 'Estimate ÷ CUR'],
+          confirmations.map((c) => ({
+            cells: [
+              esc(shortDay(c.day)),
+              name(c.workload),
+              esc(`${c.earlyHour.slice(11, 16)} UTC`),
+              usdCell(parseMoney(c.estimate)),
+              usdCell(parseMoney(c.cur)),
+              esc(c.ratio === null ? 'n/a' : c.ratio.toFixed(3)),
+            ] as CellInput[],
+          })),
+          { id: 'early-warnings' },
+        );
+  return [
+    h2('Unit economics'),
+    units,
+    para(small('CUR cost ÷ CloudWatch invocations, over the days whose 24 hours of metrics were recorded.')),
+    h2('Early warnings confirmed by CUR'),
+    confirmed,
+  ].join('\n');
+}
+
 /** The weekly digest as one self-contained HTML document (no script, inline styles, table-based charts). */
 export function renderDigestHtml(d: WeeklyDigest): string {
   const w = d.window;
@@ -411,6 +456,7 @@ export function renderDigestHtml(d: WeeklyDigest): string {
     efficiency(d),
     h2(`Anomalies in ${d.week}`),
     anomalies(d),
+    earlyWarningSection(d),
     h2('About these figures'),
     para(
       small(

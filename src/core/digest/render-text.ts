@@ -1,4 +1,4 @@
-import { formatUsd } from '../money.js';
+import { formatUsd, parseMoney } from '../money.js';
 import { printable, textTable } from '../render/text-table.js';
 import {
   dayRange,
@@ -123,5 +123,36 @@ export function renderDigestText(d: WeeklyDigest): string {
     );
   }
   if (d.anomalies.length === 0) out.push('  none');
+  out.push(...earlyWarningText(d));
   return `${out.join('\n')}\n`;
+}
+
+/** Unit economics where CloudWatch metrics were recorded, and the early warnings CUR confirmed (issue 14). */
+function earlyWarningText(d: WeeklyDigest): string[] {
+  if (!d.earlyWarning) return [];
+  const { unitEconomics, confirmations } = d.earlyWarning;
+  const out = ['', 'UNIT ECONOMICS (CUR cost ÷ CloudWatch invocations, where metrics exist)'];
+  out.push(
+    textTable(
+      ['Workload', 'Cost', 'Invocations', 'Cost / invocation', 'Tokens / invocation'],
+      unitEconomics.map((u) => [
+        u.workload,
+        formatUsd(u.cost),
+        u.invocations.toLocaleString('en-US'),
+        u.costPerInvocation === null ? 'n/a' : formatUsd(u.costPerInvocation, 6),
+        u.tokensPerInvocation === null ? 'n/a' : Math.round(u.tokensPerInvocation).toLocaleString('en-US'),
+      ]),
+      [1, 2, 3, 4],
+    ),
+  );
+  out.push('', `EARLY WARNINGS CONFIRMED BY CUR (${confirmations.length})`);
+  for (const c of confirmations) {
+    out.push(
+      printable(
+        `  ${c.day} ${c.workload}: paged from ${c.earlyHour.slice(11, 16)} UTC; estimate ${formatUsd(parseMoney(c.estimate))} over ${c.hoursEstimated} h ÷ CUR ${formatUsd(parseMoney(c.cur))} = ${c.ratio === null ? 'n/a' : c.ratio.toFixed(3)}`,
+      ),
+    );
+  }
+  if (confirmations.length === 0) out.push('  none');
+  return out;
 }

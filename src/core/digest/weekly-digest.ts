@@ -1,3 +1,5 @@
+import type { EarlyWarningState } from '../early-warning/reconcile.js';
+import { type EarlyWarningDigest, earlyWarningDigest } from '../early-warning/unit-economics.js';
 import type { DailyFact } from '../facts/daily-fact.js';
 import { type CostMetric, costOf } from '../facts/fact-filters.js';
 import {
@@ -45,6 +47,8 @@ export interface BuildDigestInput {
   now: Date;
   options: DigestOptions;
   anomalies?: readonly AnomalyInput[] | undefined;
+  /** Early-warning state (issue 14): unit economics where metrics exist, and estimate ÷ CUR. */
+  earlyWarning?: EarlyWarningState | undefined;
 }
 
 export interface ChargebackRow {
@@ -143,6 +147,11 @@ export interface WeeklyDigest {
   anomalies: WeekAnomaly[];
   reconciliation: Reconciliation;
   sources: SourceSnapshot[];
+  /**
+   * Cost and tokens per invocation where CloudWatch metrics were recorded; early warnings CUR confirmed. Absent
+   * when the week has neither (the digest of a deployment without the early warning is unchanged).
+   */
+  earlyWarning?: EarlyWarningDigest;
 }
 
 function onDays(facts: readonly DailyFact[], days: readonly string[]): DailyFact[] {
@@ -160,6 +169,18 @@ function sum(values: readonly Money[]): Money {
 
 function sumNullable(values: readonly (Money | null)[]): Money | null {
   return values.some((v) => v === null) ? null : sum(values as Money[]);
+}
+
+function earlyWarningOf(
+  state: EarlyWarningState | undefined,
+  facts: readonly DailyFact[],
+  days: readonly string[],
+): { earlyWarning?: EarlyWarningDigest } {
+  if (!state) return {};
+  const section = earlyWarningDigest({ state, facts, days });
+  return section.unitEconomics.length > 0 || section.confirmations.length > 0
+    ? { earlyWarning: section }
+    : {};
 }
 
 /**
@@ -257,6 +278,7 @@ export function buildWeeklyDigest(input: BuildDigestInput): WeeklyDigest {
     anomalies: weekAnomalies(input.anomalies ?? [], window.days),
     reconciliation,
     sources: sourcesOf(onDays(input.facts, [...window.previousDays, ...window.days])),
+    ...earlyWarningOf(input.earlyWarning, weekFacts, window.days),
   };
 }
 

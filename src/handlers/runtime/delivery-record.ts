@@ -171,6 +171,7 @@ export const s3ManifestPipeline: ManifestPipeline = async (uri, eventEtag, ctx, 
       claims: runtime.ledger,
       leaseMs: ctx.leaseMs,
       notify: runtime.notifyDeps(),
+      earlyWarnings: runtime.earlyWarnings,
       alerting,
       onProgress: (message) => log.debug(message, { manifest: uri }),
     });

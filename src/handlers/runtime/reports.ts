@@ -39,16 +39,21 @@ const ReportEventSchema = z
 type ReportEvent = z.infer<typeof ReportEventSchema>;
 
 function readEvent(event: unknown): ReportEvent {
+  return readScheduleInput(event, ReportEventSchema);
+}
+
+/** A schedule's input parsed with `schema`; a bad one is a ConfigError listing the issues. */
+export function readScheduleInput<S extends z.ZodType>(event: unknown, schema: S): z.infer<S> {
   // Scheduler invokes with the schedule's input, or with nothing at all.
   const value = event === null || event === undefined || typeof event !== 'object' ? {} : event;
-  const parsed = parse(value, undefined, ReportEventSchema, true);
+  const parsed = parse(value, undefined, schema, true);
   if (!parsed.success) {
     const issues = (parsed.error as { cause?: unknown }).cause;
     throw new ConfigError(
       `invalid schedule input: ${Array.isArray(issues) ? formatIssues(issues as Parameters<typeof formatIssues>[0]) : parsed.error.message}`,
     );
   }
-  return parsed.data;
+  return parsed.data as z.infer<S>;
 }
 
 /** Delivery outcomes a retry can fix (or that an operator must see as a failed invocation). */
@@ -147,6 +152,7 @@ export async function runWeeklyDigest(runtime: Runtime, event: unknown): Promise
       ...runtime.reportDeps(),
       clock: () => now,
       store: runtime.store,
+      earlyWarnings: runtime.earlyWarnings,
       writer: fileReportWriter(scratchDir(runtime, 'digest', now)),
       findings: detectedFindings({
         store: runtime.store,

@@ -12,6 +12,7 @@ import { readCatalogOverlay } from '../../adapters/catalog/overlay-source.js';
 import { ConsoleNotifier } from '../../adapters/console/console-notifier.js';
 import { configureDuckDb } from '../../adapters/duckdb/duckdb.js';
 import { duckDbStage1Engine } from '../../adapters/duckdb/stage1-reader.js';
+import { DynamoDbEarlyWarningStore } from '../../adapters/dynamodb/early-warning-store.js';
 import { DynamoDbIngestLedger } from '../../adapters/dynamodb/ingest-ledger.js';
 import { DynamoDbNotificationLog } from '../../adapters/dynamodb/notification-log.js';
 import { DynamoDbSilenceStore } from '../../adapters/dynamodb/silence-store.js';
@@ -92,6 +93,8 @@ export interface Runtime {
   ledger: DynamoDbIngestLedger;
   notificationLog: DynamoDbNotificationLog;
   silences: DynamoDbSilenceStore;
+  /** Early warning's hourly estimates, pages and CUR confirmations (issue 14). */
+  earlyWarnings: DynamoDbEarlyWarningStore;
   serviceConfig(): Promise<ServiceConfig>;
   notifyDeps(): NotifyDeps;
   reportDeps(): ReportDeliveryDeps;
@@ -137,6 +140,7 @@ export function createRuntime(options: RuntimeOptions = {}): Runtime {
   const ledger = new DynamoDbIngestLedger({ client: dynamo(), tableName, clock });
   const notificationLog = new DynamoDbNotificationLog({ client: dynamo(), tableName });
   const silences = new DynamoDbSilenceStore({ client: dynamo(), tableName });
+  const earlyWarnings = new DynamoDbEarlyWarningStore({ client: dynamo(), tableName });
   const tokens =
     options.tokens ??
     new AwsTokenSource({
@@ -218,6 +222,7 @@ export function createRuntime(options: RuntimeOptions = {}): Runtime {
     ledger,
     notificationLog,
     silences,
+    earlyWarnings,
     serviceConfig,
     notifyDeps: () => ({ log: notificationLog, notifiers: notifiers(), clock, silences }),
     reportDeps: () => ({
