@@ -5,6 +5,7 @@ import { detectAnomalies } from '../../app/detect.js';
 import { type NotifyReport, notify } from '../../app/notify.js';
 import { loadConfig } from '../../config/load.js';
 import { compileAlerting } from '../../core/alerting/alerting-spec.js';
+import { conditionOptionsFor } from '../../core/alerting/conditions.js';
 import { formatUsd, type Money } from '../../core/money.js';
 import type { Finding } from '../../core/rules/finding.js';
 import { localNotifyDeps } from '../alerting/notify-wiring.js';
@@ -101,8 +102,14 @@ async function runDetect(options: DetectOptions): Promise<number> {
   if (options.send || options.dryRun) {
     const alerting = compileAlerting(config);
     const deps = localNotifyDeps(root, config);
+    const conditions = conditionOptionsFor({
+      rules: config.rules,
+      days: result.days,
+      newestUsageHour: result.newestUsageHour,
+      finalAfterHours: config.completeness.final_after_hours,
+    });
     report = await notify(
-      { findings: result.findings, alerting, dryRun: !options.send && options.dryRun },
+      { findings: result.findings, alerting, conditions, dryRun: !options.send && options.dryRun },
       { ...deps, clock: () => now },
     );
     if (report.dryRun) await writeDryRun(report, options.out);

@@ -219,6 +219,8 @@ export function createRuntime(options: RuntimeOptions = {}): Runtime {
     notificationLog,
     silences,
     serviceConfig,
+    // INTEGRATOR (issue 12): add `acks: <H12b's DynamoDB ConditionAckStore>` here; without it no
+    // condition counts as acknowledged (repeats by interval continue).
     notifyDeps: () => ({ log: notificationLog, notifiers: notifiers(), clock, silences }),
     reportDeps: () => ({
       log: notificationLog,
