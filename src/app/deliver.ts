@@ -1,7 +1,13 @@
 import type { LogEntry } from '../core/alerting/notification-log-entry.js';
 import { describeError } from '../core/errors.js';
 import { describeRedacted } from '../core/render/redact.js';
-import type { ClaimRequest, NotificationDelivery, NotificationLog, NotifierSet, SendOutcome } from './ports.js';
+import type {
+  ClaimRequest,
+  NotificationDelivery,
+  NotificationLog,
+  NotifierSet,
+  SendOutcome,
+} from './ports.js';
 
 /**
  * The one delivery lifecycle (DESIGN §8): alerts, the weekly digest and the provisioned review all go
@@ -19,7 +25,12 @@ import type { ClaimRequest, NotificationDelivery, NotificationLog, NotifierSet, 
 /** What the claim records about the send, besides the receiver, group key and times. */
 export type DeliveryRecord = Pick<
   ClaimRequest,
-  'firingFingerprints' | 'maxSeverity' | 'amount' | 'expiresAtEpochSec' | 'resolvedFingerprints' | 'firingSince'
+  | 'firingFingerprints'
+  | 'maxSeverity'
+  | 'amount'
+  | 'expiresAtEpochSec'
+  | 'resolvedFingerprints'
+  | 'firingSince'
 >;
 
 /** A send's outcome, with a note for a partial success (e.g. summary posted, file upload failed). */
@@ -111,7 +122,10 @@ export async function deliverOnce(request: LifecycleRequest): Promise<LifecycleO
  * The receiver-integration interface: one rendered delivery to its notifier (Slack, SNS, console/file). A
  * missing notifier is `rejected`; a notifier that throws may have sent, so that is `unknown`.
  */
-export async function sendDelivery(notifiers: NotifierSet, delivery: NotificationDelivery): Promise<SendOutcome> {
+export async function sendDelivery(
+  notifiers: NotifierSet,
+  delivery: NotificationDelivery,
+): Promise<SendOutcome> {
   try {
     switch (delivery.kind) {
       case 'slack':

@@ -277,7 +277,12 @@ async function notifyOne(args: {
   const sent = { ...base, reason, destination };
   switch (outcome.status) {
     case 'delivered':
-      return { ...sent, outcome: 'delivered', messageId: outcome.messageId, commitProblem: outcome.commitProblem };
+      return {
+        ...sent,
+        outcome: 'delivered',
+        messageId: outcome.messageId,
+        commitProblem: outcome.commitProblem,
+      };
     case 'unknown':
       return { ...sent, outcome: 'unknown', error: outcome.error, commitProblem: outcome.commitProblem };
     case 'recorded':

@@ -18,9 +18,11 @@ import { describeError } from '../core/errors.js';
 import type { DailyFact } from '../core/facts/daily-fact.js';
 import { REPORT_FACT_FIELDS } from '../core/facts/report-fields.js';
 import { isoWeekDays, lastEndedIsoWeek, parseIsoWeek } from '../core/iso-week.js';
+import { conditionKey } from '../core/keys.js';
 import { formatMoney } from '../core/money.js';
 import type { SlackMessage } from '../core/render/slack-kit.js';
 import type { Finding } from '../core/rules/finding.js';
+import { deliverOnce, sendDelivery } from './deliver.js';
 import { withFactReader } from './fact-reader.js';
 import type { FactStore } from './ingest-ports.js';
 import type { Clock, NotificationLog, Notifier, SendOutcome } from './ports.js';
@@ -182,43 +184,29 @@ async function deliverOne(
     (kind === 'console' && !deps.console);
   if (missing) return { ...base, outcome: 'rejected', detail: `no ${kind} sender is configured` };
 
-  let version: number;
-  try {
-    const claim = await deps.log.claim({
-      receiver: logReceiver,
-      groupKey,
-      expectedVersion: null,
-      claimedAtMs: nowMs,
-      leaseUntilMs: nowMs + leaseMs,
+  const outcome = await deliverOnce({
+    log: deps.log,
+    receiver: logReceiver,
+    groupKey,
+    previous: null,
+    nowMs,
+    leaseMs,
+    record: {
       firingFingerprints: [groupKey],
       maxSeverity: 'info',
       amount: artifacts.amount,
       expiresAtEpochSec: Math.ceil((nowMs + REPORT_RECORD_TTL_MS) / 1000),
-    });
-    if (!claim.ok) return { ...base, outcome: 'held', detail: 'another run claimed this report first' };
-    version = claim.version;
-  } catch (error) {
-    return { ...base, outcome: 'error', detail: `notification log claim failed: ${describeError(error)}` };
-  }
-
-  let outcome: SendOutcome & { note?: string | undefined };
-  try {
-    outcome = await sendOne(artifacts, receiver, kind, dest.to, logReceiver, deps);
-  } catch (error) {
-    outcome = { status: 'unknown', error: `sender threw: ${describeError(error)}` };
-  }
+    },
+    send: () => sendOne(artifacts, receiver, kind, dest.to, logReceiver, deps),
+  });
   switch (outcome.status) {
     case 'delivered':
     case 'unknown': {
-      let commitNote: string | undefined;
-      try {
-        const commit = await deps.log.commit({ receiver: logReceiver, groupKey, version });
-        if (!commit.ok) commitNote = 'claim was taken over before commit';
-      } catch (error) {
-        // The record stays CLAIMED and counts as sent once its lease ends: no repeat either way.
-        commitNote = `commit failed: ${describeError(error)}`;
-      }
-      const detail = [outcome.status === 'unknown' ? outcome.error : undefined, outcome.note, commitNote]
+      const detail = [
+        outcome.status === 'unknown' ? outcome.error : undefined,
+        outcome.note,
+        outcome.commitProblem,
+      ]
         .filter(Boolean)
         .join('; ');
       return {
@@ -228,21 +216,14 @@ async function deliverOne(
         ...(detail ? { detail } : {}),
       };
     }
-    case 'retryable':
-    case 'rejected': {
-      let releaseNote = '';
-      try {
-        const release = await deps.log.release({ receiver: logReceiver, groupKey, version, restore: null });
-        if (!release.ok) releaseNote = '; claim was taken over before release';
-      } catch (error) {
-        releaseNote = `; release failed, the report will not be resent: ${describeError(error)}`;
-      }
-      return {
-        ...base,
-        outcome: outcome.status === 'retryable' ? 'retry' : 'rejected',
-        detail: `${outcome.error}${releaseNote}`,
-      };
-    }
+    case 'retry':
+    case 'rejected':
+    case 'error':
+      return { ...base, outcome: outcome.status, detail: outcome.error };
+    case 'held':
+      return { ...base, outcome: 'held', detail: 'another run claimed this report first' };
+    case 'recorded':
+      return { ...base, outcome: 'rejected', detail: 'nothing was sent' };
   }
 }
 
@@ -269,22 +250,28 @@ async function sendOne(
       });
     }
     case 'sns':
-      return deps.sns!.send({ ...common, kind: 'sns', topicArn: to, message: artifacts.sns });
+      return sendDelivery(
+        { sns: deps.sns, console: deps.console },
+        { ...common, kind: 'sns', topicArn: to, message: artifacts.sns },
+      );
     case 'console':
-      return deps.console!.send({
-        ...common,
-        kind: 'console',
-        dir: receiver.console?.dir,
-        text: artifacts.text,
-        document: {
-          report: artifacts.report,
-          period: artifacts.period,
-          headline: artifacts.headline,
-          slack: artifacts.slack,
-          sns: { subject: artifacts.sns.subject },
-          files: artifacts.files.map((f) => f.name),
+      return sendDelivery(
+        { sns: deps.sns, console: deps.console },
+        {
+          ...common,
+          kind: 'console',
+          dir: receiver.console?.dir,
+          text: artifacts.text,
+          document: {
+            report: artifacts.report,
+            period: artifacts.period,
+            headline: artifacts.headline,
+            slack: artifacts.slack,
+            sns: { subject: artifacts.sns.subject },
+            files: artifacts.files.map((f) => f.name),
+          },
         },
-      });
+      );
   }
 }
 
@@ -302,8 +289,10 @@ export function resolveReceivers(names: readonly string[], all: readonly Receive
 }
 
 /**
- * Where each finding stands, for the digest: `notified` when a receiver's notification-log record holds its
- * fingerprint, else `muted` when silenced or inhibited on every route, else `provisional` / `open`.
+ * Where each finding stands, for the digest, judged on its condition (rule + labels without the day):
+ * `notified` when a receiver's notification-log record lists the condition (firing or resolved), else `muted`
+ * when silenced or inhibited on every route, else `provisional` / `open`. `conditionSince` is the first day
+ * of the condition's current firing as the log records it.
  */
 export async function findingsWithState(input: {
   findings: readonly Finding[];
@@ -319,6 +308,7 @@ export async function findingsWithState(input: {
     nowMs: input.nowMs,
   });
   const notified = new Set<string>();
+  const since = new Map<string, string>();
   const firing = new Set<string>();
   const muted = new Set<string>();
   for (const group of plan) {
@@ -328,19 +318,26 @@ export async function findingsWithState(input: {
     const receiver = input.alerting.receivers.get(group.receiver);
     for (const kind of receiver ? integrationsOf(receiver) : []) {
       const entry = await input.log.get(logReceiverId(group.receiver, kind), group.groupKey);
-      for (const fp of entry?.firingFingerprints ?? []) notified.add(fp);
+      for (const key of [...(entry?.firingFingerprints ?? []), ...(entry?.resolvedFingerprints ?? [])]) {
+        notified.add(key);
+      }
+      for (const [key, day] of Object.entries(entry?.firingSince ?? {})) {
+        const known = since.get(key);
+        if (known === undefined || day < known) since.set(key, day);
+      }
     }
   }
   return input.findings.map((finding) => {
-    const fp = finding.fingerprint;
-    const state: AnomalyState = notified.has(fp)
+    const key = conditionKey(finding);
+    const state: AnomalyState = notified.has(key)
       ? 'notified'
-      : muted.has(fp) && !firing.has(fp)
+      : muted.has(key) && !firing.has(key)
         ? 'muted'
         : finding.provisional
           ? 'provisional'
           : 'open';
-    return { finding, state };
+    const conditionSince = since.get(key);
+    return conditionSince === undefined ? { finding, state } : { finding, state, conditionSince };
   });
 }
 

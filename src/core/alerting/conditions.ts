@@ -1,6 +1,6 @@
 import { conditionKey } from '../keys.js';
-import type { Finding, Severity } from '../rules/finding.js';
 import { addDays, daysBetween } from '../rules/day-math.js';
+import type { Finding, Severity } from '../rules/finding.js';
 import { isDayFinal } from '../watermark.js';
 import { severityRank } from './alert.js';
 

@@ -10,7 +10,13 @@ import {
 } from '../money.js';
 import { type CostMetric, costOf } from '../rules/fact-filters.js';
 import { type Allocation, allocate, type UnallocatedMode } from './allocate.js';
-import { type AnomalyInput, type WeekAnomaly, weekAnomalies } from './anomalies.js';
+import {
+  type AnomalyInput,
+  type OpenCondition,
+  openConditions,
+  type WeekAnomaly,
+  weekAnomalies,
+} from './anomalies.js';
 import {
   compareMoneyDesc,
   type DailySeries,
@@ -141,6 +147,8 @@ export interface WeeklyDigest {
   premium: PremiumShare;
   daily: DailySeries;
   anomalies: WeekAnomaly[];
+  /** Alert conditions still firing at the week's last final day, with their age. */
+  openConditions: OpenCondition[];
   reconciliation: Reconciliation;
   sources: SourceSnapshot[];
 }
@@ -291,6 +299,7 @@ export function buildWeeklyDigest(input: BuildDigestInput): WeeklyDigest {
       metric,
     ),
     anomalies: weekAnomalies(input.anomalies ?? [], window.days),
+    openConditions: openConditions(input.anomalies ?? [], window.days, window.asOfDay),
     reconciliation,
     sources: sourcesOf(onDays(input.facts, [...window.previousDays, ...window.days])),
   };

@@ -75,7 +75,9 @@ export function renderSlackMessage(content: NotificationContent): SlackMessage {
   }
   const resolved = content.resolved ?? [];
   if (resolved.length > 0) {
-    const lines = resolved.slice(0, MAX_LISTED).map((a) => `• :white_check_mark: ${escapeMrkdwn(resolvedLine(a))}`);
+    const lines = resolved
+      .slice(0, MAX_LISTED)
+      .map((a) => `• :white_check_mark: ${escapeMrkdwn(resolvedLine(a))}`);
     if (resolved.length > MAX_LISTED) lines.push(`…and ${resolved.length - MAX_LISTED} more`);
     blocks.push(mrkdwnSection(`*Resolved in this group*\n${lines.join('\n')}`));
   }
