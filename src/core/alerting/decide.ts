@@ -43,10 +43,10 @@ export interface DecideContext {
  * Alertmanager's dedup decision (`needsUpdate`) plus escalation and acknowledgement, over the group's last
  * log entry. Pure: the caller reads the entry and supplies `nowMs`.
  * - nothing sent before (or the record expired): send when something fires;
- * - a condition fires that the last message did not list: send;
  * - nothing fires any more but the last message listed firing conditions: `resolved` (sent where the receiver
  *   has send_resolved, else only recorded so a later firing is new again);
  * - higher severity or ≥ ESCALATION_AMOUNT_FACTOR × the amount: `escalated`;
+ * - a condition fires that the last message did not list: `new-in-group`;
  * - a condition the last message listed as firing is now resolved, and the receiver sends resolved: send;
  * - otherwise repeat once `repeatIntervalMs` has passed, unless every firing condition is acknowledged.
  */
@@ -61,10 +61,10 @@ export function decide(
   if (entry === null || entry.expiresAtEpochSec * 1000 <= nowMs) return firing.length > 0 ? 'first' : 'none';
   if (entry.state === 'CLAIMED' && entry.leaseUntilMs > nowMs) return 'in-flight';
   const sent = new Set(entry.firingFingerprints);
-  if (firing.some((f) => !sent.has(f))) return 'new-in-group';
   if (firing.length === 0) return sent.size > 0 ? 'resolved' : 'none';
   if (severityRank(group.maxSeverity) > severityRank(entry.maxSeverity)) return 'escalated';
   if (amountEscalated(parseMoney(entry.amount), group.totalAmount)) return 'escalated';
+  if (firing.some((f) => !sent.has(f))) return 'new-in-group';
   if (context.sendResolved && context.resolvedFingerprints.some((f) => sent.has(f))) return 'resolved';
   if (entry.lastSentAtMs + repeatIntervalMs <= nowMs) {
     return firing.every((f) => context.acknowledged.has(f)) ? 'acknowledged' : 'repeat-elapsed';

@@ -125,7 +125,7 @@ export function renderSnsMessage(content: NotificationContent): SnsMessage {
       canonicalJson({
         groupKey: content.groupKey,
         firing: snapshot.firingFingerprints,
-        resolved: (content.resolved ?? []).map((a) => a.fingerprint).sort(),
+        ...(content.resolved?.length ? { resolved: content.resolved.map((a) => a.fingerprint).sort() } : {}),
         severity: snapshot.maxSeverity,
         amount: formatMoney(snapshot.totalAmount),
       }),
