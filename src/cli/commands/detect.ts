@@ -1,8 +1,11 @@
-import { mkdir, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { LocalNotificationLog } from '../../adapters/local-fs/notification-log.js';
 import { Command, Option } from 'commander';
 import { detectAnomalies } from '../../app/detect.js';
 import { type NotifyReport, notify } from '../../app/notify.js';
+import { type ReplayReport, replayNotifications } from '../../app/replay-notifications.js';
 import { loadConfig } from '../../config/load.js';
 import { compileAlerting } from '../../core/alerting/alerting-spec.js';
 import { conditionOptionsFor } from '../../core/alerting/conditions.js';
@@ -30,6 +33,7 @@ interface DetectOptions {
   config?: string;
   dryRun?: boolean;
   send?: boolean;
+  replay?: boolean;
   out: string;
   format: 'table' | 'json';
 }
@@ -50,8 +54,13 @@ export function detectCommand(): Command {
   )
     .option('--dry-run', 'decide and render notifications, write them to --out, send and record nothing')
     .option('--send', 'deliver notifications through the configured routes')
+    .option(
+      '--replay',
+      'replay one scheduled run per day from --from to --to against a scratch notification log and count\n' +
+        'the messages each receiver would have got (conditions, repeats and resolves); sends nothing',
+    )
     .action(async (options: DetectOptions) => {
-      process.exitCode = await runDetect(options);
+      process.exitCode = options.replay ? await runReplay(options) : await runDetect(options);
     });
 }
 
@@ -88,6 +97,36 @@ function withDetectOptions(command: Command): Command {
       join('out', 'notifications-dry-run'),
     )
     .addOption(new Option('--format <format>', 'output format').choices(['table', 'json']).default('table'));
+}
+
+async function runReplay(options: DetectOptions): Promise<number> {
+  if (!options.from || !options.to) throw new Error('--replay needs --from and --to (the days to replay)');
+  if (options.send || options.dryRun) throw new Error('--replay sends nothing: drop --send / --dry-run');
+  checkDayOptions({ '--from': options.from, '--to': options.to });
+  const config = await loadConfig(options.config);
+  const { store } = await openExistingStore(storeRoot(options.store));
+  const scratch = await mkdtemp(join(tmpdir(), 'bedrock-cost-replay-'));
+  try {
+    const log = new LocalNotificationLog({ path: join(scratch, 'notification-log.json') });
+    const report = await replayNotifications({ from: options.from, to: options.to, config }, { store, log });
+    if (options.format === 'json') printJson(report);
+    else printReplay(report);
+  } finally {
+    await rm(scratch, { recursive: true, force: true });
+  }
+  return 0;
+}
+
+function printReplay(report: ReplayReport): void {
+  const reasons = ['first', 'new-in-group', 'escalated', 'repeat-elapsed', 'resolved'] as const;
+  const rows = Object.entries(report.byReceiver)
+    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+    .map(([receiver, c]) => [receiver, String(c.total), ...reasons.map((r) => String(c.byReason[r] ?? 0))]);
+  const total = Object.values(report.byReceiver).reduce((n, c) => n + c.total, 0);
+  process.stdout.write(
+    `Replayed ${report.runs} daily run(s), ${report.from} … ${report.to}: ${total} message(s).\n` +
+      `${renderTable(['receiver', 'messages', ...reasons], rows, [1, 2, 3, 4, 5, 6])}\n`,
+  );
 }
 
 async function runDetect(options: DetectOptions): Promise<number> {

@@ -42,7 +42,8 @@ export interface DecideContext {
 /**
  * Alertmanager's dedup decision (`needsUpdate`) plus escalation and acknowledgement, over the group's last
  * log entry. Pure: the caller reads the entry and supplies `nowMs`.
- * - nothing sent before (or the record expired): send when something fires;
+ * - nothing sent before, the record expired, or the last message left nothing firing: `first` when
+ *   something fires;
  * - nothing fires any more but the last message listed firing conditions: `resolved` (sent where the receiver
  *   has send_resolved, else only recorded so a later firing is new again);
  * - higher severity or ≥ ESCALATION_AMOUNT_FACTOR × the amount: `escalated`;
@@ -62,6 +63,8 @@ export function decide(
   if (entry.state === 'CLAIMED' && entry.leaseUntilMs > nowMs) return 'in-flight';
   const sent = new Set(entry.firingFingerprints);
   if (firing.length === 0) return sent.size > 0 ? 'resolved' : 'none';
+  // The last message said everything had ended (or nothing fired): this is a new firing.
+  if (sent.size === 0) return 'first';
   if (severityRank(group.maxSeverity) > severityRank(entry.maxSeverity)) return 'escalated';
   if (amountEscalated(parseMoney(entry.amount), group.totalAmount)) return 'escalated';
   if (firing.some((f) => !sent.has(f))) return 'new-in-group';
