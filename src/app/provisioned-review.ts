@@ -12,10 +12,10 @@ import {
   type UtilizationTarget,
 } from '../core/review/utilization.js';
 import { addDays } from '../core/rules/day-math.js';
+import { deliverReport } from './deliver.js';
 import { withFactReader } from './fact-reader.js';
 import type { FactStore } from './ingest-ports.js';
 import {
-  deliverReport,
   type ReportDeliveryDeps,
   type ReportDeliveryEntry,
   type ReportWriter,

@@ -1,8 +1,8 @@
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { LocalNotificationLog } from '../../adapters/local-fs/notification-log.js';
 import { Command, Option } from 'commander';
+import { LocalNotificationLog } from '../../adapters/local-fs/notification-log.js';
 import { detectAnomalies } from '../../app/detect.js';
 import { type NotifyReport, notify } from '../../app/notify.js';
 import { type ReplayReport, replayNotifications } from '../../app/replay-notifications.js';
