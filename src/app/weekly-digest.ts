@@ -4,17 +4,15 @@ import {
   type IntegrationKind,
   integrationsOf,
   logReceiverId,
-  OWNER_CHANNEL_TEMPLATE,
   type ReceiverSpec,
 } from '../core/alerting/receivers.js';
 import type { Silence } from '../core/alerting/silences.js';
 import type { AnomalyInput, AnomalyState } from '../core/digest/anomalies.js';
 import { digestArtifacts } from '../core/digest/digest-artifacts.js';
 import { newestUsageEndOf, newestUsageHourOf } from '../core/digest/newest-usage-hour.js';
-import type { ReportArtifacts, ReportFile } from '../core/digest/report-artifacts.js';
+import type { ReportFile } from '../core/digest/report-artifacts.js';
 import { digestFactRange } from '../core/digest/week-window.js';
 import { buildWeeklyDigest, type DigestOptions, type WeeklyDigest } from '../core/digest/weekly-digest.js';
-import { describeError } from '../core/errors.js';
 import type { DailyFact } from '../core/facts/daily-fact.js';
 import { REPORT_FACT_FIELDS } from '../core/facts/report-fields.js';
 import { isoWeekDays, lastEndedIsoWeek, parseIsoWeek } from '../core/iso-week.js';

@@ -51,7 +51,7 @@ export function detectCommand(): Command {
           'the routes, at most once per receiver and group (a second run sends nothing new).\n\n' +
           'Alerts are conditions: a rule and its labels without the day. A condition is announced when it\n' +
           'starts, repeated by repeat_interval (default by severity: page 1d, warning 7d, info 30d) or when it\n' +
-          'escalates (higher severity, or 2x the amount last sent), and resolved once after its rule\'s\n' +
+          "escalates (higher severity, or 2x the amount last sent), and resolved once after its rule's\n" +
           'resolve_after_days final days without it (receivers with send_resolved). --replay --from --to\n' +
           'replays one scheduled run a day against a scratch log and counts the messages per receiver.\n\n' +
           SEND_EXIT_HELP,
