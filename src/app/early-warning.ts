@@ -19,8 +19,8 @@ import {
 import type { DailyFact } from '../core/facts/daily-fact.js';
 import { usd } from '../core/money.js';
 import type { TagPairs } from '../core/normalize/stage1-row.js';
-import { addDays } from '../core/time/days.js';
 import type { Finding } from '../core/rules/finding.js';
+import { addDays } from '../core/time/days.js';
 import type { FactStore } from './ports/ingest.js';
 
 // ─────────────────────────────────────────────────────────────────────────────────────────────────

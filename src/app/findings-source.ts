@@ -3,6 +3,7 @@ import { planNotifications } from '../core/alerting/plan.js';
 import { integrationsOf, logReceiverId } from '../core/alerting/receivers.js';
 import { type Silence, validateSilences } from '../core/alerting/silences.js';
 import type { AnomalyInput, AnomalyState } from '../core/digest/anomalies.js';
+import { conditionKey } from '../core/keys.js';
 import type { Finding } from '../core/rules/finding.js';
 import { type DetectOptions, detectAnomalies } from './detect.js';
 import type { NotificationLog, SilenceStore } from './ports/alerting.js';
@@ -41,8 +42,10 @@ export function detectedFindings(deps: {
 }
 
 /**
- * Where each finding stands, for the digest: `notified` when a receiver's notification-log record holds its
- * fingerprint, else `muted` when silenced or inhibited on every route, else `provisional` / `open`.
+ * Where each finding stands, for the digest, judged on its condition (rule + labels without the day):
+ * `notified` when a receiver's notification-log record lists the condition (firing or resolved), else `muted`
+ * when silenced or inhibited on every route, else `provisional` / `open`. `conditionSince` is the first day
+ * of the condition's current firing as the log records it.
  */
 export async function findingsWithState(input: {
   findings: readonly Finding[];
@@ -58,6 +61,7 @@ export async function findingsWithState(input: {
     nowMs: input.nowMs,
   });
   const notified = new Set<string>();
+  const since = new Map<string, string>();
   const firing = new Set<string>();
   const muted = new Set<string>();
   for (const group of plan) {
@@ -67,18 +71,25 @@ export async function findingsWithState(input: {
     const receiver = input.alerting.receivers.get(group.receiver);
     for (const kind of receiver ? integrationsOf(receiver) : []) {
       const entry = await input.log.get(logReceiverId(group.receiver, kind), group.groupKey);
-      for (const fp of entry?.firingFingerprints ?? []) notified.add(fp);
+      for (const key of [...(entry?.firingFingerprints ?? []), ...(entry?.resolvedFingerprints ?? [])]) {
+        notified.add(key);
+      }
+      for (const [key, day] of Object.entries(entry?.firingSince ?? {})) {
+        const known = since.get(key);
+        if (known === undefined || day < known) since.set(key, day);
+      }
     }
   }
   return input.findings.map((finding) => {
-    const fp = finding.fingerprint;
-    const state: AnomalyState = notified.has(fp)
+    const key = conditionKey(finding);
+    const state: AnomalyState = notified.has(key)
       ? 'notified'
-      : muted.has(fp) && !firing.has(fp)
+      : muted.has(key) && !firing.has(key)
         ? 'muted'
         : finding.provisional
           ? 'provisional'
           : 'open';
-    return { finding, state };
+    const conditionSince = since.get(key);
+    return conditionSince === undefined ? { finding, state } : { finding, state, conditionSince };
   });
 }

@@ -1,5 +1,6 @@
-import { snapshotOf } from '../core/alerting/alert.js';
+import { type Alert, snapshotOf } from '../core/alerting/alert.js';
 import type { CompiledAlerting } from '../core/alerting/alerting-spec.js';
+import type { ConditionOptions } from '../core/alerting/conditions.js';
 import { decide, type NotifyReason, shouldSend } from '../core/alerting/decide.js';
 import type { Labels } from '../core/alerting/labels.js';
 import { expiresAtEpochSec, type LogEntry } from '../core/alerting/notification-log-entry.js';
@@ -12,22 +13,26 @@ import {
   logReceiverId,
   type ReceiverSpec,
   resolveSlackChannel,
+  sendsResolved,
 } from '../core/alerting/receivers.js';
+import { repeatIntervalOf } from '../core/alerting/route-tree.js';
 import { type Silence, validateSilences } from '../core/alerting/silences.js';
 import { describeError } from '../core/errors.js';
 import { formatMoney } from '../core/money.js';
 import { renderConsoleText } from '../core/render/console-text.js';
 import type { NotificationContent } from '../core/render/notification-content.js';
-import { describeRedacted } from '../core/render/redact.js';
 import { renderSlackMessage } from '../core/render/slack-message.js';
 import { renderSnsMessage } from '../core/render/sns-message.js';
 import type { Finding } from '../core/rules/finding.js';
+import { dayStartMs } from '../core/time/days.js';
+import { deliverOnce, sendDelivery } from './deliver.js';
 import type {
   Clock,
+  ConditionAck,
+  ConditionAckStore,
   NotificationDelivery,
   NotificationLog,
   NotifierSet,
-  SendOutcome,
   SilenceStore,
 } from './ports/alerting.js';
 
@@ -40,11 +45,16 @@ export interface NotifyDeps {
   clock: Clock;
   /** Run-time silences (CLI, chat ops); config silences come with `alerting`. */
   silences?: SilenceStore | undefined;
+  /** Acknowledged conditions (Slack "Acknowledge"): no repeats while that firing lasts. None when unset. */
+  acks?: ConditionAckStore | undefined;
 }
 
 export interface NotifyInput {
+  /** Findings of the evaluated days (any number of days: each condition is one alert). */
   findings: readonly Finding[];
   alerting: CompiledAlerting;
+  /** The newest final evaluated day and resolve-after days; without it no condition resolves in this run. */
+  conditions?: ConditionOptions | undefined;
   /** Decide and render, but claim, send and record nothing. */
   dryRun?: boolean | undefined;
   leaseMs?: number | undefined;
@@ -53,7 +63,9 @@ export interface NotifyInput {
 /**
  * What happened to one group at one receiver integration.
  * - `delivered`, `unknown` (may have been delivered; recorded as sent), `retry` (not delivered; a later
- *   run will send), `rejected` (not delivered; fix config), `suppressed` (decide said none/in-flight),
+ *   run will send), `rejected` (not delivered; fix config), `suppressed` (decide said none/in-flight/
+ *   acknowledged), `recorded` (every condition ended and the receiver has send_resolved off: only the log
+ *   changed),
  *   `held` (another run claimed it first), `muted` (all alerts silenced/inhibited), `dry-run`, `error`
  *   (state store failed; nothing was sent).
  */
@@ -63,6 +75,7 @@ export type NotifyOutcome =
   | 'retry'
   | 'rejected'
   | 'suppressed'
+  | 'recorded'
   | 'held'
   | 'muted'
   | 'dry-run'
@@ -76,7 +89,10 @@ export interface NotifyReportEntry {
   /** null when the group was muted before any decision. */
   reason: NotifyReason | null;
   outcome: NotifyOutcome;
+  /** Condition keys firing in the group. */
   firingFingerprints: readonly string[];
+  /** Condition keys of the group that have ended. */
+  resolvedFingerprints: readonly string[];
   muted: readonly { fingerprint: string; cause: MuteCause }[];
   destination?: string | undefined;
   messageId?: string | undefined;
@@ -92,6 +108,7 @@ export const NOTIFY_METRICS = [
   'NotificationsSent',
   'NotificationsSuppressed',
   'NotificationsMuted',
+  'NotificationsRecorded',
   'NotificationClaimHeld',
   'NotificationRetryable',
   'NotificationRejected',
@@ -112,20 +129,23 @@ export interface NotifyReport {
 }
 
 /**
- * Findings → routes → groups → silences/inhibition → decide → claim → send → commit, per group and
- * receiver integration. At most once: the log is claimed (compare-and-set) before sending, and a send
- * that may have happened is recorded as sent.
+ * Findings → conditions → routes → groups → silences/inhibition → decide → claim → send → commit (app/deliver),
+ * per group and receiver integration. At most once: the log is claimed (compare-and-set) before sending, and a
+ * send that may have happened is recorded as sent. A condition is announced when it starts, repeated by
+ * interval (not while acknowledged) or escalation, and resolved once.
  */
 export async function notify(input: NotifyInput, deps: NotifyDeps): Promise<NotifyReport> {
   const dryRun = input.dryRun ?? false;
   const leaseMs = input.leaseMs ?? DEFAULT_LEASE_MS;
   const startMs = deps.clock().getTime();
   const stored: Silence[] = deps.silences ? await deps.silences.list() : [];
+  const acks: ConditionAck[] = deps.acks ? await deps.acks.list() : [];
   const plan = planNotifications({
     findings: input.findings,
     alerting: input.alerting,
     extraSilences: stored,
     nowMs: startMs,
+    conditions: input.conditions,
   });
   const metrics = Object.fromEntries(NOTIFY_METRICS.map((m) => [m, 0])) as Record<NotifyMetric, number>;
   const entries: NotifyReportEntry[] = [];
@@ -133,7 +153,7 @@ export async function notify(input: NotifyInput, deps: NotifyDeps): Promise<Noti
     const receiver = input.alerting.receivers.get(group.receiver);
     if (!receiver) throw new Error(`receiver "${group.receiver}" missing from compiled alerting config`);
     for (const kind of integrationsOf(receiver)) {
-      const entry = await notifyOne({ group, receiver, kind, dryRun, leaseMs, input, deps });
+      const entry = await notifyOne({ group, receiver, kind, dryRun, leaseMs, input, deps, acks });
       entries.push(entry);
       count(metrics, entry);
     }
@@ -158,6 +178,7 @@ function count(metrics: Record<NotifyMetric, number>, entry: NotifyReportEntry):
       suppressed: 'NotificationsSuppressed',
       held: 'NotificationClaimHeld',
       muted: 'NotificationsMuted',
+      recorded: 'NotificationsRecorded',
       error: 'NotificationStoreErrors',
       'dry-run': undefined,
     } as const
@@ -173,19 +194,24 @@ async function notifyOne(args: {
   leaseMs: number;
   input: NotifyInput;
   deps: NotifyDeps;
+  acks: readonly ConditionAck[];
 }): Promise<NotifyReportEntry> {
   const { group, receiver, kind, deps } = args;
   const logReceiver = logReceiverId(receiver.name, kind);
   const snapshot = snapshotOf(group.firing);
+  const resolvedFingerprints = group.resolved.map((a) => a.fingerprint).sort();
   const base = {
     receiver: receiver.name,
     integration: kind,
     groupKey: group.groupKey,
     groupLabels: group.groupLabels,
     firingFingerprints: snapshot.firingFingerprints,
+    resolvedFingerprints,
     muted: group.muted.map((m) => ({ fingerprint: m.alert.fingerprint, cause: m.cause })),
   };
-  if (group.firing.length === 0) return { ...base, reason: null, outcome: 'muted' };
+  if (group.firing.length === 0 && group.resolved.length === 0) {
+    return { ...base, reason: null, outcome: 'muted' };
+  }
 
   let entry: LogEntry | null;
   try {
@@ -199,110 +225,105 @@ async function notifyOne(args: {
     };
   }
   const nowMs = deps.clock().getTime();
-  const reason = decide(entry, snapshot, group.route.repeatIntervalMs, nowMs);
+  const firingSince = firingSinceOf(group, entry);
+  const repeatMs = repeatIntervalOf(group.route, snapshot.maxSeverity);
+  const sendResolved = sendsResolved(receiver, kind);
+  const reason = decide(entry, snapshot, repeatMs, nowMs, {
+    resolvedFingerprints,
+    acknowledged: acknowledgedDuringFiring(args.acks, firingSince),
+    sendResolved,
+  });
   if (!shouldSend(reason)) return { ...base, reason, outcome: 'suppressed' };
+  // Everything ended and this receiver wants no resolve message: only the record changes.
+  const recordOnly = reason === 'resolved' && !sendResolved;
 
-  const built = buildDelivery(logReceiver, kind, receiver, group, reason, args.input);
+  // A resolve is news only for conditions the last message to this receiver listed as firing.
+  const listed = new Set(entry?.firingFingerprints ?? []);
+  const resolvedNews = group.resolved.filter((a) => listed.has(a.fingerprint));
+  const built = buildDelivery(logReceiver, kind, receiver, group, reason, {
+    firingSince,
+    resolved: resolvedNews,
+    input: args.input,
+  });
   if (!built.ok) return { ...base, reason, outcome: 'rejected', error: built.error };
   const delivery = built.delivery;
   const destination = destinationOf(delivery);
-  if (args.dryRun) return { ...base, reason, outcome: 'dry-run', destination, delivery };
-
-  if (!deps.notifiers[kind]) {
+  if (args.dryRun) {
+    return recordOnly
+      ? { ...base, reason, outcome: 'dry-run', destination }
+      : { ...base, reason, outcome: 'dry-run', destination, delivery };
+  }
+  if (!recordOnly && !deps.notifiers[kind]) {
     return { ...base, reason, outcome: 'rejected', destination, error: `no ${kind} notifier is configured` };
   }
 
-  let version: number;
-  try {
-    const claim = await deps.log.claim({
-      receiver: logReceiver,
-      groupKey: group.groupKey,
-      expectedVersion: entry?.version ?? null,
-      claimedAtMs: nowMs,
-      leaseUntilMs: nowMs + args.leaseMs,
+  const outcome = await deliverOnce({
+    log: deps.log,
+    receiver: logReceiver,
+    groupKey: group.groupKey,
+    previous: entry,
+    nowMs,
+    leaseMs: args.leaseMs,
+    record: {
       firingFingerprints: snapshot.firingFingerprints,
       maxSeverity: snapshot.maxSeverity,
       amount: formatMoney(snapshot.totalAmount),
-      expiresAtEpochSec: expiresAtEpochSec(nowMs, group.route.repeatIntervalMs),
-    });
-    if (!claim.ok) return { ...base, reason, outcome: 'held', destination };
-    version = claim.version;
-  } catch (error) {
-    return {
-      ...base,
-      reason,
-      outcome: 'error',
-      destination,
-      error: `notification log claim failed: ${describeError(error)}`,
-    };
-  }
-
-  const outcome = await sendSafely(deps.notifiers, delivery);
+      expiresAtEpochSec: expiresAtEpochSec(nowMs, repeatMs, group.firing.length > 0),
+      resolvedFingerprints,
+      firingSince,
+    },
+    send: recordOnly ? null : () => sendDelivery(deps.notifiers, delivery),
+  });
   const sent = { ...base, reason, destination };
   switch (outcome.status) {
     case 'delivered':
-    case 'unknown': {
-      const commitProblem = await commitSafely(deps.log, logReceiver, group.groupKey, version);
-      return outcome.status === 'delivered'
-        ? { ...sent, outcome: 'delivered', messageId: outcome.messageId, commitProblem }
-        : { ...sent, outcome: 'unknown', error: outcome.error, commitProblem };
-    }
-    case 'retryable':
-    case 'rejected': {
-      const releaseProblem = await releaseSafely(deps.log, logReceiver, group.groupKey, version, entry);
-      const error = releaseProblem ? `${outcome.error}; ${releaseProblem}` : outcome.error;
-      return outcome.status === 'retryable'
-        ? { ...sent, outcome: 'retry', error, retryAfterMs: outcome.retryAfterMs }
-        : { ...sent, outcome: 'rejected', error };
-    }
+      return {
+        ...sent,
+        outcome: 'delivered',
+        messageId: outcome.messageId,
+        commitProblem: outcome.commitProblem,
+      };
+    case 'unknown':
+      return { ...sent, outcome: 'unknown', error: outcome.error, commitProblem: outcome.commitProblem };
+    case 'recorded':
+      return { ...sent, outcome: 'recorded', commitProblem: outcome.commitProblem };
+    case 'retry':
+      return { ...sent, outcome: 'retry', error: outcome.error, retryAfterMs: outcome.retryAfterMs };
+    case 'rejected':
+      return { ...sent, outcome: 'rejected', error: outcome.error };
+    case 'held':
+      return { ...sent, outcome: 'held' };
+    case 'error':
+      return { ...sent, outcome: 'error', error: outcome.error };
   }
 }
 
-/** A notifier that throws may have sent already: at most once means treating that as unknown. */
-async function sendSafely(notifiers: NotifierSet, delivery: NotificationDelivery): Promise<SendOutcome> {
-  try {
-    switch (delivery.kind) {
-      case 'slack':
-        return await notifiers.slack!.send(delivery);
-      case 'sns':
-        return await notifiers.sns!.send(delivery);
-      case 'console':
-        return await notifiers.console!.send(delivery);
-    }
-  } catch (error) {
-    return { status: 'unknown', error: `notifier threw: ${describeRedacted(error)}` };
+/**
+ * First day of the current firing of each firing condition: kept from the log while the last message listed
+ * the condition as firing, else the first day this run found it on.
+ */
+function firingSinceOf(group: PlannedGroup, entry: LogEntry | null): Record<string, string> {
+  const listed = new Set(entry?.firingFingerprints ?? []);
+  const out: Record<string, string> = {};
+  for (const alert of group.firing) {
+    const stored = listed.has(alert.fingerprint) ? entry?.firingSince?.[alert.fingerprint] : undefined;
+    const seen = alert.condition?.firstDay ?? alert.finding.day;
+    out[alert.fingerprint] = stored !== undefined && stored < seen ? stored : seen;
   }
+  return out;
 }
 
-// A failed commit leaves the record CLAIMED; once its lease runs out it counts as sent, so nothing repeats.
-async function commitSafely(
-  log: NotificationLog,
-  receiver: string,
-  groupKey: string,
-  version: number,
-): Promise<string | undefined> {
-  try {
-    const result = await log.commit({ receiver, groupKey, version });
-    return result.ok ? undefined : 'claim was taken over before commit (lease too short?)';
-  } catch (error) {
-    return `commit failed: ${describeError(error)}`;
+/** Conditions acknowledged at or after the start of their current firing (an older ack was for an earlier one). */
+export function acknowledgedDuringFiring(
+  acks: readonly ConditionAck[],
+  firingSince: Readonly<Record<string, string>>,
+): Set<string> {
+  const out = new Set<string>();
+  for (const ack of acks) {
+    const since = firingSince[ack.conditionKey];
+    if (since !== undefined && ack.acknowledgedAtMs >= dayStartMs(since)) out.add(ack.conditionKey);
   }
-}
-
-// A failed release leaves the record CLAIMED, which later counts as sent: this group stays unsent.
-async function releaseSafely(
-  log: NotificationLog,
-  receiver: string,
-  groupKey: string,
-  version: number,
-  restore: LogEntry | null,
-): Promise<string | undefined> {
-  try {
-    const result = await log.release({ receiver, groupKey, version, restore });
-    return result.ok ? undefined : 'claim was taken over before release';
-  } catch (error) {
-    return `release failed, the group will not be resent: ${describeError(error)}`;
-  }
+  return out;
 }
 
 function buildDelivery(
@@ -311,14 +332,20 @@ function buildDelivery(
   receiver: ReceiverSpec,
   group: PlannedGroup,
   reason: NotifyReason,
-  input: NotifyInput,
+  extra: { firingSince: Readonly<Record<string, string>>; resolved: readonly Alert[]; input: NotifyInput },
 ): { ok: true; delivery: NotificationDelivery } | { ok: false; error: string } {
-  const { owner, ambiguous } = ownerOfGroup(group.firing, input.alerting.owners);
+  const { firingSince, input } = extra;
+  const { owner, ambiguous } = ownerOfGroup(
+    group.firing.length > 0 ? group.firing : extra.resolved,
+    input.alerting.owners,
+  );
   const content: NotificationContent = {
     receiver: logReceiver,
     groupKey: group.groupKey,
     groupLabels: group.groupLabels,
     alerts: group.firing,
+    resolved: extra.resolved,
+    firingSince,
     reason,
     owner,
   };

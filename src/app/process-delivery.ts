@@ -1,4 +1,5 @@
 import type { CompiledAlerting } from '../core/alerting/alerting-spec.js';
+import { conditionOptionsFor } from '../core/alerting/conditions.js';
 import { AppError, describeError } from '../core/errors.js';
 import { heldDeliveryFinding } from '../core/facts/delivery-checks.js';
 import { newestUsageEndOf } from '../core/facts/newest-usage-hour.js';
@@ -84,7 +85,13 @@ export async function processDelivery(
     earlyWarnings: deps.earlyWarnings,
     facts: deps.ingest.store,
   });
-  const notified = await notify({ findings: linked.route, alerting: deps.alerting }, deps.notify);
+  const conditions = conditionOptionsFor({
+    rules: deps.ingest.config.rules,
+    days: detected.days,
+    newestUsageHour: detected.newestUsageHour,
+    finalAfterHours: deps.ingest.config.completeness.final_after_hours,
+  });
+  const notified = await notify({ findings: linked.route, alerting: deps.alerting, conditions }, deps.notify);
   const problems = notified.entries
     .filter((e) => e.outcome === 'retry' || e.outcome === 'rejected' || e.outcome === 'error')
     .map(

@@ -1,4 +1,5 @@
 import {
+  DEFAULT_SLACK_TOKEN_REF,
   type IntegrationKind,
   integrationsOf,
   logReceiverId,
@@ -9,6 +10,7 @@ import { describeError } from '../core/errors.js';
 import type { DailyFact } from '../core/facts/daily-fact.js';
 import { newestUsageEndOf, newestUsageHourOf } from '../core/facts/newest-usage-hour.js';
 import type { ReportArtifacts } from '../core/report/report-artifacts.js';
+import { deliverOnce, sendDelivery } from './deliver.js';
 import type { Clock, NotificationLog, Notifier, SendOutcome } from './ports/alerting.js';
 import type { FactStore } from './ports/ingest.js';
 import type { ReportSlackPublisher, ReportWriter } from './ports/reports.js';
@@ -50,6 +52,18 @@ export interface ReportDeliveryEntry {
   detail?: string | undefined;
 }
 
+/** Writes every rendered file of a report, then delivers it (see `deliverReport`). */
+export async function writeAndDeliver(
+  artifacts: ReportArtifacts,
+  input: { receivers: readonly ReceiverSpec[]; send: boolean; leaseMs?: number | undefined },
+  deps: ReportDeliveryDeps & { writer: ReportWriter },
+): Promise<{ files: { name: string; path: string }[]; deliveries: ReportDeliveryEntry[] }> {
+  const files: { name: string; path: string }[] = [];
+  for (const file of artifacts.files) files.push({ name: file.name, path: await deps.writer.write(file) });
+  const deliveries = await deliverReport(artifacts, input.receivers, input.send, deps, input.leaseMs);
+  return { files, deliveries };
+}
+
 /** Long enough to post a summary and upload a file with a couple of rate-limit waits. */
 export const REPORT_LEASE_MS = 5 * 60_000;
 
@@ -78,18 +92,6 @@ function destinationOf(
     case 'console':
       return { ok: true, to: receiver.console?.dir ?? '(default dir)' };
   }
-}
-
-/** Writes every rendered file of a report, then delivers it (see `deliverReport`). */
-export async function writeAndDeliver(
-  artifacts: ReportArtifacts,
-  input: { receivers: readonly ReceiverSpec[]; send: boolean; leaseMs?: number | undefined },
-  deps: ReportDeliveryDeps & { writer: ReportWriter },
-): Promise<{ files: { name: string; path: string }[]; deliveries: ReportDeliveryEntry[] }> {
-  const files: { name: string; path: string }[] = [];
-  for (const file of artifacts.files) files.push({ name: file.name, path: await deps.writer.write(file) });
-  const deliveries = await deliverReport(artifacts, input.receivers, input.send, deps, input.leaseMs);
-  return { files, deliveries };
 }
 
 /**
@@ -153,43 +155,29 @@ async function deliverOne(
     (kind === 'console' && !deps.console);
   if (missing) return { ...base, outcome: 'rejected', detail: `no ${kind} sender is configured` };
 
-  let version: number;
-  try {
-    const claim = await deps.log.claim({
-      receiver: logReceiver,
-      groupKey,
-      expectedVersion: null,
-      claimedAtMs: nowMs,
-      leaseUntilMs: nowMs + leaseMs,
+  const outcome = await deliverOnce({
+    log: deps.log,
+    receiver: logReceiver,
+    groupKey,
+    previous: null,
+    nowMs,
+    leaseMs,
+    record: {
       firingFingerprints: [groupKey],
       maxSeverity: 'info',
       amount: artifacts.amount,
       expiresAtEpochSec: Math.ceil((nowMs + REPORT_RECORD_TTL_MS) / 1000),
-    });
-    if (!claim.ok) return { ...base, outcome: 'held', detail: 'another run claimed this report first' };
-    version = claim.version;
-  } catch (error) {
-    return { ...base, outcome: 'error', detail: `notification log claim failed: ${describeError(error)}` };
-  }
-
-  let outcome: SendOutcome & { note?: string | undefined };
-  try {
-    outcome = await sendOne(artifacts, receiver, kind, dest.to, logReceiver, deps);
-  } catch (error) {
-    outcome = { status: 'unknown', error: `sender threw: ${describeError(error)}` };
-  }
+    },
+    send: () => sendOne(artifacts, receiver, kind, dest.to, logReceiver, deps),
+  });
   switch (outcome.status) {
     case 'delivered':
     case 'unknown': {
-      let commitNote: string | undefined;
-      try {
-        const commit = await deps.log.commit({ receiver: logReceiver, groupKey, version });
-        if (!commit.ok) commitNote = 'claim was taken over before commit';
-      } catch (error) {
-        // The record stays CLAIMED and counts as sent once its lease ends: no repeat either way.
-        commitNote = `commit failed: ${describeError(error)}`;
-      }
-      const detail = [outcome.status === 'unknown' ? outcome.error : undefined, outcome.note, commitNote]
+      const detail = [
+        outcome.status === 'unknown' ? outcome.error : undefined,
+        outcome.note,
+        outcome.commitProblem,
+      ]
         .filter(Boolean)
         .join('; ');
       return {
@@ -199,21 +187,14 @@ async function deliverOne(
         ...(detail ? { detail } : {}),
       };
     }
-    case 'retryable':
-    case 'rejected': {
-      let releaseNote = '';
-      try {
-        const release = await deps.log.release({ receiver: logReceiver, groupKey, version, restore: null });
-        if (!release.ok) releaseNote = '; claim was taken over before release';
-      } catch (error) {
-        releaseNote = `; release failed, the report will not be resent: ${describeError(error)}`;
-      }
-      return {
-        ...base,
-        outcome: outcome.status === 'retryable' ? 'retry' : 'rejected',
-        detail: `${outcome.error}${releaseNote}`,
-      };
-    }
+    case 'retry':
+    case 'rejected':
+    case 'error':
+      return { ...base, outcome: outcome.status, detail: outcome.error };
+    case 'held':
+      return { ...base, outcome: 'held', detail: 'another run claimed this report first' };
+    case 'recorded':
+      return { ...base, outcome: 'rejected', detail: 'nothing was sent' };
   }
 }
 
@@ -234,28 +215,34 @@ async function sendOne(
       return deps.slack!.publish({
         ...common,
         channel: to,
-        tokenRef: receiver.slack!.token_env ?? 'SLACK_BOT_TOKEN',
+        tokenRef: receiver.slack!.token_env ?? DEFAULT_SLACK_TOKEN_REF,
         message: artifacts.slack,
         file,
       });
     }
     case 'sns':
-      return deps.sns!.send({ ...common, kind: 'sns', topicArn: to, message: artifacts.sns });
+      return sendDelivery(
+        { sns: deps.sns, console: deps.console },
+        { ...common, kind: 'sns', topicArn: to, message: artifacts.sns },
+      );
     case 'console':
-      return deps.console!.send({
-        ...common,
-        kind: 'console',
-        dir: receiver.console?.dir,
-        text: artifacts.text,
-        document: {
-          report: artifacts.report,
-          period: artifacts.period,
-          headline: artifacts.headline,
-          slack: artifacts.slack,
-          sns: { subject: artifacts.sns.subject },
-          files: artifacts.files.map((f) => f.name),
+      return sendDelivery(
+        { sns: deps.sns, console: deps.console },
+        {
+          ...common,
+          kind: 'console',
+          dir: receiver.console?.dir,
+          text: artifacts.text,
+          document: {
+            report: artifacts.report,
+            period: artifacts.period,
+            headline: artifacts.headline,
+            slack: artifacts.slack,
+            sns: { subject: artifacts.sns.subject },
+            files: artifacts.files.map((f) => f.name),
+          },
         },
-      });
+      );
   }
 }
 

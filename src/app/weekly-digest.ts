@@ -5,7 +5,6 @@ import { buildWeeklyDigest, type DigestOptions, type WeeklyDigest } from '../cor
 import { REPORT_FACT_FIELDS } from '../core/facts/report-fields.js';
 import { formatMoney } from '../core/money.js';
 import { isoWeekDays, lastEndedIsoWeek, parseIsoWeek } from '../core/time/iso-week.js';
-import type { Finding } from '../core/rules/finding.js';
 import type { EarlyWarningStore } from './early-warning.js';
 import { withFactReader } from './fact-reader.js';
 import type { FactStore } from './ports/ingest.js';

@@ -4,7 +4,7 @@ import { parseDurationMs } from '../core/alerting/duration.js';
 import { DEFAULT_INHIBIT_RULES } from '../core/alerting/inhibition.js';
 import { parseMatcher } from '../core/alerting/matchers.js';
 import { DEFAULT_SLACK_TOKEN_REF, OWNER_CHANNEL_TEMPLATE } from '../core/alerting/receivers.js';
-import { DEFAULT_GROUP_BY, DEFAULT_REPEAT_INTERVAL, GROUP_BY_ALL } from '../core/alerting/route-tree.js';
+import { DEFAULT_GROUP_BY, GROUP_BY_ALL } from '../core/alerting/route-tree.js';
 
 /** `severity="page"`, `workload=~"search-.*"`, `model!="x"`: checked here so errors carry the config path. */
 export const MatcherStringSchema = z.string().superRefine((text, ctx) => {
@@ -55,8 +55,8 @@ export const RouteSchema: z.ZodType<RouteInput> = z.lazy(() =>
  * @example
  * routes:
  *   receiver: finops
- *   group_by: [workload, day]
- *   repeat_interval: 30d
+ *   group_by: [workload]
+ *   repeat_interval_by_severity: { page: 1d, warning: 7d, info: 30d }
  *   routes:
  *     - matchers: ['severity="page"']
  *       receiver: oncall
@@ -68,7 +68,16 @@ export const RootRouteSchema = z
   .object({
     receiver: ReceiverNameSchema,
     group_by: GroupBySchema.default([...DEFAULT_GROUP_BY]),
-    repeat_interval: DurationSchema.default(DEFAULT_REPEAT_INTERVAL),
+    /** Unset: a still-firing condition is repeated by its severity (repeat_interval_by_severity). */
+    repeat_interval: DurationSchema.optional(),
+    repeat_interval_by_severity: z
+      .object({
+        page: DurationSchema.optional(),
+        warning: DurationSchema.optional(),
+        info: DurationSchema.optional(),
+      })
+      .strict()
+      .optional(),
     routes: z.array(RouteSchema).default([]),
   })
   .strict();
@@ -91,6 +100,8 @@ export const SlackReceiverSchema = z
     channel: z.union([z.literal(OWNER_CHANNEL_TEMPLATE), SlackChannelSchema]),
     fallback_channel: SlackChannelSchema.optional(),
     token_env: TokenRefSchema.default(DEFAULT_SLACK_TOKEN_REF),
+    /** One "resolved" message when a notified condition ends (default true). */
+    send_resolved: z.boolean().optional(),
   })
   .strict();
 
@@ -99,10 +110,14 @@ export const SnsReceiverSchema = z
     topic_arn: z
       .string()
       .regex(/^arn:aws[a-z-]*:sns:[a-z0-9-]+:\d{12}:[A-Za-z0-9_-]{1,256}(\.fifo)?$/, 'an SNS topic ARN'),
+    /** A `resolve` event (same dedup key) when a notified condition ends, so the pager closes the incident. */
+    send_resolved: z.boolean().optional(),
   })
   .strict();
 
-export const ConsoleReceiverSchema = z.object({ dir: z.string().min(1).optional() }).strict();
+export const ConsoleReceiverSchema = z
+  .object({ dir: z.string().min(1).optional(), send_resolved: z.boolean().optional() })
+  .strict();
 
 /**
  * @example

@@ -11,7 +11,7 @@ import type {
   ReleaseResult,
   SendOutcome,
 } from '../../src/app/ports/alerting.js';
-import type { LogEntry } from '../../src/core/alerting/notification-log-entry.js';
+import { claimedEntry, type LogEntry } from '../../src/core/alerting/notification-log-entry.js';
 import type { IntegrationKind } from '../../src/core/alerting/receivers.js';
 
 /** In-memory notification log with the same compare-and-set rules as the real adapters. */
@@ -36,18 +36,7 @@ export class FakeNotificationLog implements NotificationLog {
     this.ops.push(`claim ${r.receiver} ${ok ? 'ok' : 'held'}`);
     if (!ok) return { ok: false, reason: 'held' };
     const version = (r.expectedVersion ?? 0) + 1;
-    this.entries.set(id, {
-      receiver: r.receiver,
-      groupKey: r.groupKey,
-      version,
-      state: 'CLAIMED',
-      firingFingerprints: [...r.firingFingerprints],
-      maxSeverity: r.maxSeverity,
-      amount: r.amount,
-      lastSentAtMs: r.claimedAtMs,
-      leaseUntilMs: r.leaseUntilMs,
-      expiresAtEpochSec: r.expiresAtEpochSec,
-    });
+    this.entries.set(id, claimedEntry(r, version));
     return { ok: true, version };
   }
 

@@ -2,6 +2,7 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import { notify } from '../../src/app/notify.js';
 import type { SilenceStore } from '../../src/app/ports/alerting.js';
 import { compileSilence } from '../../src/core/alerting/silences.js';
+import { conditionKey } from '../../src/core/keys.js';
 import type { Finding } from '../../src/core/rules/finding.js';
 import { alertingFrom, DAY_MS, HOUR_MS, makeFinding, NOW } from '../unit/core/alerting/fixtures.js';
 import { FakeNotificationLog, FakeNotifier, manualClock } from './fakes.js';
@@ -100,12 +101,20 @@ describe('notify', () => {
       'oncall/sns new-in-group delivered',
       'owners/slack new-in-group delivered',
     ]);
-    // oncall repeats after 1d; owners keep the 30d default.
+    // oncall repeats after its 1d; owners repeat by severity (a page: daily), a warning only after 7 days.
     expect(outcomes(repeated)).toEqual([
       'oncall/slack repeat-elapsed delivered',
       'oncall/sns repeat-elapsed delivered',
-      'owners/slack none suppressed',
+      'owners/slack repeat-elapsed delivered',
     ]);
+    const warning = [
+      makeFinding({ rule: 'verbose-output', severity: 'warning', labels: { workload: 'w2' } }),
+    ];
+    await run(warning);
+    clock.advance(6 * DAY_MS);
+    expect(outcomes(await run(warning))).toEqual(['owners/slack none suppressed']);
+    clock.advance(DAY_MS);
+    expect(outcomes(await run(warning))).toEqual(['owners/slack repeat-elapsed delivered']);
   });
 
   it('dry run decides and renders, but claims, sends and records nothing', async () => {
@@ -220,7 +229,7 @@ describe('notify', () => {
       expectedVersion: null,
       claimedAtMs: NOW,
       leaseUntilMs: NOW + 60_000,
-      firingFingerprints: [makeFinding().fingerprint],
+      firingFingerprints: [conditionKey(makeFinding())],
       maxSeverity: 'page',
       amount: '412.3',
       expiresAtEpochSec: (NOW + 2 * DAY_MS) / 1000,
@@ -266,7 +275,7 @@ describe('notify', () => {
     // Assess
     expect(outcomes(report)).toEqual(['oncall/slack - muted', 'oncall/sns - muted', 'owners/slack - muted']);
     expect(report.entries[0]?.muted).toEqual([
-      { fingerprint: makeFinding().fingerprint, cause: { kind: 'silenced', silenceId: 'live' } },
+      { fingerprint: conditionKey(makeFinding()), cause: { kind: 'silenced', silenceId: 'live' } },
     ]);
     expect(report.expiredSilenceIds).toEqual(['dead']);
     expect(slack.sent).toHaveLength(0);

@@ -12,7 +12,7 @@ import { compileAlerting } from '../../src/core/alerting/alerting-spec.js';
 import { planNotifications } from '../../src/core/alerting/plan.js';
 import type { ReceiverSpec } from '../../src/core/alerting/receivers.js';
 import type { DigestOptions } from '../../src/core/digest/weekly-digest.js';
-import { findingFingerprint } from '../../src/core/keys.js';
+import { conditionKey, findingFingerprint } from '../../src/core/keys.js';
 import { formatMoney, parseMoney } from '../../src/core/money.js';
 import type { ReportFile } from '../../src/core/report/report-artifacts.js';
 import type { Finding } from '../../src/core/rules/finding.js';
@@ -297,7 +297,9 @@ describe('sendWeeklyDigest', () => {
       expectedVersion: null,
       claimedAtMs: 0,
       leaseUntilMs: 1,
-      firingFingerprints: [findings[0]!.fingerprint],
+      // The log records conditions (rule + labels without the day) and when their firing began.
+      firingFingerprints: [conditionKey(findings[0]!)],
+      firingSince: { [conditionKey(findings[0]!)]: '2026-05-25' },
       maxSeverity: 'page',
       amount: '300',
       expiresAtEpochSec: 4_000_000_000,
@@ -317,5 +319,52 @@ describe('sendWeeklyDigest', () => {
       '2026-06-03 support-bot notified',
       '2026-06-07 code-review provisional',
     ]);
+    // The whole week is final (data through 06-12 23:00), so conditions are judged as of 06-07. A spike
+    // resolves after one quiet final day: support-bot's (last found 06-03) has ended; code-review's, found on
+    // 06-07, is open, 1 day old.
+    expect(
+      report.digest.openConditions.map(
+        (c) => `${c.workload} since ${c.since} ${c.ageDays}d last ${c.lastFound}`,
+      ),
+    ).toEqual(['code-review since 2026-06-07 1d last 2026-06-07']);
+  });
+
+  it('lists open conditions with their age from the notification log', async () => {
+    const store = memoryFactStore(generateFacts('2026-05-20', '2026-06-12'), '2026-06-12T23:00:00Z');
+    const labels = {
+      workload: 'etl',
+      model: 'm',
+      team: 't',
+      cost_center: 'c',
+      account: '1',
+      environment: 'prod',
+    };
+    const finding = (day: string): Finding => ({
+      rule: 'dev-in-prod',
+      name: 'dev-in-prod',
+      day,
+      severity: 'warning',
+      provisional: false,
+      labels,
+      figures: { today: parseMoney('40'), baseline: parseMoney('0'), ratio: null, delta: parseMoney('40') },
+      why: ['dev traffic in prod'],
+      contributors: [],
+      fingerprint: findingFingerprint({ rule: 'dev-in-prod', day, labels }),
+    });
+    const days = ['2026-06-01', '2026-06-02', '2026-06-03', '2026-06-04', '2026-06-05', '2026-06-06'];
+    const report = await sendWeeklyDigest(
+      { week: '2026-W23', options: OPTIONS, sendPartialWeeks: false, receivers: [], send: false },
+      deps({
+        store,
+        findings: {
+          findings: async () =>
+            days.map((day) => ({ finding: finding(day), state: 'notified', conditionSince: '2026-05-15' })),
+        },
+      }),
+    );
+    expect(report.digest.openConditions).toMatchObject([
+      { workload: 'etl', rule: 'dev-in-prod', since: '2026-05-15', lastFound: '2026-06-06', ageDays: 24 },
+    ]);
+    expect(report.digest.openConditions[0]!.amount).toBe(parseMoney('40'));
   });
 });

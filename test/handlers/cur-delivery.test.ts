@@ -56,6 +56,7 @@ function result(uri: string, overrides: Partial<ProcessDeliveryResult> = {}): Pr
         NotificationsSent: 1,
         NotificationsSuppressed: 0,
         NotificationsMuted: 0,
+        NotificationsRecorded: 0,
         NotificationClaimHeld: 0,
         NotificationRetryable: 0,
         NotificationRejected: 0,

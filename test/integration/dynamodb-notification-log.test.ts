@@ -133,6 +133,42 @@ describe('DynamoDbNotificationLog on dynalite', () => {
     expect(await log.get('oncall/sns', existing)).toEqual({ ...before, version: 4 });
   });
 
+  it('condition state round-trips: resolved set and firing-since days; a resolve record (nothing firing) too', async () => {
+    // Prepare
+    const groupKey = key();
+    const since = { 'cond-a': '2026-06-15', 'cond-b': '2026-06-16' };
+    // Act
+    await log.claim(claimFor(groupKey, { firingFingerprints: ['cond-a', 'cond-b'], firingSince: since }));
+    await log.commit({ receiver: 'oncall/sns', groupKey, version: 1 });
+    const firing = await log.get('oncall/sns', groupKey);
+    // The resolve message: nothing fires, both conditions resolved; compare-and-set on the SENT version.
+    const held = await log.claim(claimFor(groupKey, { expectedVersion: 1, firingFingerprints: [] }));
+    const resolve = await log.claim(
+      claimFor(groupKey, {
+        expectedVersion: 2,
+        firingFingerprints: [],
+        resolvedFingerprints: ['cond-a', 'cond-b'],
+        firingSince: {},
+        amount: '0',
+        maxSeverity: 'info',
+      }),
+    );
+    await log.commit({ receiver: 'oncall/sns', groupKey, version: 3 });
+    const resolved = await log.get('oncall/sns', groupKey);
+    // Assess
+    expect(firing).toMatchObject({ firingFingerprints: ['cond-a', 'cond-b'], firingSince: since });
+    expect(firing?.resolvedFingerprints).toBeUndefined();
+    expect(held).toEqual({ ok: false, reason: 'held' });
+    expect(resolve).toEqual({ ok: true, version: 3 });
+    expect(resolved).toMatchObject({
+      state: 'SENT',
+      version: 4,
+      firingFingerprints: [],
+      resolvedFingerprints: ['cond-a', 'cond-b'],
+      firingSince: {},
+    });
+  });
+
   it('stores the TTL attribute in epoch seconds under a hashed key', async () => {
     const groupKey = key();
     await log.claim(claimFor(groupKey));

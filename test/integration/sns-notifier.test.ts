@@ -60,10 +60,12 @@ describe('SnsNotifier against a loopback SNS Query API', () => {
       severity: { dataType: 'String', value: 'page' },
       rule: { dataType: 'String', value: 'spend-spike' },
       workload: { dataType: 'String', value: 'support-bot' },
+      status: { dataType: 'String', value: 'firing' },
     });
     expect(JSON.parse(msg!.message)).toMatchObject({
       dedup_key: expect.stringMatching(/^[0-9a-f]{64}$/),
       event_action: 'trigger',
+      status: 'firing',
     });
     expect(msg?.messageGroupId).toBeUndefined();
   });

@@ -191,5 +191,15 @@ function toEntry(item: Record<string, unknown>): LogEntry {
     lastSentAtMs: Number(item.lastSentAtMs),
     leaseUntilMs: Number(item.leaseUntilMs),
     expiresAtEpochSec: Number(item.expiresAtEpochSec),
+    ...(Array.isArray(item.resolvedFingerprints)
+      ? { resolvedFingerprints: item.resolvedFingerprints.map(String) }
+      : {}),
+    ...(item.firingSince !== null && typeof item.firingSince === 'object'
+      ? {
+          firingSince: Object.fromEntries(
+            Object.entries(item.firingSince as Record<string, unknown>).map(([k, v]) => [k, String(v)]),
+          ),
+        }
+      : {}),
   };
 }

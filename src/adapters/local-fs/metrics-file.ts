@@ -1,8 +1,8 @@
 import { readFile } from 'node:fs/promises';
 import type { MetricsSource } from '../../app/early-warning.js';
-import { parseCsv } from '../../core/report/csv.js';
 import { EARLY_WARNING_METRICS, type MetricDatapoint } from '../../core/early-warning/metrics.js';
 import { InputError } from '../../core/errors.js';
+import { parseCsv } from '../../core/report/csv.js';
 
 /** The header a metrics file starts with, in this order. */
 export const METRICS_FILE_COLUMNS = [

@@ -63,6 +63,7 @@ export function toPublishInput(
       severity: attribute(message.attributes.severity),
       rule: attribute(message.attributes.rule),
       workload: attribute(message.attributes.workload),
+      ...(message.attributes.status ? { status: attribute(message.attributes.status) } : {}),
     },
     ...(isFifoTopic(topicArn)
       ? { MessageGroupId: message.messageGroupId, MessageDeduplicationId: message.deduplicationId }

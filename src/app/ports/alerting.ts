@@ -24,6 +24,10 @@ export interface ClaimRequest {
   maxSeverity: Severity;
   amount: string;
   expiresAtEpochSec: number;
+  /** Conditions this send reports as resolved. */
+  resolvedFingerprints?: readonly string[] | undefined;
+  /** First day of the current firing of each firing condition. */
+  firingSince?: Readonly<Record<string, string>> | undefined;
 }
 
 /**

@@ -36,6 +36,8 @@ export function localNotifyDeps(
   return {
     log: new LocalNotificationLog({ path: notificationLogPath(root) }),
     silences: new LocalSilenceStore({ path: silenceStorePath(root) }),
+    // INTEGRATOR (issue 12): add `acks: <H12b's local ConditionAckStore under <store>/state/>` here; without
+    // it no condition counts as acknowledged (repeats by interval continue).
     notifiers,
     clock: () => new Date(),
   };

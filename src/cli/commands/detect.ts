@@ -1,15 +1,19 @@
-import { mkdir, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { Command, Option } from 'commander';
 import {
   earlyWarningStorePath,
   LocalEarlyWarningStore,
 } from '../../adapters/local-fs/early-warning-store.js';
+import { LocalNotificationLog } from '../../adapters/local-fs/notification-log.js';
 import { detectAnomalies } from '../../app/detect.js';
 import { linkEarlyWarnings } from '../../app/early-warning.js';
 import { type NotifyReport, notify } from '../../app/notify.js';
+import { type ReplayReport, replayNotifications } from '../../app/replay-notifications.js';
 import { loadConfig } from '../../config/load.js';
 import { compileAlerting } from '../../core/alerting/alerting-spec.js';
+import { conditionOptionsFor } from '../../core/alerting/conditions.js';
 import type { LinkResult } from '../../core/early-warning/reconcile.js';
 import { formatUsd, type Money } from '../../core/money.js';
 import type { Finding } from '../../core/rules/finding.js';
@@ -35,6 +39,7 @@ interface DetectOptions {
   config?: string;
   dryRun?: boolean;
   send?: boolean;
+  replay?: boolean;
   out: string;
   format: 'table' | 'json';
 }
@@ -50,13 +55,23 @@ export function detectCommand(): Command {
           'Without --send nothing is delivered. --dry-run also routes, groups and renders the messages that\n' +
           'would be sent and writes them to --out, but sends and records nothing. --send delivers through\n' +
           'the routes, at most once per receiver and group (a second run sends nothing new).\n\n' +
+          'Alerts are conditions: a rule and its labels without the day. A condition is announced when it\n' +
+          'starts, repeated by repeat_interval (default by severity: page 1d, warning 7d, info 30d) or when it\n' +
+          "escalates (higher severity, or 2x the amount last sent), and resolved once after its rule's\n" +
+          'resolve_after_days final days without it (receivers with send_resolved). --replay --from --to\n' +
+          'replays one scheduled run a day against a scratch log and counts the messages per receiver.\n\n' +
           SEND_EXIT_HELP,
       ),
   )
     .option('--dry-run', 'decide and render notifications, write them to --out, send and record nothing')
     .option('--send', 'deliver notifications through the configured routes')
+    .option(
+      '--replay',
+      'replay one scheduled run per day from --from to --to against a scratch notification log and count\n' +
+        'the messages each receiver would have got (conditions, repeats and resolves); sends nothing',
+    )
     .action(async (options: DetectOptions) => {
-      process.exitCode = await runDetect(options);
+      process.exitCode = options.replay ? await runReplay(options) : await runDetect(options);
     });
 }
 
@@ -95,6 +110,36 @@ function withDetectOptions(command: Command): Command {
     .addOption(new Option('--format <format>', 'output format').choices(['table', 'json']).default('table'));
 }
 
+async function runReplay(options: DetectOptions): Promise<number> {
+  if (!options.from || !options.to) throw new Error('--replay needs --from and --to (the days to replay)');
+  if (options.send || options.dryRun) throw new Error('--replay sends nothing: drop --send / --dry-run');
+  checkDayOptions({ '--from': options.from, '--to': options.to });
+  const config = await loadConfig(options.config);
+  const { store } = await openExistingStore(storeRoot(options.store));
+  const scratch = await mkdtemp(join(tmpdir(), 'bedrock-cost-replay-'));
+  try {
+    const log = new LocalNotificationLog({ path: join(scratch, 'notification-log.json') });
+    const report = await replayNotifications({ from: options.from, to: options.to, config }, { store, log });
+    if (options.format === 'json') printJson(report);
+    else printReplay(report);
+  } finally {
+    await rm(scratch, { recursive: true, force: true });
+  }
+  return 0;
+}
+
+function printReplay(report: ReplayReport): void {
+  const reasons = ['first', 'new-in-group', 'escalated', 'repeat-elapsed', 'resolved'] as const;
+  const rows = Object.entries(report.byReceiver)
+    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+    .map(([receiver, c]) => [receiver, String(c.total), ...reasons.map((r) => String(c.byReason[r] ?? 0))]);
+  const total = Object.values(report.byReceiver).reduce((n, c) => n + c.total, 0);
+  process.stdout.write(
+    `Replayed ${report.runs} daily run(s), ${report.from} … ${report.to}: ${total} message(s).\n` +
+      `${renderTable(['receiver', 'messages', ...reasons], rows, [1, 2, 3, 4, 5, 6])}\n`,
+  );
+}
+
 async function runDetect(options: DetectOptions): Promise<number> {
   checkDayOptions({ '--from': options.from, '--to': options.to });
   const now = nowOption(options.now);
@@ -114,8 +159,14 @@ async function runDetect(options: DetectOptions): Promise<number> {
       facts: store,
       record: Boolean(options.send),
     });
+    const conditions = conditionOptionsFor({
+      rules: config.rules,
+      days: result.days,
+      newestUsageHour: result.newestUsageHour,
+      finalAfterHours: config.completeness.final_after_hours,
+    });
     report = await notify(
-      { findings: linked.route, alerting, dryRun: !options.send && options.dryRun },
+      { findings: linked.route, alerting, conditions, dryRun: !options.send && options.dryRun },
       { ...deps, clock: () => now },
     );
     if (report.dryRun) await writeDryRun(report, options.out);

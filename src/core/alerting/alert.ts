@@ -1,5 +1,6 @@
 import { type Money, sumMoney } from '../money.js';
 import { type Finding, SEVERITIES, type Severity } from '../rules/finding.js';
+import type { ConditionStatus, ConditionView } from './conditions.js';
 import type { Labels } from './labels.js';
 
 /** Labels the alerting layer adds to a finding's own labels; they win over a finding label of the same name. */
@@ -7,10 +8,13 @@ export const ALERT_LABEL_NAMES = ['alertname', 'rule', 'severity', 'day', 'provi
 
 /** A finding as the alerting layer sees it: its label set for matching, and the severity it may act with. */
 export interface Alert {
+  /** The finding's fingerprint, or for a condition alert its condition key (core/keys conditionKey). */
   fingerprint: string;
   labels: Labels;
   severity: Severity;
   finding: Finding;
+  /** Set on alerts built from a condition: its state and the days it was found on. */
+  condition?: { status: ConditionStatus; firstDay: string; lastDay: string; daysFound: number } | undefined;
 }
 
 /**
@@ -32,6 +36,23 @@ export function toAlert(finding: Finding): Alert {
       severity,
       day: finding.day,
       provisional: finding.provisional ? 'true' : 'false',
+    },
+  };
+}
+
+/**
+ * The alert of a condition: the finding of its newest day (its `day` label is that day, so inhibit rules with
+ * `equal: [day]` compare like days), identified by the condition key so every day is the same alert.
+ */
+export function conditionAlert(view: ConditionView): Alert {
+  return {
+    ...toAlert(view.finding),
+    fingerprint: view.key,
+    condition: {
+      status: view.status,
+      firstDay: view.firstDay,
+      lastDay: view.lastDay,
+      daysFound: view.daysFound,
     },
   };
 }

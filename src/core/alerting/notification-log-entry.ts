@@ -22,11 +22,25 @@ export interface LogEntry {
   leaseUntilMs: number;
   /** Derived EXPIRED and the DynamoDB TTL: 2 × repeat interval after the send. */
   expiresAtEpochSec: number;
+  /** Conditions the last send reported as resolved (Alertmanager's resolved set); absent on older records. */
+  resolvedFingerprints?: readonly string[] | undefined;
+  /** First day (YYYY-MM-DD) of the current firing of each condition in `firingFingerprints`. */
+  firingSince?: Readonly<Record<string, string>> | undefined;
 }
 
-/** Record expiry, as Alertmanager's `expiry := 2 * repeat`. */
-export function expiresAtEpochSec(sentAtMs: number, repeatIntervalMs: number): number {
-  return Math.ceil((sentAtMs + 2 * repeatIntervalMs) / 1000);
+/**
+ * A record that still lists firing conditions must outlive an acknowledged condition's silence (no repeats
+ * while it fires): after this long without a message, an acknowledged condition is announced again as new.
+ */
+export const FIRING_RECORD_MIN_TTL_MS = 90 * 86_400_000;
+
+/**
+ * Record expiry, as Alertmanager's `expiry := 2 * repeat`; a record with firing conditions lives at least
+ * FIRING_RECORD_MIN_TTL_MS, so an acknowledged condition is not re-announced when its record expires.
+ */
+export function expiresAtEpochSec(sentAtMs: number, repeatIntervalMs: number, firing = false): number {
+  const ttl = firing ? Math.max(2 * repeatIntervalMs, FIRING_RECORD_MIN_TTL_MS) : 2 * repeatIntervalMs;
+  return Math.ceil((sentAtMs + ttl) / 1000);
 }
 
 /** The record a successful claim writes: CLAIMED, counted as sent at claim time should the sender never return. */
@@ -40,6 +54,8 @@ export function claimedEntry(
     maxSeverity: LogEntry['maxSeverity'];
     amount: string;
     expiresAtEpochSec: number;
+    resolvedFingerprints?: readonly string[] | undefined;
+    firingSince?: Readonly<Record<string, string>> | undefined;
   }>,
   version: number,
 ): LogEntry {
@@ -54,5 +70,7 @@ export function claimedEntry(
     lastSentAtMs: claim.claimedAtMs,
     leaseUntilMs: claim.leaseUntilMs,
     expiresAtEpochSec: claim.expiresAtEpochSec,
+    ...(claim.resolvedFingerprints ? { resolvedFingerprints: [...claim.resolvedFingerprints] } : {}),
+    ...(claim.firingSince ? { firingSince: { ...claim.firingSince } } : {}),
   };
 }

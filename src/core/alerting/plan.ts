@@ -1,6 +1,7 @@
 import type { Finding } from '../rules/finding.js';
-import { type Alert, toAlert } from './alert.js';
+import { type Alert, conditionAlert } from './alert.js';
 import type { CompiledAlerting } from './alerting-spec.js';
+import { type ConditionOptions, conditionsOf } from './conditions.js';
 import { type AlertGroup, groupAlerts } from './grouping.js';
 import { inhibitionOf } from './inhibition.js';
 import { routesFor } from './route-tree.js';
@@ -15,16 +16,21 @@ export interface MutedAlert {
   cause: MuteCause;
 }
 
-/** A group after muting: `firing` is what would be sent; a group with none firing is muted as a whole. */
+/**
+ * A group after muting: `firing` is what would be sent, `resolved` the conditions of the group that have
+ * ended; a group with neither (everything silenced or inhibited) is muted as a whole.
+ */
 export interface PlannedGroup extends AlertGroup {
   firing: Alert[];
+  resolved: Alert[];
   muted: MutedAlert[];
 }
 
 /**
- * Findings → alerts → routes → groups → silences and inhibition. Pure, so `notify`, `--dry-run` and
- * `routes test` all see the same plan. Muting is per alert, as in Alertmanager's pipeline: every alert
- * of the run can inhibit, silenced or not.
+ * Findings → conditions → alerts → routes → groups → silences and inhibition. Pure, so `notify`, `--dry-run`
+ * and `routes test` all see the same plan. Each condition (rule + labels without the day) is one alert, built
+ * from its newest finding; resolved conditions are routed too, so their group can say they ended. Muting is
+ * per alert, as in Alertmanager's pipeline: every firing alert of the run can inhibit, silenced or not.
  */
 export function planNotifications(input: {
   findings: readonly Finding[];
@@ -32,8 +38,11 @@ export function planNotifications(input: {
   /** Silences from the state store, in addition to those in config. */
   extraSilences?: readonly Silence[];
   nowMs: number;
+  /** Which evaluated days are final and when conditions resolve; default: nothing resolves. */
+  conditions?: ConditionOptions | undefined;
 }): PlannedGroup[] {
-  const alerts = input.findings.map(toAlert);
+  const alerts = conditionsOf(input.findings, input.conditions ?? { lastFinalDay: null }).map(conditionAlert);
+  const firingAlerts = alerts.filter((a) => a.condition?.status !== 'resolved');
   const silences = [...input.alerting.silences, ...(input.extraSilences ?? [])];
   const muteCause = new Map<string, MuteCause>();
   for (const alert of alerts) {
@@ -42,7 +51,8 @@ export function planNotifications(input: {
       muteCause.set(alert.fingerprint, { kind: 'silenced', silenceId: silence.id });
       continue;
     }
-    const inhibition = inhibitionOf(alert, alerts, input.alerting.inhibitRules);
+    if (alert.condition?.status === 'resolved') continue;
+    const inhibition = inhibitionOf(alert, firingAlerts, input.alerting.inhibitRules);
     if (inhibition) {
       muteCause.set(alert.fingerprint, {
         kind: 'inhibited',
@@ -56,12 +66,14 @@ export function planNotifications(input: {
   );
   return groupAlerts(routed).map((group) => {
     const firing: Alert[] = [];
+    const resolved: Alert[] = [];
     const muted: MutedAlert[] = [];
     for (const alert of group.alerts) {
       const cause = muteCause.get(alert.fingerprint);
       if (cause) muted.push({ alert, cause });
+      else if (alert.condition?.status === 'resolved') resolved.push(alert);
       else firing.push(alert);
     }
-    return { ...group, firing, muted };
+    return { ...group, firing, resolved, muted };
   });
 }

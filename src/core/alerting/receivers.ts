@@ -18,10 +18,17 @@ export interface ReceiverSpec {
         fallback_channel?: string | undefined;
         /** Environment variable name or secret reference holding the bot token; resolved by the caller. */
         token_env?: string | undefined;
+        /** Send one "resolved" message when the group's conditions end (default true). */
+        send_resolved?: boolean | undefined;
       }
     | undefined;
-  sns?: { topic_arn: string } | undefined;
-  console?: { dir?: string | undefined } | undefined;
+  sns?: { topic_arn: string; send_resolved?: boolean | undefined } | undefined;
+  console?: { dir?: string | undefined; send_resolved?: boolean | undefined } | undefined;
+}
+
+/** Whether an integration sends "resolved" messages: on unless `send_resolved: false` (Slack, SNS and console). */
+export function sendsResolved(receiver: ReceiverSpec, kind: IntegrationKind): boolean {
+  return receiver[kind]?.send_resolved ?? true;
 }
 
 export function integrationsOf(receiver: ReceiverSpec): IntegrationKind[] {

@@ -1,4 +1,6 @@
 import { ConfigError } from '../errors.js';
+import { SEVERITIES, type Severity } from '../rules/finding.js';
+import { DEFAULT_REPEAT_INTERVAL_BY_SEVERITY } from './conditions.js';
 import { parseDurationMs } from './duration.js';
 import type { Labels } from './labels.js';
 import { formatMatchers, type Matcher, matchesAll, parseMatchers } from './matchers.js';
@@ -6,20 +8,20 @@ import { formatMatchers, type Matcher, matchesAll, parseMatchers } from './match
 /** `group_by: ['...']` groups by every label, as in Alertmanager. */
 export const GROUP_BY_ALL = '...';
 
-/** One finding a day per workload is the natural unit of a Bedrock spend message. */
-export const DEFAULT_GROUP_BY: readonly string[] = ['workload', 'day'];
-
 /**
- * Findings describe a closed day that CUR may restate for up to ~6 weeks (the month plus two weeks);
- * Alertmanager's 4h default would re-announce the same day on every re-delivery in that window.
+ * One message per workload: its conditions (rule + labels, without the day) are the alerts of the group, so an
+ * ongoing condition stays in the same group day after day. Adding `day` makes every day a new group (one
+ * message a day per workload, the behaviour before conditions).
  */
-export const DEFAULT_REPEAT_INTERVAL = '30d';
+export const DEFAULT_GROUP_BY: readonly string[] = ['workload'];
 
 /** A route as written in config (Alertmanager names). Children inherit unset options from their parent. */
 export interface RouteSpec {
   receiver?: string | undefined;
   group_by?: readonly string[] | undefined;
   repeat_interval?: string | undefined;
+  /** Root only: repeat intervals by the group's severity for routes that set no `repeat_interval`. */
+  repeat_interval_by_severity?: { [S in Severity]?: string | undefined } | undefined;
   matchers?: readonly string[] | undefined;
   continue?: boolean | undefined;
   routes?: readonly RouteSpec[] | undefined;
@@ -32,7 +34,9 @@ export interface Route {
   receiver: string;
   /** Label names to group by, or 'all' for `...`. */
   groupBy: readonly string[] | 'all';
-  repeatIntervalMs: number;
+  /** Set on the route or inherited; null: by the group's severity (`repeatBySeverityMs`). */
+  repeatIntervalMs: number | null;
+  repeatBySeverityMs: Readonly<Record<Severity, number>>;
   matchers: readonly Matcher[];
   continue: boolean;
   routes: readonly Route[];
@@ -43,18 +47,34 @@ export function compileRouteTree(root: RouteSpec): Route {
   if (!root.receiver) throw new ConfigError('routes: the root route must name a receiver');
   if (root.matchers && root.matchers.length > 0)
     throw new ConfigError('routes: the root route matches everything; remove its matchers');
+  const bySeverity = Object.fromEntries(
+    SEVERITIES.map((severity) => {
+      const configured = root.repeat_interval_by_severity?.[severity];
+      const text = configured ?? DEFAULT_REPEAT_INTERVAL_BY_SEVERITY[severity];
+      const path = configured
+        ? `routes.repeat_interval_by_severity.${severity}`
+        : 'DEFAULT_REPEAT_INTERVAL_BY_SEVERITY';
+      return [severity, mustDuration(text, path)];
+    }),
+  ) as Record<Severity, number>;
   const parent = {
     key: '',
     receiver: root.receiver,
     groupBy: DEFAULT_GROUP_BY,
-    repeatIntervalMs: mustDuration(DEFAULT_REPEAT_INTERVAL, 'routes'),
+    repeatIntervalMs: null,
+    repeatBySeverityMs: bySeverity,
   };
   return compile(root, parent, 'routes', true);
 }
 
+/** How long a still-firing group waits before it is repeated: the route's interval, else by severity. */
+export function repeatIntervalOf(route: Route, severity: Severity): number {
+  return route.repeatIntervalMs ?? route.repeatBySeverityMs[severity];
+}
+
 function compile(
   spec: RouteSpec,
-  parent: Pick<Route, 'key' | 'receiver' | 'groupBy' | 'repeatIntervalMs'>,
+  parent: Pick<Route, 'key' | 'receiver' | 'groupBy' | 'repeatIntervalMs' | 'repeatBySeverityMs'>,
   path: string,
   isRoot: boolean,
 ): Route {
@@ -73,6 +93,7 @@ function compile(
     repeatIntervalMs: spec.repeat_interval
       ? mustDuration(spec.repeat_interval, `${path}.repeat_interval`)
       : parent.repeatIntervalMs,
+    repeatBySeverityMs: parent.repeatBySeverityMs,
     matchers: parsed.value,
     continue: spec.continue ?? false,
   };

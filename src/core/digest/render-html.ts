@@ -328,6 +328,28 @@ function efficiency(d: WeeklyDigest): string {
   );
 }
 
+function openConditionsTable(d: WeeklyDigest): string {
+  if (d.openConditions.length === 0)
+    return para(small('No alert condition is open at the end of this week.'));
+  return table(
+    ['Since', 'Age', 'Severity', 'Rule', 'Workload', 'Model', 'Last found', 'Amount', 'What'],
+    d.openConditions.map((c) => ({
+      cells: [
+        { html: esc(shortDay(c.since)), style: 'white-space:nowrap;' },
+        esc(`${c.ageDays} d`),
+        esc(c.severity),
+        esc(c.name),
+        name(c.workload),
+        esc(c.model),
+        { html: esc(shortDay(c.lastFound)), style: 'white-space:nowrap;' },
+        usdCell(c.amount),
+        { html: esc(c.headline), style: 'font-size:12px;' },
+      ] as CellInput[],
+    })),
+    { id: 'open-conditions' },
+  );
+}
+
 function anomalies(d: WeeklyDigest): string {
   if (d.anomalies.length === 0) return para(small('No anomalies were found on the days of this week.'));
   return table(
@@ -457,6 +479,8 @@ export function renderDigestHtml(d: WeeklyDigest): string {
     h2(`Anomalies in ${d.week}`),
     anomalies(d),
     earlyWarningSection(d),
+    h2('Open alert conditions'),
+    openConditionsTable(d),
     h2('About these figures'),
     para(
       small(

@@ -101,6 +101,18 @@ export function renderDigestSlack(d: WeeklyDigest): SlackMessage {
             '\n',
           )}${d.anomalies.length > TOP_ANOMALIES ? `\n…and ${d.anomalies.length - TOP_ANOMALIES} more` : ''}`;
   blocks.push(section(anomalies));
+  if (d.openConditions.length > 0) {
+    const lines = d.openConditions
+      .slice(0, TOP_ANOMALIES)
+      .map(
+        (c) =>
+          `• ${c.severity} \`${escapeMrkdwn(c.name)}\` ${escapeMrkdwn(c.workload)}: since ${shortDay(c.since)} (${c.ageDays} d), ${formatUsd(c.amount)} on ${shortDay(c.lastFound)}`,
+      );
+    if (d.openConditions.length > TOP_ANOMALIES) {
+      lines.push(`…and ${d.openConditions.length - TOP_ANOMALIES} more`);
+    }
+    blocks.push(section(`*Open conditions: ${d.openConditions.length}*\n${lines.join('\n')}`));
+  }
   blocks.push(
     context(
       `${d.reconciliation.ok ? ':white_check_mark:' : ':warning:'} ${escapeMrkdwn(d.reconciliation.line)} · full chargeback table (exact decimals) in the attached CSV`,

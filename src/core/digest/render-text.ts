@@ -124,6 +124,16 @@ export function renderDigestText(d: WeeklyDigest): string {
   }
   if (d.anomalies.length === 0) out.push('  none');
   out.push(...earlyWarningText(d));
+  out.push('');
+  out.push(`OPEN CONDITIONS (${d.openConditions.length})`);
+  for (const c of d.openConditions) {
+    out.push(
+      printable(
+        `  ${c.severity} ${c.name} ${c.workload} since ${c.since} (${c.ageDays} d), last found ${c.lastFound}: ${formatUsd(c.amount)}`,
+      ),
+    );
+  }
+  if (d.openConditions.length === 0) out.push('  none');
   return `${out.join('\n')}\n`;
 }
 

@@ -12,7 +12,13 @@ import {
   ZERO,
 } from '../money.js';
 import { type Allocation, allocate, type UnallocatedMode } from './allocate.js';
-import { type AnomalyInput, type WeekAnomaly, weekAnomalies } from './anomalies.js';
+import {
+  type AnomalyInput,
+  type OpenCondition,
+  openConditions,
+  type WeekAnomaly,
+  weekAnomalies,
+} from './anomalies.js';
 import {
   compareMoneyDesc,
   type DailySeries,
@@ -145,6 +151,8 @@ export interface WeeklyDigest {
   premium: PremiumShare;
   daily: DailySeries;
   anomalies: WeekAnomaly[];
+  /** Alert conditions still firing at the week's last final day, with their age. */
+  openConditions: OpenCondition[];
   reconciliation: Reconciliation;
   sources: SourceSnapshot[];
   /**
@@ -276,6 +284,7 @@ export function buildWeeklyDigest(input: BuildDigestInput): WeeklyDigest {
       metric,
     ),
     anomalies: weekAnomalies(input.anomalies ?? [], window.days),
+    openConditions: openConditions(input.anomalies ?? [], window.days, window.asOfDay),
     reconciliation,
     sources: sourcesOf(onDays(input.facts, [...window.previousDays, ...window.days])),
     ...earlyWarningOf(input.earlyWarning, weekFacts, window.days),

@@ -1,9 +1,9 @@
 import { type DailyFact, TOKEN_USAGE_KINDS } from '../facts/daily-fact.js';
 import { conditionKey } from '../keys.js';
 import { formatMoney, formatUsd, type Money, parseMoney, ZERO } from '../money.js';
-import { addDays } from '../time/days.js';
 import type { Finding } from '../rules/finding.js';
 import { moneyRatio } from '../rules/stats.js';
+import { addDays } from '../time/days.js';
 import type { WorkloadHour } from './estimate.js';
 import type { EarlyFinding } from './rules.js';
 

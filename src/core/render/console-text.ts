@@ -4,15 +4,29 @@ import {
   formatRatio,
   groupSeverity,
   headlineOf,
+  isAllResolved,
   isProvisional,
   leadAlert,
   type NotificationContent,
   REASON_NOTES,
+  resolvedLine,
+  sinceNote,
 } from './notification-content.js';
 import { printable } from './text-table.js';
 
 /** Plain-text rendering for the console/file notifier and dry runs. */
 export function renderConsoleText(content: NotificationContent): string {
+  const resolved = content.resolved ?? [];
+  if (isAllResolved(content)) {
+    const lines = [
+      `[RESOLVED] ${leadAlert(resolved).finding.labels.workload || 'Bedrock'}: every condition of this group ended`,
+      `receiver: ${content.receiver} · reason: ${REASON_NOTES[content.reason]}`,
+      `group: ${content.groupKey}`,
+      'resolved:',
+      ...resolved.map((a) => `  - ${resolvedLine(a)}`),
+    ];
+    return `${lines.map(printable).join('\n')}\n`;
+  }
   const lead = leadAlert(content.alerts);
   const severity = groupSeverity(content);
   const lines = [`[${severity.toUpperCase()}] ${headlineOf(lead.finding)}`];
@@ -25,6 +39,8 @@ export function renderConsoleText(content: NotificationContent): string {
     `receiver: ${content.receiver} · reason: ${REASON_NOTES[content.reason]}${content.owner ? ` · owner: ${content.owner.team}` : ''}`,
   );
   lines.push(`group: ${content.groupKey}`);
+  const since = sinceNote(content, lead);
+  if (since) lines.push(since);
   if (lead.finding.why.length > 0) lines.push('why:', ...lead.finding.why.map((w) => `  - ${w}`));
   if (lead.finding.contributors.length > 0) {
     lines.push(
@@ -45,5 +61,6 @@ export function renderConsoleText(content: NotificationContent): string {
       .join(' ');
     lines.push(`  - ${alert.severity} ${f.name} ${f.day}: ${formatUsd(f.figures.today)}${ratio} ${labels}`);
   }
+  if (resolved.length > 0) lines.push('resolved:', ...resolved.map((a) => `  - ${resolvedLine(a)}`));
   return `${lines.map(printable).join('\n')}\n`;
 }

@@ -11,10 +11,39 @@ export interface NotificationContent {
   receiver: string;
   groupKey: string;
   groupLabels: Labels;
-  /** The firing (not muted) alerts of the group; never empty. */
+  /** The firing (not muted) alerts of the group; empty only in a `resolved` message. */
   alerts: readonly Alert[];
+  /** Conditions of the group that ended since the last message (sent where the receiver has send_resolved). */
+  resolved?: readonly Alert[] | undefined;
+  /** First day of the current firing of each firing condition (by alert fingerprint), from the notification log. */
+  firingSince?: Readonly<Record<string, string>> | undefined;
   reason: NotifyReason;
   owner?: Owner | undefined;
+}
+
+/** True when nothing in the group fires any more: the message says the group's conditions ended. */
+export function isAllResolved(content: NotificationContent): boolean {
+  return content.alerts.length === 0;
+}
+
+/** The alerts a message is about: the firing ones, or in an all-resolved message the resolved ones. */
+export function messageAlerts(content: NotificationContent): readonly Alert[] {
+  return content.alerts.length > 0 ? content.alerts : (content.resolved ?? []);
+}
+
+/** "firing since 2026-06-15 (17 days)" for a condition alert older than its newest day, else undefined. */
+export function sinceNote(content: NotificationContent, alert: Alert): string | undefined {
+  const since = content.firingSince?.[alert.fingerprint] ?? alert.condition?.firstDay;
+  if (since === undefined || since >= alert.finding.day) return undefined;
+  const days = Math.round((Date.parse(alert.finding.day) - Date.parse(since)) / 86_400_000) + 1;
+  return `firing since ${since} (${days} days)`;
+}
+
+/** "resolved: support-bot dev-in-prod, last found 2026-06-30" — one line per resolved condition. */
+export function resolvedLine(alert: Alert): string {
+  const f = alert.finding;
+  const title = RULE_TITLES[f.rule] ?? f.rule;
+  return `${f.labels.workload || 'Bedrock'} ${title} (${f.name}): last found ${alert.condition?.lastDay ?? f.day}`;
 }
 
 /** Short names for rule ids in headlines; unknown rules show their id. */
@@ -111,14 +140,16 @@ export function isProvisional(content: NotificationContent): boolean {
 }
 
 export function groupSeverity(content: NotificationContent): Severity {
-  return snapshotOf(content.alerts).maxSeverity;
+  return snapshotOf(messageAlerts(content)).maxSeverity;
 }
 
 export const REASON_NOTES: Readonly<Record<NotifyReason, string>> = {
   first: 'new',
   'new-in-group': 'new findings in this group',
   escalated: 'escalated since the last message',
+  resolved: 'resolved',
   'repeat-elapsed': 'reminder: still firing',
+  acknowledged: 'acknowledged',
   none: 'unchanged',
   'in-flight': 'being sent by another run',
 };

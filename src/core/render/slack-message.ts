@@ -6,11 +6,14 @@ import {
   formatRatio,
   groupSeverity,
   headlineOf,
+  isAllResolved,
   isProvisional,
   leadAlert,
   type NotificationContent,
   REASON_NOTES,
+  resolvedLine,
   SEVERITY_EMOJI,
+  sinceNote,
 } from './notification-content.js';
 import {
   escapeMrkdwn,
@@ -33,6 +36,7 @@ function mrkdwnSection(text: string): SlackBlock {
  * message is fitted to Block Kit's limits.
  */
 export function renderSlackMessage(content: NotificationContent): SlackMessage {
+  if (isAllResolved(content)) return renderResolvedSlackMessage(content);
   const lead = leadAlert(content.alerts);
   const severity = groupSeverity(content);
   const headline = `${SEVERITY_EMOJI[severity]} ${headlineOf(lead.finding)}`;
@@ -68,6 +72,14 @@ export function renderSlackMessage(content: NotificationContent): SlackMessage {
     const lines = others.slice(0, MAX_LISTED).map(otherLine);
     if (others.length > MAX_LISTED) lines.push(`…and ${others.length - MAX_LISTED} more`);
     blocks.push(mrkdwnSection(`*Also in this group*\n${lines.join('\n')}`));
+  }
+  const resolved = content.resolved ?? [];
+  if (resolved.length > 0) {
+    const lines = resolved
+      .slice(0, MAX_LISTED)
+      .map((a) => `• :white_check_mark: ${escapeMrkdwn(resolvedLine(a))}`);
+    if (resolved.length > MAX_LISTED) lines.push(`…and ${resolved.length - MAX_LISTED} more`);
+    blocks.push(mrkdwnSection(`*Resolved in this group*\n${lines.join('\n')}`));
   }
   blocks.push({ type: 'context', elements: [{ type: 'mrkdwn', text: contextLine(content, lead, mention) }] });
   // The fallback is mrkdwn too: the headline's workload is data, the mention is the one we built.
@@ -106,7 +118,32 @@ function contextLine(content: NotificationContent, lead: Alert, mention: string 
       .filter((name) => shown(labels[name]))
       .map((name) => `${name} \`${escapeMrkdwn(short(labels[name]!))}\``),
     `rule \`${escapeMrkdwn(lead.finding.rule)}\``,
+    sinceNote(content, lead),
     REASON_NOTES[content.reason],
   ];
   return parts.filter(Boolean).join(' · ');
+}
+
+/** Every condition of the group has ended: one short message, no mention (nobody needs to act). */
+function renderResolvedSlackMessage(content: NotificationContent): SlackMessage {
+  const resolved = content.resolved ?? [];
+  const lead = leadAlert(resolved);
+  const workload = lead.finding.labels.workload || 'Bedrock';
+  const headline = `:white_check_mark: Resolved: ${workload} — ${resolved.length === 1 ? resolvedLine(lead) : `${resolved.length} conditions ended`}`;
+  const lines = resolved.slice(0, MAX_LISTED).map((a) => `• ${escapeMrkdwn(resolvedLine(a))}`);
+  if (resolved.length > MAX_LISTED) lines.push(`…and ${resolved.length - MAX_LISTED} more`);
+  const blocks: SlackBlock[] = [
+    { type: 'header', text: { type: 'plain_text', text: headline, emoji: true } },
+    mrkdwnSection(lines.join('\n')),
+    {
+      type: 'context',
+      elements: [
+        {
+          type: 'mrkdwn',
+          text: `No new finding over the rule's resolve-after final days · rule \`${escapeMrkdwn(lead.finding.rule)}\` · ${REASON_NOTES[content.reason]}`,
+        },
+      ],
+    },
+  ];
+  return fitSlackMessage({ text: truncateSlackText(escapeMrkdwn(headline), 1000), blocks });
 }

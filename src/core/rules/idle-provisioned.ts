@@ -2,7 +2,6 @@ import { z } from 'zod';
 import { isOnDemandTokens, isProvisionedFee } from '../facts/fact-filters.js';
 import { tupleKey } from '../keys.js';
 import { formatUsd, type Money, usd, ZERO } from '../money.js';
-import { daysBetween } from '../time/days.js';
 import { topContributors } from './contributors.js';
 import { dominantValue, labelsFor } from './labels.js';
 import { type FindingDraft, type LearningNote, type RuleDefinition, ruleSchema } from './rule-definition.js';
@@ -17,8 +16,6 @@ const schema = ruleSchema('idle-provisioned', 'warning', {
   max_utilization: z.number().gt(0).max(1).default(0.1),
   /** With no utilization source: on-demand cost to the same model/account/region that counts as bypassing. */
   min_on_demand_cost_usd: z.number().nonnegative().default(1),
-  /** An idle or bypassed commitment is a condition, not an event: report its first day, then every N days. */
-  repeat_every_days: z.number().int().min(1).default(7),
 });
 
 export type IdleProvisionedRule = z.output<typeof schema>;
@@ -132,30 +129,13 @@ export const idleProvisionedRule: RuleDefinition<IdleProvisionedRule> = {
       };
     };
 
-    // Walk each commitment through every day with data, so a streak that began before the reported days is
-    // known; report its first day and then every `repeat_every_days` days while it lasts.
-    const reportDays = new Set(ctx.days);
-    const first =
-      ctx.coverageStart !== null && ctx.coverageStart < ctx.days[0]! ? ctx.coverageStart : ctx.days[0];
-    const last = ctx.days.at(-1);
-    const walk = first && last ? daysBetween(first, last) : [];
+    // Every idle or bypassed day is a finding; the alerting layer folds the days into one condition per
+    // commitment (announced once, repeated by interval, resolved when it stops: core/alerting/conditions).
     for (const id of sortedKeys(fees)) {
-      let streak = 0;
-      for (const day of walk) {
+      for (const day of ctx.days) {
         const verdict = judge(id, day);
-        streak = verdict?.finding ? streak + 1 : 0;
-        if (!reportDays.has(day)) continue;
         if (verdict?.learning) learning.push(verdict.learning);
-        if (verdict?.finding && (streak - 1) % rule.repeat_every_days === 0) {
-          const finding = verdict.finding;
-          finding.figures.streak_days = streak;
-          finding.why.push(
-            streak === 1
-              ? `First day of this condition; while it lasts it is reported again every ${rule.repeat_every_days} day(s)`
-              : `Day ${streak} of this condition (reported on its first day and every ${rule.repeat_every_days} day(s) while it lasts)`,
-          );
-          findings.push(finding);
-        }
+        if (verdict?.finding) findings.push(verdict.finding);
       }
     }
     return { findings, learning };

@@ -17,6 +17,8 @@ export interface BaseRuleSettings {
   name: string;
   severity: Severity;
   cost_metric: CostMetric;
+  /** Final days without a finding after which the alert condition resolves; unset: core/alerting/conditions defaults. */
+  resolve_after_days?: number | undefined;
 }
 
 /** A finding before the engine adds rule id, instance name, watermark and fingerprint. */
@@ -88,6 +90,8 @@ export function ruleSchema<T extends string, Shape extends z.ZodRawShape>(
         .default(type),
       severity: z.enum(SEVERITIES).default(defaultSeverity),
       cost_metric: z.enum(COST_METRICS).default('unblended'),
+      /** Final days without this rule's finding after which its alert condition resolves (issue 12). */
+      resolve_after_days: z.number().int().min(1).max(30).optional(),
       ...shape,
     })
     .strict();

@@ -3,7 +3,7 @@ import { SlackReceiverSchema, SnsReceiverSchema } from '../../config/alerting-sc
 import type { Config } from '../../config/schema.js';
 import { DEFAULT_CONFIG } from '../../config/schema.js';
 import type { ReceiverSpec } from '../../core/alerting/receivers.js';
-import { DEFAULT_GROUP_BY, DEFAULT_REPEAT_INTERVAL } from '../../core/alerting/route-tree.js';
+import { DEFAULT_GROUP_BY } from '../../core/alerting/route-tree.js';
 import { ConfigError } from '../../core/errors.js';
 
 export const DEPLOYMENT_SLACK_RECEIVER = 'deployment-slack';
@@ -67,7 +67,6 @@ export function withDeploymentAlerting(config: Config, targets: DeploymentTarget
     routes: {
       receiver: slack ? DEPLOYMENT_SLACK_RECEIVER : DEPLOYMENT_SNS_RECEIVER,
       group_by: [...DEFAULT_GROUP_BY],
-      repeat_interval: DEFAULT_REPEAT_INTERVAL,
       // A matching child route replaces the root receiver, so a page names both of its destinations.
       routes:
         slack && sns

@@ -224,6 +224,8 @@ export function createRuntime(options: RuntimeOptions = {}): Runtime {
     silences,
     earlyWarnings,
     serviceConfig,
+    // INTEGRATOR (issue 12): add `acks: <H12b's DynamoDB ConditionAckStore>` here; without it no
+    // condition counts as acknowledged (repeats by interval continue).
     notifyDeps: () => ({ log: notificationLog, notifiers: notifiers(), clock, silences }),
     reportDeps: () => ({
       log: notificationLog,

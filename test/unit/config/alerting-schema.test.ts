@@ -45,7 +45,14 @@ describe('AlertingConfigSchema', () => {
     const config = AlertingConfigSchema.parse(parseYaml(example));
     const compiled = compileAlerting(config);
     // Assess
-    expect(config.routes.group_by).toEqual(['workload', 'day']);
+    expect(config.routes.group_by).toEqual(['workload']);
+    expect(config.routes.repeat_interval).toBeUndefined();
+    expect(compiled.routeTree.repeatBySeverityMs).toEqual({
+      page: 86_400_000,
+      warning: 7 * 86_400_000,
+      info: 30 * 86_400_000,
+    });
+    expect(compiled.routeTree.routes[0]!.repeatIntervalMs).toBe(7 * 86_400_000);
     expect(config.receivers[1]?.slack?.token_env).toBe('SLACK_BOT_TOKEN');
     expect(config.inhibit_rules).toHaveLength(1);
     expect(compiled.routeTree.routes.map((r) => r.receiver)).toEqual(['oncall', 'owners']);
@@ -85,15 +92,32 @@ describe('AlertingConfigSchema', () => {
         "routes": {
           "group_by": [
             "workload",
-            "day",
           ],
           "receiver": "console",
-          "repeat_interval": "30d",
           "routes": [],
         },
         "silences": [],
       }
     `);
+  });
+
+  it('takes repeat intervals by severity and send_resolved per integration', () => {
+    const config = AlertingConfigSchema.parse({
+      routes: { receiver: 'pager', repeat_interval_by_severity: { warning: '3d' } },
+      receivers: [
+        { name: 'pager', sns: { topic_arn: 'arn:aws:sns:us-east-1:111111111111:p', send_resolved: false } },
+      ],
+    });
+    const compiled = compileAlerting(config);
+    expect(compiled.routeTree.repeatBySeverityMs).toEqual({
+      page: 86_400_000,
+      warning: 3 * 86_400_000,
+      info: 30 * 86_400_000,
+    });
+    expect(config.receivers[0]?.sns?.send_resolved).toBe(false);
+    expect(
+      issues({ routes: { receiver: 'x', repeat_interval_by_severity: { critical: '1d' } } }),
+    ).toContainEqual(expect.stringContaining('routes.repeat_interval_by_severity'));
   });
 
   it('reports typos, bad matchers, unknown receivers and owner references with their paths', () => {

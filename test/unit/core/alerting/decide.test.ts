@@ -1,6 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import type { GroupSnapshot } from '../../../../src/core/alerting/alert.js';
-import { decide, type NotifyReason } from '../../../../src/core/alerting/decide.js';
+import {
+  type DecideContext,
+  decide,
+  type NotifyReason,
+  shouldSend,
+} from '../../../../src/core/alerting/decide.js';
 import type { LogEntry } from '../../../../src/core/alerting/notification-log-entry.js';
 import { parseMoney } from '../../../../src/core/money.js';
 import { DAY_MS, HOUR_MS, NOW } from './fixtures.js';
@@ -136,5 +141,98 @@ const cases: { name: string; entry: LogEntry | null; group: GroupSnapshot; want:
 describe('decide', () => {
   it.each(cases)('$name', ({ entry, group, want }) => {
     expect(decide(entry, group, REPEAT_MS, NOW)).toBe(want);
+  });
+});
+
+// Conditions (issue 12): resolved sets, send_resolved and acknowledgements, as Alertmanager's needsUpdate.
+const ctx = (over: Partial<DecideContext> = {}): DecideContext => ({
+  resolvedFingerprints: [],
+  acknowledged: new Set(),
+  sendResolved: true,
+  ...over,
+});
+const conditionCases: {
+  name: string;
+  entry: LogEntry | null;
+  group: GroupSnapshot;
+  context: DecideContext;
+  want: NotifyReason;
+}[] = [
+  {
+    name: 'nothing firing and nothing sent before: nothing (a condition that started and ended unseen)',
+    entry: null,
+    group: group([]),
+    context: ctx({ resolvedFingerprints: ['a'] }),
+    want: 'none',
+  },
+  {
+    name: 'everything the last message listed has ended: resolved (also without send_resolved: to clear the log)',
+    entry: sent(),
+    group: group([]),
+    context: ctx({ resolvedFingerprints: ['a', 'b'], sendResolved: false }),
+    want: 'resolved',
+  },
+  {
+    name: 'nothing firing, and the last message was the resolve: nothing',
+    entry: sent({ firingFingerprints: [] }),
+    group: group([]),
+    context: ctx({ resolvedFingerprints: ['a', 'b'] }),
+    want: 'none',
+  },
+  {
+    name: 'firing again after the resolve message: first',
+    entry: sent({ firingFingerprints: [], amount: '0', maxSeverity: 'info' }),
+    group: group(['a']),
+    context: ctx(),
+    want: 'first',
+  },
+  {
+    name: 'one of two ended, receiver sends resolved: resolved',
+    entry: sent(),
+    group: group(['a']),
+    context: ctx({ resolvedFingerprints: ['b'] }),
+    want: 'resolved',
+  },
+  {
+    name: 'one of two ended, receiver does not send resolved: nothing',
+    entry: sent(),
+    group: group(['a']),
+    context: ctx({ resolvedFingerprints: ['b'], sendResolved: false }),
+    want: 'none',
+  },
+  {
+    name: 'ended but never announced to this receiver: nothing',
+    entry: sent(),
+    group: group(['a', 'b']),
+    context: ctx({ resolvedFingerprints: ['z'] }),
+    want: 'none',
+  },
+  {
+    name: 'repeat due, every firing condition acknowledged: acknowledged (no send)',
+    entry: sent({ lastSentAtMs: NOW - REPEAT_MS }),
+    group: group(['a', 'b']),
+    context: ctx({ acknowledged: new Set(['a', 'b']) }),
+    want: 'acknowledged',
+  },
+  {
+    name: 'repeat due, one firing condition not acknowledged: repeat',
+    entry: sent({ lastSentAtMs: NOW - REPEAT_MS }),
+    group: group(['a', 'b']),
+    context: ctx({ acknowledged: new Set(['a']) }),
+    want: 'repeat-elapsed',
+  },
+  {
+    name: 'acknowledged, but escalated: sent',
+    entry: sent({ lastSentAtMs: NOW - REPEAT_MS }),
+    group: group(['a', 'b'], 'page'),
+    context: ctx({ acknowledged: new Set(['a', 'b']) }),
+    want: 'escalated',
+  },
+];
+
+describe('decide with conditions', () => {
+  it.each(conditionCases)('$name', ({ entry, group, context, want }) => {
+    expect(decide(entry, group, REPEAT_MS, NOW, context)).toBe(want);
+    expect(shouldSend(want)).toBe(want !== 'none' && want !== 'acknowledged');
   });
 });

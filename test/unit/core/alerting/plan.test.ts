@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { planNotifications } from '../../../../src/core/alerting/plan.js';
+import { conditionKey } from '../../../../src/core/keys.js';
 import { alertingFrom, makeFinding, NOW } from './fixtures.js';
 
 const alerting = alertingFrom({
@@ -39,41 +40,66 @@ describe('planNotifications', () => {
     const summary = plan.map((g) => ({
       receiver: g.receiver,
       labels: g.groupLabels,
-      firing: g.firing.map((a) => a.finding.rule),
-      muted: g.muted.map((m) => m.cause.kind),
+      firing: g.firing.map((a) => `${a.finding.rule} ${a.finding.day}`).sort(),
+      muted: g.muted.map((m) => `${m.cause.kind} ${m.alert.finding.rule} ${m.alert.finding.day}`),
     }));
+    // Grouped by workload (the default): the day is not a group label, so one group holds every day's
+    // conditions; the spike page inhibits the same workload's warning of its own day only.
     expect(summary).toEqual([
       {
         receiver: 'oncall',
-        labels: { day: '2026-06-14', workload: 'load-test' },
+        labels: { workload: 'load-test' },
         firing: [],
-        muted: ['silenced'],
+        muted: ['silenced spend-spike 2026-06-14'],
       },
       {
         receiver: 'oncall',
-        labels: { day: '2026-06-14', workload: 'support-bot' },
-        firing: ['spend-spike'],
+        labels: { workload: 'support-bot' },
+        firing: ['spend-spike 2026-06-14'],
         muted: [],
       },
       {
         receiver: 'owners',
-        labels: { day: '2026-06-13', workload: 'support-bot' },
-        firing: ['verbose-output'],
-        muted: [],
-      },
-      {
-        receiver: 'owners',
-        labels: { day: '2026-06-14', workload: 'load-test' },
+        labels: { workload: 'load-test' },
         firing: [],
-        muted: ['silenced'],
+        muted: ['silenced spend-spike 2026-06-14'],
       },
       {
         receiver: 'owners',
-        labels: { day: '2026-06-14', workload: 'support-bot' },
-        firing: ['spend-spike'],
-        muted: ['inhibited'],
+        labels: { workload: 'support-bot' },
+        firing: ['spend-spike 2026-06-14', 'verbose-output 2026-06-13'],
+        muted: ['inhibited verbose-output 2026-06-14'],
       },
     ]);
+    // Alerts are conditions: identified by conditionKey, not by the day's fingerprint.
+    expect(plan[1]!.firing[0]!.fingerprint).toBe(conditionKey(spike));
+  });
+
+  it('folds the days of a condition into one alert (its newest day) and resolves it after quiet final days', () => {
+    const days = ['2026-06-10', '2026-06-11', '2026-06-12'];
+    const findings = days.map((day) => makeFinding({ rule: 'dev-in-prod', severity: 'warning', day }));
+    const firing = planNotifications({
+      findings,
+      alerting,
+      nowMs: NOW,
+      conditions: { lastFinalDay: '2026-06-14' },
+    });
+    expect(firing.map((g) => [g.receiver, g.firing.length, g.resolved.length])).toEqual([['owners', 1, 0]]);
+    expect(firing[0]!.firing[0]!.finding.day).toBe('2026-06-12');
+    expect(firing[0]!.firing[0]!.condition).toEqual({
+      status: 'firing',
+      firstDay: '2026-06-10',
+      lastDay: '2026-06-12',
+      daysFound: 3,
+    });
+    // dev-in-prod resolves after 3 quiet final days: 06-13, 06-14, 06-15.
+    const resolved = planNotifications({
+      findings,
+      alerting,
+      nowMs: NOW,
+      conditions: { lastFinalDay: '2026-06-15' },
+    });
+    expect(resolved.map((g) => [g.receiver, g.firing.length, g.resolved.length])).toEqual([['owners', 0, 1]]);
   });
 
   it('a provisional page never reaches the page route', () => {

@@ -1,5 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { compileRouteTree, type RouteSpec, routesFor } from '../../../../src/core/alerting/route-tree.js';
+import {
+  compileRouteTree,
+  type RouteSpec,
+  repeatIntervalOf,
+  routesFor,
+} from '../../../../src/core/alerting/route-tree.js';
 import { DAY_MS, HOUR_MS } from './fixtures.js';
 
 const tree: RouteSpec = {
@@ -81,11 +86,16 @@ describe('routesFor', () => {
     expect(b.routes[0]!.key).toBe(a.routes[0]!.key);
   });
 
-  it('root defaults: group by workload and day, repeat after 30 days', () => {
-    expect(compileRouteTree({ receiver: 'r' })).toMatchObject({
-      groupBy: ['workload', 'day'],
-      repeatIntervalMs: 30 * DAY_MS,
-    });
+  it('root defaults: group by workload; repeat by severity (page 1d, warning 7d, info 30d)', () => {
+    const root = compileRouteTree({ receiver: 'r' });
+    expect(root).toMatchObject({ groupBy: ['workload'], repeatIntervalMs: null });
+    expect(repeatIntervalOf(root, 'page')).toBe(DAY_MS);
+    expect(repeatIntervalOf(root, 'warning')).toBe(7 * DAY_MS);
+    expect(repeatIntervalOf(root, 'info')).toBe(30 * DAY_MS);
+    // A route's own repeat_interval applies to every severity.
+    const set = compileRouteTree({ receiver: 'r', repeat_interval: '4h' });
+    expect(repeatIntervalOf(set, 'page')).toBe(4 * HOUR_MS);
+    expect(repeatIntervalOf(set, 'info')).toBe(4 * HOUR_MS);
   });
 
   it('rejects a root without receiver', () => {

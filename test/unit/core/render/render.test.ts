@@ -156,11 +156,13 @@ describe('renderSnsMessage', () => {
         "attributes": {
           "rule": "spend-spike",
           "severity": "page",
+          "status": "firing",
           "workload": "support-bot",
         },
         "dedupKey": "a281fb9db8b60381f472d2c5f93149cc0014a00fe5d8649de6f7abf7e3a3658f",
         "deduplicationId": "32cf512a341a225b9b3a7a7ef62caa2cefcb3d2dd2e6395a78310b84fc4b1119",
         "message": {
+          "action": "Create",
           "alias": "a281fb9db8b60381f472d2c5f93149cc0014a00fe5d8649de6f7abf7e3a3658f",
           "dedup_key": "a281fb9db8b60381f472d2c5f93149cc0014a00fe5d8649de6f7abf7e3a3658f",
           "description": "support-bot spent $412.30 on 2026-06-14, 4.1× $100.56 on 2026-06-13 (+$311.74)",
@@ -242,6 +244,7 @@ describe('renderSnsMessage', () => {
                   ],
                 },
               ],
+              "firing_since": {},
               "group_key": "{}/{severity="page"}:{"day":"2026-06-14","workload":"support-bot"}",
               "group_labels": {
                 "day": "2026-06-14",
@@ -253,6 +256,7 @@ describe('renderSnsMessage', () => {
               "provisional": false,
               "reason": "first",
               "receiver": "oncall/sns",
+              "resolved": [],
               "total_today_usd": "792.4",
             },
             "group": "ml-platform",
@@ -262,6 +266,7 @@ describe('renderSnsMessage', () => {
           },
           "priority": "P1",
           "source": "bedrock-cost",
+          "status": "firing",
           "tags": [
             "bedrock-cost",
             "spend-spike",

@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import { conditionKey } from '../../../../src/core/keys.js';
 import { formatMoney, type Money } from '../../../../src/core/money.js';
+import { idleProvisionedRule } from '../../../../src/core/rules/idle-provisioned.js';
 import type { UtilizationData } from '../../../../src/core/rules/utilization.js';
 import { commitmentId } from '../../../../src/core/rules/utilization.js';
 import { ACCOUNT, evaluate, fact, rules, SONNET } from './fact-builder.js';
@@ -136,39 +138,20 @@ describe('idle-provisioned', () => {
     expect(commitmentId({ ...fee, resourceId: '' })).toBe(`${ACCOUNT}/us-east-1/${SONNET}`);
   });
 
-  it('reports a lasting bypass on its first day and then every repeat_every_days, not every day', () => {
+  it('reports every bypassed day: the alerting layer, not the rule, folds the days into one condition', () => {
     const days = Array.from({ length: 15 }, (_, i) => `2026-06-${String(i + 1).padStart(2, '0')}`);
     const facts = days.flatMap((usageDate) => [
       { ...fee, usageDate },
       { ...onDemand, usageDate },
     ]);
     const result = evaluate({ facts, rules: idle, days, newestUsageHour: new Date('2026-06-20T00:00:00Z') });
-    expect(result.findings.map((f) => [f.day, f.figures.streak_days])).toEqual([
-      ['2026-06-01', 1],
-      ['2026-06-08', 8],
-      ['2026-06-15', 15],
-    ]);
-    expect(result.findings[1]!.why.at(-1)).toBe(
-      'Day 8 of this condition (reported on its first day and every 7 day(s) while it lasts)',
-    );
+    expect(result.findings.map((f) => f.day)).toEqual(days);
+    expect(result.findings.every((f) => f.figures.streak_days === undefined)).toBe(true);
+    // One condition: the same rule and labels every day, so conditionKey is the same.
+    expect(new Set(result.findings.map((f) => conditionKey(f))).size).toBe(1);
   });
 
-  it('counts a streak that began before the reported days', () => {
-    const days = Array.from({ length: 10 }, (_, i) => `2026-06-${String(i + 1).padStart(2, '0')}`);
-    const facts = days.flatMap((usageDate) => [
-      { ...fee, usageDate },
-      { ...onDemand, usageDate },
-    ]);
-    const result = evaluate({
-      facts,
-      rules: idle,
-      days: days.slice(5),
-      newestUsageHour: new Date('2026-06-20T00:00:00Z'),
-    });
-    expect(result.findings.map((f) => [f.day, f.figures.streak_days])).toEqual([['2026-06-08', 8]]);
-  });
-
-  it('starts a new streak after the condition clears', () => {
+  it('skips a day the commitment was not bypassed', () => {
     const days = ['2026-06-01', '2026-06-02', '2026-06-03', '2026-06-04'];
     const facts = days.flatMap((usageDate) =>
       usageDate === '2026-06-02'
@@ -179,6 +162,12 @@ describe('idle-provisioned', () => {
           ],
     );
     const result = evaluate({ facts, rules: idle, days, newestUsageHour: new Date('2026-06-20T00:00:00Z') });
-    expect(result.findings.map((f) => f.day)).toEqual(['2026-06-01', '2026-06-03']);
+    expect(result.findings.map((f) => f.day)).toEqual(['2026-06-01', '2026-06-03', '2026-06-04']);
+  });
+
+  it("no longer accepts repeat_every_days (repeats are the routes' repeat_interval now)", () => {
+    expect(
+      idleProvisionedRule.schema.safeParse({ type: 'idle-provisioned', repeat_every_days: 7 }).success,
+    ).toBe(false);
   });
 });

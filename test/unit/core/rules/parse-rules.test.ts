@@ -97,7 +97,7 @@ describe('parseRules', () => {
         { type: 'verbose-output' },
         { type: 'spend-spike', name: 'b', min_increse_usd: 25 },
       ],
-      want: 'rules[2].min_increse_usd: unknown key "min_increse_usd" for rule type "spend-spike" (did you mean "min_increase_usd"?); allowed keys: type, name, severity, cost_metric, ratio, min_increase_usd, new_spend_min_usd, baseline_days, levels',
+      want: 'rules[2].min_increse_usd: unknown key "min_increse_usd" for rule type "spend-spike" (did you mean "min_increase_usd"?); allowed keys: type, name, severity, cost_metric, resolve_after_days, ratio, min_increase_usd, new_spend_min_usd, baseline_days, levels',
     },
     {
       name: 'a wrong value type',
@@ -137,7 +137,7 @@ describe('parseRules', () => {
     ]);
     // Assess
     expect(message).toMatchInlineSnapshot(
-      `"rules[2].min_increse_usd: unknown key "min_increse_usd" for rule type "spend-spike" (did you mean "min_increase_usd"?); allowed keys: type, name, severity, cost_metric, ratio, min_increase_usd, new_spend_min_usd, baseline_days, levels"`,
+      `"rules[2].min_increse_usd: unknown key "min_increse_usd" for rule type "spend-spike" (did you mean "min_increase_usd"?); allowed keys: type, name, severity, cost_metric, resolve_after_days, ratio, min_increase_usd, new_spend_min_usd, baseline_days, levels"`,
     );
   });
 
