@@ -1,4 +1,4 @@
-import { planInteraction, type InteractionSettings } from '../core/interactivity/actions.js';
+import { type InteractionSettings, planInteraction } from '../core/interactivity/actions.js';
 import { parseInteractionBody } from '../core/interactivity/payload.js';
 import { SIGNATURE_WINDOW_MS, verifySlackSignature } from '../core/interactivity/signature.js';
 import { describeRedacted } from '../core/render/redact.js';
@@ -42,7 +42,11 @@ export interface InteractivityDeps {
   clock: Clock;
 }
 
-const reply = (status: number, outcome: string, body = ''): InteractionResponse => ({ status, body, outcome });
+const reply = (status: number, outcome: string, body = ''): InteractionResponse => ({
+  status,
+  body,
+  outcome,
+});
 
 /**
  * One Slack interactive request, end to end: verify the signature (401), refuse a replay (409), parse
@@ -62,7 +66,8 @@ export async function handleSlackInteraction(
     { timestamp: request.headers['x-slack-request-timestamp'], signature, body: request.body },
     nowMs,
   );
-  if (!verdict.ok) return reply(401, `rejected: ${verdict.reason} (${verdict.detail})`, 'invalid request signature');
+  if (!verdict.ok)
+    return reply(401, `rejected: ${verdict.reason} (${verdict.detail})`, 'invalid request signature');
   // A valid signature is single-use within the window in which it would verify.
   const first = await deps.replay.firstSeen(signature!, verdict.timestampMs + SIGNATURE_WINDOW_MS, nowMs);
   if (!first) return reply(409, 'rejected: replayed request', 'request already handled');
@@ -86,5 +91,10 @@ export async function handleSlackInteraction(
     update = { status: 'unknown', error: describeRedacted(error) };
   }
   const updated = update.status === 'delivered' ? 'message updated' : `message not updated (${update.error})`;
-  return { status: 200, body: '', outcome: `${parsed.payload.user.id} ${effects.summary}; ${updated}`, update };
+  return {
+    status: 200,
+    body: '',
+    outcome: `${parsed.payload.user.id} ${effects.summary}; ${updated}`,
+    update,
+  };
 }

@@ -34,7 +34,10 @@ export class DynamoDbJsonListItem<T> {
         new GetCommand({ TableName: this.options.tableName, Key: { pk: this.pk }, ConsistentRead: true }),
       );
       if (!out.Item) return { version: null, items: [] };
-      return { version: Number(out.Item.version), items: JSON.parse(String(out.Item[this.attribute])) as T[] };
+      return {
+        version: Number(out.Item.version),
+        items: JSON.parse(String(out.Item[this.attribute])) as T[],
+      };
     } catch (error) {
       throw toStoreError(`${this.what} read on table ${this.options.tableName}`, error);
     }

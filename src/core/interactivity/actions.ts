@@ -83,7 +83,11 @@ export function planInteraction(
   nowMs: number,
 ): InteractionPlan {
   if (payload.teamId !== settings.teamId)
-    return { ok: false, status: 403, error: `payload from workspace ${payload.teamId}, not the configured one` };
+    return {
+      ok: false,
+      status: 403,
+      error: `payload from workspace ${payload.teamId}, not the configured one`,
+    };
   if (payload.actions.length !== 1)
     return { ok: false, status: 400, error: `expected one action, got ${payload.actions.length}` };
   const action = payload.actions[0]!;
@@ -149,7 +153,13 @@ export function planInteraction(
   const silences: Silence[] = [];
   const feedback: FeedbackRecord[] = [];
   for (const c of conditions) {
-    const silence = conditionSilence(c, nowMs, endsAtMs, createdBy(payload), 'Not an anomaly (Slack feedback)');
+    const silence = conditionSilence(
+      c,
+      nowMs,
+      endsAtMs,
+      createdBy(payload),
+      'Not an anomaly (Slack feedback)',
+    );
     silences.push(silence);
     feedback.push({
       id: `fb-${interactionId}-${feedback.length + 1}`,
@@ -186,7 +196,8 @@ function planReason(payload: BlockActionsPayload, action: InteractionAction, now
   if (!action.blockId.startsWith(REASON_BLOCK_PREFIX))
     return { ok: false, status: 400, error: 'reason input outside its block' };
   const interactionId = action.blockId.slice(REASON_BLOCK_PREFIX.length);
-  if (!/^[0-9a-f]{16}$/.test(interactionId)) return { ok: false, status: 400, error: 'malformed reason block' };
+  if (!/^[0-9a-f]{16}$/.test(interactionId))
+    return { ok: false, status: 400, error: 'malformed reason block' };
   const text = action.value.trim().slice(0, REASON_MAX);
   const line = text
     ? `:memo: Reason from <@${payload.user.id}> at ${formatUtcMinute(nowMs)}: ${escapeMrkdwn(text.replace(/\s+/g, ' '))}`
@@ -199,7 +210,11 @@ function planReason(payload: BlockActionsPayload, action: InteractionAction, now
       silences: [],
       feedback: [],
       reason: { interactionId, text },
-      update: { channel: payload.channelId, ts: payload.messageTs, message: updatedMessage(payload, [line], []) },
+      update: {
+        channel: payload.channelId,
+        ts: payload.messageTs,
+        message: updatedMessage(payload, [line], []),
+      },
     },
   };
 }
@@ -246,7 +261,11 @@ function conditionSilence(
  * gathered in one context block above the buttons, any earlier reason input removed, `extra` blocks
  * (the reason input) before the buttons.
  */
-function updatedMessage(payload: BlockActionsPayload, lines: readonly string[], extra: SlackBlock[]): SlackMessage {
+function updatedMessage(
+  payload: BlockActionsPayload,
+  lines: readonly string[],
+  extra: SlackBlock[],
+): SlackMessage {
   const blocks = payload.message.blocks;
   const previous = blocks.find((b) => b.block_id === STATUS_BLOCK_ID);
   const previousLines = previous ? statusLines(previous) : [];

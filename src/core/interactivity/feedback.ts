@@ -25,6 +25,10 @@ export interface FeedbackRecord {
 }
 
 /** Feedback recorded in [fromMs, toMs), for the digest. */
-export function feedbackIn(records: readonly FeedbackRecord[], fromMs: number, toMs: number): FeedbackRecord[] {
+export function feedbackIn(
+  records: readonly FeedbackRecord[],
+  fromMs: number,
+  toMs: number,
+): FeedbackRecord[] {
   return records.filter((r) => r.atMs >= fromMs && r.atMs < toMs);
 }

@@ -56,7 +56,8 @@ export function parseInteractionBody(body: string): PayloadResult {
   if (!channelId || !SLACK_ID.test(channelId) || !messageTs || !MESSAGE_TS.test(messageTs) || !message)
     return { ok: false, error: 'payload is not an action on a channel message' };
   if (!Array.isArray(message.blocks)) return { ok: false, error: 'payload message has no blocks' };
-  if (!Array.isArray(p.actions) || p.actions.length === 0) return { ok: false, error: 'payload has no actions' };
+  if (!Array.isArray(p.actions) || p.actions.length === 0)
+    return { ok: false, error: 'payload has no actions' };
   const actions: InteractionAction[] = [];
   for (const a of p.actions as Record<string, unknown>[]) {
     const actionId = str(a?.action_id);

@@ -26,7 +26,11 @@ export function slackSignature(secret: string, timestamp: string, body: string):
  * timestamp is within five minutes of `nowMs` either way, and the signature is the v0 HMAC of the raw
  * body, compared in constant time. Never says which byte differed; never echoes the secret.
  */
-export function verifySlackSignature(secret: string, request: SignedRequest, nowMs: number): SignatureVerdict {
+export function verifySlackSignature(
+  secret: string,
+  request: SignedRequest,
+  nowMs: number,
+): SignatureVerdict {
   const { timestamp, signature } = request;
   if (!timestamp || !signature) {
     return {

@@ -101,7 +101,9 @@ function actionBlocks(content: NotificationContent, lead: Alert): SlackBlock[] {
     return [note('No buttons: the labels of this condition are too long for a Slack button value.')];
   const blocks: SlackBlock[] = [];
   if (omitted > 0)
-    blocks.push(note(`Buttons apply to the first ${included} of ${included + omitted} conditions in this message.`));
+    blocks.push(
+      note(`Buttons apply to the first ${included} of ${included + omitted} conditions in this message.`),
+    );
   blocks.push(alertActionsBlock(value));
   return blocks;
 }
