@@ -10,8 +10,8 @@ import {
 } from 'node:fs';
 import { join, relative } from 'node:path';
 
-/** The three Lambda entry points; each is `dist/handlers/<name>.js` exporting `handler`. */
-export const HANDLERS = ['cur-delivery', 'weekly-digest', 'quarterly-review'] as const;
+/** The Lambda entry points; each is `dist/handlers/<name>.js` exporting `handler`. */
+export const HANDLERS = ['cur-delivery', 'weekly-digest', 'quarterly-review', 'slack-interactivity'] as const;
 export type HandlerName = (typeof HANDLERS)[number];
 
 /** Lambda's two instruction set architectures, spelled as CloudFormation and `-c lambdaArchitecture` spell them. */

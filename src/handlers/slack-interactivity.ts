@@ -1,0 +1,153 @@
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { SSMClient } from '@aws-sdk/client-ssm';
+import { z } from 'zod';
+import {
+  DynamoDbConditionAckStore,
+  DynamoDbFeedbackStore,
+  DynamoDbReplayGuard,
+} from '../adapters/dynamodb/interaction-stores.js';
+import { DynamoDbSilenceStore } from '../adapters/dynamodb/silence-store.js';
+import { AwsTokenSource, type TokenSource } from '../adapters/secrets/secret-token-source.js';
+import type { Clock, SendOutcome, SlackMessageUpdater } from '../app/ports.js';
+import { handleSlackInteraction, type InteractivityDeps } from '../app/slack-interactivity.js';
+import { formatIssues } from '../config/parse-config.js';
+import { parseDurationMs } from '../core/alerting/duration.js';
+import { DEFAULT_SLACK_TOKEN_REF } from '../core/alerting/receivers.js';
+import { ConfigError } from '../core/errors.js';
+import { describeRedacted } from '../core/render/redact.js';
+import type { SlackMessage } from '../core/render/slack-kit.js';
+import { createLogger, type HandlerLog } from './runtime/observability.js';
+
+/**
+ * The environment the CDK stack gives this function. Its own small schema, not the pipeline's
+ * HandlerEnvSchema: this function has no fact store, config or engine, and must stay quick to start.
+ */
+const InteractivityEnvSchema = z.object({
+  BEDROCK_COST_STATE_TABLE: z.string().min(1, 'the DynamoDB state table name'),
+  /** Secret whose string is the Slack app's signing secret. */
+  BEDROCK_COST_SLACK_SIGNING_SECRET_ARN: z.string().min(1, 'the signing secret ARN'),
+  /** Secret whose string is the bot token (chat:write) used for chat.update. */
+  BEDROCK_COST_SLACK_SECRET_ARN: z.string().min(1, 'the Slack bot token secret ARN'),
+  BEDROCK_COST_SLACK_TEAM_ID: z.string().regex(/^[A-Z0-9]{2,32}$/, 'a Slack workspace id such as T0123ABCD'),
+  BEDROCK_COST_NOT_ANOMALY_SILENCE: z
+    .string()
+    .optional()
+    .refine((v) => v === undefined || (parseDurationMs(v) ?? 0) > 0, 'a duration such as 30d'),
+  SLACK_API_URL: z.url('an http(s) URL').optional(),
+  AWS_REGION: z.string().optional(),
+});
+
+/** The Function URL event (payload format 2.0): header names lower-case, the body maybe base64. */
+export interface FunctionUrlEvent {
+  headers?: Record<string, string | undefined> | undefined;
+  body?: string | undefined;
+  isBase64Encoded?: boolean | undefined;
+  requestContext?: { http?: { method?: string | undefined } | undefined } | undefined;
+}
+
+export interface FunctionUrlResult {
+  statusCode: number;
+  headers: Record<string, string>;
+  body: string;
+}
+
+export interface InteractivityHandlerOptions {
+  env?: Readonly<Record<string, string | undefined>> | undefined;
+  dynamo?: DynamoDBClient | undefined;
+  secretsManager?: SecretsManagerClient | undefined;
+  /** Instead of Secrets Manager (tests). */
+  tokens?: TokenSource | undefined;
+  clock?: Clock | undefined;
+  log?: HandlerLog | undefined;
+}
+
+/**
+ * Slack interactivity behind a Lambda Function URL (auth NONE: Slack cannot sign with SigV4; every
+ * request is authenticated by the Slack signing secret instead, before anything is read or written).
+ * Built once per cold start; the Slack Web API client is loaded only when a message is updated.
+ */
+export function createSlackInteractivityHandler(options: InteractivityHandlerOptions = {}) {
+  const parsed = InteractivityEnvSchema.safeParse(options.env ?? process.env);
+  if (!parsed.success)
+    throw new ConfigError(`invalid function environment\n${formatIssues(parsed.error.issues)}`);
+  const env = parsed.data;
+  const region = env.AWS_REGION ?? 'us-east-1';
+  const log = options.log ?? createLogger();
+  const dynamo = options.dynamo ?? new DynamoDBClient({ region });
+  const table = { client: dynamo, tableName: env.BEDROCK_COST_STATE_TABLE };
+  const tokens =
+    options.tokens ??
+    new AwsTokenSource({
+      secretsManager: () => options.secretsManager ?? new SecretsManagerClient({ region }),
+      ssm: () => new SSMClient({ region }),
+      defaultSecretId: env.BEDROCK_COST_SLACK_SECRET_ARN,
+    });
+  const signingRef = `secretsmanager:${env.BEDROCK_COST_SLACK_SIGNING_SECRET_ARN}`;
+  const deps: InteractivityDeps = {
+    signingSecret: async () => {
+      const secret = await tokens.token(signingRef);
+      if (!secret)
+        throw new ConfigError(`the signing secret ${env.BEDROCK_COST_SLACK_SIGNING_SECRET_ARN} is empty`);
+      return secret;
+    },
+    settings: {
+      teamId: env.BEDROCK_COST_SLACK_TEAM_ID,
+      notAnomalySilenceMs: env.BEDROCK_COST_NOT_ANOMALY_SILENCE
+        ? (parseDurationMs(env.BEDROCK_COST_NOT_ANOMALY_SILENCE) ?? undefined)
+        : undefined,
+    },
+    acks: new DynamoDbConditionAckStore(table),
+    silences: new DynamoDbSilenceStore(table),
+    feedback: new DynamoDbFeedbackStore(table),
+    replay: new DynamoDbReplayGuard(table),
+    slack: lazyUpdater(tokens, env.SLACK_API_URL),
+    clock: options.clock ?? (() => new Date()),
+  };
+
+  return async (event: FunctionUrlEvent): Promise<FunctionUrlResult> => {
+    const headers: Record<string, string | undefined> = {};
+    for (const [name, value] of Object.entries(event.headers ?? {})) headers[name.toLowerCase()] = value;
+    const raw = event.body ?? '';
+    const body = event.isBase64Encoded ? Buffer.from(raw, 'base64').toString('utf8') : raw;
+    try {
+      const response = await handleSlackInteraction(
+        { method: event.requestContext?.http?.method ?? 'POST', headers, body },
+        deps,
+      );
+      const level = response.status === 200 && response.update?.status === 'delivered' ? 'info' : 'warn';
+      log[level]('slack interaction', { status: response.status, outcome: response.outcome });
+      return { statusCode: response.status, headers: { 'content-type': 'text/plain' }, body: response.body };
+    } catch (error) {
+      // A store or secret failure: Slack shows the user an error and they can press again.
+      log.error('slack interaction failed', { error: describeRedacted(error) });
+      return { statusCode: 500, headers: { 'content-type': 'text/plain' }, body: 'internal error' };
+    }
+  };
+}
+
+/** chat.update through the deployment's bot token; @slack/web-api is imported on first use only. */
+function lazyUpdater(tokens: TokenSource, slackApiUrl: string | undefined): SlackMessageUpdater {
+  let updater: Promise<SlackMessageUpdater> | undefined;
+  return {
+    async update(target: { channel: string; ts: string }, message: SlackMessage): Promise<SendOutcome> {
+      updater ??= import('../adapters/slack/message-updater.js').then(
+        ({ SlackChatUpdater }) =>
+          new SlackChatUpdater({
+            token: () => tokens.token(DEFAULT_SLACK_TOKEN_REF),
+            tokenRef: DEFAULT_SLACK_TOKEN_REF,
+            slackApiUrl,
+          }),
+      );
+      return (await updater).update(target, message);
+    },
+  };
+}
+
+let cached: ReturnType<typeof createSlackInteractivityHandler> | undefined;
+
+/** The Lambda entry point; the environment is read on the first invocation, not at import. */
+export const handler = (event: FunctionUrlEvent): Promise<FunctionUrlResult> => {
+  cached ??= createSlackInteractivityHandler();
+  return cached(event);
+};
