@@ -175,6 +175,7 @@ describe('Lambda functions', () => {
       'dist/handlers/cur-delivery.js',
       'dist/handlers/weekly-digest.js',
       'dist/handlers/quarterly-review.js',
+      'dist/handlers/slack-interactivity.js',
     ]);
     expect(() => buildStack(testSettings({ lambdaPackageDir: empty }))).toThrow(/run make package/);
     const stack = buildStack(testSettings({ lambdaPackageDir: empty, allowUnpackagedCode: true }));
