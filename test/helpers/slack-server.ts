@@ -26,6 +26,10 @@ export interface FakeSlackServer {
   calls: SlackCall[];
   /** Messages Slack accepted (what a channel would show). */
   posted: SlackCall[];
+  /** Accepted `chat.update` calls, in order. */
+  updated: SlackCall[];
+  /** The channel's current version of a posted message (after any updates), by channel and ts. */
+  message(channel: string, ts: string): { text: unknown; blocks: unknown } | undefined;
   script(...steps: SlackStep[]): void;
   close(): Promise<void>;
 }
@@ -37,6 +41,8 @@ export interface FakeSlackServer {
 export async function startSlackServer(options: { token: string }): Promise<FakeSlackServer> {
   const calls: SlackCall[] = [];
   const posted: SlackCall[] = [];
+  const updated: SlackCall[] = [];
+  const messages = new Map<string, { text: unknown; blocks: unknown }>();
   const steps: SlackStep[] = [];
   let seq = 0;
 
@@ -57,9 +63,23 @@ export async function startSlackServer(options: { token: string }): Promise<Fake
       res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', ...headers });
       res.end(JSON.stringify(payload));
     };
-    if (req.method !== 'POST' || method !== 'chat.postMessage')
+    if (req.method !== 'POST' || (method !== 'chat.postMessage' && method !== 'chat.update'))
       return json(200, { ok: false, error: 'unknown_method' });
     if (token !== options.token) return json(200, { ok: false, error: 'invalid_auth' });
+    if (method === 'chat.update') {
+      // As Slack: the message must exist in that channel; text and blocks are replaced.
+      const key = `${String(body.channel)}/${String(body.ts)}`;
+      const step = steps.shift() ?? { kind: 'ok' };
+      if (step.kind === 'slack-error') return json(200, { ok: false, error: step.error });
+      if (step.kind === 'http-error') {
+        res.writeHead(step.status, { 'content-type': 'text/html' });
+        return res.end('<html>upstream error</html>');
+      }
+      if (!messages.has(key)) return json(200, { ok: false, error: 'message_not_found' });
+      messages.set(key, { text: body.text, blocks: body.blocks });
+      updated.push(call);
+      return json(200, { ok: true, channel: body.channel, ts: body.ts, text: body.text });
+    }
     const step = steps.shift() ?? { kind: 'ok' };
     switch (step.kind) {
       case 'rate-limited':
@@ -76,10 +96,12 @@ export async function startSlackServer(options: { token: string }): Promise<Fake
           return json(200, { ok: false, error: 'channel_not_found' });
         posted.push(call);
         seq += 1;
+        const ts = `1781000000.${String(seq).padStart(6, '0')}`;
+        messages.set(`${body.channel}/${ts}`, { text: body.text, blocks: body.blocks });
         return json(200, {
           ok: true,
           channel: body.channel,
-          ts: `1781000000.${String(seq).padStart(6, '0')}`,
+          ts,
           message: { text: body.text },
         });
       }
@@ -91,6 +113,8 @@ export async function startSlackServer(options: { token: string }): Promise<Fake
     apiUrl: `http://127.0.0.1:${port}/api/`,
     calls,
     posted,
+    updated,
+    message: (channel, ts) => messages.get(`${channel}/${ts}`),
     script: (...more) => steps.push(...more),
     close,
   };

@@ -42,9 +42,15 @@ export function encodeConditions(conditions: readonly ConditionRef[]): {
   return { value, included, omitted: distinct.length - included };
 }
 
-// Compact: version 1, then [key, rule, labels] per condition; no whitespace.
+const JSON_ESCAPES: Readonly<Record<string, string>> = { '<': '\\u003c', '>': '\\u003e', '&': '\\u0026' };
+
+// Compact: version 1, then [key, rule, labels] per condition; no whitespace. `<`, `>` and `&` are written
+// as JSON \u escapes: Slack never renders a value, but no data then looks like markup anywhere in a message.
 function encode(conditions: readonly ConditionRef[]): string {
-  return JSON.stringify([1, conditions.map((c) => [c.key, c.rule, c.labels])]);
+  return JSON.stringify([1, conditions.map((c) => [c.key, c.rule, c.labels])]).replace(
+    /[<>&]/g,
+    (ch) => JSON_ESCAPES[ch]!,
+  );
 }
 
 export type DecodeResult = { ok: true; conditions: ConditionRef[] } | { ok: false; error: string };
