@@ -120,7 +120,7 @@ export function planInteraction(
           acknowledgedAtMs: nowMs,
         })),
         update: update(
-          `:white_check_mark: *Acknowledged* by ${who} at ${when}: no repeats while ${what} fires.`,
+          `:white_check_mark: *Acknowledged* by ${who} at ${when}: no repeats while ${what} ${conditions.length === 1 ? 'fires' : 'fire'}.`,
         ),
       },
     };
