@@ -23,7 +23,7 @@ import type { SlackMessage } from '../core/render/slack-kit.js';
 import type { Finding } from '../core/rules/finding.js';
 import { withFactReader } from './fact-reader.js';
 import type { FactStore } from './ingest-ports.js';
-import type { Clock, NotificationLog, Notifier, SendOutcome } from './ports.js';
+import type { Clock, FeedbackStore, NotificationLog, Notifier, SendOutcome } from './ports.js';
 
 // ─── ports of the scheduled reports (digest and provisioned review) ────────────────────────────────
 
@@ -350,6 +350,8 @@ export interface WeeklyDigestDeps extends ReportDeliveryDeps {
   store: FactStore;
   writer: ReportWriter;
   findings?: FindingsSource | undefined;
+  /** "Not an anomaly" feedback from Slack, counted in the digest (issue 12). */
+  feedback?: FeedbackStore | undefined;
   /** Newest usage hour of the data; default: the store's snapshot metadata, else a lower bound from the facts. */
   newestUsageHour?: (() => Promise<Date | null>) | undefined;
 }
@@ -399,6 +401,7 @@ export async function sendWeeklyDigest(
   const facts = await withFactReader(deps.store, (reader) => reader.rollup(range, REPORT_FACT_FIELDS));
   const newest = await watermarkOf(deps, facts, now);
   const anomalies = deps.findings ? await deps.findings.findings(isoWeekDays(week)) : [];
+  const feedback = deps.feedback ? await deps.feedback.list() : undefined;
   const digest = buildWeeklyDigest({
     week,
     facts,
@@ -406,6 +409,7 @@ export async function sendWeeklyDigest(
     now,
     options: input.options,
     anomalies,
+    feedback,
   });
   const artifacts = digestArtifacts(digest, { sendPartialWeeks: input.sendPartialWeeks });
   const files: { name: string; path: string }[] = [];

@@ -54,7 +54,7 @@ describe('bedrock-cost serve: Slack interactivity end to end', () => {
       groupKey: 'g',
       groupLabels: {},
       alerts: [toAlert(finding)],
-      reason: 'new',
+      reason: 'first',
     });
     const notifier = new SlackNotifier({ tokens: { SLACK_BOT_TOKEN: TOKEN }, slackApiUrl: slack.apiUrl });
     const outcome = await notifier.send({
@@ -67,7 +67,10 @@ describe('bedrock-cost serve: Slack interactivity end to end', () => {
     });
     if (outcome.status !== 'delivered' || !outcome.messageId) throw new Error(JSON.stringify(outcome));
     const shown = slack.message(CHANNEL, outcome.messageId)!;
-    return { ts: outcome.messageId, message: { text: String(shown.text), blocks: shown.blocks as SlackMessage['blocks'] } };
+    return {
+      ts: outcome.messageId,
+      message: { text: String(shown.text), blocks: shown.blocks as SlackMessage['blocks'] },
+    };
   }
 
   function press(
@@ -145,7 +148,9 @@ describe('bedrock-cost serve: Slack interactivity end to end', () => {
     expect(slack.updated[0]!.token).toBe(TOKEN);
     expect(slack.updated[0]!.body).toMatchObject({ channel: CHANNEL, ts: posted.ts });
     const shown = JSON.stringify(slack.message(CHANNEL, posted.ts)!.blocks);
-    expect(shown).toMatch(/:white_check_mark: \*Acknowledged\* by <@U0ALICE01> at \d{4}-\d\d-\d\d \d\d:\d\d UTC/);
+    expect(shown).toMatch(
+      /:white_check_mark: \*Acknowledged\* by <@U0ALICE01> at \d{4}-\d\d-\d\d \d\d:\d\d UTC/,
+    );
     expect(stderr).toContain('409 rejected: replayed request');
     expect(stderr).not.toContain(TOKEN);
     expect(stderr).not.toContain(SIGNING_SECRET);
@@ -154,19 +159,21 @@ describe('bedrock-cost serve: Slack interactivity end to end', () => {
   it('refuses bad signatures, stale timestamps, other workspaces and unknown actions, writing nothing', async () => {
     const posted = await postAlert();
     const updatesBefore = slack.updated.length;
-    const acksBefore = (await new LocalConditionAckStore({ path: interactionStatePaths(store).acks }).list()).length;
+    const acksBefore = (await new LocalConditionAckStore({ path: interactionStatePaths(store).acks }).list())
+      .length;
     const statuses = [
       (await send(press(posted, ACTION_IDS.acknowledge, { secret: 'another-apps-secret' }))).status,
-      (await send(press(posted, ACTION_IDS.acknowledge, { atSec: Math.floor(Date.now() / 1000) - 600 }))).status,
+      (await send(press(posted, ACTION_IDS.acknowledge, { atSec: Math.floor(Date.now() / 1000) - 600 })))
+        .status,
       (await send(press(posted, ACTION_IDS.acknowledge, { teamId: 'T0OTHER99' }))).status,
       (await send(press(posted, 'bc_escalate_to_ceo'))).status,
       (await fetch(url, { method: 'POST', body: 'payload=%7B%7D' })).status,
     ];
     expect(statuses).toEqual([401, 401, 403, 400, 401]);
     expect(slack.updated.length).toBe(updatesBefore);
-    expect((await new LocalConditionAckStore({ path: interactionStatePaths(store).acks }).list()).length).toBe(
-      acksBefore,
-    );
+    expect(
+      (await new LocalConditionAckStore({ path: interactionStatePaths(store).acks }).list()).length,
+    ).toBe(acksBefore);
     expect(await new LocalSilenceStore({ path: silenceStorePath(store) }).list()).toEqual([]);
   });
 
@@ -184,7 +191,9 @@ describe('bedrock-cost serve: Slack interactivity end to end', () => {
     const days = (Date.parse(silences[0]!.ends_at) - Date.now()) / 86_400_000;
     expect(days).toBeGreaterThan(6.99);
     expect(days).toBeLessThanOrEqual(7);
-    expect(JSON.stringify(slack.message(CHANNEL, posted.ts)!.blocks)).toContain('*Snoozed 7 days* by <@U0ALICE01>');
+    expect(JSON.stringify(slack.message(CHANNEL, posted.ts)!.blocks)).toContain(
+      '*Snoozed 7 days* by <@U0ALICE01>',
+    );
   });
 
   it('Not an anomaly, then a reason: feedback listed by `feedback list` (json and csv)', async () => {
@@ -192,9 +201,16 @@ describe('bedrock-cost serve: Slack interactivity end to end', () => {
     expect((await send(press(posted, ACTION_IDS.notAnomaly))).status).toBe(200);
     const after = slack.message(CHANNEL, posted.ts)!;
     const input = (after.blocks as { type: string; block_id: string }[]).find((b) => b.type === 'input')!;
-    const updated = { ts: posted.ts, message: { text: String(after.text), blocks: after.blocks as SlackMessage['blocks'] } };
+    const updated = {
+      ts: posted.ts,
+      message: { text: String(after.text), blocks: after.blocks as SlackMessage['blocks'] },
+    };
     const reason = press(updated, ACTION_IDS.reason, {
-      action: { type: 'plain_text_input', block_id: input.block_id, value: 'monthly batch re-index, expected' },
+      action: {
+        type: 'plain_text_input',
+        block_id: input.block_id,
+        value: 'monthly batch re-index, expected',
+      },
     });
     expect((await send(reason)).status).toBe(200);
 
@@ -213,7 +229,9 @@ describe('bedrock-cost serve: Slack interactivity end to end', () => {
       }),
     ]);
     const csv = await runCliAsync(['feedback', 'list', '--format', 'csv', '--store', store]);
-    expect(csv.stdout.split('\n')[0]).toBe('at,verdict,rule,workload,model,labels,by,reason,condition,silence');
+    expect(csv.stdout.split('\n')[0]).toBe(
+      'at,verdict,rule,workload,model,labels,by,reason,condition,silence',
+    );
     expect(csv.stdout).toContain('monthly batch re-index');
     const shown = JSON.stringify(slack.message(CHANNEL, posted.ts)!.blocks);
     expect(shown).toContain('*Not an anomaly*: marked by <@U0ALICE01>');

@@ -10,8 +10,11 @@ import { toAlert } from '../../src/core/alerting/alert.js';
 import { ACTION_IDS } from '../../src/core/interactivity/actions.js';
 import type { SlackMessage } from '../../src/core/render/slack-kit.js';
 import { renderSlackMessage } from '../../src/core/render/slack-message.js';
-import { createSlackInteractivityHandler, type FunctionUrlEvent } from '../../src/handlers/slack-interactivity.js';
 import type { HandlerLog } from '../../src/handlers/runtime/observability.js';
+import {
+  createSlackInteractivityHandler,
+  type FunctionUrlEvent,
+} from '../../src/handlers/slack-interactivity.js';
 import { type LocalDynamo, startDynalite } from '../helpers/dynalite.js';
 import { type FakeSecretsManager, startSecretsManagerServer } from '../helpers/secrets-manager-server.js';
 import {
@@ -60,7 +63,7 @@ describe('slack-interactivity handler (Function URL) on dynalite, Secrets Manage
       groupKey: 'g',
       groupLabels: {},
       alerts: [toAlert(makeFinding({ labels: { workload } }))],
-      reason: 'new',
+      reason: 'first',
     });
     const notifier = new SlackNotifier({ tokens: { SLACK_BOT_TOKEN: TOKEN }, slackApiUrl: slack.apiUrl });
     const outcome = await notifier.send({
@@ -111,7 +114,10 @@ describe('slack-interactivity handler (Function URL) on dynalite, Secrets Manage
       channel: CHANNEL,
       ts: posted.ts,
       message: posted.message,
-      action: { action_id: ACTION_IDS.acknowledge, value: buttonValue(posted.message, ACTION_IDS.acknowledge) },
+      action: {
+        action_id: ACTION_IDS.acknowledge,
+        value: buttonValue(posted.message, ACTION_IDS.acknowledge),
+      },
     });
     const headers = signedHeaders(body, NOW_SEC);
     // Act
@@ -153,7 +159,12 @@ describe('slack-interactivity handler (Function URL) on dynalite, Secrets Manage
     const results = [
       await handler(urlEvent(body, signedHeaders(body, NOW_SEC, 'wrong-secret'))),
       await handler(urlEvent(body, signedHeaders(body, NOW_SEC - 301))),
-      await handler(urlEvent(make(ACTION_IDS.snooze1d, 'T0OTHER99'), signedHeaders(make(ACTION_IDS.snooze1d, 'T0OTHER99'), NOW_SEC))),
+      await handler(
+        urlEvent(
+          make(ACTION_IDS.snooze1d, 'T0OTHER99'),
+          signedHeaders(make(ACTION_IDS.snooze1d, 'T0OTHER99'), NOW_SEC),
+        ),
+      ),
       await handler(urlEvent(make('bc_unknown'), signedHeaders(make('bc_unknown'), NOW_SEC))),
     ];
     expect(results.map((r) => r.statusCode)).toEqual([401, 401, 403, 400]);

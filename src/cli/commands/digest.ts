@@ -1,5 +1,6 @@
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { Command, Option } from 'commander';
+import { interactionStatePaths, LocalFeedbackStore } from '../../adapters/local-fs/interaction-stores.js';
 import { fileReportWriter } from '../../adapters/local-fs/report-writer.js';
 import { SlackFileUploadPublisher } from '../../adapters/slack/file-upload.js';
 import { detectAnomalies } from '../../app/detect.js';
@@ -138,6 +139,7 @@ async function runWeeklyDigest(options: DigestOptionsCli): Promise<number> {
       store,
       writer: fileReportWriter(options.out ?? digestConfig.out_dir),
       findings,
+      feedback: new LocalFeedbackStore({ path: interactionStatePaths(resolve(root)).feedback }),
     },
   );
   if (options.format === 'json') printJson(weeklyJson(report));

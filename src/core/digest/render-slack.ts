@@ -101,6 +101,10 @@ export function renderDigestSlack(d: WeeklyDigest): SlackMessage {
             '\n',
           )}${d.anomalies.length > TOP_ANOMALIES ? `\n…and ${d.anomalies.length - TOP_ANOMALIES} more` : ''}`;
   blocks.push(section(anomalies));
+  if (d.feedback && d.feedback.notAnomaly > 0) {
+    const rules = d.feedback.byRule.map((r) => `\`${escapeMrkdwn(r.rule)}\` ${r.count}`).join(', ');
+    blocks.push(context(`Marked *not an anomaly* from Slack this week: ${d.feedback.notAnomaly} (${rules})`));
+  }
   blocks.push(
     context(
       `${d.reconciliation.ok ? ':white_check_mark:' : ':warning:'} ${escapeMrkdwn(d.reconciliation.line)} · full chargeback table (exact decimals) in the attached CSV`,

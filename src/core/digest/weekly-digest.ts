@@ -1,4 +1,6 @@
 import type { DailyFact } from '../facts/daily-fact.js';
+import { type FeedbackRecord, type FeedbackSummary, summarizeFeedback } from '../interactivity/feedback.js';
+import { isoWeekDays } from '../iso-week.js';
 import {
   absMoney,
   formatUsd,
@@ -45,6 +47,8 @@ export interface BuildDigestInput {
   now: Date;
   options: DigestOptions;
   anomalies?: readonly AnomalyInput[] | undefined;
+  /** "Not an anomaly" feedback from Slack (issue 12); counted for the week's days. */
+  feedback?: readonly FeedbackRecord[] | undefined;
 }
 
 export interface ChargebackRow {
@@ -141,6 +145,8 @@ export interface WeeklyDigest {
   premium: PremiumShare;
   daily: DailySeries;
   anomalies: WeekAnomaly[];
+  /** Feedback given during the week; absent when no feedback store was read. */
+  feedback?: FeedbackSummary | undefined;
   reconciliation: Reconciliation;
   sources: SourceSnapshot[];
 }
@@ -291,6 +297,7 @@ export function buildWeeklyDigest(input: BuildDigestInput): WeeklyDigest {
       metric,
     ),
     anomalies: weekAnomalies(input.anomalies ?? [], window.days),
+    ...(input.feedback ? { feedback: summarizeFeedback(input.feedback, isoWeekDays(input.week)) } : {}),
     reconciliation,
     sources: sourcesOf(onDays(input.facts, [...window.previousDays, ...window.days])),
   };

@@ -24,11 +24,28 @@ export interface FeedbackRecord {
   messageTs: string;
 }
 
-/** Feedback recorded in [fromMs, toMs), for the digest. */
-export function feedbackIn(
+/** What the weekly digest says about feedback given during the week. */
+export interface FeedbackSummary {
+  notAnomaly: number;
+  /** Per rule, most first (then by rule). */
+  byRule: { rule: string; count: number }[];
+}
+
+/** Counts "Not an anomaly" feedback given on the UTC days `days` (an ISO week's). */
+export function summarizeFeedback(
   records: readonly FeedbackRecord[],
-  fromMs: number,
-  toMs: number,
-): FeedbackRecord[] {
-  return records.filter((r) => r.atMs >= fromMs && r.atMs < toMs);
+  days: readonly string[],
+): FeedbackSummary {
+  const inWeek = new Set(days);
+  const counts = new Map<string, number>();
+  let notAnomaly = 0;
+  for (const r of records) {
+    if (r.verdict !== 'not-an-anomaly' || !inWeek.has(new Date(r.atMs).toISOString().slice(0, 10))) continue;
+    notAnomaly += 1;
+    counts.set(r.rule, (counts.get(r.rule) ?? 0) + 1);
+  }
+  const byRule = [...counts]
+    .map(([rule, count]) => ({ rule, count }))
+    .sort((a, b) => b.count - a.count || (a.rule < b.rule ? -1 : 1));
+  return { notAnomaly, byRule };
 }

@@ -183,6 +183,7 @@ export async function runWeeklyDigest(runtime: Runtime, event: unknown): Promise
       store: runtime.store,
       writer: fileReportWriter(scratchDir(runtime, 'digest', now)),
       findings: findingsSource(runtime, service, now),
+      feedback: runtime.feedback,
     },
   );
   runtime.log.info(`weekly digest ${report.week}: ${report.headline}`, {

@@ -13,6 +13,7 @@ import { ConsoleNotifier } from '../../adapters/console/console-notifier.js';
 import { configureDuckDb } from '../../adapters/duckdb/duckdb.js';
 import { duckDbStage1Engine } from '../../adapters/duckdb/stage1-reader.js';
 import { DynamoDbIngestLedger } from '../../adapters/dynamodb/ingest-ledger.js';
+import { DynamoDbFeedbackStore } from '../../adapters/dynamodb/interaction-stores.js';
 import { DynamoDbNotificationLog } from '../../adapters/dynamodb/notification-log.js';
 import { DynamoDbSilenceStore } from '../../adapters/dynamodb/silence-store.js';
 import { localFactStore } from '../../adapters/local-fs/fact-store.js';
@@ -92,6 +93,8 @@ export interface Runtime {
   ledger: DynamoDbIngestLedger;
   notificationLog: DynamoDbNotificationLog;
   silences: DynamoDbSilenceStore;
+  /** Slack "Not an anomaly" feedback (written by the slack-interactivity function), read by the digest. */
+  feedback: DynamoDbFeedbackStore;
   serviceConfig(): Promise<ServiceConfig>;
   notifyDeps(): NotifyDeps;
   reportDeps(): ReportDeliveryDeps;
@@ -137,6 +140,7 @@ export function createRuntime(options: RuntimeOptions = {}): Runtime {
   const ledger = new DynamoDbIngestLedger({ client: dynamo(), tableName, clock });
   const notificationLog = new DynamoDbNotificationLog({ client: dynamo(), tableName });
   const silences = new DynamoDbSilenceStore({ client: dynamo(), tableName });
+  const feedback = new DynamoDbFeedbackStore({ client: dynamo(), tableName });
   const tokens =
     options.tokens ??
     new AwsTokenSource({
@@ -218,6 +222,7 @@ export function createRuntime(options: RuntimeOptions = {}): Runtime {
     ledger,
     notificationLog,
     silences,
+    feedback,
     serviceConfig,
     notifyDeps: () => ({ log: notificationLog, notifiers: notifiers(), clock, silences }),
     reportDeps: () => ({

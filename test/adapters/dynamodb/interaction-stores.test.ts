@@ -52,7 +52,10 @@ describe('Slack interaction stores on DynamoDB (dynalite)', () => {
     expect(later).toBe(false);
     expect(afterExpiry).toBe(true);
     const item = await db.client.send(
-      new GetItemCommand({ TableName: db.tableName, Key: { pk: { S: `slack-seen#${sha256Hex('v0=abc')}` } } }),
+      new GetItemCommand({
+        TableName: db.tableName,
+        Key: { pk: { S: `slack-seen#${sha256Hex('v0=abc')}` } },
+      }),
     );
     expect(item.Item?.expiresAtEpochSec).toEqual({ N: String((NOW + 900_000) / 1000) });
   });
@@ -70,7 +73,11 @@ describe('Slack interaction stores on DynamoDB (dynalite)', () => {
 
   it('feedback: concurrent writers all land; put replaces a record with the same id', async () => {
     const store = new DynamoDbFeedbackStore({ client: db.client, tableName: db.tableName });
-    await Promise.all([store.put([feedback('fb-1')]), store.put([feedback('fb-2')]), store.put([feedback('fb-3')])]);
+    await Promise.all([
+      store.put([feedback('fb-1')]),
+      store.put([feedback('fb-2')]),
+      store.put([feedback('fb-3')]),
+    ]);
     await store.put([feedback('fb-2', { reason: 'load test' })]);
     const all = await store.list();
     expect(all.map((r) => r.id).sort()).toEqual(['fb-1', 'fb-2', 'fb-3']);

@@ -20,7 +20,7 @@ const content: NotificationContent = {
   groupKey: 'g',
   groupLabels: { workload: 'support-bot' },
   alerts: [toAlert(spike), toAlert(verbose)],
-  reason: 'new',
+  reason: 'first',
   owner: { team: 'ml-platform', mention: 'S0123ABCD' },
 };
 const posted = renderSlackMessage(content);
