@@ -145,10 +145,16 @@ export interface WeeklyDigest {
   premium: PremiumShare;
   daily: DailySeries;
   anomalies: WeekAnomaly[];
-  /** Feedback given during the week; absent when no feedback store was read. */
+  /** Feedback given during the week; absent when there was none (so digests without it are unchanged). */
   feedback?: FeedbackSummary | undefined;
   reconciliation: Reconciliation;
   sources: SourceSnapshot[];
+}
+
+function feedbackOf(input: BuildDigestInput): { feedback?: FeedbackSummary } {
+  if (!input.feedback) return {};
+  const summary = summarizeFeedback(input.feedback, isoWeekDays(input.week));
+  return summary.notAnomaly > 0 ? { feedback: summary } : {};
 }
 
 function onDays(facts: readonly DailyFact[], days: readonly string[]): DailyFact[] {
@@ -297,7 +303,7 @@ export function buildWeeklyDigest(input: BuildDigestInput): WeeklyDigest {
       metric,
     ),
     anomalies: weekAnomalies(input.anomalies ?? [], window.days),
-    ...(input.feedback ? { feedback: summarizeFeedback(input.feedback, isoWeekDays(input.week)) } : {}),
+    ...feedbackOf(input),
     reconciliation,
     sources: sourcesOf(onDays(input.facts, [...window.previousDays, ...window.days])),
   };
