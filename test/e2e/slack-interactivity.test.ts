@@ -9,21 +9,18 @@ import {
   LocalFeedbackStore,
 } from '../../src/adapters/local-fs/interaction-stores.js';
 import { LocalSilenceStore, silenceStorePath } from '../../src/adapters/local-fs/silence-store.js';
-import { SlackNotifier } from '../../src/adapters/slack/slack-notifier.js';
-import { toAlert } from '../../src/core/alerting/alert.js';
 import { ACTION_IDS } from '../../src/core/interactivity/actions.js';
 import type { SlackMessage } from '../../src/core/render/slack-kit.js';
-import { renderSlackMessage } from '../../src/core/render/slack-message.js';
 import { ensureBuilt, ROOT, runCliAsync } from '../helpers/cli.js';
 import {
   blockActionsBody,
   buttonValue,
+  postAlert,
   SIGNING_SECRET,
   signedHeaders,
   TEAM_ID,
 } from '../helpers/slack-interaction.js';
 import { type FakeSlackServer, startSlackServer } from '../helpers/slack-server.js';
-import { makeFinding } from '../unit/alerting/fixtures.js';
 
 const TOKEN = 'xoxb-interactivity-test-token';
 const CHANNEL = 'C0ALERTS1';
@@ -46,32 +43,6 @@ describe('bedrock-cost serve: Slack interactivity end to end', () => {
     SLACK_API_URL: slack.apiUrl,
     BEDROCK_COST_STORE: store,
   });
-
-  async function postAlert(): Promise<{ ts: string; message: SlackMessage }> {
-    const finding = makeFinding({ labels: { workload: `wl-${slack.posted.length}` } });
-    const message = renderSlackMessage({
-      receiver: 'owners/slack',
-      groupKey: 'g',
-      groupLabels: {},
-      alerts: [toAlert(finding)],
-      reason: 'first',
-    });
-    const notifier = new SlackNotifier({ tokens: { SLACK_BOT_TOKEN: TOKEN }, slackApiUrl: slack.apiUrl });
-    const outcome = await notifier.send({
-      kind: 'slack',
-      receiver: 'owners/slack',
-      groupKey: 'g',
-      channel: CHANNEL,
-      tokenRef: 'SLACK_BOT_TOKEN',
-      message,
-    });
-    if (outcome.status !== 'delivered' || !outcome.messageId) throw new Error(JSON.stringify(outcome));
-    const shown = slack.message(CHANNEL, outcome.messageId)!;
-    return {
-      ts: outcome.messageId,
-      message: { text: String(shown.text), blocks: shown.blocks as SlackMessage['blocks'] },
-    };
-  }
 
   function press(
     posted: { ts: string; message: SlackMessage },
@@ -128,7 +99,11 @@ describe('bedrock-cost serve: Slack interactivity end to end', () => {
 
   it('Acknowledge: records an ack per condition and rewrites the message; the same request again is refused', async () => {
     // Prepare
-    const posted = await postAlert();
+    const posted = await postAlert(slack, {
+      token: TOKEN,
+      channel: CHANNEL,
+      workload: `wl-${slack.posted.length}`,
+    });
     const request = press(posted, ACTION_IDS.acknowledge);
     // Act
     const first = await send(request);
@@ -157,7 +132,11 @@ describe('bedrock-cost serve: Slack interactivity end to end', () => {
   });
 
   it('refuses bad signatures, stale timestamps, other workspaces and unknown actions, writing nothing', async () => {
-    const posted = await postAlert();
+    const posted = await postAlert(slack, {
+      token: TOKEN,
+      channel: CHANNEL,
+      workload: `wl-${slack.posted.length}`,
+    });
     const updatesBefore = slack.updated.length;
     const acksBefore = (await new LocalConditionAckStore({ path: interactionStatePaths(store).acks }).list())
       .length;
@@ -178,7 +157,11 @@ describe('bedrock-cost serve: Slack interactivity end to end', () => {
   });
 
   it('Snooze 7 days: a silence on the condition, listed by `silence list`', async () => {
-    const posted = await postAlert();
+    const posted = await postAlert(slack, {
+      token: TOKEN,
+      channel: CHANNEL,
+      workload: `wl-${slack.posted.length}`,
+    });
     const response = await send(press(posted, ACTION_IDS.snooze7d));
     expect(response.status).toBe(200);
     const listed = await runCliAsync(['silence', 'list', '--format', 'json', '--store', store]);
@@ -197,7 +180,11 @@ describe('bedrock-cost serve: Slack interactivity end to end', () => {
   });
 
   it('Not an anomaly, then a reason: feedback listed by `feedback list` (json and csv)', async () => {
-    const posted = await postAlert();
+    const posted = await postAlert(slack, {
+      token: TOKEN,
+      channel: CHANNEL,
+      workload: `wl-${slack.posted.length}`,
+    });
     expect((await send(press(posted, ACTION_IDS.notAnomaly))).status).toBe(200);
     const after = slack.message(CHANNEL, posted.ts)!;
     const input = (after.blocks as { type: string; block_id: string }[]).find((b) => b.type === 'input')!;

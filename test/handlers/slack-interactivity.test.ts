@@ -5,11 +5,7 @@ import {
   DynamoDbFeedbackStore,
 } from '../../src/adapters/dynamodb/interaction-stores.js';
 import { DynamoDbSilenceStore } from '../../src/adapters/dynamodb/silence-store.js';
-import { SlackNotifier } from '../../src/adapters/slack/slack-notifier.js';
-import { toAlert } from '../../src/core/alerting/alert.js';
 import { ACTION_IDS } from '../../src/core/interactivity/actions.js';
-import type { SlackMessage } from '../../src/core/render/slack-kit.js';
-import { renderSlackMessage } from '../../src/core/render/slack-message.js';
 import type { HandlerLog } from '../../src/handlers/runtime/observability.js';
 import {
   createSlackInteractivityHandler,
@@ -20,12 +16,12 @@ import { type FakeSecretsManager, startSecretsManagerServer } from '../helpers/s
 import {
   blockActionsBody,
   buttonValue,
+  postAlert,
   SIGNING_SECRET,
   signedHeaders,
   TEAM_ID,
 } from '../helpers/slack-interaction.js';
 import { type FakeSlackServer, startSlackServer } from '../helpers/slack-server.js';
-import { makeFinding } from '../unit/alerting/fixtures.js';
 
 const TOKEN = 'xoxb-lambda-interactivity-token';
 const SIGNING_ARN = 'arn:aws:secretsmanager:us-east-1:111111111111:secret:signing-AbCdEf';
@@ -56,27 +52,6 @@ describe('slack-interactivity handler (Function URL) on dynalite, Secrets Manage
     warn: (message, extra) => logged.push({ message, ...(extra ? { extra } : {}) }),
     error: (message, extra) => logged.push({ message, ...(extra ? { extra } : {}) }),
   };
-
-  async function postAlert(workload: string): Promise<{ ts: string; message: SlackMessage }> {
-    const message = renderSlackMessage({
-      receiver: 'owners/slack',
-      groupKey: 'g',
-      groupLabels: {},
-      alerts: [toAlert(makeFinding({ labels: { workload } }))],
-      reason: 'first',
-    });
-    const notifier = new SlackNotifier({ tokens: { SLACK_BOT_TOKEN: TOKEN }, slackApiUrl: slack.apiUrl });
-    const outcome = await notifier.send({
-      kind: 'slack',
-      receiver: 'owners/slack',
-      groupKey: 'g',
-      channel: CHANNEL,
-      tokenRef: 'SLACK_BOT_TOKEN',
-      message,
-    });
-    if (outcome.status !== 'delivered') throw new Error(JSON.stringify(outcome));
-    return { ts: outcome.messageId!, message };
-  }
 
   beforeAll(async () => {
     [db, secrets, slack] = await Promise.all([
@@ -109,7 +84,7 @@ describe('slack-interactivity handler (Function URL) on dynalite, Secrets Manage
 
   it('Acknowledge from a base64 body: ack in DynamoDB, message updated with the deployment token; replay refused', async () => {
     // Prepare
-    const posted = await postAlert('support-bot');
+    const posted = await postAlert(slack, { token: TOKEN, channel: CHANNEL, workload: 'support-bot' });
     const body = blockActionsBody({
       channel: CHANNEL,
       ts: posted.ts,
@@ -146,7 +121,7 @@ describe('slack-interactivity handler (Function URL) on dynalite, Secrets Manage
   });
 
   it('refuses an invalid signature, a stale request, another workspace and an unknown action', async () => {
-    const posted = await postAlert('search');
+    const posted = await postAlert(slack, { token: TOKEN, channel: CHANNEL, workload: 'search' });
     const make = (actionId: string, teamId?: string) =>
       blockActionsBody({
         channel: CHANNEL,
@@ -172,7 +147,7 @@ describe('slack-interactivity handler (Function URL) on dynalite, Secrets Manage
   });
 
   it('Not an anomaly: a silence and a feedback record in the state table', async () => {
-    const posted = await postAlert('batch-indexer');
+    const posted = await postAlert(slack, { token: TOKEN, channel: CHANNEL, workload: 'batch-indexer' });
     const body = blockActionsBody({
       channel: CHANNEL,
       ts: posted.ts,

@@ -1,5 +1,10 @@
+import { SlackNotifier } from '../../src/adapters/slack/slack-notifier.js';
+import { toAlert } from '../../src/core/alerting/alert.js';
 import { slackSignature } from '../../src/core/interactivity/signature.js';
 import type { SlackBlock, SlackMessage } from '../../src/core/render/slack-kit.js';
+import { renderSlackMessage } from '../../src/core/render/slack-message.js';
+import { makeFinding } from '../unit/alerting/fixtures.js';
+import type { FakeSlackServer } from './slack-server.js';
 
 export const TEAM_ID = 'T0TEAM001';
 export const SIGNING_SECRET = '8f742231b10e8888abcd99yyyzzz85a5';
@@ -68,4 +73,39 @@ export function buttonValue(message: { blocks: unknown }, actionId: string): str
     }
   }
   throw new Error(`no button ${actionId} in the message`);
+}
+
+/**
+ * Posts a one-finding alert for `workload` (rendered as the notifier renders it) to `channel` on the
+ * loopback Slack server with the real Slack notifier; returns its ts and the message as the channel shows it.
+ */
+export async function postAlert(
+  slack: FakeSlackServer,
+  options: { token: string; channel: string; workload: string },
+): Promise<{ ts: string; message: SlackMessage }> {
+  const message = renderSlackMessage({
+    receiver: 'owners/slack',
+    groupKey: 'g',
+    groupLabels: {},
+    alerts: [toAlert(makeFinding({ labels: { workload: options.workload } }))],
+    reason: 'first',
+  });
+  const notifier = new SlackNotifier({
+    tokens: { SLACK_BOT_TOKEN: options.token },
+    slackApiUrl: slack.apiUrl,
+  });
+  const outcome = await notifier.send({
+    kind: 'slack',
+    receiver: 'owners/slack',
+    groupKey: 'g',
+    channel: options.channel,
+    tokenRef: 'SLACK_BOT_TOKEN',
+    message,
+  });
+  if (outcome.status !== 'delivered' || !outcome.messageId) throw new Error(JSON.stringify(outcome));
+  const shown = slack.message(options.channel, outcome.messageId)!;
+  return {
+    ts: outcome.messageId,
+    message: { text: String(shown.text), blocks: shown.blocks as SlackMessage['blocks'] },
+  };
 }
