@@ -215,6 +215,9 @@ describe('bedrock-cost serve: Slack interactivity end to end', () => {
         silence_id: records[0]!.silenceId,
       }),
     ]);
+    const typo = await runCliAsync(['feedback', 'list', '--store', join(store, 'no-such-dir')]);
+    expect(typo.status).toBe(1);
+    expect(typo.stderr).toContain('no state at');
     const csv = await runCliAsync(['feedback', 'list', '--format', 'csv', '--store', store]);
     expect(csv.stdout.split('\n')[0]).toBe(
       'at,verdict,rule,workload,model,labels,by,reason,condition,silence',

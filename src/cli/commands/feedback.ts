@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { Command } from 'commander';
 import { interactionStatePaths, LocalFeedbackStore } from '../../adapters/local-fs/interaction-stores.js';
@@ -58,7 +59,13 @@ async function feedbackStore(options: ListOptions): Promise<FeedbackStore> {
     ]);
     return new DynamoDbFeedbackStore({ client: new DynamoDBClient({}), tableName: table });
   }
-  return new LocalFeedbackStore({ path: interactionStatePaths(resolve(storeRoot(options.store))).feedback });
+  const root = resolve(storeRoot(options.store));
+  // A mistyped --store would otherwise read as "no feedback".
+  if (!existsSync(root))
+    throw new Error(
+      `no state at ${root}: point --store or $BEDROCK_COST_STORE at the store \`serve\` records into`,
+    );
+  return new LocalFeedbackStore({ path: interactionStatePaths(root).feedback });
 }
 
 export function feedbackCommand(): Command {

@@ -30,13 +30,13 @@ export function serveCommand(): Command {
   return new Command('serve')
     .summary('receive Slack button presses (Acknowledge, Snooze, Not an anomaly) locally')
     .description(
-      "Run the Slack interactivity endpoint for the embedded (local) mode: point the Slack app's\n" +
-        'Interactivity Request URL at http(s)://<this host>/slack/interactivity (through a tunnel or reverse\n' +
-        "proxy with TLS). Each request is checked against the app's signing secret (v0 HMAC, 5-minute window,\n" +
-        'single use) and the workspace id, then recorded under <store>/state/ (acknowledgements, silences,\n' +
-        'feedback) and the alert message is updated in place with chat.update.\n\n' +
-        'Environment: the signing secret in $SLACK_SIGNING_SECRET, the bot token (chat:write) in\n' +
-        '$SLACK_BOT_TOKEN (names changeable below), $SLACK_API_URL to use another Slack API base.',
+      "Run the Slack interactivity endpoint for the embedded (local) mode: point the Slack app's Interactivity " +
+        'Request URL at https://<this host>/slack/interactivity (through a tunnel or a reverse proxy with TLS). ' +
+        "Each request is checked against the app's signing secret (v0 HMAC, 5-minute window, single use) and " +
+        'the workspace id, then recorded under <store>/state/ (acknowledgements, silences, feedback), and the ' +
+        'alert message is updated in place with chat.update.\n\n' +
+        'Environment: the signing secret in $SLACK_SIGNING_SECRET and the bot token (chat:write) in ' +
+        '$SLACK_BOT_TOKEN (names changeable below); $SLACK_API_URL for another Slack API base (GovSlack).',
     )
     .option(
       '--host <address>',
