@@ -1,7 +1,5 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
-import { SSMClient } from '@aws-sdk/client-ssm';
-import { z } from 'zod';
 import {
   DynamoDbConditionAckStore,
   DynamoDbFeedbackStore,
@@ -11,7 +9,6 @@ import { DynamoDbSilenceStore } from '../adapters/dynamodb/silence-store.js';
 import { AwsTokenSource, type TokenSource } from '../adapters/secrets/secret-token-source.js';
 import type { Clock, SendOutcome, SlackMessageUpdater } from '../app/ports.js';
 import { handleSlackInteraction, type InteractivityDeps } from '../app/slack-interactivity.js';
-import { formatIssues } from '../config/parse-config.js';
 import { parseDurationMs } from '../core/alerting/duration.js';
 import { DEFAULT_SLACK_TOKEN_REF } from '../core/alerting/receivers.js';
 import { ConfigError } from '../core/errors.js';
@@ -19,24 +16,56 @@ import { describeRedacted } from '../core/render/redact.js';
 import type { SlackMessage } from '../core/render/slack-kit.js';
 import { createLogger, type HandlerLog } from './runtime/observability.js';
 
+interface InteractivityEnv {
+  stateTable: string;
+  signingSecretArn: string;
+  tokenSecretArn: string;
+  teamId: string;
+  notAnomalySilenceMs: number | undefined;
+  slackApiUrl: string | undefined;
+  region: string;
+}
+
 /**
- * The environment the CDK stack gives this function. Its own small schema, not the pipeline's
- * HandlerEnvSchema: this function has no fact store, config or engine, and must stay quick to start.
+ * The environment the CDK stack gives this function, checked by hand rather than with the pipeline's zod
+ * schema (HandlerEnvSchema): this function has no fact store, config or engine, and loading zod and the
+ * config schema would double its cold start. Every bad variable is named at once.
  */
-const InteractivityEnvSchema = z.object({
-  BEDROCK_COST_STATE_TABLE: z.string().min(1, 'the DynamoDB state table name'),
-  /** Secret whose string is the Slack app's signing secret. */
-  BEDROCK_COST_SLACK_SIGNING_SECRET_ARN: z.string().min(1, 'the signing secret ARN'),
-  /** Secret whose string is the bot token (chat:write) used for chat.update. */
-  BEDROCK_COST_SLACK_SECRET_ARN: z.string().min(1, 'the Slack bot token secret ARN'),
-  BEDROCK_COST_SLACK_TEAM_ID: z.string().regex(/^[A-Z0-9]{2,32}$/, 'a Slack workspace id such as T0123ABCD'),
-  BEDROCK_COST_NOT_ANOMALY_SILENCE: z
-    .string()
-    .optional()
-    .refine((v) => v === undefined || (parseDurationMs(v) ?? 0) > 0, 'a duration such as 30d'),
-  SLACK_API_URL: z.url('an http(s) URL').optional(),
-  AWS_REGION: z.string().optional(),
-});
+export function parseInteractivityEnv(env: Readonly<Record<string, string | undefined>>): InteractivityEnv {
+  const problems: string[] = [];
+  const value = (name: string, what: string, pattern?: RegExp): string => {
+    const v = env[name]?.trim() ?? '';
+    if (!v || (pattern && !pattern.test(v)))
+      problems.push(`  ${name}: ${what}${v ? `, got "${v}"` : ' (unset)'}`);
+    return v;
+  };
+  const optional = (name: string) => env[name]?.trim() || undefined;
+  const stateTable = value('BEDROCK_COST_STATE_TABLE', 'the DynamoDB state table name');
+  const signingSecretArn = value('BEDROCK_COST_SLACK_SIGNING_SECRET_ARN', 'the signing secret ARN');
+  const tokenSecretArn = value('BEDROCK_COST_SLACK_SECRET_ARN', 'the Slack bot token secret ARN');
+  const teamId = value(
+    'BEDROCK_COST_SLACK_TEAM_ID',
+    'a Slack workspace id such as T0123ABCD',
+    /^[A-Z0-9]{2,32}$/,
+  );
+  const silence = optional('BEDROCK_COST_NOT_ANOMALY_SILENCE');
+  const notAnomalySilenceMs = silence === undefined ? undefined : parseDurationMs(silence);
+  if (notAnomalySilenceMs === null || (notAnomalySilenceMs !== undefined && notAnomalySilenceMs <= 0))
+    problems.push(`  BEDROCK_COST_NOT_ANOMALY_SILENCE: a duration such as 30d, got "${silence}"`);
+  const slackApiUrl = optional('SLACK_API_URL');
+  if (slackApiUrl !== undefined && !/^https?:\/\/[^\s]+$/.test(slackApiUrl))
+    problems.push(`  SLACK_API_URL: an http(s) URL, got "${slackApiUrl}"`);
+  if (problems.length > 0) throw new ConfigError(`invalid function environment\n${problems.join('\n')}`);
+  return {
+    stateTable,
+    signingSecretArn,
+    tokenSecretArn,
+    teamId,
+    notAnomalySilenceMs: notAnomalySilenceMs ?? undefined,
+    slackApiUrl,
+    region: optional('AWS_REGION') ?? 'us-east-1',
+  };
+}
 
 /** The Function URL event (payload format 2.0): header names lower-case, the body maybe base64. */
 export interface FunctionUrlEvent {
@@ -68,40 +97,34 @@ export interface InteractivityHandlerOptions {
  * Built once per cold start; the Slack Web API client is loaded only when a message is updated.
  */
 export function createSlackInteractivityHandler(options: InteractivityHandlerOptions = {}) {
-  const parsed = InteractivityEnvSchema.safeParse(options.env ?? process.env);
-  if (!parsed.success)
-    throw new ConfigError(`invalid function environment\n${formatIssues(parsed.error.issues)}`);
-  const env = parsed.data;
-  const region = env.AWS_REGION ?? 'us-east-1';
+  const env = parseInteractivityEnv(options.env ?? process.env);
+  const region = env.region;
   const log = options.log ?? createLogger();
   const dynamo = options.dynamo ?? new DynamoDBClient({ region });
-  const table = { client: dynamo, tableName: env.BEDROCK_COST_STATE_TABLE };
+  const table = { client: dynamo, tableName: env.stateTable };
   const tokens =
     options.tokens ??
     new AwsTokenSource({
       secretsManager: () => options.secretsManager ?? new SecretsManagerClient({ region }),
-      ssm: () => new SSMClient({ region }),
-      defaultSecretId: env.BEDROCK_COST_SLACK_SECRET_ARN,
+      // Both references are Secrets Manager ARNs: SSM is never called (nor its SDK loaded).
+      ssm: () => {
+        throw new ConfigError('the Slack interactivity function reads no SSM parameters');
+      },
+      defaultSecretId: env.tokenSecretArn,
     });
-  const signingRef = `secretsmanager:${env.BEDROCK_COST_SLACK_SIGNING_SECRET_ARN}`;
+  const signingRef = `secretsmanager:${env.signingSecretArn}`;
   const deps: InteractivityDeps = {
     signingSecret: async () => {
       const secret = await tokens.token(signingRef);
-      if (!secret)
-        throw new ConfigError(`the signing secret ${env.BEDROCK_COST_SLACK_SIGNING_SECRET_ARN} is empty`);
+      if (!secret) throw new ConfigError(`the signing secret ${env.signingSecretArn} is empty`);
       return secret;
     },
-    settings: {
-      teamId: env.BEDROCK_COST_SLACK_TEAM_ID,
-      notAnomalySilenceMs: env.BEDROCK_COST_NOT_ANOMALY_SILENCE
-        ? (parseDurationMs(env.BEDROCK_COST_NOT_ANOMALY_SILENCE) ?? undefined)
-        : undefined,
-    },
+    settings: { teamId: env.teamId, notAnomalySilenceMs: env.notAnomalySilenceMs },
     acks: new DynamoDbConditionAckStore(table),
     silences: new DynamoDbSilenceStore(table),
     feedback: new DynamoDbFeedbackStore(table),
     replay: new DynamoDbReplayGuard(table),
-    slack: lazyUpdater(tokens, env.SLACK_API_URL),
+    slack: lazyUpdater(tokens, env.slackApiUrl),
     clock: options.clock ?? (() => new Date()),
   };
 
