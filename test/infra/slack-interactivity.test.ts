@@ -46,7 +46,7 @@ describe('Slack interactivity in the stack', () => {
       // Public invoke through the URL: lambda:InvokeFunctionUrl and (required since 2025) lambda:InvokeFunction.
       'AWS::Lambda::Permission': 2,
     });
-  });
+  }, 240_000);
 
   it('a small function with its own environment: state table, both secrets, the team id', () => {
     const { stack, json } = synth(testSettings({ slackTeamId: TEAM }));
