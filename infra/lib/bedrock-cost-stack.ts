@@ -46,9 +46,11 @@ import {
   earlyWarningStatements,
   factStoreReadStatements,
   factStoreWriteStatements,
+  interactivityStateStatements,
   logStatements,
   metricsReadStatements,
   notifyStatements,
+  readSecretStatements,
   type S3Area,
   stateTableStatements,
 } from './permissions.js';
@@ -62,6 +64,7 @@ import {
   INGEST_MAX_RECEIVE_COUNT,
   INGEST_VISIBILITY_TIMEOUT,
   QUARTERLY_REVIEW_SIZING,
+  SLACK_INTERACTIVITY_SIZING,
   WEEKLY_DIGEST_SIZING,
 } from './sizing.js';
 
@@ -109,6 +112,12 @@ export class BedrockCostStack extends Stack {
   readonly weeklyDigestFunction: lambda.Function;
   readonly quarterlyReviewFunction: lambda.Function;
   readonly earlyWarningFunction: lambda.Function;
+  /** Slack buttons (only with the `slackTeamId` setting). */
+  readonly slackInteractivity?: {
+    fn: lambda.Function;
+    url: lambda.FunctionUrl;
+    signingSecret: secretsmanager.Secret;
+  };
   readonly backfillPolicy: iam.ManagedPolicy;
   readonly curManifestRule: events.Rule;
 
@@ -369,6 +378,10 @@ export class BedrockCostStack extends Stack {
       statements: [...reportStatements, ...earlyWarningStatements(metricRegions)],
     });
 
+    if (s.slackTeamId !== undefined) {
+      this.slackInteractivity = this.createSlackInteractivity(s.slackTeamId, code, s.lambdaArchitecture);
+    }
+
     // ---- Schedules -------------------------------------------------------------------------------------
     const timeZone = TimeZone.of(s.scheduleTimeZone);
     this.schedule('WeeklyDigestSchedule', s.weeklyDigestSchedule, timeZone, this.weeklyDigestFunction);
@@ -406,6 +419,53 @@ export class BedrockCostStack extends Stack {
     new CfnOutput(this, 'AthenaWorkGroupName', { value: s.athenaWorkGroupName });
     new CfnOutput(this, 'AthenaBackfillPolicyArn', { value: this.backfillPolicy.managedPolicyArn });
     new CfnOutput(this, 'ConfigUri', { value: config.uri });
+  }
+
+  /**
+   * Slack interactivity: a small function behind a Function URL with auth NONE. Slack cannot sign requests
+   * with SigV4 (AWS_IAM auth) or send a custom authorizer token; it signs every request with the app's
+   * signing secret instead (v0 HMAC over the timestamp and body), which the function verifies, in constant
+   * time and within 5 minutes, before it reads a payload or writes anything. Its role can read only the
+   * signing secret and the bot token, and get/put only its own items of the state table.
+   */
+  private createSlackInteractivity(
+    teamId: string,
+    code: lambda.Code,
+    architecture: LambdaArchitecture,
+  ): { fn: lambda.Function; url: lambda.FunctionUrl; signingSecret: secretsmanager.Secret } {
+    // A random placeholder until the app's signing secret is put in after deploy (put-secret-value): a
+    // placeholder verifies no request Slack signs, so the URL refuses everything until then.
+    const signingSecret = new secretsmanager.Secret(this, 'SlackSigningSecret', {
+      description:
+        'bedrock-cost Slack app signing secret (Basic Information → Signing Secret); set after deploy',
+      generateSecretString: { passwordLength: 32, excludePunctuation: true },
+    });
+    const fn = this.createFunction('slack-interactivity', 'SlackInteractivity', {
+      description:
+        'Slack buttons on alerts: Acknowledge, Snooze, Not an anomaly (Function URL, Slack-signed)',
+      sizing: SLACK_INTERACTIVITY_SIZING,
+      code,
+      architecture,
+      environment: {
+        BEDROCK_COST_STATE_TABLE: this.stateTable.tableName,
+        BEDROCK_COST_SLACK_SIGNING_SECRET_ARN: signingSecret.secretArn,
+        BEDROCK_COST_SLACK_SECRET_ARN: this.slackSecret.secretArn,
+        BEDROCK_COST_SLACK_TEAM_ID: teamId,
+        POWERTOOLS_SERVICE_NAME: SERVICE_NAME,
+        NODE_OPTIONS: '--enable-source-maps',
+      },
+      statements: [
+        ...interactivityStateStatements(this.stateTable.tableArn),
+        ...readSecretStatements('ReadSlackSecrets', [signingSecret.secretArn, this.slackSecret.secretArn]),
+      ],
+    });
+    const url = fn.addFunctionUrl({ authType: lambda.FunctionUrlAuthType.NONE });
+    new CfnOutput(this, 'SlackInteractivityUrl', {
+      value: url.url,
+      description: 'Slack app → Interactivity & Shortcuts → Request URL',
+    });
+    new CfnOutput(this, 'SlackSigningSecretArn', { value: signingSecret.secretArn });
+    return { fn, url, signingSecret };
   }
 
   /** ArnLike pattern of this stack's alarms (their names are prefixed with the stack name). */

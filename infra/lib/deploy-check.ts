@@ -1,7 +1,13 @@
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { HANDLERS, type LambdaArchitecture, packageArchitecture, packageFiles } from './lambda-package.js';
+import {
+  HANDLERS,
+  type LambdaArchitecture,
+  OPTIONAL_HANDLERS,
+  packageArchitecture,
+  packageFiles,
+} from './lambda-package.js';
 
 /** The runtime the stack deploys the handlers on (infra/lib/bedrock-cost-stack.ts). */
 export const LAMBDA_RUNTIME = 'nodejs22.x';
@@ -61,6 +67,7 @@ export function checkSynthesized(
   );
   const handlers = new Set(functions.map(([, r]) => r.Properties?.Handler));
   for (const name of HANDLERS) {
+    if (OPTIONAL_HANDLERS.includes(name)) continue;
     if (!handlers.has(`dist/handlers/${name}.handler`))
       problems.push(`no function with handler dist/handlers/${name}.handler`);
   }

@@ -11,8 +11,16 @@ import {
 import { join, relative } from 'node:path';
 
 /** The Lambda entry points; each is `dist/handlers/<name>.js` exporting `handler`. */
-export const HANDLERS = ['cur-delivery', 'weekly-digest', 'quarterly-review', 'early-warning'] as const;
+export const HANDLERS = [
+  'cur-delivery',
+  'weekly-digest',
+  'quarterly-review',
+  'early-warning',
+  'slack-interactivity',
+] as const;
 export type HandlerName = (typeof HANDLERS)[number];
+/** Entry points the stack deploys only with a setting (slack-interactivity: `slackTeamId`); always packaged. */
+export const OPTIONAL_HANDLERS: readonly HandlerName[] = ['slack-interactivity'];
 
 /** Lambda's two instruction set architectures, spelled as CloudFormation and `-c lambdaArchitecture` spell them. */
 export const LAMBDA_ARCHITECTURES = ['arm64', 'x86_64'] as const;

@@ -125,6 +125,32 @@ export function stateTableStatements(tableArn: string): PolicyStatement[] {
 }
 
 /**
+ * The Slack interactivity function's state table rights: GetItem and PutItem only, and only on the items
+ * it keeps (silences, acknowledgements, feedback, seen request signatures), via dynamodb:LeadingKeys.
+ */
+export function interactivityStateStatements(tableArn: string): PolicyStatement[] {
+  return [
+    new PolicyStatement({
+      sid: 'RecordSlackActions',
+      actions: ['dynamodb:GetItem', 'dynamodb:PutItem'],
+      resources: [tableArn],
+      conditions: {
+        'ForAllValues:StringLike': {
+          'dynamodb:LeadingKeys': ['silences', 'condition-acks', 'feedback', 'slack-seen#*'],
+        },
+      },
+    }),
+  ];
+}
+
+/** Read the named secrets (the Slack signing secret and bot token), nothing else. */
+export function readSecretStatements(sid: string, secretArns: readonly string[]): PolicyStatement[] {
+  return [
+    new PolicyStatement({ sid, actions: ['secretsmanager:GetSecretValue'], resources: [...secretArns] }),
+  ];
+}
+
+/**
  * Publish to the alert topic. The topic is KMS-encrypted, so the publisher needs GenerateDataKey and
  * Decrypt on its key — only when SNS makes the call (kms:ViaService), never directly.
  */

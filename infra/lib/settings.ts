@@ -34,6 +34,12 @@ export interface BedrockCostSettings {
   factsRoot: string;
   engine: Engine;
   slackChannel?: string;
+  /**
+   * The Slack workspace (team) id, e.g. T0123ABCD. Setting it deploys the Slack interactivity function
+   * and its Function URL (buttons on alerts: Acknowledge, Snooze, Not an anomaly); requests from any other
+   * workspace are refused.
+   */
+  slackTeamId?: string;
   alertEmail?: string;
   /** EventBridge Scheduler expressions, evaluated in `scheduleTimeZone`. */
   weeklyDigestSchedule: string;
@@ -147,6 +153,8 @@ export function settingsFromContext(
   if (kmsKeyArn !== undefined) settings.cur.kmsKeyArn = kmsKeyArn;
   const slackChannel = optionalString(read, 'slackChannel');
   if (slackChannel !== undefined) settings.slackChannel = slackChannel;
+  const slackTeamId = optionalString(read, 'slackTeamId');
+  if (slackTeamId !== undefined) settings.slackTeamId = slackTeamId;
   const alertEmail = optionalString(read, 'alertEmail');
   if (alertEmail !== undefined) settings.alertEmail = alertEmail;
   const configUri = optionalString(read, 'configUri');
@@ -220,6 +228,10 @@ export function validateSettings(s: BedrockCostSettings): void {
   check(
     s.slackChannel === undefined || /^[#@]?[A-Za-z0-9._-]{1,80}$/.test(s.slackChannel),
     `slackChannel "${s.slackChannel}" is not a Slack channel name or id`,
+  );
+  check(
+    s.slackTeamId === undefined || /^[A-Z0-9]{2,32}$/.test(s.slackTeamId),
+    `slackTeamId "${s.slackTeamId}" is not a Slack workspace id (e.g. T0123ABCD)`,
   );
   for (const region of s.metricRegions ?? [])
     check(REGION.test(region), `metricRegions: "${region}" is not a region`);

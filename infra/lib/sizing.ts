@@ -63,6 +63,17 @@ export const EARLY_WARNING_SIZING: FunctionSizing = {
 };
 
 /**
+ * slack-interactivity answers one button press: verify the signature, a few DynamoDB reads and writes,
+ * one chat.update. No DuckDB, no fact store: 256 MiB is ample. Slack waits 3 s for the answer; 10 s
+ * covers a cold start plus a slow chat.update, and nothing useful happens after that.
+ */
+export const SLACK_INTERACTIVITY_SIZING: FunctionSizing = {
+  memoryMiB: 256,
+  timeout: Duration.seconds(10),
+  ephemeralStorage: Size.mebibytes(512),
+};
+
+/**
  * Ingest concurrency. Two manifests are routinely in flight together (the current month's refresh and the
  * previous month's restatement, ~2 weeks into a month), so 2 lets both run without one queuing behind the
  * other, while bounding DuckDB/S3 load. It is set as the SQS event source's maximum concurrency, not as

@@ -7,6 +7,7 @@ import { formatMoney } from '../core/money.js';
 import { isoWeekDays, lastEndedIsoWeek, parseIsoWeek } from '../core/time/iso-week.js';
 import type { EarlyWarningStore } from './early-warning.js';
 import { withFactReader } from './fact-reader.js';
+import type { FeedbackStore } from './ports/alerting.js';
 import type { FactStore } from './ports/ingest.js';
 import type { FindingsSource, ReportWriter } from './ports/reports.js';
 import {
@@ -24,6 +25,8 @@ export interface WeeklyDigestDeps extends ReportDeliveryDeps {
   findings?: FindingsSource | undefined;
   /** Early-warning state: unit economics and estimate ÷ CUR in the digest (issue 14). */
   earlyWarnings?: EarlyWarningStore | undefined;
+  /** "Not an anomaly" feedback from Slack, counted in the digest (issue 12). */
+  feedback?: FeedbackStore | undefined;
   /** Newest usage hour of the data; default: the store's snapshot metadata, else a lower bound from the facts. */
   newestUsageHour?: (() => Promise<Date | null>) | undefined;
 }
@@ -73,6 +76,7 @@ export async function sendWeeklyDigest(
   const facts = await withFactReader(deps.store, (reader) => reader.rollup(range, REPORT_FACT_FIELDS));
   const newest = await watermarkOf(deps, facts, now);
   const anomalies = deps.findings ? await deps.findings.findings(isoWeekDays(week)) : [];
+  const feedback = deps.feedback ? await deps.feedback.list() : undefined;
   const digest = buildWeeklyDigest({
     week,
     facts,
@@ -81,6 +85,7 @@ export async function sendWeeklyDigest(
     options: input.options,
     anomalies,
     earlyWarning: deps.earlyWarnings ? await deps.earlyWarnings.read() : undefined,
+    feedback,
   });
   const artifacts = digestArtifacts(digest, { sendPartialWeeks: input.sendPartialWeeks });
   const { files, deliveries } = await writeAndDeliver(artifacts, input, deps);

@@ -49,6 +49,10 @@ export interface FakeSlackServer {
   posted: PostedMessage[];
   /** Files uploaded with the external upload flow, by id. */
   files: Map<string, UploadedFile>;
+  /** Accepted `chat.update` calls, in order. */
+  updated: SlackCall[];
+  /** The channel's current version of a posted message (after any updates), by channel id and ts. */
+  message(channel: string, ts: string): { text: unknown; blocks: unknown } | undefined;
   script(...steps: SlackStep[]): void;
   close(): Promise<void>;
 }
@@ -57,7 +61,7 @@ const CHANNEL_IDS: Record<string, string> = { '#finops': 'C0FINOPS1', finops: 'C
 
 /**
  * The one fake Slack: a loopback server (127.0.0.1 only) speaking the Web API wire protocol for what the
- * notifier and the report publisher use: `chat.postMessage` (Bearer or form-token auth, form or JSON bodies,
+ * notifier, the report publisher and the interactivity endpoint use: `chat.postMessage`, `chat.update` (Bearer or form-token auth, form or JSON bodies,
  * `{ok, channel, ts}` answers), `files.getUploadURLExternal` (hands out an upload URL on itself), the raw
  * upload, and `files.completeUploadExternal` (takes channel ids only, as Slack does); scripted failures.
  */
@@ -65,6 +69,8 @@ export async function startSlackServer(options: { token: string }): Promise<Fake
   const calls: SlackCall[] = [];
   const posted: PostedMessage[] = [];
   const files = new Map<string, UploadedFile>();
+  const updated: SlackCall[] = [];
+  const messages = new Map<string, { text: unknown; blocks: unknown }>();
   const steps = new Map<string, SlackStep[]>();
   let seq = 0;
   let base = '';
@@ -132,7 +138,16 @@ export async function startSlackServer(options: { token: string }): Promise<Fake
           blocks: (body.blocks as unknown[] | undefined) ?? [],
           ts,
         });
+        messages.set(`${channel}/${ts}`, { text: body.text, blocks: body.blocks });
         return json(200, { ok: true, channel, ts, message: { text: body.text } });
+      }
+      case 'chat.update': {
+        // As Slack: the message must exist in that channel; its text and blocks are replaced.
+        const key = `${String(body.channel)}/${String(body.ts)}`;
+        if (!messages.has(key)) return json(200, { ok: false, error: 'message_not_found' });
+        messages.set(key, { text: body.text, blocks: body.blocks });
+        updated.push(call);
+        return json(200, { ok: true, channel: body.channel, ts: body.ts, text: body.text });
       }
       case 'files.getUploadURLExternal': {
         seq += 1;
@@ -170,6 +185,8 @@ export async function startSlackServer(options: { token: string }): Promise<Fake
     calls,
     posted,
     files,
+    updated,
+    message: (channel, ts) => messages.get(`${channel}/${ts}`),
     script: (...more) => {
       for (const step of more) {
         const method = step.method ?? 'chat.postMessage';

@@ -182,6 +182,7 @@ describe('Lambda functions', () => {
       'dist/handlers/weekly-digest.js',
       'dist/handlers/quarterly-review.js',
       'dist/handlers/early-warning.js',
+      'dist/handlers/slack-interactivity.js',
     ]);
     expect(() => buildStack(testSettings({ lambdaPackageDir: empty }))).toThrow(/run make package/);
     const stack = buildStack(testSettings({ lambdaPackageDir: empty, allowUnpackagedCode: true }));

@@ -1,5 +1,5 @@
 import { GetSecretValueCommand, type SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
-import { GetParameterCommand, type SSMClient } from '@aws-sdk/client-ssm';
+import type { SSMClient } from '@aws-sdk/client-ssm';
 import { AppError } from '../../core/errors.js';
 import { describeRedacted } from '../../core/render/redact.js';
 import { TtlCache } from './ttl-cache.js';
@@ -87,6 +87,8 @@ export class AwsTokenSource implements TokenSource {
   private async parameter(name: string, ref: string): Promise<string> {
     let value: string | undefined;
     try {
+      // Loaded on first use: a function whose references are all Secrets Manager never loads the SSM SDK.
+      const { GetParameterCommand } = await import('@aws-sdk/client-ssm');
       const started = performance.now();
       const out = await this.options
         .ssm()

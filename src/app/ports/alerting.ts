@@ -1,6 +1,7 @@
 import type { LogEntry } from '../../core/alerting/notification-log-entry.js';
 import type { IntegrationKind } from '../../core/alerting/receivers.js';
 import type { Silence } from '../../core/alerting/silences.js';
+import type { FeedbackRecord } from '../../core/interactivity/feedback.js';
 import type { SlackMessage } from '../../core/render/slack-kit.js';
 import type { SnsMessage } from '../../core/render/sns-message.js';
 import type { Severity } from '../../core/rules/finding.js';
@@ -122,6 +123,27 @@ export interface ConditionAck {
 export interface ConditionAckStore {
   list(): Promise<ConditionAck[]>;
   put(ack: ConditionAck): Promise<void>;
+}
+
+/** "Not an anomaly" feedback from Slack (issue 12): listed by `feedback list`, counted in the digest. */
+export interface FeedbackStore {
+  list(): Promise<FeedbackRecord[]>;
+  /** Adds the records, or replaces those with the same id. */
+  put(records: readonly FeedbackRecord[]): Promise<void>;
+}
+
+/**
+ * Remembers request ids (Slack signatures) for as long as Slack's replay window: `firstSeen` records the
+ * id and is true only the first time, atomically, so a replayed request is refused even when two copies
+ * arrive at once.
+ */
+export interface ReplayGuard {
+  firstSeen(id: string, expiresAtMs: number, nowMs: number): Promise<boolean>;
+}
+
+/** Rewrites a posted Slack message in place (`chat.update`); failures are outcomes, texts redacted. */
+export interface SlackMessageUpdater {
+  update(target: { channel: string; ts: string }, message: SlackMessage): Promise<SendOutcome>;
 }
 
 // ─── end of alerting ports ─────────────────────────────────────────────────────────────────────────

@@ -4,6 +4,7 @@ import {
   earlyWarningStorePath,
   LocalEarlyWarningStore,
 } from '../../adapters/local-fs/early-warning-store.js';
+import { interactionStatePaths, LocalFeedbackStore } from '../../adapters/local-fs/interaction-stores.js';
 import { fileReportWriter } from '../../adapters/local-fs/report-writer.js';
 import { SlackFileUploadPublisher } from '../../adapters/slack/file-upload.js';
 import { detectedFindings } from '../../app/findings-source.js';
@@ -136,6 +137,7 @@ async function runWeeklyDigest(options: DigestOptionsCli): Promise<number> {
       earlyWarnings: root.startsWith('s3://')
         ? undefined
         : new LocalEarlyWarningStore({ path: earlyWarningStorePath(resolve(root)) }),
+      feedback: new LocalFeedbackStore({ path: interactionStatePaths(resolve(root)).feedback }),
     },
   );
   if (options.format === 'json') printJson(weeklyJson(report));

@@ -113,6 +113,10 @@ export function renderDigestSlack(d: WeeklyDigest): SlackMessage {
     }
     blocks.push(section(`*Open conditions: ${d.openConditions.length}*\n${lines.join('\n')}`));
   }
+  if (d.feedback && d.feedback.notAnomaly > 0) {
+    const rules = d.feedback.byRule.map((r) => `\`${escapeMrkdwn(r.rule)}\` ${r.count}`).join(', ');
+    blocks.push(context(`Marked *not an anomaly* from Slack this week: ${d.feedback.notAnomaly} (${rules})`));
+  }
   blocks.push(
     context(
       `${d.reconciliation.ok ? ':white_check_mark:' : ':warning:'} ${escapeMrkdwn(d.reconciliation.line)} · full chargeback table (exact decimals) in the attached CSV`,

@@ -134,6 +134,12 @@ export function renderDigestText(d: WeeklyDigest): string {
     );
   }
   if (d.openConditions.length === 0) out.push('  none');
+  if (d.feedback && d.feedback.notAnomaly > 0) {
+    const rules = d.feedback.byRule.map((r) => `${r.rule} ${r.count}`).join(', ');
+    out.push(
+      printable(`  Marked "not an anomaly" from Slack this week: ${d.feedback.notAnomaly} (${rules})`),
+    );
+  }
   return `${out.join('\n')}\n`;
 }
 

@@ -2,6 +2,7 @@ import type { EarlyWarningState } from '../early-warning/reconcile.js';
 import { type EarlyWarningDigest, earlyWarningDigest } from '../early-warning/unit-economics.js';
 import type { DailyFact } from '../facts/daily-fact.js';
 import { type CostMetric, costOf } from '../facts/fact-filters.js';
+import { type FeedbackRecord, type FeedbackSummary, summarizeFeedback } from '../interactivity/feedback.js';
 import {
   absMoney,
   formatUsd,
@@ -11,6 +12,7 @@ import {
   RECONCILIATION_TOLERANCE,
   ZERO,
 } from '../money.js';
+import { isoWeekDays } from '../time/iso-week.js';
 import { type Allocation, allocate, type UnallocatedMode } from './allocate.js';
 import {
   type AnomalyInput,
@@ -55,6 +57,8 @@ export interface BuildDigestInput {
   anomalies?: readonly AnomalyInput[] | undefined;
   /** Early-warning state (issue 14): unit economics where metrics exist, and estimate ÷ CUR. */
   earlyWarning?: EarlyWarningState | undefined;
+  /** "Not an anomaly" feedback from Slack (issue 12); counted for the week's days. */
+  feedback?: readonly FeedbackRecord[] | undefined;
 }
 
 export interface ChargebackRow {
@@ -153,6 +157,8 @@ export interface WeeklyDigest {
   anomalies: WeekAnomaly[];
   /** Alert conditions still firing at the week's last final day, with their age. */
   openConditions: OpenCondition[];
+  /** Feedback given during the week; absent when there was none (so digests without it are unchanged). */
+  feedback?: FeedbackSummary | undefined;
   reconciliation: Reconciliation;
   sources: SourceSnapshot[];
   /**
@@ -160,6 +166,12 @@ export interface WeeklyDigest {
    * when the week has neither (the digest of a deployment without the early warning is unchanged).
    */
   earlyWarning?: EarlyWarningDigest;
+}
+
+function feedbackOf(input: BuildDigestInput): { feedback?: FeedbackSummary } {
+  if (!input.feedback) return {};
+  const summary = summarizeFeedback(input.feedback, isoWeekDays(input.week));
+  return summary.notAnomaly > 0 ? { feedback: summary } : {};
 }
 
 function onDays(facts: readonly DailyFact[], days: readonly string[]): DailyFact[] {
@@ -285,6 +297,7 @@ export function buildWeeklyDigest(input: BuildDigestInput): WeeklyDigest {
     ),
     anomalies: weekAnomalies(input.anomalies ?? [], window.days),
     openConditions: openConditions(input.anomalies ?? [], window.days, window.asOfDay),
+    ...feedbackOf(input),
     reconciliation,
     sources: sourcesOf(onDays(input.facts, [...window.previousDays, ...window.days])),
     ...earlyWarningOf(input.earlyWarning, weekFacts, window.days),

@@ -1,5 +1,7 @@
 import type { Alert } from '../alerting/alert.js';
 import { formatMention } from '../alerting/owners.js';
+import { alertActionsBlock } from '../interactivity/actions.js';
+import { conditionOf, encodeConditions } from '../interactivity/condition-ref.js';
 import { formatUsd } from '../money.js';
 import {
   describeContributor,
@@ -35,7 +37,10 @@ function mrkdwnSection(text: string): SlackBlock {
  * Every data value is mrkdwn-escaped (the top-level `text` too), so the only mention is the owner's, and the
  * message is fitted to Block Kit's limits.
  */
-export function renderSlackMessage(content: NotificationContent): SlackMessage {
+export function renderSlackMessage(
+  content: NotificationContent,
+  options: { actions?: boolean | undefined } = {},
+): SlackMessage {
   if (isAllResolved(content)) return renderResolvedSlackMessage(content);
   const lead = leadAlert(content.alerts);
   const severity = groupSeverity(content);
@@ -82,6 +87,7 @@ export function renderSlackMessage(content: NotificationContent): SlackMessage {
     blocks.push(mrkdwnSection(`*Resolved in this group*\n${lines.join('\n')}`));
   }
   blocks.push({ type: 'context', elements: [{ type: 'mrkdwn', text: contextLine(content, lead, mention) }] });
+  if (options.actions !== false) blocks.push(...actionBlocks(content, lead));
   // The fallback is mrkdwn too: the headline's workload is data, the mention is the one we built.
   // The headline is cut on its own, so a long tag can never push the owner mention out of the fallback.
   const text = [
@@ -92,6 +98,26 @@ export function renderSlackMessage(content: NotificationContent): SlackMessage {
     .filter(Boolean)
     .join(' ');
   return fitSlackMessage({ text, blocks });
+}
+
+/**
+ * Acknowledge / Snooze / Not an anomaly (issue 12), acting on the message's conditions, lead first. A
+ * button value holds at most 2000 characters: conditions that do not fit are named in a note, and a
+ * message whose lead condition alone does not fit carries no buttons (`bedrock-cost silence add` still works).
+ */
+function actionBlocks(content: NotificationContent, lead: Alert): SlackBlock[] {
+  const conditions = [lead, ...content.alerts.filter((a) => a !== lead)].map(conditionOf);
+  const { value, included, omitted } = encodeConditions(conditions);
+  const note = (text: string): SlackBlock => ({ type: 'context', elements: [{ type: 'mrkdwn', text }] });
+  if (value === null)
+    return [note('No buttons: the labels of this condition are too long for a Slack button value.')];
+  const blocks: SlackBlock[] = [];
+  if (omitted > 0)
+    blocks.push(
+      note(`Buttons apply to the first ${included} of ${included + omitted} conditions in this message.`),
+    );
+  blocks.push(alertActionsBlock(value));
+  return blocks;
 }
 
 // A label value longer than this is cut in messages, so one long tag cannot crowd out the rest.

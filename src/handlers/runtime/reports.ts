@@ -162,6 +162,7 @@ export async function runWeeklyDigest(runtime: Runtime, event: unknown): Promise
         silences: runtime.silences,
         now,
       }),
+      feedback: runtime.feedback,
     },
   );
   runtime.log.info(`weekly digest ${report.week}: ${report.headline}`, {

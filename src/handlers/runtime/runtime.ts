@@ -14,6 +14,7 @@ import { configureDuckDb } from '../../adapters/duckdb/duckdb.js';
 import { duckDbStage1Engine } from '../../adapters/duckdb/stage1-reader.js';
 import { DynamoDbEarlyWarningStore } from '../../adapters/dynamodb/early-warning-store.js';
 import { DynamoDbIngestLedger } from '../../adapters/dynamodb/ingest-ledger.js';
+import { DynamoDbFeedbackStore } from '../../adapters/dynamodb/interaction-stores.js';
 import { DynamoDbNotificationLog } from '../../adapters/dynamodb/notification-log.js';
 import { DynamoDbSilenceStore } from '../../adapters/dynamodb/silence-store.js';
 import { localFactStore } from '../../adapters/local-fs/fact-store.js';
@@ -95,6 +96,8 @@ export interface Runtime {
   silences: DynamoDbSilenceStore;
   /** Early warning's hourly estimates, pages and CUR confirmations (issue 14). */
   earlyWarnings: DynamoDbEarlyWarningStore;
+  /** Slack "Not an anomaly" feedback (written by the slack-interactivity function), read by the digest. */
+  feedback: DynamoDbFeedbackStore;
   serviceConfig(): Promise<ServiceConfig>;
   notifyDeps(): NotifyDeps;
   reportDeps(): ReportDeliveryDeps;
@@ -141,6 +144,7 @@ export function createRuntime(options: RuntimeOptions = {}): Runtime {
   const notificationLog = new DynamoDbNotificationLog({ client: dynamo(), tableName });
   const silences = new DynamoDbSilenceStore({ client: dynamo(), tableName });
   const earlyWarnings = new DynamoDbEarlyWarningStore({ client: dynamo(), tableName });
+  const feedback = new DynamoDbFeedbackStore({ client: dynamo(), tableName });
   const tokens =
     options.tokens ??
     new AwsTokenSource({
@@ -223,6 +227,7 @@ export function createRuntime(options: RuntimeOptions = {}): Runtime {
     notificationLog,
     silences,
     earlyWarnings,
+    feedback,
     serviceConfig,
     // INTEGRATOR (issue 12): add `acks: <H12b's DynamoDB ConditionAckStore>` here; without it no
     // condition counts as acknowledged (repeats by interval continue).

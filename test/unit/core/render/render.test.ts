@@ -80,6 +80,54 @@ describe('renderSlackMessage', () => {
             ],
             "type": "context",
           },
+          {
+            "block_id": "bc-actions",
+            "elements": [
+              {
+                "action_id": "bc_ack",
+                "style": "primary",
+                "text": {
+                  "emoji": true,
+                  "text": "Acknowledge",
+                  "type": "plain_text",
+                },
+                "type": "button",
+                "value": "[1,[["cond-51e7a95fcac7e39c7d3c0bc3","spend-spike",{"workload":"support-bot","model":"*","team":"ml-platform","cost_center":"cc-42","account":"111111111111","environment":"prod"}],["cond-c38ef9c1e3e5a994b1368115","spend-spike",{"workload":"support-bot","model":"anthropic.claude-sonnet-4","team":"ml-platform","cost_center":"cc-42","account":"111111111111","environment":"prod"}]]]",
+              },
+              {
+                "action_id": "bc_snooze_1d",
+                "text": {
+                  "emoji": true,
+                  "text": "Snooze 1 day",
+                  "type": "plain_text",
+                },
+                "type": "button",
+                "value": "[1,[["cond-51e7a95fcac7e39c7d3c0bc3","spend-spike",{"workload":"support-bot","model":"*","team":"ml-platform","cost_center":"cc-42","account":"111111111111","environment":"prod"}],["cond-c38ef9c1e3e5a994b1368115","spend-spike",{"workload":"support-bot","model":"anthropic.claude-sonnet-4","team":"ml-platform","cost_center":"cc-42","account":"111111111111","environment":"prod"}]]]",
+              },
+              {
+                "action_id": "bc_snooze_7d",
+                "text": {
+                  "emoji": true,
+                  "text": "Snooze 7 days",
+                  "type": "plain_text",
+                },
+                "type": "button",
+                "value": "[1,[["cond-51e7a95fcac7e39c7d3c0bc3","spend-spike",{"workload":"support-bot","model":"*","team":"ml-platform","cost_center":"cc-42","account":"111111111111","environment":"prod"}],["cond-c38ef9c1e3e5a994b1368115","spend-spike",{"workload":"support-bot","model":"anthropic.claude-sonnet-4","team":"ml-platform","cost_center":"cc-42","account":"111111111111","environment":"prod"}]]]",
+              },
+              {
+                "action_id": "bc_not_anomaly",
+                "style": "danger",
+                "text": {
+                  "emoji": true,
+                  "text": "Not an anomaly",
+                  "type": "plain_text",
+                },
+                "type": "button",
+                "value": "[1,[["cond-51e7a95fcac7e39c7d3c0bc3","spend-spike",{"workload":"support-bot","model":"*","team":"ml-platform","cost_center":"cc-42","account":"111111111111","environment":"prod"}],["cond-c38ef9c1e3e5a994b1368115","spend-spike",{"workload":"support-bot","model":"anthropic.claude-sonnet-4","team":"ml-platform","cost_center":"cc-42","account":"111111111111","environment":"prod"}]]]",
+              },
+            ],
+            "type": "actions",
+          },
         ],
         "text": ":rotating_light: support-bot Bedrock spend $412.30 on 2026-06-14 — 4.1× the previous day <!subteam^S0123ABCD>",
       }
@@ -129,6 +177,54 @@ describe('renderSlackMessage', () => {
               },
             ],
             "type": "context",
+          },
+          {
+            "block_id": "bc-actions",
+            "elements": [
+              {
+                "action_id": "bc_ack",
+                "style": "primary",
+                "text": {
+                  "emoji": true,
+                  "text": "Acknowledge",
+                  "type": "plain_text",
+                },
+                "type": "button",
+                "value": "[1,[["cond-51e7a95fcac7e39c7d3c0bc3","spend-spike",{"workload":"support-bot","model":"*","team":"ml-platform","cost_center":"cc-42","account":"111111111111","environment":"prod"}]]]",
+              },
+              {
+                "action_id": "bc_snooze_1d",
+                "text": {
+                  "emoji": true,
+                  "text": "Snooze 1 day",
+                  "type": "plain_text",
+                },
+                "type": "button",
+                "value": "[1,[["cond-51e7a95fcac7e39c7d3c0bc3","spend-spike",{"workload":"support-bot","model":"*","team":"ml-platform","cost_center":"cc-42","account":"111111111111","environment":"prod"}]]]",
+              },
+              {
+                "action_id": "bc_snooze_7d",
+                "text": {
+                  "emoji": true,
+                  "text": "Snooze 7 days",
+                  "type": "plain_text",
+                },
+                "type": "button",
+                "value": "[1,[["cond-51e7a95fcac7e39c7d3c0bc3","spend-spike",{"workload":"support-bot","model":"*","team":"ml-platform","cost_center":"cc-42","account":"111111111111","environment":"prod"}]]]",
+              },
+              {
+                "action_id": "bc_not_anomaly",
+                "style": "danger",
+                "text": {
+                  "emoji": true,
+                  "text": "Not an anomaly",
+                  "type": "plain_text",
+                },
+                "type": "button",
+                "value": "[1,[["cond-51e7a95fcac7e39c7d3c0bc3","spend-spike",{"workload":"support-bot","model":"*","team":"ml-platform","cost_center":"cc-42","account":"111111111111","environment":"prod"}]]]",
+              },
+            ],
+            "type": "actions",
           },
         ],
         "text": ":warning: support-bot Bedrock spend $412.30 on 2026-06-14 — new spend (nothing the previous day) (provisional) <@U0456EFGH>",
