@@ -1,5 +1,6 @@
 import { join, resolve } from 'node:path';
 import { ConsoleNotifier } from '../../adapters/console/console-notifier.js';
+import { interactionStatePaths, LocalConditionAckStore } from '../../adapters/local-fs/interaction-stores.js';
 import { LocalNotificationLog, notificationLogPath } from '../../adapters/local-fs/notification-log.js';
 import { LocalSilenceStore, silenceStorePath } from '../../adapters/local-fs/silence-store.js';
 import { SlackNotifier } from '../../adapters/slack/slack-notifier.js';
@@ -36,8 +37,8 @@ export function localNotifyDeps(
   return {
     log: new LocalNotificationLog({ path: notificationLogPath(root) }),
     silences: new LocalSilenceStore({ path: silenceStorePath(root) }),
-    // INTEGRATOR (issue 12): add `acks: <H12b's local ConditionAckStore under <store>/state/>` here; without
-    // it no condition counts as acknowledged (repeats by interval continue).
+    // Acknowledgements written by `serve` (Slack buttons): no repeats while that firing lasts.
+    acks: new LocalConditionAckStore({ path: interactionStatePaths(root).acks }),
     notifiers,
     clock: () => new Date(),
   };

@@ -14,7 +14,10 @@ import { configureDuckDb } from '../../adapters/duckdb/duckdb.js';
 import { duckDbStage1Engine } from '../../adapters/duckdb/stage1-reader.js';
 import { DynamoDbEarlyWarningStore } from '../../adapters/dynamodb/early-warning-store.js';
 import { DynamoDbIngestLedger } from '../../adapters/dynamodb/ingest-ledger.js';
-import { DynamoDbFeedbackStore } from '../../adapters/dynamodb/interaction-stores.js';
+import {
+  DynamoDbConditionAckStore,
+  DynamoDbFeedbackStore,
+} from '../../adapters/dynamodb/interaction-stores.js';
 import { DynamoDbNotificationLog } from '../../adapters/dynamodb/notification-log.js';
 import { DynamoDbSilenceStore } from '../../adapters/dynamodb/silence-store.js';
 import { localFactStore } from '../../adapters/local-fs/fact-store.js';
@@ -145,6 +148,7 @@ export function createRuntime(options: RuntimeOptions = {}): Runtime {
   const silences = new DynamoDbSilenceStore({ client: dynamo(), tableName });
   const earlyWarnings = new DynamoDbEarlyWarningStore({ client: dynamo(), tableName });
   const feedback = new DynamoDbFeedbackStore({ client: dynamo(), tableName });
+  const acks = new DynamoDbConditionAckStore({ client: dynamo(), tableName });
   const tokens =
     options.tokens ??
     new AwsTokenSource({
@@ -229,9 +233,8 @@ export function createRuntime(options: RuntimeOptions = {}): Runtime {
     earlyWarnings,
     feedback,
     serviceConfig,
-    // INTEGRATOR (issue 12): add `acks: <H12b's DynamoDB ConditionAckStore>` here; without it no
-    // condition counts as acknowledged (repeats by interval continue).
-    notifyDeps: () => ({ log: notificationLog, notifiers: notifiers(), clock, silences }),
+    // Acknowledgements written by the slack-interactivity function: no repeats while that firing lasts.
+    notifyDeps: () => ({ log: notificationLog, notifiers: notifiers(), clock, silences, acks }),
     reportDeps: () => ({
       log: notificationLog,
       clock,
