@@ -1,10 +1,8 @@
-import type { Config } from '../config/schema.js';
 import { createModelIdAttributor, isBedrockArn } from '../core/early-warning/attribution.js';
-import { addHours, hourlyUsage, type MetricDatapoint } from '../core/early-warning/metrics.js';
+import { addHours, hourlyUsage } from '../core/early-warning/metrics.js';
 import { effectiveRates } from '../core/early-warning/rates.js';
 import {
   type Confirmation,
-  type EarlyWarningState,
   type LinkResult,
   linkCurFindings,
   recordConfirmations,
@@ -18,39 +16,33 @@ import {
 } from '../core/early-warning/rules.js';
 import type { DailyFact } from '../core/facts/daily-fact.js';
 import { usd } from '../core/money.js';
-import type { TagPairs } from '../core/normalize/stage1-row.js';
+import type { AttributionOptions } from '../core/normalize/attribution.js';
 import type { Finding } from '../core/rules/finding.js';
 import { addDays } from '../core/time/days.js';
+import type { EarlyWarningStore, MetricsSource, ResourceTagSource } from './ports/early-warning.js';
 import type { FactStore } from './ports/ingest.js';
-
-// ─────────────────────────────────────────────────────────────────────────────────────────────────
-// Ports of the early warning (issue 14).
-// ─────────────────────────────────────────────────────────────────────────────────────────────────
-
-/** Bedrock metric datapoints (CloudWatch, or a file) over [from, to). */
-export interface MetricsSource {
-  readonly name: string;
-  read(request: { from: string; to: string }): Promise<MetricDatapoint[]>;
-}
-
-/** Bedrock resource tags of ARNs the facts do not know yet (ListTagsForResource). */
-export interface ResourceTagSource {
-  tagsOf(arns: readonly string[]): Promise<Map<string, TagPairs>>;
-}
-
-/** Hourly estimates, early pages and CUR confirmations between runs (local file | DynamoDB item). */
-export interface EarlyWarningStore {
-  read(): Promise<EarlyWarningState>;
-  /** Compare-and-set update; returns the state written. */
-  update(change: (state: EarlyWarningState) => EarlyWarningState): Promise<EarlyWarningState>;
-}
 
 const HOUR_MS = 3_600_000;
 /** Facts read for attribution, effective rates and the CUR baseline. */
 const FACT_DAYS = 35;
 
-/** Config `early_warning:` → core options. */
-export function earlyWarningOptionsOf(config: Config): EarlyWarningOptions {
+/** The `early_warning:` settings as the config file spells them (config/schema.ts validates them). */
+export interface EarlyWarningSettings {
+  spend_ratio: number;
+  min_hourly_spend_usd: number;
+  tokens_per_invocation_ratio: number;
+  min_invocations: number;
+  baseline_weeks: number;
+  settle_minutes: number;
+}
+
+/** What the early warning needs of the configuration: attribution (workload tags, account defaults) and its settings. */
+export type EarlyWarningConfig = AttributionOptions & { early_warning: EarlyWarningSettings };
+
+/** `early_warning:` settings → core options. */
+export function earlyWarningOptionsOf(
+  config: Pick<EarlyWarningConfig, 'early_warning'>,
+): EarlyWarningOptions {
   const ew = config.early_warning;
   return {
     spendRatio: ew.spend_ratio,
@@ -84,7 +76,12 @@ export interface EarlyWarningRun extends EarlyWarningResult {
  */
 export async function runEarlyWarning(
   input: { now: Date; hours: number },
-  deps: { store: FactStore; config: Config; metrics: MetricsSource; tags?: ResourceTagSource | undefined },
+  deps: {
+    store: FactStore;
+    config: EarlyWarningConfig;
+    metrics: MetricsSource;
+    tags?: ResourceTagSource | undefined;
+  },
 ): Promise<EarlyWarningRun> {
   const options = earlyWarningOptionsOf(deps.config);
   const hours = judgedHours(input.now, input.hours, deps.config.early_warning.settle_minutes);

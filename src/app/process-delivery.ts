@@ -4,7 +4,7 @@ import { AppError, describeError } from '../core/errors.js';
 import { heldDeliveryFinding } from '../core/facts/delivery-checks.js';
 import { newestUsageEndOf } from '../core/facts/newest-usage-hour.js';
 import { type DetectOptions, type DetectResult, detectAnomalies } from './detect.js';
-import { type EarlyWarningStore, linkEarlyWarnings } from './early-warning.js';
+import { linkEarlyWarnings } from './early-warning.js';
 import {
   findUnchanged,
   type IngestDeps,
@@ -14,6 +14,7 @@ import {
 } from './ingest-delivery.js';
 import { type NotifyDeps, type NotifyReport, notify } from './notify.js';
 import type { DeliveryClaims, DeliveryHandle } from './ports/delivery.js';
+import type { EarlyWarningStore } from './ports/early-warning.js';
 import type { Delivery, FactStore, Stage1Engine } from './ports/ingest.js';
 
 /** Another run holds the delivery's lease: retry later (by then it is ingested and this run is a no-op). */

@@ -1,10 +1,9 @@
-import type { Config } from '../config/schema.js';
-import { compileAlerting } from '../core/alerting/alerting-spec.js';
+import { type AlertingSpec, compileAlerting } from '../core/alerting/alerting-spec.js';
 import { conditionOptionsFor } from '../core/alerting/conditions.js';
 import type { NotifyReason } from '../core/alerting/decide.js';
 import type { IntegrationKind } from '../core/alerting/receivers.js';
 import { addDays, daysBetween } from '../core/time/days.js';
-import { detectAnomalies } from './detect.js';
+import { type DetectOptions, detectAnomalies } from './detect.js';
 import { type NotifyReportEntry, notify } from './notify.js';
 import type {
   NotificationDelivery,
@@ -23,7 +22,8 @@ export const REPLAY_RUN_HOUR_UTC = 6;
 export interface ReplayInput {
   from: string;
   to: string;
-  config: Config;
+  /** The rules and completeness the runs evaluate with, and the alerting they route through. */
+  config: DetectOptions & AlertingSpec;
   windowDays?: number | undefined;
 }
 

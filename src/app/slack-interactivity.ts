@@ -11,25 +11,9 @@ import type {
   SilenceStore,
   SlackMessageUpdater,
 } from './ports/alerting.js';
+import type { InteractionRequest, InteractionResponse } from './ports/interactivity.js';
 
 /** An HTTP request as both hosts (the local server, the Lambda Function URL) hand it over. */
-export interface InteractionRequest {
-  method: string;
-  /** Header names lower-cased. */
-  headers: Readonly<Record<string, string | undefined>>;
-  /** The raw body, decoded from base64 if the host had encoded it. */
-  body: string;
-}
-
-export interface InteractionResponse {
-  status: number;
-  body: string;
-  /** What happened, for the host's log (never a secret or a body). */
-  outcome: string;
-  /** The chat.update outcome, when one was attempted. */
-  update?: SendOutcome | undefined;
-}
-
 export interface InteractivityDeps {
   /** The Slack app's signing secret (read lazily: Secrets Manager in Lambda). */
   signingSecret: () => Promise<string>;

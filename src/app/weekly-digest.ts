@@ -5,9 +5,9 @@ import { buildWeeklyDigest, type DigestOptions, type WeeklyDigest } from '../cor
 import { REPORT_FACT_FIELDS } from '../core/facts/report-fields.js';
 import { formatMoney } from '../core/money.js';
 import { isoWeekDays, lastEndedIsoWeek, parseIsoWeek } from '../core/time/iso-week.js';
-import type { EarlyWarningStore } from './early-warning.js';
 import { withFactReader } from './fact-reader.js';
 import type { FeedbackStore } from './ports/alerting.js';
+import type { EarlyWarningStore } from './ports/early-warning.js';
 import type { FactStore } from './ports/ingest.js';
 import type { FindingsSource, ReportWriter } from './ports/reports.js';
 import {

@@ -33,17 +33,17 @@ describe('deploy check of a synthesized stack', () => {
     cdkOut = synthTo(pkg, 'x86_64');
   });
 
-  it('accepts a template whose three functions run exactly the package on its architecture', () => {
+  it('accepts a template whose four functions (ingest, digest, review, early warning) run exactly the package on its architecture', () => {
     const result = checkSynthesized(cdkOut, 'BedrockCost', pkg, 'x86_64');
     expect(result.problems).toEqual([]);
-    expect(result.functions).toHaveLength(3);
+    expect(result.functions).toHaveLength(4);
   });
 
   it('names each function whose architecture is not the expected one', () => {
     const result = checkSynthesized(cdkOut, 'BedrockCost', pkg, 'arm64');
     expect(
       result.problems.filter((p) => p.includes('Architectures ["x86_64"], expected ["arm64"]')),
-    ).toHaveLength(3);
+    ).toHaveLength(4);
     expect(result.problems).toContain(
       "asset's node_modules/@duckdb/node-bindings-linux-x64/duckdb.node is built for x86_64, the functions are arm64",
     );

@@ -5,7 +5,7 @@ import {
   type Metric,
   type MetricDataQuery,
 } from '@aws-sdk/client-cloudwatch';
-import type { MetricsSource } from '../../app/early-warning.js';
+import type { MetricsSource } from '../../app/ports/early-warning.js';
 import {
   BEDROCK_MANTLE_METRICS,
   BEDROCK_MANTLE_NAMESPACE,

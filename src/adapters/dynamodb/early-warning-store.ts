@@ -1,6 +1,6 @@
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
-import type { EarlyWarningStore } from '../../app/early-warning.js';
+import type { EarlyWarningStore } from '../../app/ports/early-warning.js';
 import { type EarlyWarningState, EMPTY_EARLY_WARNING_STATE } from '../../core/early-warning/reconcile.js';
 import { StoreError } from '../../core/errors.js';
 import { isConditionFailure, toStoreError } from './notification-log.js';

@@ -1,6 +1,6 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { InteractionRequest, InteractionResponse } from '../../app/slack-interactivity.js';
+import type { InteractionRequest, InteractionResponse } from '../../app/ports/interactivity.js';
 
 /** Where Slack posts interactive payloads on the local server (the Slack app's Request URL path). */
 export const INTERACTIVITY_PATH = '/slack/interactivity';

@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import type { EarlyWarningStore } from '../../app/early-warning.js';
+import type { EarlyWarningStore } from '../../app/ports/early-warning.js';
 import { type EarlyWarningState, EMPTY_EARLY_WARNING_STATE } from '../../core/early-warning/reconcile.js';
 import { type FileLockOptions, readJsonState, withFileLock, writeJsonState } from './notification-log.js';
 

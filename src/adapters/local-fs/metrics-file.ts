@@ -1,5 +1,5 @@
 import { readFile } from 'node:fs/promises';
-import type { MetricsSource } from '../../app/early-warning.js';
+import type { MetricsSource } from '../../app/ports/early-warning.js';
 import { EARLY_WARNING_METRICS, type MetricDatapoint } from '../../core/early-warning/metrics.js';
 import { InputError } from '../../core/errors.js';
 import { parseCsv } from '../../core/report/csv.js';

@@ -5,8 +5,9 @@ import {
   LocalEarlyWarningStore,
 } from '../../adapters/local-fs/early-warning-store.js';
 import { MetricsFileSource } from '../../adapters/local-fs/metrics-file.js';
-import { type MetricsSource, recordEarlyWarningRun, runEarlyWarning } from '../../app/early-warning.js';
+import { recordEarlyWarningRun, runEarlyWarning } from '../../app/early-warning.js';
 import { type NotifyReport, notify } from '../../app/notify.js';
+import type { MetricsSource } from '../../app/ports/early-warning.js';
 import { loadConfig } from '../../config/load.js';
 import type { Config } from '../../config/schema.js';
 import { compileAlerting } from '../../core/alerting/alerting-spec.js';
