@@ -176,11 +176,20 @@ describe('event-driven loop on loopback (s3rver, dynalite, Slack and SNS protoco
     expect(published.attributes.workload?.value).toBe('search');
     expect(published.attributes.severity?.value).toBe('page');
     const event = JSON.parse(published.message);
-    expect(event.payload.custom_details.group_labels).toEqual({ workload: 'search', day: '2026-10-11' });
+    // One alert group per workload (the condition, not the day: issue 12).
+    expect(event.payload.custom_details.group_labels).toEqual({ workload: 'search' });
+    expect(event.event_action).toBe('trigger');
     // The provisional support-bot spike went to the file receiver only.
     const logged = await readFile(join(workDir, 'findings-log', 'sent.jsonl'), 'utf8');
     expect(logged).toContain('support-bot');
-    expect(logged).toContain('2026-10-12');
+    // The group is the workload's; the provisional day is in the message the receiver wrote.
+    const entry = JSON.parse(
+      logged
+        .trim()
+        .split('\n')
+        .find((l) => l.includes('support-bot'))!,
+    );
+    expect(await readFile(entry.file, 'utf8')).toContain('2026-10-12');
     const processed = log.lines.find((l) => l.message.startsWith('delivery ingested:'));
     expect(processed?.extra).toMatchObject({ export: EXPORT, periods: ['2026-10'], pages: 1 });
   });
@@ -236,15 +245,24 @@ describe('event-driven loop on loopback (s3rver, dynalite, Slack and SNS protoco
       expect(String(lines.at(-1)?.extra?.error)).toContain('DeliveryInProgressError');
     }
     expect(redelivered.flatMap((r) => r.batchItemFailures)).toEqual([]);
-    expect(pages()).toEqual({ slack: before.slack + 1, sns: before.sns + 1 });
-    const page = JSON.parse(sns.published.at(-1)!.message);
-    expect(page.payload.custom_details.group_labels).toEqual({ workload: 'support-bot', day: '2026-10-12' });
-    expect(String(slack.posted.at(-1)!.body.text)).toContain('support-bot');
-    // Both groups are paged exactly once over the whole run.
-    const groups = sns.published.map((p) =>
-      JSON.stringify(JSON.parse(p.message).payload.custom_details.group_labels),
+    // support-bot's spike pages once; search's one-day spike has now ended (the 12th is final without it), so
+    // its condition resolves once, with the same dedup key, which closes the incident in PagerDuty / Opsgenie.
+    expect(pages()).toEqual({ slack: before.slack + 2, sns: before.sns + 2 });
+    const messages = sns.published.map((p) => JSON.parse(p.message));
+    const fresh = messages.slice(before.sns);
+    const trigger = fresh.find((m) => m.event_action === 'trigger');
+    const resolve = fresh.find((m) => m.event_action === 'resolve');
+    expect(trigger.payload.custom_details.group_labels).toEqual({ workload: 'support-bot' });
+    expect(resolve.payload.custom_details.group_labels).toEqual({ workload: 'search' });
+    expect(resolve.dedup_key).toBe(messages[0].dedup_key);
+    expect(slack.posted.slice(before.slack).some((p) => String(p.body.text).includes('support-bot'))).toBe(
+      true,
     );
-    expect(new Set(groups).size).toBe(groups.length);
+    // Each group is paged (triggered) exactly once over the whole run.
+    const triggered = messages
+      .filter((m) => m.event_action === 'trigger')
+      .map((m) => JSON.stringify(m.payload.custom_details.group_labels));
+    expect(new Set(triggered).size).toBe(triggered.length);
   });
 
   it('a poisoned delivery fails alone, naming the object, while a good one in the same batch succeeds', async () => {
