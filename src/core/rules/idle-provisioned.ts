@@ -4,7 +4,13 @@ import { tupleKey } from '../keys.js';
 import { formatUsd, type Money, usd, ZERO } from '../money.js';
 import { topContributors } from './contributors.js';
 import { dominantValue, labelsFor } from './labels.js';
-import { type FindingDraft, type LearningNote, type RuleDefinition, ruleSchema } from './rule-definition.js';
+import {
+  type FindingDraft,
+  type LearningNote,
+  type RuleDefinition,
+  ruleExample,
+  ruleSchema,
+} from './rule-definition.js';
 import { metricName } from './rule-series.js';
 import { factsOn, indexSeries, sortedKeys, sumCost } from './series.js';
 import { moneyRatio, scaleMoney } from './stats.js';
@@ -39,12 +45,7 @@ export const idleProvisionedRule: RuleDefinition<IdleProvisionedRule> = {
   summary: 'A paid Provisioned Throughput commitment is < 10% utilized, or on-demand traffic bypasses it.',
   schema,
   keys: Object.keys(schema.shape),
-  example: `rules:
-  - type: idle-provisioned
-    severity: warning
-    max_utilization: 0.1
-    min_on_demand_cost_usd: 1
-`,
+  example: ruleExample('idle-provisioned', 'warning', { max_utilization: 0.1, min_on_demand_cost_usd: 1 }),
   evaluate(ctx, rule) {
     const fees = indexSeries(ctx.series.commitmentFees.filter(isProvisionedFee), commitmentId);
     const onDemand = ctx.series.onDemand;

@@ -1,3 +1,4 @@
+import { z } from 'zod';
 import type { FindingLabels } from './finding.js';
 import type { FindingDraft, RuleResult } from './rule-definition.js';
 import type { SeriesGrid } from './series-grid.js';
@@ -7,6 +8,20 @@ import { medianInPlace } from './stats.js';
 export interface TrailingSettings {
   window_days: number;
   min_history_days: number;
+}
+
+/** The config keys of `TrailingSettings`, spread into a rule's `ruleSchema` shape. */
+export const TRAILING_WINDOW_KEYS = {
+  window_days: z.number().int().min(2).max(90).default(14),
+  min_history_days: z.number().int().min(1).max(90).default(7),
+};
+
+/** A rule schema with `TRAILING_WINDOW_KEYS`, checked so that the history needed fits in the window. */
+export function historyWithinWindow<S extends z.ZodType<TrailingSettings>>(schema: S): S {
+  return schema.refine((r) => r.min_history_days <= r.window_days, {
+    message: 'min_history_days must not exceed window_days',
+    path: ['min_history_days'],
+  });
 }
 
 /** A day of a trailing window on which the measure is defined. */
