@@ -90,7 +90,7 @@ export const cacheRegressionRule: RuleDefinition<CacheRegressionRule> = {
         return labelsFor(factsOf(key, day), rule.cost_metric, { workload, model });
       },
       judge: (candidate) => {
-        const { day, key, slot, value: current, labels } = candidate;
+        const { day, key, slot, value: current } = candidate;
         const usualShare = candidate.historyMedian((v) => v.share);
         const usualVolume = candidate.historyMedian((v) => v.inputSide);
         if (usualShare <= 0 || usualVolume <= 0) return null;
@@ -116,9 +116,6 @@ export const cacheRegressionRule: RuleDefinition<CacheRegressionRule> = {
         const baseline = (todayCost - extra) as Money;
         const [workload = '', model = ''] = splitTupleKey(key);
         return {
-          day,
-          severity: rule.severity,
-          labels: labels(),
           figures: {
             today: todayCost,
             baseline,

@@ -64,7 +64,7 @@ export const modelMixShiftRule: RuleDefinition<ModelMixShiftRule> = {
       labelsOf: (workload, day) =>
         labelsFor(factsOf(workload, day), rule.cost_metric, { workload, model: '*' }),
       judge: (candidate) => {
-        const { day, key: workload, slot, value: share, labels } = candidate;
+        const { day, key: workload, slot, value: share } = candidate;
         const usualShare = candidate.historyMedian((v) => v);
         const points = (share - usualShare) * 100;
         const todayCost = grid.moneyAt(premiumCost, slot);
@@ -73,9 +73,6 @@ export const modelMixShiftRule: RuleDefinition<ModelMixShiftRule> = {
         const usualCost = medianMoney(history.map((h) => grid.moneyAt(premiumCost, h.slot)));
         const delta = (todayCost - usualCost) as Money;
         return {
-          day,
-          severity: rule.severity,
-          labels: labels(),
           figures: {
             today: todayCost,
             baseline: usualCost,

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { FindingLabels } from './finding.js';
+import type { FindingLabels, Severity } from './finding.js';
 import type { FindingDraft, RuleResult } from './rule-definition.js';
 import type { SeriesGrid } from './series-grid.js';
 import { medianInPlace } from './stats.js';
@@ -59,11 +59,12 @@ export interface TrailingDay<T> {
 export function judgeAgainstTrailing<T>(input: {
   grid: SeriesGrid;
   days: readonly string[];
-  settings: TrailingSettings;
+  settings: TrailingSettings & { severity: Severity };
   /** The measure on a slot of the grid, or null where it is undefined. */
   measure: (slot: number) => T | null;
   labelsOf: (key: string, day: string) => FindingLabels;
-  judge: (candidate: TrailingDay<T>) => FindingDraft | null;
+  /** What a finding says; its day, severity (the rule's) and labels come from the candidate. */
+  judge: (candidate: TrailingDay<T>) => Pick<FindingDraft, 'figures' | 'why' | 'contributors'> | null;
 }): RuleResult {
   const { grid, settings } = input;
   const window = settings.window_days;
@@ -102,8 +103,9 @@ export function judgeAgainstTrailing<T>(input: {
         continue;
       }
       candidate.fill(day, key, slot, value, historyDays, startSlot, first);
-      const finding = input.judge(candidate);
-      if (finding) result.findings.push(finding);
+      const judged = input.judge(candidate);
+      if (judged)
+        result.findings.push({ day, severity: settings.severity, labels: candidate.labels(), ...judged });
     }
   }
   return result;

@@ -75,7 +75,7 @@ export const verboseOutputRule: RuleDefinition<VerboseOutputRule> = {
         return labelsFor(factsOf(key, day), rule.cost_metric, { workload, model });
       },
       judge: (candidate) => {
-        const { day, key, slot, value: ratioToday, labels } = candidate;
+        const { day, key, slot, value: ratioToday } = candidate;
         const usual = candidate.historyMedian((v) => v);
         if (usual <= 0) return null;
         const multiple = ratioToday / usual;
@@ -89,9 +89,6 @@ export const verboseOutputRule: RuleDefinition<VerboseOutputRule> = {
         const outputFacts = (d: string) => factsOf(key, d).filter((f) => f.usageKind === 'output');
         const [workload = '', model = ''] = splitTupleKey(key);
         return {
-          day,
-          severity: rule.severity,
-          labels: labels(),
           figures: {
             today: outputCost,
             baseline: expected,
