@@ -14,7 +14,7 @@ import {
   resolveReceivers,
 } from '../../app/report-delivery.js';
 import { sendWeeklyDigest, type WeeklyDigestReport } from '../../app/weekly-digest.js';
-import { digestOptionsOf } from '../../config/digest-schema.js';
+import { digestRunOf } from '../../config/digest-schema.js';
 import { loadConfig } from '../../config/load.js';
 import type { Config } from '../../config/schema.js';
 import { compileAlerting } from '../../core/alerting/alerting-spec.js';
@@ -143,8 +143,7 @@ async function runWeeklyDigest(options: DigestOptionsCli): Promise<number> {
   const report = await sendWeeklyDigest(
     {
       ...(options.week ? { week: options.week } : {}),
-      options: digestOptionsOf(digestConfig, config.completeness.final_after_hours),
-      sendPartialWeeks: digestConfig.send_partial_weeks,
+      ...digestRunOf(config),
       receivers,
       send: options.send === true,
     },

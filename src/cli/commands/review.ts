@@ -6,7 +6,7 @@ import { UtilizationFileSource } from '../../adapters/local-fs/utilization-file.
 import type { UtilizationSource } from '../../app/ports/reports.js';
 import { type ProvisionedReviewReport, reviewProvisioned } from '../../app/provisioned-review.js';
 import { resolveReceivers } from '../../app/report-delivery.js';
-import { type ReviewConfig, reviewOptionsOf } from '../../config/digest-schema.js';
+import { type ReviewConfig, reviewRunOf } from '../../config/digest-schema.js';
 import { formatMoney, formatUsd } from '../../core/money.js';
 import { parseQuarter } from '../../core/time/quarter.js';
 import { printJson } from '../output/format-option.js';
@@ -88,9 +88,7 @@ async function runReview(options: ReviewCliOptions): Promise<number> {
   const report = await reviewProvisioned(
     {
       ...(options.quarter ? { quarter: options.quarter } : {}),
-      options: reviewOptionsOf(reviewConfig),
-      finalAfterHours: config.completeness.final_after_hours,
-      sendPartial: reviewConfig.send_partial_quarters,
+      ...reviewRunOf(config),
       receivers: resolveReceivers(receiverNames(options.receiver, reviewConfig.receivers), config.receivers),
       send: options.send === true,
     },
