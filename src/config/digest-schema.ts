@@ -132,3 +132,27 @@ export function reviewOptionsOf(config: ReviewConfig): ReviewOptions {
     },
   };
 }
+
+/** The configured part of a scheduled-report run (CLI and Lambda alike). */
+interface ReportRunConfig {
+  digest: DigestConfig;
+  review: ReviewConfig;
+  completeness: { final_after_hours: number };
+}
+
+/** A weekly digest run's options and partial-week policy from the config. */
+export function digestRunOf(config: ReportRunConfig) {
+  return {
+    options: digestOptionsOf(config.digest, config.completeness.final_after_hours),
+    sendPartialWeeks: config.digest.send_partial_weeks,
+  };
+}
+
+/** A provisioned review run's options, finality and partial-quarter policy from the config. */
+export function reviewRunOf(config: ReportRunConfig) {
+  return {
+    options: reviewOptionsOf(config.review),
+    finalAfterHours: config.completeness.final_after_hours,
+    sendPartial: config.review.send_partial_quarters,
+  };
+}

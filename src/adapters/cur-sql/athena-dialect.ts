@@ -2,6 +2,7 @@ import { ConfigError } from '../../core/errors.js';
 import { USAGE_LINE_ITEM_TYPES } from '../../core/facts/fact-filters.js';
 import type { CurFormat } from './cur-format.js';
 import { viaText } from './exact-decimal.js';
+import { cur2TagColumns, legacyTagColumnKeys } from './line-projection.js';
 import { fillTemplate, loadSql } from './sql-files.js';
 import {
   STAGE1_COLUMNS,
@@ -166,13 +167,7 @@ export function athenaLineProjection(
     ...common,
     usage_account_name: column('line_item_usage_account_name'),
     iam_principal: column('line_item_iam_principal'),
-    resource_tags: pairsJson([
-      fromResourceTags,
-      fromTags("'resourceTags/user:'"),
-      fromTags("'resourceTags/'"),
-    ]),
-    principal_tags: pairsJson([fromTags("'iamPrincipal/'")]),
-    account_tags: pairsJson([fromTags("'accountTag/'")]),
+    ...cur2TagColumns(fromResourceTags, fromTags, pairsJson),
   };
 }
 
@@ -214,20 +209,9 @@ function legacyTagColumns(
   keys: readonly string[],
   markers: ParameterMarkers,
 ): string {
-  const prefix = 'resource_tags_user_';
-  const wanted = new Set(keys);
-  const pairs = [...columns.keys()]
-    .filter((name) => name.startsWith(prefix))
-    .map((name) => ({
-      name,
-      key: name
-        .slice(prefix.length)
-        .toLowerCase()
-        .replace(/[^a-z0-9]/g, ''),
-    }))
-    .filter(({ key }) => wanted.has(key))
-    .sort((a, b) => (a.name < b.name ? -1 : 1))
-    .map(({ name, key }) => `ARRAY[${markers.string(key)}, CAST(${quoted(name)} AS VARCHAR)]`);
+  const pairs = legacyTagColumnKeys(columns, new Set(keys)).map(
+    ({ name, key }) => `ARRAY[${markers.string(key)}, CAST(${quoted(name)} AS VARCHAR)]`,
+  );
   if (pairs.length === 0) return NO_TAGS;
   return `json_format(CAST(array_sort(filter(ARRAY[${pairs.join(', ')}], p -> COALESCE(p[2], '') <> '')) AS JSON))`;
 }

@@ -49,6 +49,20 @@ export function lineProjection(
     ...common,
     usage_account_name: column('line_item_usage_account_name'),
     iam_principal: column('line_item_iam_principal'),
+    ...cur2TagColumns(fromResourceTags, fromTags, pairsJson),
+  };
+}
+
+/**
+ * The CUR 2.0 tag columns of a line projection (DuckDB and Athena alike): resource tags from `resource_tags`
+ * and the `tags` map's resource-tag prefixes, principal tags and account tags, each a JSON list of pairs.
+ */
+export function cur2TagColumns(
+  fromResourceTags: string | null,
+  fromTags: (prefix: string) => string | null,
+  pairsJson: (parts: readonly (string | null)[]) => string,
+) {
+  return {
     resource_tags: pairsJson([
       fromResourceTags,
       fromTags("'resourceTags/user:'"),
@@ -81,10 +95,16 @@ function pairsJson(parts: readonly (string | null)[]): string {
   return `CAST(to_json(list_sort(${concatenated})) AS VARCHAR)`;
 }
 
-function legacyTagColumns(columns: ReadonlyMap<string, string>, keyList: string): string {
+/**
+ * The legacy CUR's `resource_tags_user_*` columns whose normalised key is wanted, sorted by column name
+ * (DuckDB and Athena alike).
+ */
+export function legacyTagColumnKeys(
+  columns: ReadonlyMap<string, string>,
+  wanted: ReadonlySet<string>,
+): { name: string; key: string }[] {
   const prefix = 'resource_tags_user_';
-  const wanted = new Set(keyList.split(', ').map((k) => k.slice(1, -1)));
-  const pairs = [...columns.keys()]
+  return [...columns.keys()]
     .filter((name) => name.startsWith(prefix))
     .map((name) => ({
       name,
@@ -94,8 +114,14 @@ function legacyTagColumns(columns: ReadonlyMap<string, string>, keyList: string)
         .replace(/[^a-z0-9]/g, ''),
     }))
     .filter(({ key }) => wanted.has(key))
-    .sort((a, b) => (a.name < b.name ? -1 : 1))
-    .map(({ name, key }) => `['${key}', CAST("${name}" AS VARCHAR)]`);
+    .sort((a, b) => (a.name < b.name ? -1 : 1));
+}
+
+function legacyTagColumns(columns: ReadonlyMap<string, string>, keyList: string): string {
+  const wanted = new Set(keyList.split(', ').map((k) => k.slice(1, -1)));
+  const pairs = legacyTagColumnKeys(columns, wanted).map(
+    ({ name, key }) => `['${key}', CAST("${name}" AS VARCHAR)]`,
+  );
   if (pairs.length === 0) return NO_TAGS;
   return `CAST(to_json(list_sort(list_filter([${pairs.join(', ')}], p -> COALESCE(p[2], '') <> ''))) AS VARCHAR)`;
 }

@@ -40,13 +40,10 @@ export async function headObject(
   bucket: string,
   key: string,
 ): Promise<S3ObjectInfo | null> {
-  try {
+  return nullWhenMissing(async () => {
     const head = await client.send(new HeadObjectCommand({ Bucket: bucket, Key: key }));
     return { key, etag: head.ETag ?? '', size: head.ContentLength ?? 0 };
-  } catch (error) {
-    if (isNotFound(error)) return null;
-    throw error;
-  }
+  });
 }
 
 /** A small object (manifest, ledger) as text with its ETag; null when it does not exist. */
@@ -55,14 +52,11 @@ export async function getObjectText(
   bucket: string,
   key: string,
 ): Promise<{ text: string; etag: string } | null> {
-  try {
+  return nullWhenMissing(async () => {
     const object = await client.send(new GetObjectCommand({ Bucket: bucket, Key: key }));
     const text = object.Body ? await object.Body.transformToString('utf8') : '';
     return { text, etag: object.ETag ?? '' };
-  } catch (error) {
-    if (isNotFound(error)) return null;
-    throw error;
-  }
+  });
 }
 
 /**
@@ -92,6 +86,16 @@ export async function downloadObject(
   } catch (error) {
     await rm(path, { force: true });
     if (ifMatch && isPreconditionFailed(error)) return { etag: '', changed: true };
+    throw error;
+  }
+}
+
+/** A read's result, or null when the object (not the bucket) does not exist. */
+async function nullWhenMissing<T>(read: () => Promise<T>): Promise<T | null> {
+  try {
+    return await read();
+  } catch (error) {
+    if (isNotFound(error)) return null;
     throw error;
   }
 }

@@ -9,10 +9,11 @@ import { canonicalJson, sha256Hex } from '../../core/keys.js';
 import { formatMoney, formatUsd, sumMoney } from '../../core/money.js';
 import { cliModelCatalog } from '../catalog-loader.js';
 import { printJson } from '../output/format-option.js';
-import { coverageJson, coverageLines } from '../output/model-coverage.js';
+import { coverageLines } from '../output/model-coverage.js';
 import { terminalProgress } from '../output/progress.js';
 import { renderTable } from '../output/table.js';
 import { openStore, STORE_HELP, storeRoot } from '../wiring.js';
+import { ingestFiguresJson } from './ingest.js';
 
 interface BackfillOptions {
   from: string;
@@ -159,13 +160,7 @@ function reportJson(report: IngestReport) {
     billing_period: period?.billingPeriod ?? null,
     object_key: report.objectKey,
     export: report.exportName,
-    format: report.format,
-    rows_read: report.rowsRead,
-    bedrock_line_items: report.bedrockLineItems,
-    groups: report.groups,
-    facts: report.facts,
-    cost_unblended: formatMoney(report.cost),
-    model_coverage: coverageJson(report.coverage),
+    ...ingestFiguresJson(report),
     reconciled: report.periods.every((p) => p.reconciliation.ok),
     warnings: report.warnings,
   };

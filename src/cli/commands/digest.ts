@@ -14,7 +14,7 @@ import {
   resolveReceivers,
 } from '../../app/report-delivery.js';
 import { sendWeeklyDigest, type WeeklyDigestReport } from '../../app/weekly-digest.js';
-import { digestOptionsOf } from '../../config/digest-schema.js';
+import { digestRunOf } from '../../config/digest-schema.js';
 import { loadConfig } from '../../config/load.js';
 import type { Config } from '../../config/schema.js';
 import { compileAlerting } from '../../core/alerting/alerting-spec.js';
@@ -28,6 +28,34 @@ import { renderTable } from '../output/table.js';
 import { openExistingStore, STORE_HELP, storeRoot } from '../wiring.js';
 
 export const DEFAULT_REPORT_DIR = join('out', 'reports');
+
+/** The options of every scheduled-report command; `section` is its config section, `period` what it covers. */
+export function reportCommandOptions(
+  command: Command,
+  section: string,
+  period: string,
+  configSections: string,
+) {
+  return command
+    .option('--send', `deliver to ${section}.receivers (once per receiver and ${period})`)
+    .option(
+      '--out <dir>',
+      `where the CSV / HTML / JSON go (default: ${section}.out_dir, ${DEFAULT_REPORT_DIR})`,
+    )
+    .option('--store <dir|s3://bucket/prefix>', STORE_HELP)
+    .option('--config <file>', `YAML config (${configSections}); defaults apply without it`)
+    .option('--now <ISO time>', 'run as of this time (default: the clock)')
+    .option('--receiver <names>', `comma-separated receivers to send to instead of ${section}.receivers`);
+}
+
+/** What a local scheduled-report run starts from: the time, the config, the stored facts and delivery. */
+export async function openReportRun(options: { now?: string; config?: string; store?: string }) {
+  const now = nowOption(options.now);
+  const config = await loadConfig(options.config);
+  const root = storeRoot(options.store);
+  const { store } = await openExistingStore(root);
+  return { now, config, root, store, deps: localReportDeps(root, config, now) };
+}
 
 /**
  * Report delivery for a local run: the notification log beside the facts (same file as alerts), console
@@ -71,7 +99,7 @@ interface DigestOptionsCli {
 
 export function digestCommand(): Command {
   const digest = new Command('digest').description('Scheduled reports for finance and owners.');
-  digest
+  const weekly = digest
     .command('weekly')
     .description(
       'The weekly chargeback digest: cost center → team → workload for one ISO week (UTC, Monday–Sunday),\n' +
@@ -85,13 +113,8 @@ export function digestCommand(): Command {
         'CSV upload, SNS plain-text email, console files) once per receiver and week: a re-run is a no-op, and\n' +
         'a week that is not final yet is deferred unless digest.send_partial_weeks is true.',
     )
-    .option('--week <YYYY-Www>', 'ISO week, e.g. 2026-W23 (default: the last week that has ended)')
-    .option('--send', 'deliver to digest.receivers (once per receiver and week)')
-    .option('--out <dir>', `where the CSV / HTML / JSON go (default: digest.out_dir, ${DEFAULT_REPORT_DIR})`)
-    .option('--store <dir|s3://bucket/prefix>', STORE_HELP)
-    .option('--config <file>', 'YAML config (digest:, receivers:, rules:); defaults apply without it')
-    .option('--now <ISO time>', 'run as of this time (default: the clock)')
-    .option('--receiver <names>', 'comma-separated receivers to send to instead of digest.receivers')
+    .option('--week <YYYY-Www>', 'ISO week, e.g. 2026-W23 (default: the last week that has ended)');
+  reportCommandOptions(weekly, 'digest', 'week', 'digest:, receivers:, rules:')
     .addOption(new Option('--format <format>', 'output format').choices(['table', 'json']).default('table'))
     .action(async (options: DigestOptionsCli) => {
       process.exitCode = await runWeeklyDigest(options);
@@ -103,12 +126,8 @@ async function runWeeklyDigest(options: DigestOptionsCli): Promise<number> {
   if (options.week !== undefined && !isIsoWeek(options.week)) {
     throw new Error(`--week must be an ISO week like 2026-W23 (weeks 01–52/53), got "${options.week}"`);
   }
-  const now = nowOption(options.now);
-  const config = await loadConfig(options.config);
+  const { now, config, root, store, deps } = await openReportRun(options);
   const digestConfig = config.digest;
-  const root = storeRoot(options.store);
-  const { store } = await openExistingStore(root);
-  const deps = localReportDeps(root, config, now);
   const receivers = resolveReceivers(
     receiverNames(options.receiver, digestConfig.receivers),
     config.receivers,
@@ -124,8 +143,7 @@ async function runWeeklyDigest(options: DigestOptionsCli): Promise<number> {
   const report = await sendWeeklyDigest(
     {
       ...(options.week ? { week: options.week } : {}),
-      options: digestOptionsOf(digestConfig, config.completeness.final_after_hours),
-      sendPartialWeeks: digestConfig.send_partial_weeks,
+      ...digestRunOf(config),
       receivers,
       send: options.send === true,
     },

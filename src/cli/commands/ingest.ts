@@ -203,11 +203,9 @@ async function openDeliveries(input: string): Promise<DeliverySource> {
   return { deliveries, prepare: nothing, release: nothing, close: nothing };
 }
 
-function reportJson(report: IngestReport) {
+/** What one ingest read and wrote, in `--format json` output (ingest and backfill alike). */
+export function ingestFiguresJson(report: IngestReport) {
   return {
-    object_key: report.objectKey,
-    export: report.exportName,
-    status: report.status,
     format: report.format,
     rows_read: report.rowsRead,
     bedrock_line_items: report.bedrockLineItems,
@@ -215,6 +213,15 @@ function reportJson(report: IngestReport) {
     facts: report.facts,
     cost_unblended: formatMoney(report.cost),
     model_coverage: coverageJson(report.coverage),
+  };
+}
+
+function reportJson(report: IngestReport) {
+  return {
+    object_key: report.objectKey,
+    export: report.exportName,
+    status: report.status,
+    ...ingestFiguresJson(report),
     periods: report.periods.map((p) => ({
       billing_period: p.billingPeriod,
       facts: p.facts,

@@ -6,16 +6,13 @@ import { UtilizationFileSource } from '../../adapters/local-fs/utilization-file.
 import type { UtilizationSource } from '../../app/ports/reports.js';
 import { type ProvisionedReviewReport, reviewProvisioned } from '../../app/provisioned-review.js';
 import { resolveReceivers } from '../../app/report-delivery.js';
-import { type ReviewConfig, reviewOptionsOf } from '../../config/digest-schema.js';
-import { loadConfig } from '../../config/load.js';
+import { type ReviewConfig, reviewRunOf } from '../../config/digest-schema.js';
 import { formatMoney, formatUsd } from '../../core/money.js';
 import { parseQuarter } from '../../core/time/quarter.js';
-import { nowOption } from '../options.js';
 import { printJson } from '../output/format-option.js';
 import { renderTable } from '../output/table.js';
 import { perRegion } from '../per-region.js';
-import { openExistingStore, STORE_HELP, storeRoot } from '../wiring.js';
-import { DEFAULT_REPORT_DIR, exitCodeOf, localReportDeps, receiverNames } from './digest.js';
+import { exitCodeOf, openReportRun, receiverNames, reportCommandOptions } from './digest.js';
 
 interface ReviewCliOptions {
   quarter?: string;
@@ -51,7 +48,7 @@ function utilizationSource(config: ReviewConfig, options: ReviewCliOptions): Uti
 
 export function reviewCommand(): Command {
   const review = new Command('review').description('Periodic reviews of Bedrock commitments.');
-  review
+  const provisioned = review
     .command('provisioned')
     .description(
       'Quarterly review of Provisioned Throughput (no-commit, 1-month, 6-month) and Reserved tier commitments\n' +
@@ -63,13 +60,8 @@ export function reviewCommand(): Command {
         'on-demand workloads that would be cheaper on a commitment.\n\n' +
         'Writes CSV, HTML and JSON to --out; --send delivers to review.receivers once per receiver and quarter.',
     )
-    .option('--quarter <YYYY-Qn>', 'quarter, e.g. 2026-Q2 (default: the last quarter that has ended)')
-    .option('--send', 'deliver to review.receivers (once per receiver and quarter)')
-    .option('--out <dir>', `where the CSV / HTML / JSON go (default: review.out_dir, ${DEFAULT_REPORT_DIR})`)
-    .option('--store <dir|s3://bucket/prefix>', STORE_HELP)
-    .option('--config <file>', 'YAML config (review:, receivers:); defaults apply without it')
-    .option('--now <ISO time>', 'run as of this time (default: the clock)')
-    .option('--receiver <names>', 'comma-separated receivers to send to instead of review.receivers')
+    .option('--quarter <YYYY-Qn>', 'quarter, e.g. 2026-Q2 (default: the last quarter that has ended)');
+  reportCommandOptions(provisioned, 'review', 'quarter', 'review:, receivers:')
     .addOption(
       new Option('--utilization <source>', 'utilization source (default: review.utilization.source)').choices(
         ['none', 'cloudwatch', 'file'],
@@ -91,18 +83,12 @@ async function runReview(options: ReviewCliOptions): Promise<number> {
       throw new Error(`--quarter must be a quarter like 2026-Q2 (Q1–Q4), got "${options.quarter}"`);
     }
   }
-  const now = nowOption(options.now);
-  const config = await loadConfig(options.config);
+  const { config, store, deps } = await openReportRun(options);
   const reviewConfig = config.review;
-  const root = storeRoot(options.store);
-  const { store } = await openExistingStore(root);
-  const deps = localReportDeps(root, config, now);
   const report = await reviewProvisioned(
     {
       ...(options.quarter ? { quarter: options.quarter } : {}),
-      options: reviewOptionsOf(reviewConfig),
-      finalAfterHours: config.completeness.final_after_hours,
-      sendPartial: reviewConfig.send_partial_quarters,
+      ...reviewRunOf(config),
       receivers: resolveReceivers(receiverNames(options.receiver, reviewConfig.receivers), config.receivers),
       send: options.send === true,
     },

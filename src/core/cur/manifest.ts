@@ -14,15 +14,18 @@ export interface Manifest {
   dataFiles: readonly { uri: string; key: string }[];
 }
 
+/** The `billingPeriod` of either manifest kind; only its start is read. */
+const BillingPeriodSchema = z
+  .object({ start: z.string().optional(), end: z.string().optional() })
+  .partial()
+  .optional();
+
 const Cur2ManifestSchema = z
   .object({
     executionId: z.string().optional(),
     exportName: z.string().optional(),
     dataFiles: z.array(z.string().min(1)),
-    billingPeriod: z
-      .object({ start: z.string().optional(), end: z.string().optional() })
-      .partial()
-      .optional(),
+    billingPeriod: BillingPeriodSchema,
   })
   .loose();
 
@@ -32,10 +35,7 @@ const LegacyManifestSchema = z
     reportName: z.string().optional(),
     bucket: z.string().optional(),
     reportKeys: z.array(z.string().min(1)),
-    billingPeriod: z
-      .object({ start: z.string().optional(), end: z.string().optional() })
-      .partial()
-      .optional(),
+    billingPeriod: BillingPeriodSchema,
   })
   .loose();
 

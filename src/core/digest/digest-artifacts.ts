@@ -2,7 +2,7 @@ import { formatMoney, formatUsd } from '../money.js';
 import { formatChangeRatio } from '../report/format.js';
 import type { ReportArtifacts } from '../report/report-artifacts.js';
 import { reportGroupKey, reportSnsMessage } from '../report/report-message.js';
-import { jsonReady } from '../report/to-json.js';
+import { jsonReportFile } from '../report/to-json.js';
 import { renderDigestCsv } from './render-csv.js';
 import { renderDigestHtml } from './render-html.js';
 import { renderDigestSlack } from './render-slack.js';
@@ -42,11 +42,7 @@ export function digestArtifacts(
     files: [
       { name: `${base}.csv`, content: renderDigestCsv(digest), mimeType: 'text/csv' },
       { name: `${base}.html`, content: renderDigestHtml(digest), mimeType: 'text/html' },
-      {
-        name: `${base}.json`,
-        content: `${JSON.stringify(jsonReady(digest), null, 2)}\n`,
-        mimeType: 'application/json',
-      },
+      jsonReportFile(`${base}.json`, digest),
     ],
     slackAttachment: `${base}.csv`,
     slack: renderDigestSlack(digest),

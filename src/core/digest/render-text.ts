@@ -8,6 +8,7 @@ import {
   formatSignedUsd,
   shortDay,
 } from '../report/format.js';
+import type { SpendRow } from './breakdowns.js';
 import type { WeeklyDigest } from './weekly-digest.js';
 
 const dash = (v: string | null) => v ?? '—';
@@ -77,23 +78,15 @@ export function renderDigestText(d: WeeklyDigest): string {
       out.push(`  ${r.label}: ${formatSignedUsd(r.change)} (${formatChangeRatio(r.changeRatio, r.change)})`);
     }
   }
-  out.push('');
-  out.push('BY MODEL');
   out.push(
-    textTable(
-      ['Model', 'This week', 'Share', 'Last week'],
-      d.byModel.map((m) => [m.key, formatUsd(m.thisWeek), formatPct(m.share), formatUsd(m.lastWeek)]),
-      [1, 2, 3],
-    ),
+    '',
+    'BY MODEL',
+    weekShareTable('Model', d.byModel, (m) => m.key),
   );
-  out.push('');
-  out.push('BY USAGE KIND');
   out.push(
-    textTable(
-      ['Kind', 'This week', 'Share', 'Last week'],
-      d.byUsageKind.map((k) => [k.label, formatUsd(k.thisWeek), formatPct(k.share), formatUsd(k.lastWeek)]),
-      [1, 2, 3],
-    ),
+    '',
+    'BY USAGE KIND',
+    weekShareTable('Kind', d.byUsageKind, (k) => k.label),
   );
   out.push('');
   out.push(
@@ -144,6 +137,15 @@ export function renderDigestText(d: WeeklyDigest): string {
 }
 
 /** Unit economics where CloudWatch metrics were recorded, and the early warnings CUR confirmed (issue 14). */
+/** A breakdown's table: name, this week, share, last week. */
+function weekShareTable(first: string, rows: readonly SpendRow[], name: (row: SpendRow) => string): string {
+  return textTable(
+    [first, 'This week', 'Share', 'Last week'],
+    rows.map((r) => [name(r), formatUsd(r.thisWeek), formatPct(r.share), formatUsd(r.lastWeek)]),
+    [1, 2, 3],
+  );
+}
+
 function earlyWarningText(d: WeeklyDigest): string[] {
   if (!d.earlyWarning) return [];
   const { unitEconomics, confirmations } = d.earlyWarning;

@@ -1,4 +1,5 @@
 import { formatMoney, type Money } from '../money.js';
+import type { ReportFile } from './report-artifacts.js';
 
 /**
  * A report as plain JSON data: every bigint in a report is Money, written as its exact decimal string
@@ -13,4 +14,9 @@ export function jsonReady(value: unknown): unknown {
     return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, jsonReady(v)]));
   }
   return value;
+}
+
+/** A report's JSON file: `jsonReady` data, indented, with a final newline. */
+export function jsonReportFile(name: string, value: unknown): ReportFile {
+  return { name, content: `${JSON.stringify(jsonReady(value), null, 2)}\n`, mimeType: 'application/json' };
 }

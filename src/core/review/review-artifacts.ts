@@ -1,7 +1,7 @@
 import { formatMoney, formatUsd } from '../money.js';
 import type { ReportArtifacts } from '../report/report-artifacts.js';
 import { reportGroupKey, reportSnsMessage } from '../report/report-message.js';
-import { jsonReady } from '../report/to-json.js';
+import { jsonReportFile } from '../report/to-json.js';
 import type { ProvisionedReview } from './provisioned-review.js';
 import { renderCandidatesCsv, renderCommitmentsCsv } from './render-csv.js';
 import { renderReviewHtml } from './render-html.js';
@@ -30,11 +30,7 @@ export function reviewArtifacts(
       { name: `${base}.csv`, content: renderCommitmentsCsv(review), mimeType: 'text/csv' },
       { name: `${base}-candidates.csv`, content: renderCandidatesCsv(review), mimeType: 'text/csv' },
       { name: `${base}.html`, content: renderReviewHtml(review), mimeType: 'text/html' },
-      {
-        name: `${base}.json`,
-        content: `${JSON.stringify(jsonReady(review), null, 2)}\n`,
-        mimeType: 'application/json',
-      },
+      jsonReportFile(`${base}.json`, review),
     ],
     slackAttachment: `${base}.csv`,
     slack: renderReviewSlack(review),

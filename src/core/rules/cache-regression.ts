@@ -4,25 +4,23 @@ import { splitTupleKey } from '../keys.js';
 import { formatUsd, type Money, moneyToNumber, usd } from '../money.js';
 import { topContributors } from './contributors.js';
 import { labelsFor } from './labels.js';
-import { type RuleDefinition, ruleSchema } from './rule-definition.js';
+import { type RuleDefinition, ruleExample, ruleSchema } from './rule-definition.js';
 import { metricName } from './rule-series.js';
 import { moneyFromEstimate } from './stats.js';
-import { judgeAgainstTrailing } from './trailing.js';
+import { historyWithinWindow, judgeAgainstTrailing, TRAILING_WINDOW_KEYS } from './trailing.js';
 import { formatCount, formatPercent } from './wording.js';
 
-const schema = ruleSchema('cache-regression', 'warning', {
-  /** Relative drop of the cache-read share vs its trailing median (0.5 = the share halved). */
-  min_drop: z.number().gt(0).max(1).default(0.5),
-  /** Input-side volume on D must be within ± this fraction of its median: a cache miss at flat traffic. */
-  volume_band: z.number().gt(0).default(0.3),
-  window_days: z.number().int().min(2).max(90).default(14),
-  min_history_days: z.number().int().min(1).max(90).default(7),
-  /** Estimated extra cost of the lost cache hits on D; below it the regression is not worth a message. */
-  min_extra_cost_usd: z.number().nonnegative().default(5),
-}).refine((r) => r.min_history_days <= r.window_days, {
-  message: 'min_history_days must not exceed window_days',
-  path: ['min_history_days'],
-});
+const schema = historyWithinWindow(
+  ruleSchema('cache-regression', 'warning', {
+    /** Relative drop of the cache-read share vs its trailing median (0.5 = the share halved). */
+    min_drop: z.number().gt(0).max(1).default(0.5),
+    /** Input-side volume on D must be within ± this fraction of its median: a cache miss at flat traffic. */
+    volume_band: z.number().gt(0).default(0.3),
+    ...TRAILING_WINDOW_KEYS,
+    /** Estimated extra cost of the lost cache hits on D; below it the regression is not worth a message. */
+    min_extra_cost_usd: z.number().nonnegative().default(5),
+  }),
+);
 
 export type CacheRegressionRule = z.output<typeof schema>;
 
@@ -60,15 +58,13 @@ export const cacheRegressionRule: RuleDefinition<CacheRegressionRule> = {
     'Cache-read share of input tokens halves vs the trailing median while input volume stays within ±30%.',
   schema,
   keys: Object.keys(schema.shape),
-  example: `rules:
-  - type: cache-regression
-    severity: warning
-    min_drop: 0.5
-    volume_band: 0.3
-    window_days: 14
-    min_history_days: 7
-    min_extra_cost_usd: 5
-`,
+  example: ruleExample('cache-regression', 'warning', {
+    min_drop: 0.5,
+    volume_band: 0.3,
+    window_days: 14,
+    min_history_days: 7,
+    min_extra_cost_usd: 5,
+  }),
   evaluate(ctx, rule) {
     const grid = ctx.series.workloadModel;
     const cost = (base: 'input_cost' | 'cache_read_cost' | 'input_side_cost') =>
@@ -94,7 +90,7 @@ export const cacheRegressionRule: RuleDefinition<CacheRegressionRule> = {
         return labelsFor(factsOf(key, day), rule.cost_metric, { workload, model });
       },
       judge: (candidate) => {
-        const { day, key, slot, value: current, labels } = candidate;
+        const { day, key, slot, value: current } = candidate;
         const usualShare = candidate.historyMedian((v) => v.share);
         const usualVolume = candidate.historyMedian((v) => v.inputSide);
         if (usualShare <= 0 || usualVolume <= 0) return null;
@@ -120,9 +116,6 @@ export const cacheRegressionRule: RuleDefinition<CacheRegressionRule> = {
         const baseline = (todayCost - extra) as Money;
         const [workload = '', model = ''] = splitTupleKey(key);
         return {
-          day,
-          severity: rule.severity,
-          labels: labels(),
           figures: {
             today: todayCost,
             baseline,

@@ -4,7 +4,13 @@ import { tupleKey } from '../keys.js';
 import { formatUsd, type Money, usd, ZERO } from '../money.js';
 import { topContributors } from './contributors.js';
 import { dominantValue, labelsFor } from './labels.js';
-import { type FindingDraft, type LearningNote, type RuleDefinition, ruleSchema } from './rule-definition.js';
+import {
+  type FindingDraft,
+  type LearningNote,
+  type RuleDefinition,
+  ruleExample,
+  ruleSchema,
+} from './rule-definition.js';
 import { metricName } from './rule-series.js';
 import { factsOn, indexSeries, sortedKeys, sumCost } from './series.js';
 import { moneyRatio, scaleMoney } from './stats.js';
@@ -39,12 +45,7 @@ export const idleProvisionedRule: RuleDefinition<IdleProvisionedRule> = {
   summary: 'A paid Provisioned Throughput commitment is < 10% utilized, or on-demand traffic bypasses it.',
   schema,
   keys: Object.keys(schema.shape),
-  example: `rules:
-  - type: idle-provisioned
-    severity: warning
-    max_utilization: 0.1
-    min_on_demand_cost_usd: 1
-`,
+  example: ruleExample('idle-provisioned', 'warning', { max_utilization: 0.1, min_on_demand_cost_usd: 1 }),
   evaluate(ctx, rule) {
     const fees = indexSeries(ctx.series.commitmentFees.filter(isProvisionedFee), commitmentId);
     const onDemand = ctx.series.onDemand;
@@ -60,6 +61,9 @@ export const idleProvisionedRule: RuleDefinition<IdleProvisionedRule> = {
       const region = dominantValue(feeFacts, (f) => f.region, rule.cost_metric);
       const workload = dominantValue(feeFacts, (f) => f.workload, rule.cost_metric);
       const labels = labelsFor(feeFacts, rule.cost_metric, { workload, model, account, commitment: id });
+      const found = (what: Pick<FindingDraft, 'figures' | 'why' | 'contributors'>) => ({
+        finding: { day, severity: rule.severity, labels, ...what },
+      });
       const lookupKeys = [...new Set([id, `${account}/${region}/${model}`])];
       const reading = readUtilization(ctx.utilization, lookupKeys, day);
 
@@ -67,27 +71,22 @@ export const idleProvisionedRule: RuleDefinition<IdleProvisionedRule> = {
         if (reading.utilization >= rule.max_utilization) return null;
         const used = scaleMoney(fee, Math.max(0, reading.utilization));
         const idle = (fee - used) as Money;
-        return {
-          finding: {
-            day,
-            severity: rule.severity,
-            labels,
-            figures: {
-              today: fee,
-              baseline: used,
-              ratio: moneyRatio(fee, used),
-              delta: idle,
-              kind: 'idle',
-              utilization: reading.utilization,
-            },
-            why: [
-              `Provisioned Throughput ${id} (${model}, ${account}, ${region}) cost ${formatUsd(fee)} on ${day} and was ${formatPercent(reading.utilization)} utilized`,
-              `About ${formatUsd(idle)} of it bought idle capacity; fires below ${formatPercent(rule.max_utilization)} utilization (source: ${reading.sourceKey})`,
-              'Reduce model units, move the traffic onto it, or let it lapse at term end (see the quarterly commitment review)',
-            ],
-            contributors: [],
+        return found({
+          figures: {
+            today: fee,
+            baseline: used,
+            ratio: moneyRatio(fee, used),
+            delta: idle,
+            kind: 'idle',
+            utilization: reading.utilization,
           },
-        };
+          why: [
+            `Provisioned Throughput ${id} (${model}, ${account}, ${region}) cost ${formatUsd(fee)} on ${day} and was ${formatPercent(reading.utilization)} utilized`,
+            `About ${formatUsd(idle)} of it bought idle capacity; fires below ${formatPercent(rule.max_utilization)} utilization (source: ${reading.sourceKey})`,
+            'Reduce model units, move the traffic onto it, or let it lapse at term end (see the quarterly commitment review)',
+          ],
+          contributors: [],
+        });
       }
       if (reading.kind === 'unknown') {
         return {
@@ -101,32 +100,27 @@ export const idleProvisionedRule: RuleDefinition<IdleProvisionedRule> = {
           learning: { day, labels, reason: 'no utilization source and no on-demand traffic beside it' },
         };
       }
-      return {
-        finding: {
-          day,
-          severity: rule.severity,
-          labels,
-          figures: {
-            today: bypass,
-            baseline: ZERO,
-            ratio: null,
-            delta: bypass,
-            kind: 'bypassed',
-            commitment_cost: fee,
-          },
-          why: [
-            `Provisioned Throughput ${id} (${model}, ${account}, ${region}) cost ${formatUsd(fee)} on ${day} while ${formatUsd(bypass)} of on-demand traffic went to the same model in the same account and region`,
-            'Callers that invoke the base model id instead of the provisioned model ARN pay twice: the commitment and on-demand',
-            'No utilization source covers this commitment; add CloudWatch or a utilization file to judge idleness directly',
-          ],
-          contributors: topContributors({
-            today: ctx.detail.facts({ model, usageAccount: account, region }, day).filter(isOnDemandTokens),
-            baseline: { kind: 'zero' },
-            dimensions: ['workload', 'iam_principal', 'usage_kind'],
-            metric: rule.cost_metric,
-          }),
+      return found({
+        figures: {
+          today: bypass,
+          baseline: ZERO,
+          ratio: null,
+          delta: bypass,
+          kind: 'bypassed',
+          commitment_cost: fee,
         },
-      };
+        why: [
+          `Provisioned Throughput ${id} (${model}, ${account}, ${region}) cost ${formatUsd(fee)} on ${day} while ${formatUsd(bypass)} of on-demand traffic went to the same model in the same account and region`,
+          'Callers that invoke the base model id instead of the provisioned model ARN pay twice: the commitment and on-demand',
+          'No utilization source covers this commitment; add CloudWatch or a utilization file to judge idleness directly',
+        ],
+        contributors: topContributors({
+          today: ctx.detail.facts({ model, usageAccount: account, region }, day).filter(isOnDemandTokens),
+          baseline: { kind: 'zero' },
+          dimensions: ['workload', 'iam_principal', 'usage_kind'],
+          metric: rule.cost_metric,
+        }),
+      });
     };
 
     // Every idle or bypassed day is a finding; the alerting layer folds the days into one condition per

@@ -3,23 +3,21 @@ import { isUsageFact, TOKEN_USAGE_KINDS } from '../facts/fact-filters.js';
 import { formatUsd, type Money, usd } from '../money.js';
 import { topContributors } from './contributors.js';
 import { labelsFor } from './labels.js';
-import { type RuleDefinition, ruleSchema } from './rule-definition.js';
+import { type RuleDefinition, ruleExample, ruleSchema } from './rule-definition.js';
 import { metricName } from './rule-series.js';
 import { medianMoney, moneyRatio } from './stats.js';
-import { judgeAgainstTrailing } from './trailing.js';
+import { historyWithinWindow, judgeAgainstTrailing, TRAILING_WINDOW_KEYS } from './trailing.js';
 import { formatPercent } from './wording.js';
 
-const schema = ruleSchema('model-mix-shift', 'warning', {
-  /** Rise of the premium-tier token share, in percentage points, vs its trailing median. */
-  min_points: z.number().gt(0).max(100).default(20),
-  window_days: z.number().int().min(2).max(90).default(14),
-  min_history_days: z.number().int().min(1).max(90).default(7),
-  /** Premium-tier cost on D; below it a shift is not worth a message. */
-  min_cost_usd: z.number().nonnegative().default(10),
-}).refine((r) => r.min_history_days <= r.window_days, {
-  message: 'min_history_days must not exceed window_days',
-  path: ['min_history_days'],
-});
+const schema = historyWithinWindow(
+  ruleSchema('model-mix-shift', 'warning', {
+    /** Rise of the premium-tier token share, in percentage points, vs its trailing median. */
+    min_points: z.number().gt(0).max(100).default(20),
+    ...TRAILING_WINDOW_KEYS,
+    /** Premium-tier cost on D; below it a shift is not worth a message. */
+    min_cost_usd: z.number().nonnegative().default(10),
+  }),
+);
 
 export type ModelMixShiftRule = z.output<typeof schema>;
 
@@ -43,14 +41,12 @@ export const modelMixShiftRule: RuleDefinition<ModelMixShiftRule> = {
   summary: "Premium-tier share of a workload's tokens rises ≥ 20 points vs its trailing 14-day median.",
   schema,
   keys: Object.keys(schema.shape),
-  example: `rules:
-  - type: model-mix-shift
-    severity: warning
-    min_points: 20
-    window_days: 14
-    min_history_days: 7
-    min_cost_usd: 10
-`,
+  example: ruleExample('model-mix-shift', 'warning', {
+    min_points: 20,
+    window_days: 14,
+    min_history_days: 7,
+    min_cost_usd: 10,
+  }),
   evaluate(ctx, rule) {
     const grid = ctx.series.workload;
     const premiumCost = metricName('premium_cost', rule.cost_metric);
@@ -68,7 +64,7 @@ export const modelMixShiftRule: RuleDefinition<ModelMixShiftRule> = {
       labelsOf: (workload, day) =>
         labelsFor(factsOf(workload, day), rule.cost_metric, { workload, model: '*' }),
       judge: (candidate) => {
-        const { day, key: workload, slot, value: share, labels } = candidate;
+        const { day, key: workload, slot, value: share } = candidate;
         const usualShare = candidate.historyMedian((v) => v);
         const points = (share - usualShare) * 100;
         const todayCost = grid.moneyAt(premiumCost, slot);
@@ -77,9 +73,6 @@ export const modelMixShiftRule: RuleDefinition<ModelMixShiftRule> = {
         const usualCost = medianMoney(history.map((h) => grid.moneyAt(premiumCost, h.slot)));
         const delta = (todayCost - usualCost) as Money;
         return {
-          day,
-          severity: rule.severity,
-          labels: labels(),
           figures: {
             today: todayCost,
             baseline: usualCost,

@@ -101,3 +101,13 @@ export function ruleSchema<T extends string, Shape extends z.ZodRawShape>(
 export function withoutPage(severity: Severity): Severity {
   return severity === 'page' ? 'warning' : severity;
 }
+
+/** A rule type's YAML `example`: its type, severity and settings, one `key: value` line each. */
+export function ruleExample(
+  type: string,
+  severity: Severity,
+  settings: Readonly<Record<string, number | string>>,
+): string {
+  const lines = Object.entries(settings).map(([key, value]) => `    ${key}: ${value}`);
+  return ['rules:', `  - type: ${type}`, `    severity: ${severity}`, ...lines, ''].join('\n');
+}

@@ -1,4 +1,5 @@
-import type { FindingLabels } from './finding.js';
+import { z } from 'zod';
+import type { FindingLabels, Severity } from './finding.js';
 import type { FindingDraft, RuleResult } from './rule-definition.js';
 import type { SeriesGrid } from './series-grid.js';
 import { medianInPlace } from './stats.js';
@@ -7,6 +8,20 @@ import { medianInPlace } from './stats.js';
 export interface TrailingSettings {
   window_days: number;
   min_history_days: number;
+}
+
+/** The config keys of `TrailingSettings`, spread into a rule's `ruleSchema` shape. */
+export const TRAILING_WINDOW_KEYS = {
+  window_days: z.number().int().min(2).max(90).default(14),
+  min_history_days: z.number().int().min(1).max(90).default(7),
+};
+
+/** A rule schema with `TRAILING_WINDOW_KEYS`, checked so that the history needed fits in the window. */
+export function historyWithinWindow<S extends z.ZodType<TrailingSettings>>(schema: S): S {
+  return schema.refine((r) => r.min_history_days <= r.window_days, {
+    message: 'min_history_days must not exceed window_days',
+    path: ['min_history_days'],
+  });
 }
 
 /** A day of a trailing window on which the measure is defined. */
@@ -44,11 +59,12 @@ export interface TrailingDay<T> {
 export function judgeAgainstTrailing<T>(input: {
   grid: SeriesGrid;
   days: readonly string[];
-  settings: TrailingSettings;
+  settings: TrailingSettings & { severity: Severity };
   /** The measure on a slot of the grid, or null where it is undefined. */
   measure: (slot: number) => T | null;
   labelsOf: (key: string, day: string) => FindingLabels;
-  judge: (candidate: TrailingDay<T>) => FindingDraft | null;
+  /** What a finding says; its day, severity (the rule's) and labels come from the candidate. */
+  judge: (candidate: TrailingDay<T>) => Pick<FindingDraft, 'figures' | 'why' | 'contributors'> | null;
 }): RuleResult {
   const { grid, settings } = input;
   const window = settings.window_days;
@@ -87,8 +103,9 @@ export function judgeAgainstTrailing<T>(input: {
         continue;
       }
       candidate.fill(day, key, slot, value, historyDays, startSlot, first);
-      const finding = input.judge(candidate);
-      if (finding) result.findings.push(finding);
+      const judged = input.judge(candidate);
+      if (judged)
+        result.findings.push({ day, severity: settings.severity, labels: candidate.labels(), ...judged });
     }
   }
   return result;

@@ -4,7 +4,7 @@ import { isChargeFact } from '../facts/fact-filters.js';
 import { formatUsd, moneyToNumber, usd, ZERO } from '../money.js';
 import { topContributors } from './contributors.js';
 import { labelsFor } from './labels.js';
-import { type FindingDraft, type RuleDefinition, ruleSchema } from './rule-definition.js';
+import { type FindingDraft, type RuleDefinition, ruleExample, ruleSchema } from './rule-definition.js';
 import { ALL, metricName } from './rule-series.js';
 import { formatPercent } from './wording.js';
 
@@ -32,12 +32,7 @@ export const untaggedSpendRule: RuleDefinition<UntaggedSpendRule> = {
   summary: "Unallocated spend is ≥ 10% of the day's Bedrock spend and ≥ $10.",
   schema,
   keys: Object.keys(schema.shape),
-  example: `rules:
-  - type: untagged-spend
-    severity: warning
-    min_share: 0.1
-    min_cost_usd: 10
-`,
+  example: ruleExample('untagged-spend', 'warning', { min_share: 0.1, min_cost_usd: 10 }),
   evaluate(ctx, rule) {
     const grid = ctx.series.day;
     const totalCost = metricName('charge_cost', rule.cost_metric);

@@ -5,23 +5,21 @@ import { splitTupleKey } from '../keys.js';
 import { formatUsd, type Money, usd } from '../money.js';
 import { topContributors } from './contributors.js';
 import { labelsFor } from './labels.js';
-import { type RuleDefinition, ruleSchema } from './rule-definition.js';
+import { type RuleDefinition, ruleExample, ruleSchema } from './rule-definition.js';
 import { metricName } from './rule-series.js';
 import { scaleMoney } from './stats.js';
-import { judgeAgainstTrailing } from './trailing.js';
+import { historyWithinWindow, judgeAgainstTrailing, TRAILING_WINDOW_KEYS } from './trailing.js';
 import { formatCount, formatDecimal, formatTimes } from './wording.js';
 
-const schema = ruleSchema('verbose-output', 'warning', {
-  /** Output per input-side token on D must reach this multiple of the trailing median. */
-  ratio: z.number().gt(1).default(2),
-  window_days: z.number().int().min(2).max(90).default(14),
-  min_history_days: z.number().int().min(1).max(90).default(7),
-  /** Output-token cost on D; below it a verbose day is not worth a message. */
-  min_output_cost_usd: z.number().nonnegative().default(10),
-}).refine((r) => r.min_history_days <= r.window_days, {
-  message: 'min_history_days must not exceed window_days',
-  path: ['min_history_days'],
-});
+const schema = historyWithinWindow(
+  ruleSchema('verbose-output', 'warning', {
+    /** Output per input-side token on D must reach this multiple of the trailing median. */
+    ratio: z.number().gt(1).default(2),
+    ...TRAILING_WINDOW_KEYS,
+    /** Output-token cost on D; below it a verbose day is not worth a message. */
+    min_output_cost_usd: z.number().nonnegative().default(10),
+  }),
+);
 
 export type VerboseOutputRule = z.output<typeof schema>;
 
@@ -50,14 +48,12 @@ export const verboseOutputRule: RuleDefinition<VerboseOutputRule> = {
     "A workload × model's output/input token ratio reaches 2× its trailing 14-day median with ≥ $10 of output.",
   schema,
   keys: Object.keys(schema.shape),
-  example: `rules:
-  - type: verbose-output
-    severity: warning
-    ratio: 2
-    window_days: 14
-    min_history_days: 7
-    min_output_cost_usd: 10
-`,
+  example: ruleExample('verbose-output', 'warning', {
+    ratio: 2,
+    window_days: 14,
+    min_history_days: 7,
+    min_output_cost_usd: 10,
+  }),
   evaluate(ctx, rule) {
     const grid = ctx.series.workloadModel;
     const outputCostName = metricName('output_cost', rule.cost_metric);
@@ -79,7 +75,7 @@ export const verboseOutputRule: RuleDefinition<VerboseOutputRule> = {
         return labelsFor(factsOf(key, day), rule.cost_metric, { workload, model });
       },
       judge: (candidate) => {
-        const { day, key, slot, value: ratioToday, labels } = candidate;
+        const { day, key, slot, value: ratioToday } = candidate;
         const usual = candidate.historyMedian((v) => v);
         if (usual <= 0) return null;
         const multiple = ratioToday / usual;
@@ -93,9 +89,6 @@ export const verboseOutputRule: RuleDefinition<VerboseOutputRule> = {
         const outputFacts = (d: string) => factsOf(key, d).filter((f) => f.usageKind === 'output');
         const [workload = '', model = ''] = splitTupleKey(key);
         return {
-          day,
-          severity: rule.severity,
-          labels: labels(),
           figures: {
             today: outputCost,
             baseline: expected,

@@ -9,7 +9,7 @@ import type { UtilizationSource } from '../../app/ports/reports.js';
 import { type ProvisionedReviewReport, reviewProvisioned } from '../../app/provisioned-review.js';
 import type { ReportDeliveryEntry } from '../../app/report-delivery.js';
 import { sendWeeklyDigest, type WeeklyDigestReport } from '../../app/weekly-digest.js';
-import { digestOptionsOf, type ReviewConfig, reviewOptionsOf } from '../../config/digest-schema.js';
+import { digestRunOf, type ReviewConfig, reviewRunOf } from '../../config/digest-schema.js';
 import { formatIssues } from '../../config/parse-config.js';
 import { AppError, ConfigError } from '../../core/errors.js';
 import { isIsoWeek } from '../../core/time/iso-week.js';
@@ -130,21 +130,25 @@ function summaryOf(
   };
 }
 
-/** The weekly chargeback digest, once per receiver and week (the notification log makes re-runs no-ops). */
-export async function runWeeklyDigest(runtime: Runtime, event: unknown): Promise<ReportRunSummary> {
-  const input = readEvent(event);
+/** The time, service config and receivers of a scheduled report run; warns when it has no receivers. */
+async function startReport(runtime: Runtime, input: ReportEvent, what: string, section: 'digest' | 'review') {
   const now = input.now ? new Date(input.now) : runtime.clock();
   const service = await runtime.serviceConfig();
   const { config } = service;
-  const digestConfig = config.digest;
-  const receivers = reportReceivers(input.receivers ?? digestConfig.receivers, config, targets(runtime));
+  const receivers = reportReceivers(input.receivers ?? config[section].receivers, config, targets(runtime));
   if (receivers.length === 0)
-    runtime.log.warn('weekly digest: no receivers (digest.receivers, Slack channel or topic)');
+    runtime.log.warn(`${what}: no receivers (${section}.receivers, Slack channel or topic)`);
+  return { now, service, config, receivers };
+}
+
+/** The weekly chargeback digest, once per receiver and week (the notification log makes re-runs no-ops). */
+export async function runWeeklyDigest(runtime: Runtime, event: unknown): Promise<ReportRunSummary> {
+  const input = readEvent(event);
+  const { now, service, config, receivers } = await startReport(runtime, input, 'weekly digest', 'digest');
   const report = await sendWeeklyDigest(
     {
       ...(input.week ? { week: input.week } : {}),
-      options: digestOptionsOf(digestConfig, config.completeness.final_after_hours),
-      sendPartialWeeks: digestConfig.send_partial_weeks,
+      ...digestRunOf(config),
       receivers,
       send: input.send ?? true,
     },
@@ -181,19 +185,12 @@ export async function runWeeklyDigest(runtime: Runtime, event: unknown): Promise
 export async function runQuarterlyReview(runtime: Runtime, event: unknown): Promise<ReportRunSummary> {
   const input = readEvent(event);
   if (input.quarter !== undefined) parseQuarter(input.quarter);
-  const now = input.now ? new Date(input.now) : runtime.clock();
-  const service = await runtime.serviceConfig();
-  const { config } = service;
+  const { now, config, receivers } = await startReport(runtime, input, 'quarterly review', 'review');
   const reviewConfig = config.review;
-  const receivers = reportReceivers(input.receivers ?? reviewConfig.receivers, config, targets(runtime));
-  if (receivers.length === 0)
-    runtime.log.warn('quarterly review: no receivers (review.receivers, Slack channel or topic)');
   const report = await reviewProvisioned(
     {
       ...(input.quarter ? { quarter: input.quarter } : {}),
-      options: reviewOptionsOf(reviewConfig),
-      finalAfterHours: config.completeness.final_after_hours,
-      sendPartial: reviewConfig.send_partial_quarters,
+      ...reviewRunOf(config),
       receivers,
       send: input.send ?? true,
     },

@@ -33,47 +33,58 @@ async function resolveToken(
   }
 }
 
+/**
+ * One Slack client per token reference and token value, the token read from the TokenSource when a message is
+ * sent. Keyed by reference and value: a rotated token gets a fresh client.
+ */
+class ClientsByToken<C> {
+  private readonly byToken = new Map<string, C>();
+
+  constructor(
+    private readonly options: SecretSlackOptions,
+    private readonly create: (options: {
+      tokens: Record<string, string>;
+      slackApiUrl: string | undefined;
+    }) => C,
+  ) {}
+
+  async client(tokenRef: string): Promise<{ ok: true; client: C } | { ok: false; outcome: SendOutcome }> {
+    const resolved = await resolveToken(this.options.tokens, tokenRef);
+    if (!resolved.ok) return resolved;
+    const key = `${tokenRef}\n${resolved.token}`;
+    let client = this.byToken.get(key);
+    if (!client) {
+      client = this.create({ tokens: { [tokenRef]: resolved.token }, slackApiUrl: this.options.slackApiUrl });
+      this.byToken.set(key, client);
+    }
+    return { ok: true, client };
+  }
+}
+
 /** Slack alerts with the token from a TokenSource (Secrets Manager in Lambda). */
 export class SecretSlackNotifier implements Notifier<'slack'> {
-  private readonly byToken = new Map<string, SlackNotifier>();
+  private readonly clients: ClientsByToken<SlackNotifier>;
 
-  constructor(private readonly options: SecretSlackOptions) {}
+  constructor(options: SecretSlackOptions) {
+    this.clients = new ClientsByToken(options, (o) => new SlackNotifier(o));
+  }
 
   async send(delivery: Extract<NotificationDelivery, { kind: 'slack' }>): Promise<SendOutcome> {
-    const resolved = await resolveToken(this.options.tokens, delivery.tokenRef);
-    if (!resolved.ok) return resolved.outcome;
-    const key = `${delivery.tokenRef}\n${resolved.token}`;
-    let notifier = this.byToken.get(key);
-    if (!notifier) {
-      notifier = new SlackNotifier({
-        tokens: { [delivery.tokenRef]: resolved.token },
-        slackApiUrl: this.options.slackApiUrl,
-      });
-      this.byToken.set(key, notifier);
-    }
-    // Keyed by reference and value: a rotated token gets a fresh client.
-    return notifier.send(delivery);
+    const found = await this.clients.client(delivery.tokenRef);
+    return found.ok ? found.client.send(delivery) : found.outcome;
   }
 }
 
 /** Slack report summary + file upload with the token from a TokenSource. */
 export class SecretSlackReportPublisher implements ReportSlackPublisher {
-  private readonly byToken = new Map<string, SlackFileUploadPublisher>();
+  private readonly clients: ClientsByToken<SlackFileUploadPublisher>;
 
-  constructor(private readonly options: SecretSlackOptions) {}
+  constructor(options: SecretSlackOptions) {
+    this.clients = new ClientsByToken(options, (o) => new SlackFileUploadPublisher(o));
+  }
 
   async publish(delivery: ReportSlackDelivery): Promise<SendOutcome & { note?: string | undefined }> {
-    const resolved = await resolveToken(this.options.tokens, delivery.tokenRef);
-    if (!resolved.ok) return resolved.outcome;
-    const key = `${delivery.tokenRef}\n${resolved.token}`;
-    let publisher = this.byToken.get(key);
-    if (!publisher) {
-      publisher = new SlackFileUploadPublisher({
-        tokens: { [delivery.tokenRef]: resolved.token },
-        slackApiUrl: this.options.slackApiUrl,
-      });
-      this.byToken.set(key, publisher);
-    }
-    return publisher.publish(delivery);
+    const found = await this.clients.client(delivery.tokenRef);
+    return found.ok ? found.client.publish(delivery) : found.outcome;
   }
 }
