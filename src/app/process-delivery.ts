@@ -1,34 +1,17 @@
 import type { CompiledAlerting } from '../core/alerting/alerting-spec.js';
 import { conditionOptionsFor } from '../core/alerting/conditions.js';
-import { AppError, describeError } from '../core/errors.js';
 import { heldDeliveryFinding } from '../core/facts/delivery-checks.js';
 import { newestUsageEndOf } from '../core/facts/newest-usage-hour.js';
 import { type DetectOptions, type DetectResult, detectAnomalies } from './detect.js';
 import { linkEarlyWarnings } from './early-warning.js';
-import {
-  findUnchanged,
-  type IngestDeps,
-  type IngestOptions,
-  type IngestReport,
-  ingestDelivery,
-} from './ingest-delivery.js';
+import type { IngestDeps, IngestOptions, IngestReport } from './ingest-delivery.js';
+import { type EngineChoice, ingestOnce } from './ingest-once.js';
 import { type NotifyDeps, type NotifyReport, notify } from './notify.js';
 import type { DeliveryClaims, DeliveryHandle } from './ports/delivery.js';
 import type { EarlyWarningStore } from './ports/early-warning.js';
-import type { Delivery, FactStore, Stage1Engine } from './ports/ingest.js';
-
-/** Another run holds the delivery's lease: retry later (by then it is ingested and this run is a no-op). */
-export class DeliveryInProgressError extends AppError {
-  readonly _tag = 'DeliveryInProgressError';
-}
+import type { Delivery, FactStore } from './ports/ingest.js';
 
 // ─── the pipeline ──────────────────────────────────────────────────────────────────────────────────
-
-export interface EngineChoice {
-  engine: Stage1Engine;
-  /** False for engines that read the CUR elsewhere (Athena): nothing is downloaded. */
-  readsFiles: boolean;
-}
 
 export interface ProcessDeliveryDeps {
   ingest: Omit<IngestDeps, 'engine' | 'onProgress' | 'config'> & { config: IngestOptions & DetectOptions };
@@ -110,57 +93,6 @@ export async function processDelivery(
     retryNeeded: notified.retryNeeded || notified.entries.some((e) => e.outcome === 'error'),
     problems,
   };
-}
-
-/** What ingesting one delivery needs: the part of ProcessDeliveryDeps without detection and notification. */
-export type IngestOnceDeps = Pick<ProcessDeliveryDeps, 'engineFor' | 'claims' | 'leaseMs' | 'onProgress'> & {
-  ingest: Omit<IngestDeps, 'engine' | 'onProgress'>;
-};
-
-/**
- * Ingests one delivery once, the same for the CLI, `watch` and the Lambda: ask the ledger (unchanged → no
- * claim, no download), claim the delivery, fetch its files when the engine reads them, ingest, release.
- */
-export async function ingestOnce(handle: DeliveryHandle, deps: IngestOnceDeps): Promise<IngestReport> {
-  const { delivery } = handle;
-  const { engine, readsFiles } = deps.engineFor(delivery);
-  const onProgress = deps.onProgress;
-  const ingestDeps: IngestDeps = { ...deps.ingest, engine, ...(onProgress ? { onProgress } : {}) };
-  // Unchanged: no claim and no download; ingestDelivery reports it as such from the ledger.
-  if (await findUnchanged(delivery, deps.ingest)) return ingestDelivery(delivery, ingestDeps);
-
-  const claim = deps.claims
-    ? await deps.claims.claim({
-        objectKey: delivery.objectKey,
-        version: delivery.version,
-        nowMs: deps.ingest.clock().getTime(),
-        leaseMs: deps.leaseMs,
-      })
-    : null;
-  if (claim?.status === 'held') {
-    throw new DeliveryInProgressError(
-      `${delivery.objectKey}: another run is ingesting ${claim.version === delivery.version ? 'this delivery' : 'a delivery of this manifest'}` +
-        `${claim.leaseUntilMs ? ` (lease until ${new Date(claim.leaseUntilMs).toISOString()})` : ''}; retry later`,
-      { retryable: true },
-    );
-  }
-  try {
-    if (readsFiles) {
-      onProgress?.(`fetching ${delivery.files.length} file(s)`);
-      await handle.fetch();
-    }
-    // ingestDelivery asks the ledger again: a run that finished while this one waited makes it a no-op.
-    return await ingestDelivery(delivery, ingestDeps);
-  } finally {
-    if (claim && deps.claims) {
-      // A lease left behind only delays the next run until it expires; it never loses data.
-      await deps.claims
-        .release(delivery.objectKey, claim.token)
-        .catch((error: unknown) =>
-          onProgress?.(`could not release the ingest claim (it expires by itself): ${describeError(error)}`),
-        );
-    }
-  }
 }
 
 /**

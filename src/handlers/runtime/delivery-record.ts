@@ -3,12 +3,9 @@ import type { SQSRecord } from 'aws-lambda';
 import { openS3Delivery } from '../../adapters/delivery-handles.js';
 import { classifyObject } from '../../adapters/s3/cur-objects.js';
 import { bareEtag } from '../../adapters/s3/s3-objects.js';
+import { DeliveryInProgressError } from '../../app/ingest-once.js';
 import { NOTIFY_METRICS } from '../../app/notify.js';
-import {
-  DeliveryInProgressError,
-  type ProcessDeliveryResult,
-  processDelivery,
-} from '../../app/process-delivery.js';
+import { type ProcessDeliveryResult, processDelivery } from '../../app/process-delivery.js';
 import { AppError } from '../../core/errors.js';
 import { describeShrink } from '../../core/facts/delivery-checks.js';
 import { formatMoney } from '../../core/money.js';
