@@ -1,11 +1,11 @@
 -- series/workload: usage by workload × day, the series spend-spike (workload level) and model-mix-shift
 -- judge: usage cost, tokens of every token kind, and the premium-tier (model catalog tier) part of them.
--- One of the rule-series statements; placeholders as in series/workload_model.sql.
+-- One of the rule-series statements; placeholders, and tokens summed as DOUBLE, as in series/workload_model.sql.
 SELECT
   workload,
   usage_date,
-  SUM(CASE WHEN usage_kind IN ({{token_usage_kinds}}) THEN tokens ELSE 0 END) AS tokens,
-  SUM(CASE WHEN usage_kind IN ({{token_usage_kinds}}) AND model_tier = 'premium' THEN tokens ELSE 0 END) AS tokens_premium,
+  SUM(CASE WHEN usage_kind IN ({{token_usage_kinds}}) THEN CAST(tokens AS DOUBLE) ELSE 0 END) AS tokens,
+  SUM(CASE WHEN usage_kind IN ({{token_usage_kinds}}) AND model_tier = 'premium' THEN CAST(tokens AS DOUBLE) ELSE 0 END) AS tokens_premium,
   SUM(cost_unblended) AS usage_cost_unblended,
   SUM(cost_net) AS usage_cost_net,
   SUM(CASE WHEN usage_kind IN ({{token_usage_kinds}}) AND model_tier = 'premium' THEN cost_unblended ELSE 0 END) AS premium_cost_unblended,

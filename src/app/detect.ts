@@ -17,6 +17,11 @@ export interface DetectInput {
   to?: string | undefined;
   now: Date;
   utilization?: UtilizationData | undefined;
+  /**
+   * Learning notes with the labels a finding would carry (default), or bare (day, rule, reason): labelling reads
+   * the facts of every learning series-day, thousands on a store's first weeks, for callers that only count them.
+   */
+  learningLabels?: boolean;
 }
 
 /** What detection needs from the configuration (`rules:`, `completeness:`, `max_findings:`). */
@@ -90,10 +95,16 @@ export async function detectAnomalies(
       newestUsageHour,
       ...(input.utilization ? { utilization: input.utilization } : {}),
       maxFindings: deps.config.max_findings,
+      learningLabels: input.learningLabels ?? true,
     };
     const plan = planEvaluation(judged);
     const detail = await reader.detail(plan.requests);
-    const result = evaluateRules({ ...judged, detail: factDetail(detail), focus: plan.focus });
+    const result = evaluateRules({
+      ...judged,
+      detail: factDetail(detail),
+      focus: plan.focus,
+      ...(judged.learningLabels ? {} : { plannedLearning: plan.learning }),
+    });
     return { ...result, days, newestUsageHour, factsRead: series.factCount };
   });
 }

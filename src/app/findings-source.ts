@@ -26,7 +26,7 @@ export function detectedFindings(deps: {
   return {
     async findings(days) {
       const result = await detectAnomalies(
-        { from: days[0], to: days.at(-1), now },
+        { from: days[0], to: days.at(-1), now, learningLabels: false },
         { store: deps.store, config: deps.config },
       );
       const stored = await deps.silences?.list();

@@ -58,7 +58,7 @@ export async function processDelivery(
   const range = await affectedRange(report, deps.ingest.store);
   deps.onProgress?.(`evaluating ${range.from ?? '(default window)'} … ${range.to ?? '(newest day)'}`);
   const detected: DetectResult = await detectAnomalies(
-    { from: range.from, to: range.to, now },
+    { from: range.from, to: range.to, now, learningLabels: false },
     { store: deps.ingest.store, config: deps.ingest.config },
   );
   // A held delivery wrote nothing; where no one reads the command's output it must still be seen.

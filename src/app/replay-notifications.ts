@@ -77,7 +77,7 @@ export async function replayNotifications(
   for (const day of days) {
     const now = new Date(`${addDays(day, 1)}T${String(REPLAY_RUN_HOUR_UTC).padStart(2, '0')}:00:00.000Z`);
     const result = await detectAnomalies(
-      { from: addDays(day, -(windowDays - 1)), to: day, now },
+      { from: addDays(day, -(windowDays - 1)), to: day, now, learningLabels: false },
       { store: deps.store, config: input.config },
     );
     const conditions = conditionOptionsFor({

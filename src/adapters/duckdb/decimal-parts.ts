@@ -3,142 +3,89 @@ import { MONEY_SCALE } from '../../core/money.js';
 
 /**
  * Money read from DuckDB without a BigInt per value: a DECIMAL(38,15) result column's raw 128-bit integers
- * (units of 10^-15) split into whole units and the remaining 10^-15 units, two doubles that are both exact
- * integers (the form SeriesGrid keeps money in). DuckDB's own DECIMAL(38) floor/modulo cost microseconds per
- * value (measured: 1.8 s for 289k values), and a BigInt per value is what made reading series slow.
+ * (units of 10^-15) split by bit operations alone into the two exact doubles a SeriesGrid keeps money in
+ * (V = high · 2^48 + low, 0 ≤ low < 2^48; see core/rules/series-grid.ts addMoneyParts). DuckDB's own DECIMAL(38)
+ * floor/modulo cost microseconds per value (measured: 1.8 s for 289k values), a BigInt per value is what made
+ * reading series slow, and a split at 10^15 needs divisions: a split at a power of two needs none.
  */
 
-const UNITS = 10 ** MONEY_SCALE;
-/** 10^15 = 5^15 · 2^15; a remainder below 5^15 times 2^16 stays below 2^53, so long division is exact. */
-const FIVE_POWER = 5 ** MONEY_SCALE;
-const TWO_POWER = 2 ** MONEY_SCALE;
+const TWO_16 = 65536;
 const TWO_32 = 4294967296;
-const TWO_52 = 2 ** 52;
+const TWO_48 = 2 ** 48;
 
 /**
- * floor(v / 10^15) into out[0] and v − 10^15 · out[0] (0 ≤ out[1] < 10^15) into out[1], for the little-endian
- * signed 128-bit integer v at `offset`. Throws when the whole part is beyond 2^53 (nine quadrillion dollars).
+ * floor(v / 2^48) into out[0] and v − 2^48 · out[0] (0 ≤ out[1] < 2^48) into out[1], for the signed 128-bit
+ * integer v given as its four 32-bit words, least significant first. Throws when |v| is beyond 2^100 units
+ * (10^15 dollars; out[0] would pass 2^53).
  */
-export function splitScaled128(view: DataView, offset: number, out: Float64Array): void {
-  let w0 = view.getUint32(offset, true);
-  let w1 = view.getUint32(offset + 4, true);
-  let w2 = view.getUint32(offset + 8, true);
-  let w3 = view.getUint32(offset + 12, true);
-  const negative = w3 >= 0x80000000;
-  if (negative) {
-    // Two's complement: the magnitude is ~v + 1.
-    w0 = ~w0 >>> 0;
-    w1 = ~w1 >>> 0;
-    w2 = ~w2 >>> 0;
-    w3 = ~w3 >>> 0;
-    w0 += 1;
-    if (w0 === TWO_32) {
-      w0 = 0;
-      w1 += 1;
-      if (w1 === TWO_32) {
-        w1 = 0;
-        w2 += 1;
-        if (w2 === TWO_32) {
-          w2 = 0;
-          w3 = (w3 + 1) >>> 0;
-        }
-      }
-    }
-  }
-  let whole: number;
-  let rest: number;
-  if (w3 === 0 && w2 === 0 && w1 < 0x200000) {
-    // Below 2^53: plain doubles, the quotient's rounding corrected.
-    const v = w1 * TWO_32 + w0;
-    whole = Math.floor(v / UNITS);
-    rest = v - whole * UNITS;
-    if (rest < 0) {
-      whole -= 1;
-      rest += UNITS;
-    } else if (rest >= UNITS) {
-      whole += 1;
-      rest -= UNITS;
-    }
-  } else {
-    // v = q1 · 5^15 + r1 by long division over 16-bit limbs; q1 = q2 · 2^15 + b; so v = q2 · 10^15 + (b · 5^15 + r1).
-    let high = 0; // q1 without its lowest limb
-    let low = 0; // q1's lowest limb
-    let remainder = 0;
-    const words = [w3, w2, w1, w0];
-    for (let i = 0; i < 8; i++) {
-      const word = words[i >> 1]!;
-      const limb = i % 2 === 0 ? word >>> 16 : word & 0xffff;
-      const current = remainder * 65536 + limb;
-      let digit = Math.floor(current / FIVE_POWER);
-      remainder = current - digit * FIVE_POWER;
-      if (remainder < 0) {
-        digit -= 1;
-        remainder += FIVE_POWER;
-      }
-      if (i < 7) high = high * 65536 + digit;
-      else low = digit;
-    }
-    if (high >= TWO_52) throw new RangeError('money value beyond 2^53 whole units');
-    whole = high * 2 + Math.floor(low / TWO_POWER);
-    rest = (low % TWO_POWER) * FIVE_POWER + remainder;
-  }
-  if (negative && (whole !== 0 || rest !== 0)) {
-    if (rest === 0) whole = -whole;
-    else {
-      whole = -whole - 1;
-      rest = UNITS - rest;
-    }
-  }
-  out[0] = whole;
-  out[1] = rest;
+function splitWords(w0: number, w1: number, w2: number, w3: number, out: Float64Array): void {
+  const top = w3 | 0;
+  if (top < -16 || top > 15) throw new RangeError('money value beyond 2^100 units of 10^-15');
+  out[0] = top * TWO_48 + w2 * TWO_16 + (w1 >>> 16);
+  out[1] = (w1 & 0xffff) * TWO_32 + w0;
 }
 
-/** Reads a DECIMAL(38,15) result column's values as [whole, rest] parts (see splitScaled128). */
+/** splitWords of the little-endian 128-bit integer at a byte offset of a DataView. */
+export function splitRaw128(view: DataView, offset: number, out: Float64Array): void {
+  splitWords(
+    view.getUint32(offset, true),
+    view.getUint32(offset + 4, true),
+    view.getUint32(offset + 8, true),
+    view.getUint32(offset + 12, true),
+    out,
+  );
+}
+
+/** splitWords of the 128-bit integer at a word index of a column's native words (see rawDecimalWords). */
+export function splitRawWords(words: Uint32Array, index: number, out: Float64Array): void {
+  splitWords(words[index]!, words[index + 1]!, words[index + 2]!, words[index + 3]!, out);
+}
+
+/** Whether this machine stores integers little-endian, as DuckDB's buffers are laid out for splitRawWords. */
+const LITTLE_ENDIAN = new Uint8Array(new Uint32Array([1]).buffer)[0] === 1;
+
+/**
+ * A non-NULL DECIMAL(38, MONEY_SCALE) column's raw buffer (16 bytes per value, for splitRaw128), or null when
+ * the client does not expose it (then `moneyParts` reads through its BigInt accessor).
+ */
+export function rawDecimalView(vector: DuckDBVector): DataView | null {
+  if (!(vector instanceof DuckDBDecimal128Vector) || vector.type.scale !== MONEY_SCALE) {
+    throw new Error(`expected a DECIMAL(38, ${MONEY_SCALE}) column, got ${vector.type.toString()}`);
+  }
+  const view: unknown = (vector as unknown as { dataView?: unknown }).dataView;
+  return view instanceof DataView && view.byteLength >= vector.itemCount * 16 ? view : null;
+}
+
+/**
+ * A non-NULL DECIMAL(38, MONEY_SCALE) column's raw buffer as 32-bit words (four per value, least significant
+ * first, read far faster than through a DataView), or null where that view cannot be made (a big-endian host, an
+ * unaligned buffer, a client that does not expose it): then `moneyParts` reads through the BigInt accessor.
+ */
+export function rawDecimalWords(vector: DuckDBVector): Uint32Array | null {
+  const view = rawDecimalView(vector);
+  if (!view || !LITTLE_ENDIAN || view.byteOffset % 4 !== 0) return null;
+  return new Uint32Array(view.buffer, view.byteOffset, vector.itemCount * 4);
+}
+
+/** Reads a DECIMAL(38,15) result column's values as [high, low] parts (see splitRaw128). */
 export interface MoneyPartsReader {
   /** Writes row r's parts into out; a NULL reads as zero. */
   read(r: number, out: Float64Array): void;
 }
 
-/** A DECIMAL(38, MONEY_SCALE) column's parts reader; throws on any other column type. */
+/** A DECIMAL(38, MONEY_SCALE) column's parts through the client's BigInt accessor (NULL as zero): the fallback. */
 export function moneyParts(vector: DuckDBVector): MoneyPartsReader {
   if (!(vector instanceof DuckDBDecimal128Vector) || vector.type.scale !== MONEY_SCALE) {
     throw new Error(`expected a DECIMAL(38, ${MONEY_SCALE}) column, got ${vector.type.toString()}`);
   }
-  // The client keeps the column's raw buffer in a DataView and its validity mask beside it: read them directly
-  // when they are there, else (another client version) go through its BigInt accessor.
-  const raw = vector as unknown as { dataView?: unknown; validity?: { itemValid?: unknown } };
-  const view = raw.dataView;
-  const validity = raw.validity;
-  if (
-    view instanceof DataView &&
-    view.byteLength >= vector.itemCount * 16 &&
-    validity &&
-    typeof validity.itemValid === 'function'
-  ) {
-    const itemValid = validity.itemValid.bind(validity) as (r: number) => boolean;
-    return {
-      read(r, out) {
-        if (!itemValid(r)) {
-          out[0] = 0;
-          out[1] = 0;
-          return;
-        }
-        splitScaled128(view, r * 16, out);
-      },
-    };
-  }
-  const scale = BigInt(UNITS);
   return {
     read(r, out) {
       const v = vector.getScaledValue(r) ?? 0n;
-      let whole = v / scale;
-      let rest = v - whole * scale;
-      if (rest < 0n) {
-        whole -= 1n;
-        rest += scale;
-      }
-      out[0] = Number(whole);
-      out[1] = Number(rest);
+      const high = v >> 48n;
+      if (high >= 2n ** 53n || high < -(2n ** 53n))
+        throw new RangeError('money value beyond 2^100 units of 10^-15');
+      out[0] = Number(high);
+      out[1] = Number(v & (2n ** 48n - 1n));
     },
   };
 }

@@ -13,13 +13,13 @@ import {
   SERIES_GRAINS,
   type SeriesGrainName,
 } from '../../core/rules/rule-series.js';
-import { addMoneyParts } from '../../core/rules/series-grid.js';
+import { addMoneyParts, type MoneyColumns } from '../../core/rules/series-grid.js';
 import { seriesSql } from '../cur-sql/series-sql.js';
-import { moneyParts } from './decimal-parts.js';
+import { type MoneyPartsReader, moneyParts, rawDecimalWords, splitRawWords } from './decimal-parts.js';
 import { type DuckDb, sqlIdentifier, sqlString } from './duckdb.js';
 import { factRelation, readFactsParquet, readFactsRolledUp, readFactsWhere } from './fact-parquet.js';
 
-/** Money is summed as DECIMAL(38,15) and read raw as whole dollars and 10^-15 units (decimal-parts.ts), exactly. */
+/** Money is summed as DECIMAL(38,15) and read raw into the grid's exact two-double form (decimal-parts.ts). */
 const MONEY_TYPE = `DECIMAL(38, ${MONEY_SCALE})`;
 
 /**
@@ -80,7 +80,7 @@ async function readRuleSeries(
  * (a few thousand at most) are numbered in a second small table and read first (the grid is sized by them), then
  * the rows are streamed as numbers only, read straight from DuckDB's column buffers: the key's number, the day's
  * position in the window, measures as doubles (token sums are integers far below 2^53) and money as its raw
- * DECIMAL, split into whole dollars and 10^-15 units (the grid's own exact form). No string, BigInt or
+ * DECIMAL, split by bit operations into the grid's own exact form. No string, BigInt or
  * row object is made per row.
  */
 async function readGrain<G extends SeriesGrainName>(
@@ -121,35 +121,42 @@ async function readGrain<G extends SeriesGrainName>(
       'k.key_id__',
       `CAST(date_diff('day', DATE ${sqlString(window.from)}, CAST(s.usage_date AS DATE)) AS INTEGER)`,
       ...numbers.map((n) => `CAST(COALESCE(s.${sqlIdentifier(n)}, 0) AS DOUBLE)`),
-      ...money.map((m) => `CAST(s.${sqlIdentifier(m)} AS ${MONEY_TYPE})`),
+      ...money.map((m) => `CAST(COALESCE(s.${sqlIdentifier(m)}, 0) AS ${MONEY_TYPE})`),
     ];
     const join = keyColumns.length
       ? `JOIN ${keyTable} AS k ON ${keyColumns.map((c) => `${keyText(c, 's')} = k.${c}`).join(' AND ')}`
       : `CROSS JOIN ${keyTable} AS k`;
     const result = await db.connection.stream(`SELECT ${projection.join(', ')} FROM ${table} AS s ${join}`);
     const dayCount = grid.dayCount;
-    const parts = new Float64Array(2);
     const numberTargets = numbers.map((n) => grid.numberColumn(n as never));
     const moneyTargets = money.map((m) => grid.moneyColumns(m as never));
+    let slots = new Int32Array(0);
+    // Every projected column is non-NULL (the join's key, a day difference, COALESCEd sums), so values are read
+    // from the vectors' buffers without their validity masks (whose per-row check makes two BigInts). A chunk is
+    // added column by column: each row's slot first, then one tight loop per measure.
     for (;;) {
       const chunk = await result.fetchChunk();
       if (!chunk || chunk.rowCount === 0) break;
-      const keys = intColumn(chunk.getColumnVector(0));
-      const days = intColumn(chunk.getColumnVector(1));
-      const numberColumns = numbers.map((_, i) => doubleColumn(chunk.getColumnVector(2 + i)));
-      const moneyColumns = money.map((_, i) => moneyParts(chunk.getColumnVector(2 + numbers.length + i)));
-      for (let r = 0; r < chunk.rowCount; r++) {
-        const k = gridIndex[keys.getItem(r)!]!;
-        const d = days.getItem(r)!;
-        if (k < 0 || d < 0 || d >= dayCount) continue;
-        const slot = grid.slotOf(k, d);
-        grid.mark(slot);
-        for (let i = 0; i < numbers.length; i++) numberTargets[i]![slot]! += numberColumns[i]!.getItem(r)!;
-        for (let i = 0; i < money.length; i++) {
-          moneyColumns[i]!.read(r, parts);
-          addMoneyParts(moneyTargets[i]!, slot, parts[0]!, parts[1]!);
-        }
+      const rowCount = chunk.rowCount;
+      if (slots.length < rowCount) slots = new Int32Array(rowCount);
+      const keys = intColumn(chunk.getColumnVector(0), rowCount);
+      const days = intColumn(chunk.getColumnVector(1), rowCount);
+      for (let r = 0; r < rowCount; r++) {
+        const k = gridIndex[keys[r]!]!;
+        const d = days[r]!;
+        const slot = k < 0 || d < 0 || d >= dayCount ? -1 : grid.slotOf(k, d);
+        slots[r] = slot;
+        if (slot >= 0) grid.mark(slot);
       }
+      numbers.forEach((_, i) => {
+        addNumbers(numberTargets[i]!, slots, doubleColumn(chunk.getColumnVector(2 + i), rowCount), rowCount);
+      });
+      money.forEach((_, i) => {
+        const vector = chunk.getColumnVector(2 + numbers.length + i);
+        const words = rawDecimalWords(vector);
+        if (words) addMoneyColumn(moneyTargets[i]!, slots, words, rowCount);
+        else addMoneyRows(moneyTargets[i]!, slots, moneyParts(vector), rowCount);
+      });
     }
     return grid as GrainGrid<G>;
   } finally {
@@ -158,18 +165,58 @@ async function readGrain<G extends SeriesGrainName>(
   }
 }
 
-function intColumn(vector: DuckDBVector): DuckDBIntegerVector {
+function addNumbers(target: Float64Array, slots: Int32Array, values: Float64Array, rowCount: number): void {
+  for (let r = 0; r < rowCount; r++) {
+    const slot = slots[r]!;
+    if (slot >= 0) target[slot]! += values[r]!;
+  }
+}
+
+/** Adds a chunk's raw DECIMAL(38,15) values into a money measure's columns (see splitRaw128, addMoneyParts). */
+function addMoneyColumn(target: MoneyColumns, slots: Int32Array, words: Uint32Array, rowCount: number): void {
+  for (let r = 0; r < rowCount; r++) {
+    const slot = slots[r]!;
+    if (slot < 0) continue;
+    splitRawWords(words, r * 4, PARTS);
+    addMoneyParts(target, slot, PARTS[0]!, PARTS[1]!);
+  }
+}
+
+/** As addMoneyColumn, through the client's accessor (a client that does not expose the raw buffer). */
+function addMoneyRows(
+  target: MoneyColumns,
+  slots: Int32Array,
+  reader: MoneyPartsReader,
+  rowCount: number,
+): void {
+  for (let r = 0; r < rowCount; r++) {
+    const slot = slots[r]!;
+    if (slot < 0) continue;
+    reader.read(r, PARTS);
+    addMoneyParts(target, slot, PARTS[0]!, PARTS[1]!);
+  }
+}
+
+const PARTS = new Float64Array(2);
+
+/** A non-NULL INTEGER column's values: the vector's own buffer when the client exposes it, else copied. */
+function intColumn(vector: DuckDBVector, rowCount: number): Int32Array {
   if (!(vector instanceof DuckDBIntegerVector)) {
     throw new Error(`rule series: expected an INTEGER column, got ${vector.type.toString()}`);
   }
-  return vector;
+  const items: unknown = (vector as unknown as { items?: unknown }).items;
+  if (items instanceof Int32Array && items.length >= rowCount) return items;
+  return Int32Array.from({ length: rowCount }, (_, r) => vector.getItem(r) ?? 0);
 }
 
-function doubleColumn(vector: DuckDBVector): DuckDBDoubleVector {
+/** A non-NULL DOUBLE column's values: the vector's own buffer when the client exposes it, else copied. */
+function doubleColumn(vector: DuckDBVector, rowCount: number): Float64Array {
   if (!(vector instanceof DuckDBDoubleVector)) {
     throw new Error(`rule series: expected a DOUBLE column, got ${vector.type.toString()}`);
   }
-  return vector;
+  const items: unknown = (vector as unknown as { items?: unknown }).items;
+  if (items instanceof Float64Array && items.length >= rowCount) return items;
+  return Float64Array.from({ length: rowCount }, (_, r) => vector.getItem(r) ?? 0);
 }
 
 /**

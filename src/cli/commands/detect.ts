@@ -146,7 +146,11 @@ async function runDetect(options: DetectOptions): Promise<number> {
   const config = await loadConfig(options.config);
   const root = storeRoot(options.store);
   const { store } = await openExistingStore(root);
-  const result = await detectAnomalies({ from: options.from, to: options.to, now }, { store, config });
+  // Only the number of learning series is shown, so their labels (a fact read per series-day) are not asked for.
+  const result = await detectAnomalies(
+    { from: options.from, to: options.to, now, learningLabels: false },
+    { store, config },
+  );
 
   let report: NotifyReport | null = null;
   let linked: LinkResult | null = null;

@@ -24,11 +24,6 @@ const schema = historyWithinWindow(
 
 export type CacheRegressionRule = z.output<typeof schema>;
 
-interface CacheDay {
-  share: number;
-  inputSide: number;
-}
-
 /** Cost per token from summed cost and tokens, or null without tokens. */
 function unitPrice(cost: Money, tokens: number): number | null {
   return tokens <= 0 ? null : moneyToNumber(cost) / tokens;
@@ -67,6 +62,8 @@ export const cacheRegressionRule: RuleDefinition<CacheRegressionRule> = {
   }),
   evaluate(ctx, rule) {
     const grid = ctx.series.workloadModel;
+    const inputSideTokens = grid.numberColumn('tokens_input_side');
+    const cacheReadTokens = grid.numberColumn('tokens_cache_read');
     const cost = (base: 'input_cost' | 'cache_read_cost' | 'input_side_cost') =>
       metricName(base, rule.cost_metric);
     const factsOf = (key: string, day: string) => {
@@ -75,28 +72,31 @@ export const cacheRegressionRule: RuleDefinition<CacheRegressionRule> = {
         .facts({ workload, model }, day)
         .filter((f) => isUsageFact(f) && INPUT_SIDE_USAGE_KINDS.has(f.usageKind));
     };
-    return judgeAgainstTrailing<CacheDay>({
+    return judgeAgainstTrailing({
       grid,
-      days: ctx.days,
+      context: ctx,
       settings: rule,
       // Cache-read share of input-side tokens; undefined without input-side tokens.
       measure: (slot) => {
-        const inputSide = grid.numberAt('tokens_input_side', slot);
-        if (inputSide <= 0) return null;
-        return { share: grid.numberAt('tokens_cache_read', slot) / inputSide, inputSide };
+        const inputSide = inputSideTokens[slot]!;
+        return inputSide <= 0 ? null : cacheReadTokens[slot]! / inputSide;
       },
       labelsOf: (key, day) => {
         const [workload = '', model = ''] = splitTupleKey(key);
         return labelsFor(factsOf(key, day), rule.cost_metric, { workload, model });
       },
       judge: (candidate) => {
-        const { day, key, slot, value: current } = candidate;
-        const usualShare = candidate.historyMedian((v) => v.share);
-        const usualVolume = candidate.historyMedian((v) => v.inputSide);
-        if (usualShare <= 0 || usualVolume <= 0) return null;
-        const drop = (usualShare - current.share) / usualShare;
-        const volumeChange = (current.inputSide - usualVolume) / usualVolume;
-        if (drop < rule.min_drop || Math.abs(volumeChange) > rule.volume_band) return null;
+        const { day, key, slot, value: share } = candidate;
+        const inputSide = inputSideTokens[slot]!;
+        // The share's test first: most days have no drop, and then the volume's median is not needed.
+        const usualShare = candidate.historyMedian((v) => v);
+        if (usualShare <= 0) return null;
+        const drop = (usualShare - share) / usualShare;
+        if (drop < rule.min_drop) return null;
+        const usualVolume = candidate.historyMedian((_, past) => inputSideTokens[past]!);
+        if (usualVolume <= 0) return null;
+        const volumeChange = (inputSide - usualVolume) / usualVolume;
+        if (Math.abs(volumeChange) > rule.volume_band) return null;
 
         const history = candidate.history;
         // Prices from the series' own sums: today's input price, else the history's; the history's cache price.
@@ -109,7 +109,7 @@ export const cacheRegressionRule: RuleDefinition<CacheRegressionRule> = {
           unitPrice(historyMoney('input_cost'), historyTokens('tokens_input'));
         const cachePrice = unitPrice(historyMoney('cache_read_cost'), historyTokens('tokens_cache_read'));
         if (inputPrice === null || cachePrice === null) return null;
-        const lostTokens = (usualShare - current.share) * current.inputSide;
+        const lostTokens = (usualShare - share) * inputSide;
         const extra = moneyFromEstimate(lostTokens * Math.max(0, inputPrice - cachePrice));
         if (extra < usd(rule.min_extra_cost_usd)) return null;
         const todayCost = grid.moneyAt(cost('input_side_cost'), slot);
@@ -121,16 +121,16 @@ export const cacheRegressionRule: RuleDefinition<CacheRegressionRule> = {
             baseline,
             ratio: baseline > 0n ? moneyToNumber(todayCost) / moneyToNumber(baseline) : null,
             delta: extra,
-            cache_read_share: current.share,
+            cache_read_share: share,
             baseline_cache_read_share: usualShare,
             drop,
-            input_tokens: current.inputSide,
+            input_tokens: inputSide,
             baseline_input_tokens: usualVolume,
             history_days: history.length,
           },
           why: [
-            `${workload} on ${model} read ${formatPercent(current.share)} of its input from cache on ${day}, down from a ${rule.window_days}-day median of ${formatPercent(usualShare)} (−${formatPercent(drop)})`,
-            `Input volume stayed level: ${formatCount(current.inputSide)} tokens vs a median of ${formatCount(usualVolume)} (${volumeChange >= 0 ? '+' : '−'}${formatPercent(Math.abs(volumeChange))}, band ±${formatPercent(rule.volume_band)})`,
+            `${workload} on ${model} read ${formatPercent(share)} of its input from cache on ${day}, down from a ${rule.window_days}-day median of ${formatPercent(usualShare)} (−${formatPercent(drop)})`,
+            `Input volume stayed level: ${formatCount(inputSide)} tokens vs a median of ${formatCount(usualVolume)} (${volumeChange >= 0 ? '+' : '−'}${formatPercent(Math.abs(volumeChange))}, band ±${formatPercent(rule.volume_band)})`,
             `The lost cache hits cost about ${formatUsd(extra)} more than the same traffic at the usual hit rate (input-side cost ${formatUsd(todayCost)})`,
           ],
           contributors: topContributors({

@@ -7,7 +7,7 @@ import { type DetailRequest, type FactDetail, factDetail, recordingDetail } from
 import type { Finding, FindingLabels, Severity } from './finding.js';
 import type { ParsedRule } from './registry.js';
 import { RULE_REGISTRY } from './registry.js';
-import type { FindingDraft, RuleContext } from './rule-definition.js';
+import type { FindingDraft, LearningNote, RuleContext } from './rule-definition.js';
 import { type RuleSeries, ruleSeriesFromFacts } from './rule-series.js';
 import type { UtilizationData } from './utilization.js';
 
@@ -30,6 +30,13 @@ export interface EvaluateRulesInput {
    * judges each day on the series alone, so judging fewer days changes nothing on the days judged.
    */
   focus?: readonly (readonly string[])[];
+  /** Learning notes with labels (the default), or without: see `RuleContext.learningLabels`. */
+  learningLabels?: boolean;
+  /**
+   * The learning notes `planEvaluation` already found, when they carry no labels: a focused pass does not judge
+   * the days that only yield learning notes, so the plan's notes are the complete list.
+   */
+  plannedLearning?: readonly LearningEntry[];
 }
 
 /** A series a rule could not judge yet: too little history, or unknown utilization. */
@@ -37,7 +44,8 @@ export interface LearningEntry {
   rule: string;
   name: string;
   day: string;
-  labels: FindingLabels;
+  /** Absent when the evaluation did not ask for learning labels. */
+  labels?: FindingLabels;
   reason: string;
 }
 
@@ -70,6 +78,7 @@ export function evaluateRules(input: EvaluateRulesInput): EvaluateRulesResult {
     days,
     coverageStart: input.series.coverageStart,
     utilization: input.utilization,
+    learningLabels: input.learningLabels ?? true,
   };
   // Usage hours later than the clock are a data error; they must not make a day final early.
   const newest =
@@ -92,8 +101,10 @@ export function evaluateRules(input: EvaluateRulesInput): EvaluateRulesResult {
       // Two instances of one rule type agreeing on the same labels and day are one finding: keep the stronger.
       if (!existing || byPriority(finding, existing) < 0) byFingerprint.set(finding.fingerprint, finding);
     }
-    for (const note of result.learning) learning.push({ rule: rule.type, name: rule.name, ...note });
+    if (!input.plannedLearning)
+      for (const entry of learningEntries(rule, result.learning)) learning.push(entry);
   }
+  for (const entry of input.plannedLearning ?? []) learning.push(entry);
 
   const all = [...byFingerprint.values()].sort(byPriority);
   const findings = all.slice(0, input.maxFindings);
@@ -112,23 +123,36 @@ export function evaluateRules(input: EvaluateRulesInput): EvaluateRulesResult {
  * output. The rules' verdicts never depend on detail, so the second pass, over those days only and with the
  * facts, judges alike and adds the labels and contributors.
  */
-export function planEvaluation(input: Omit<EvaluateRulesInput, 'detail' | 'focus'>): {
+export function planEvaluation(input: Omit<EvaluateRulesInput, 'detail' | 'focus' | 'plannedLearning'>): {
   requests: DetailRequest[];
   focus: string[][];
+  /** The learning notes, complete, when they carry no labels (`learningLabels` false); else empty. */
+  learning: LearningEntry[];
 } {
   const recorder = recordingDetail();
+  const learningLabels = input.learningLabels ?? true;
   const ctx: RuleContext = {
     series: input.series,
     detail: recorder,
     days: [...new Set(input.days)].sort(),
     coverageStart: input.series.coverageStart,
     utilization: input.utilization,
+    learningLabels,
   };
+  const learning: LearningEntry[] = [];
   const focus = input.rules.map((rule) => {
     const result = RULE_REGISTRY.get(rule.type)?.evaluate(ctx, rule) ?? { findings: [], learning: [] };
+    if (!learningLabels) {
+      for (const entry of learningEntries(rule, result.learning)) learning.push(entry);
+      return [...new Set(result.findings.map((o) => o.day))];
+    }
     return [...new Set([...result.findings, ...result.learning].map((o) => o.day))];
   });
-  return { requests: recorder.requests(), focus };
+  return { requests: recorder.requests(), focus, learning };
+}
+
+function learningEntries(rule: ParsedRule, notes: readonly LearningNote[]): LearningEntry[] {
+  return notes.map((note) => ({ rule: rule.type, name: rule.name, ...note }));
 }
 
 /** Evaluates over facts in memory: series built in TypeScript, detail from the same facts (tests, small data). */
@@ -191,7 +215,7 @@ function byPriority(a: Finding, b: Finding): number {
 
 /** Name, day, labels, reason: each entry's labels serialised once, not in every comparison (thousands of entries). */
 function sortLearning(entries: LearningEntry[]): LearningEntry[] {
-  const keyed = entries.map((entry) => ({ entry, labels: canonicalJson(entry.labels) }));
+  const keyed = entries.map((entry) => ({ entry, labels: entry.labels ? canonicalJson(entry.labels) : '' }));
   keyed.sort(
     (a, b) =>
       compareStrings(a.entry.name, b.entry.name) ||

@@ -54,7 +54,7 @@ export const modelMixShiftRule: RuleDefinition<ModelMixShiftRule> = {
       ctx.detail.facts({ workload }, day).filter((f) => isUsageFact(f) && TOKEN_USAGE_KINDS.has(f.usageKind));
     return judgeAgainstTrailing({
       grid,
-      days: ctx.days,
+      context: ctx,
       settings: rule,
       // Premium-tier share of the workload's tokens; undefined without tokens.
       measure: (slot) => {

@@ -34,7 +34,11 @@ export interface FindingDraft {
 /** A series the rule could not judge yet (too little history, unknown utilization). */
 export interface LearningNote {
   day: string;
-  labels: FindingLabels;
+  /**
+   * The series' labels, as a finding on it would have them; absent when the run did not ask for them
+   * (`RuleContext.learningLabels` false), since they cost a read of every learning series-day's facts.
+   */
+  labels?: FindingLabels;
   reason: string;
 }
 
@@ -58,6 +62,11 @@ export interface RuleContext {
   /** Earliest usage day with any fact: days before it are "no data", not "no spend". */
   coverageStart: string | null;
   utilization: UtilizationData | undefined;
+  /**
+   * Whether learning notes carry labels. Those come from the facts of each learning series-day (thousands on a
+   * store's first weeks), so a run that only counts learning series turns this off and reads no facts for them.
+   */
+  learningLabels: boolean;
 }
 
 /**

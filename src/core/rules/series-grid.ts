@@ -2,13 +2,19 @@ import { MONEY_SCALE, type Money, ZERO } from '../money.js';
 import { addDays, dayStartMs } from '../time/days.js';
 
 const DAY_MS = 86_400_000;
-const SCALE = 10n ** BigInt(MONEY_SCALE);
-const SCALE_NUMBER = 10 ** MONEY_SCALE;
+/** Money's 10^-15 units per dollar, for lossy dollar values only. */
+const UNITS_PER_DOLLAR = 10 ** MONEY_SCALE;
+/** A money value V (in 10^-15 units) is kept as V = high · 2^48 + low, 0 ≤ low < 2^48. */
+const LOW_BITS = 48n;
+const LOW_BASE = 2 ** 48;
+const LOW_MASK = 2n ** LOW_BITS - 1n;
+/** The largest |high| a double holds exactly. */
+const MAX_EXACT = 2n ** 53n;
 
 /**
  * Daily series of one grain (a workload, a workload × model…): series keys × the days of a window, each measure
  * one column. Dense and typed, so a year of thousands of series costs a few bytes per value instead of an object
- * per fact. Money is exact: each value is kept as whole dollars and the remaining 10^-15 units, two doubles that
+ * per fact. Money is exact: each value is kept as two doubles (see addMoneyParts) that
  * are both integers below 2^53. A day a series has no rows on reads as absent (`has` false) with zero measures.
  */
 export class SeriesGrid<N extends string = string, M extends string = string> {
@@ -20,9 +26,8 @@ export class SeriesGrid<N extends string = string, M extends string = string> {
   private readonly keyIndex: Map<string, number>;
   private readonly present: Uint8Array;
   private readonly numbers: Record<N, Float64Array>;
-  private readonly wholes: Record<M, Float64Array>;
-  private readonly fractions: Record<M, Float64Array>;
-  private readonly moneyCache = new Map<M, Money[]>();
+  private readonly highs: Record<M, Float64Array>;
+  private readonly lows: Record<M, Float64Array>;
   private readonly dayKeys: string[] = [];
 
   constructor(input: {
@@ -42,8 +47,8 @@ export class SeriesGrid<N extends string = string, M extends string = string> {
     const columns = <K extends string>(names: readonly K[]) =>
       Object.fromEntries(names.map((n) => [n, new Float64Array(size)])) as Record<K, Float64Array>;
     this.numbers = columns(input.numbers);
-    this.wholes = columns(input.money);
-    this.fractions = columns(input.money);
+    this.highs = columns(input.money);
+    this.lows = columns(input.money);
   }
 
   /** Position of a day in the window, or -1 outside it. */
@@ -103,19 +108,18 @@ export class SeriesGrid<N extends string = string, M extends string = string> {
   }
 
   moneyAt(name: M, slot: number): Money {
-    const cached = this.moneyCache.get(name);
-    if (cached) return cached[slot]!;
-    return (BigInt(this.wholes[name][slot]!) * SCALE + BigInt(this.fractions[name][slot]!)) as Money;
+    return ((BigInt(this.highs[name][slot]!) << LOW_BITS) + BigInt(this.lows[name][slot]!)) as Money;
   }
 
-  /** Materialises one money column as exact values, for the hot loops that read every slot many times. */
-  cacheMoney(name: M): void {
-    if (this.moneyCache.has(name)) return;
-    const out: Money[] = new Array(this.present.length);
-    for (let s = 0; s < out.length; s++) {
-      out[s] = (BigInt(this.wholes[name][s]!) * SCALE + BigInt(this.fractions[name][s]!)) as Money;
-    }
-    this.moneyCache.set(name, out);
+  /** Money > 0 on a slot, exactly, without a BigInt. */
+  positiveAt(name: M, slot: number): boolean {
+    const high = this.highs[name][slot]!;
+    return high > 0 || (high === 0 && this.lows[name][slot]! > 0);
+  }
+
+  /** A slot's money as lossy dollars (relative error below 10^-15): for screens before an exact test, never a figure. */
+  approxAt(name: M, slot: number): number {
+    return (this.highs[name][slot]! * LOW_BASE + this.lows[name][slot]!) / UNITS_PER_DOLLAR;
   }
 
   // ─── building ────────────────────────────────────────────────────────────────────────────────────
@@ -141,44 +145,60 @@ export class SeriesGrid<N extends string = string, M extends string = string> {
     if (value !== 0n) this.setMoney(name, slot, (this.moneyAt(name, slot) + value) as Money);
   }
 
-  /** A number measure's column, slot-indexed, for builders that fill many slots. */
+  /**
+   * A number measure's column, slot-indexed: for builders that fill many slots, and for rules that read a measure
+   * on every slot (a typed-array read instead of a lookup by name per slot).
+   */
   numberColumn(name: N): Float64Array {
     return this.numbers[name];
   }
 
-  /** A money measure's whole-unit and 10^-15-unit columns (see addMoneyParts), for builders. */
-  moneyColumns(name: M): { wholes: Float64Array; fractions: Float64Array } {
-    return { wholes: this.wholes[name], fractions: this.fractions[name] };
+  /** A money measure's high and low columns (see addMoneyParts), for builders. */
+  moneyColumns(name: M): MoneyColumns {
+    return { highs: this.highs[name], lows: this.lows[name] };
+  }
+
+  /**
+   * "The slot's money is at least `threshold`", compared exactly on the grid's own parts: no BigInt per slot, for
+   * the tests rules make on every series-day before anything dearer.
+   */
+  atLeast(name: M, threshold: Money): (slot: number) => boolean {
+    const high = threshold >> LOW_BITS;
+    if (high > MAX_EXACT || high < -MAX_EXACT) return (slot) => this.moneyAt(name, slot) >= threshold;
+    const h = Number(high);
+    const l = Number(threshold & LOW_MASK);
+    const highs = this.highs[name];
+    const lows = this.lows[name];
+    return (slot) => highs[slot]! > h || (highs[slot] === h && lows[slot]! >= l);
   }
 
   setMoney(name: M, slot: number, value: Money): void {
-    let whole = value / SCALE;
-    let fraction = value - whole * SCALE;
-    if (fraction < 0n) {
-      whole -= 1n;
-      fraction += SCALE;
-    }
-    this.wholes[name][slot] = Number(whole);
-    this.fractions[name][slot] = Number(fraction);
+    const high = value >> LOW_BITS;
+    if (high > MAX_EXACT || high < -MAX_EXACT)
+      throw new RangeError(`money ${value} beyond a series grid's range`);
+    this.highs[name][slot] = Number(high);
+    this.lows[name][slot] = Number(value & LOW_MASK);
   }
 }
 
+/** A money measure's columns: value = high · 2^48 + low in 10^-15 units, 0 ≤ low < 2^48, both exact doubles. */
+export interface MoneyColumns {
+  highs: Float64Array;
+  lows: Float64Array;
+}
+
 /**
- * Adds a money value in a grid's own exact form (whole units, floored, and the remaining 10^-15 units,
- * 0 ≤ rest < 10^15, both integers below 2^53) into a slot of a money measure's columns: exact without a BigInt.
+ * Adds a money value in a grid's own exact form (V = high · 2^48 + low in 10^-15 units, high floored, so
+ * 0 ≤ low < 2^48; the form a raw 128-bit DECIMAL splits into by bit operations alone) into a slot of a money
+ * measure's columns: exact without a BigInt while |high| stays below 2^53 (beyond 10^15 dollars).
  */
-export function addMoneyParts(
-  columns: { wholes: Float64Array; fractions: Float64Array },
-  slot: number,
-  whole: number,
-  rest: number,
-): void {
-  let f = columns.fractions[slot]! + rest;
-  let w = columns.wholes[slot]! + whole;
-  if (f >= SCALE_NUMBER) {
-    f -= SCALE_NUMBER;
-    w += 1;
+export function addMoneyParts(columns: MoneyColumns, slot: number, high: number, low: number): void {
+  let l = columns.lows[slot]! + low;
+  let h = columns.highs[slot]! + high;
+  if (l >= LOW_BASE) {
+    l -= LOW_BASE;
+    h += 1;
   }
-  columns.wholes[slot] = w;
-  columns.fractions[slot] = f;
+  columns.highs[slot] = h;
+  columns.lows[slot] = l;
 }

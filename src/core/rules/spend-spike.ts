@@ -11,13 +11,14 @@ import { labelsFor } from './labels.js';
 import {
   type FindingDraft,
   type LearningNote,
+  type RuleContext,
   type RuleDefinition,
   ruleSchema,
   withoutPage,
 } from './rule-definition.js';
 import { metricName } from './rule-series.js';
 import type { SeriesGrid } from './series-grid.js';
-import { atLeastTimes, maxMoney, medianMoney, moneyRatio } from './stats.js';
+import { atLeastTimes, maxMoney, medianMoney, moneyRatio, surelyBelowTimes } from './stats.js';
 import { formatTimes } from './wording.js';
 
 export const SPIKE_LEVELS = ['workload', 'workload_model'] as const;
@@ -113,11 +114,7 @@ export const spendSpikeRule: RuleDefinition<SpendSpikeRule> = {
           const labels = (today: readonly DailyFact[]) =>
             labelsFor(today, rule.cost_metric, { workload, model: '*' });
           if (verdict.kind === 'no-history') {
-            learning.push({
-              day,
-              labels: labels(facts(day)),
-              reason: 'no data for the previous day',
-            });
+            learning.push(learningNote(ctx, day, () => labels(facts(day))));
           } else if (verdict.kind !== 'quiet') {
             findings.push(
               draft({
@@ -143,17 +140,13 @@ export const spendSpikeRule: RuleDefinition<SpendSpikeRule> = {
         const labels = (today: readonly DailyFact[]) =>
           labelsFor(today, rule.cost_metric, { workload, model });
         if (verdict.kind === 'no-history') {
-          learning.push({
-            day,
-            labels: labels(facts(day)),
-            reason: 'no data for the previous day',
-          });
+          learning.push(learningNote(ctx, day, () => labels(facts(day))));
           return;
         }
         const w = byWorkload.indexOfKey(workload);
         const { severity, note } = modelLevelSeverity(rule, workload, day, workloadVerdicts, levels, {
-          today: workloadCost(w, d),
-          previous: workloadCost(w, d - 1),
+          today: workloadCost.at(w, d),
+          previous: workloadCost.at(w, d - 1),
         });
         const finding = draft({
           day,
@@ -176,21 +169,47 @@ export const spendSpikeRule: RuleDefinition<SpendSpikeRule> = {
 /** A series' usage cost by key and day position ($0 on a day without usage or outside the window). */
 type CostAt = (keyIndex: number, dayIndex: number) => Money;
 
-function costReader(grid: SeriesGrid<string, string>, name: string): CostAt {
-  grid.cacheMoney(name);
-  return (k, d) => (k < 0 || d < 0 || d >= grid.dayCount ? ZERO : grid.moneyAt(name, grid.slotOf(k, d)));
+/** A series' usage cost, exact, and the cheap forms `assess` screens with first. */
+interface CostReader {
+  at: CostAt;
+  /** Cost > 0, exactly. */
+  positive: (keyIndex: number, dayIndex: number) => boolean;
+  /** Lossy dollars, for `surelyBelowTimes` only. */
+  approx: (keyIndex: number, dayIndex: number) => number;
+}
+
+const QUIET: Verdict = { kind: 'quiet' };
+
+/** A series without the previous day: learning, labelled from the day's facts only when the run asks. */
+function learningNote(ctx: RuleContext, day: string, labels: () => FindingLabels): LearningNote {
+  const reason = 'no data for the previous day';
+  return ctx.learningLabels ? { day, labels: labels(), reason } : { day, reason };
+}
+
+function costReader(grid: SeriesGrid<string, string>, name: string): CostReader {
+  const inside = (k: number, d: number) => k >= 0 && d >= 0 && d < grid.dayCount;
+  return {
+    at: (k, d) => (inside(k, d) ? grid.moneyAt(name, grid.slotOf(k, d)) : ZERO),
+    positive: (k, d) => inside(k, d) && grid.positiveAt(name, grid.slotOf(k, d)),
+    approx: (k, d) => (inside(k, d) ? grid.approxAt(name, grid.slotOf(k, d)) : 0),
+  };
 }
 
 function assess(
-  costAt: CostAt,
+  costs: CostReader,
   k: number,
   d: number,
   rule: SpendSpikeRule,
   coverage: number | null,
 ): Verdict {
-  const today = costAt(k, d);
-  if (today <= 0n) return { kind: 'quiet' };
+  if (!costs.positive(k, d)) return QUIET;
   if (coverage === null || d - 1 < coverage) return { kind: 'no-history' };
+  // Most series-days are far from a spike over the day before: the exact test below would call them quiet too.
+  if (costs.positive(k, d - 1) && surelyBelowTimes(costs.approx(k, d), costs.approx(k, d - 1), rule.ratio)) {
+    return QUIET;
+  }
+  const costAt = costs.at;
+  const today = costAt(k, d);
   const previous = costAt(k, d - 1);
   // The baseline is at least the previous day: a day that is no spike over it is quiet whatever the median
   // (and new spend needs a day before without spend), so most days need no median.

@@ -8,6 +8,16 @@ export function atLeastTimes(a: Money, b: Money, ratio: number): boolean {
   return a * BigInt(RATIO_SCALE) >= b * BigInt(Math.round(ratio * RATIO_SCALE));
 }
 
+/**
+ * a < ratio × b for certain, judged on lossy dollar values (a grid's `approxAt`): a margin far above the doubles'
+ * rounding (relative 10^-15) and the ratio rounded as `atLeastTimes` rounds it, so `true` means `atLeastTimes`
+ * on the exact values is false. A screen that spares most comparisons their BigInts; `false` decides nothing.
+ */
+export function surelyBelowTimes(a: number, b: number, ratio: number): boolean {
+  // Only over a positive b: the margin shrinks b's side, which is "below" only for b > 0.
+  return b > 0 && a < b * (Math.round(ratio * RATIO_SCALE) / RATIO_SCALE) * (1 - 1e-9);
+}
+
 /** `value × factor` for estimated figures (never for sums that must reconcile). */
 export function scaleMoney(value: Money, factor: number): Money {
   if (!Number.isFinite(factor)) return ZERO;

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { FindingLabels, Severity } from './finding.js';
-import type { FindingDraft, RuleResult } from './rule-definition.js';
+import type { FindingDraft, RuleContext, RuleResult } from './rule-definition.js';
 import type { SeriesGrid } from './series-grid.js';
 import { medianInPlace } from './stats.js';
 
@@ -25,84 +25,108 @@ export function historyWithinWindow<S extends z.ZodType<TrailingSettings>>(schem
 }
 
 /** A day of a trailing window on which the measure is defined. */
-export interface HistoryDay<T> {
+export interface HistoryDay {
   day: string;
   slot: number;
-  value: T;
+  value: number;
 }
 
 /** One series on one reported day with enough history to be judged against its trailing median. */
-export interface TrailingDay<T> {
+export interface TrailingDay {
   day: string;
   key: string;
   /** The series' slot on the day in its grid. */
   slot: number;
-  value: T;
+  /** The measure on the day. */
+  value: number;
   /** Routing labels, computed from the day's facts only when asked (for a finding). */
   labels: () => FindingLabels;
   /** How many days of the trailing window the measure is defined on. */
   historyDays: number;
-  /** The median of a number taken from each history day's value (as `median` of those numbers), no array built. */
-  historyMedian: (of: (value: T) => number) => number;
+  /**
+   * The median of a number taken from each history day (its measure and its slot in the grid), as `median` of
+   * those numbers, with no array built.
+   */
+  historyMedian: (of: (value: number, slot: number) => number) => number;
   /** Days of the trailing window on which the measure is defined, oldest first; built when read (for a finding). */
-  readonly history: HistoryDay<T>[];
+  readonly history: HistoryDay[];
 }
+
+/** Memo states of a slot's measure. */
+const UNMEASURED = 0;
+const DEFINED = 1;
+const UNDEFINED = 2;
 
 /**
  * The loop every "today vs its own trailing median" rule shares: for each reported day and series, measure
  * today, skip days the measure is undefined on, and report a series with too little history as learning;
  * `judge` decides the rest. Days of the trailing window on which the measure is undefined (no data, a share of
  * nothing) are left out rather than counted as zero. Order: days, then series keys sorted, so findings are
- * deterministic. Each slot's measure is computed once, however many windows it sits in, and a candidate's
- * history is walked again (from the memo) rather than kept: millions of candidates are judged, a few report.
+ * deterministic. Each slot's measure is computed once, however many windows it sits in, into typed arrays (no
+ * object or boxed number per slot), and a candidate's history is walked again from them rather than kept:
+ * millions of candidates are judged, a few report.
  */
-export function judgeAgainstTrailing<T>(input: {
+export function judgeAgainstTrailing(input: {
   grid: SeriesGrid;
-  days: readonly string[];
+  /** The rule context's reported days and whether learning notes carry labels. */
+  context: Pick<RuleContext, 'days' | 'learningLabels'>;
   settings: TrailingSettings & { severity: Severity };
   /** The measure on a slot of the grid, or null where it is undefined. */
-  measure: (slot: number) => T | null;
+  measure: (slot: number) => number | null;
   labelsOf: (key: string, day: string) => FindingLabels;
   /** What a finding says; its day, severity (the rule's) and labels come from the candidate. */
-  judge: (candidate: TrailingDay<T>) => Pick<FindingDraft, 'figures' | 'why' | 'contributors'> | null;
+  judge: (candidate: TrailingDay) => Pick<FindingDraft, 'figures' | 'why' | 'contributors'> | null;
 }): RuleResult {
   const { grid, settings } = input;
   const window = settings.window_days;
   const result: RuleResult = { findings: [], learning: [] };
-  const memo: (T | null | undefined)[] = new Array(grid.keys.length * grid.dayCount);
-  const measured = (slot: number): T | null => {
-    let value = memo[slot];
-    if (value === undefined) {
-      value = grid.hasAt(slot) ? input.measure(slot) : null;
-      memo[slot] = value;
+  const size = grid.keys.length * grid.dayCount;
+  const memo = { values: new Float64Array(size), states: new Uint8Array(size) };
+  /** Whether the measure is defined on a slot, measuring it the first time. */
+  const defined = (slot: number): boolean => {
+    let state = memo.states[slot]!;
+    if (state === UNMEASURED) {
+      const value = grid.hasAt(slot) ? input.measure(slot) : null;
+      state = value === null ? UNDEFINED : DEFINED;
+      if (value !== null) memo.values[slot] = value;
+      memo.states[slot] = state;
     }
-    return value;
+    return state === DEFINED;
   };
   // One candidate object, refilled for each series-day: judging is synchronous and keeps nothing of it.
-  const candidate = new Candidate<T>(grid, memo, window, input.labelsOf);
-  for (const day of input.days) {
+  const candidate = new Candidate(grid, memo, window, input.labelsOf);
+  // Per series, the day its window's count was last taken and that count: consecutive days slide it by one day.
+  const countedDay = new Int32Array(grid.keys.length).fill(-2);
+  const counted = new Int32Array(grid.keys.length);
+  for (const day of input.context.days) {
     const d = grid.dayIndex(day);
     if (d < 0) continue;
     const first = Math.max(0, d - window);
     for (let k = 0; k < grid.keys.length; k++) {
       const slot = grid.slotOf(k, d);
-      const value = measured(slot);
-      if (value === null) continue;
       const startSlot = grid.slotOf(k, first);
+      // Days of [first, d) with the measure defined: from the day before's window when that was counted.
       let historyDays = 0;
-      for (let past = startSlot; past < slot; past++) {
-        if (measured(past) !== null) historyDays++;
+      if (countedDay[k] === d - 1) {
+        historyDays = counted[k]! + (defined(slot - 1) ? 1 : 0);
+        if (d - 1 - window >= 0 && defined(slot - 1 - window)) historyDays--;
+      } else {
+        for (let past = startSlot; past < slot; past++) {
+          if (defined(past)) historyDays++;
+        }
       }
+      countedDay[k] = d;
+      counted[k] = historyDays;
+      if (!defined(slot)) continue;
       const key = grid.keys[k]!;
       if (historyDays < settings.min_history_days) {
-        result.learning.push({
-          day,
-          labels: input.labelsOf(key, day),
-          reason: learningReason(historyDays, settings),
-        });
+        const reason = learningReason(historyDays, settings);
+        result.learning.push(
+          input.context.learningLabels ? { day, labels: input.labelsOf(key, day), reason } : { day, reason },
+        );
         continue;
       }
-      candidate.fill(day, key, slot, value, historyDays, startSlot, first);
+      candidate.fill(day, key, slot, memo.values[slot]!, historyDays, startSlot, first);
       const judged = input.judge(candidate);
       if (judged)
         result.findings.push({ day, severity: settings.severity, labels: candidate.labels(), ...judged });
@@ -111,11 +135,11 @@ export function judgeAgainstTrailing<T>(input: {
   return result;
 }
 
-class Candidate<T> implements TrailingDay<T> {
+class Candidate implements TrailingDay {
   day = '';
   key = '';
   slot = 0;
-  value!: T;
+  value = 0;
   historyDays = 0;
   private startSlot = 0;
   private firstDay = 0;
@@ -123,7 +147,7 @@ class Candidate<T> implements TrailingDay<T> {
 
   constructor(
     private readonly grid: SeriesGrid,
-    private readonly memo: readonly (T | null | undefined)[],
+    private readonly memo: { values: Float64Array; states: Uint8Array },
     window: number,
     private readonly labelsOf: (key: string, day: string) => FindingLabels,
   ) {
@@ -134,7 +158,7 @@ class Candidate<T> implements TrailingDay<T> {
     day: string,
     key: string,
     slot: number,
-    value: T,
+    value: number,
     historyDays: number,
     startSlot: number,
     firstDay: number,
@@ -151,21 +175,25 @@ class Candidate<T> implements TrailingDay<T> {
   /** The current series-day's labels (a function value: rules destructure it). */
   readonly labels = (): FindingLabels => this.labelsOf(this.key, this.day);
 
-  readonly historyMedian = (of: (value: T) => number): number => {
+  readonly historyMedian = (of: (value: number, slot: number) => number): number => {
+    const { values, states } = this.memo;
     let n = 0;
     for (let past = this.startSlot; past < this.slot; past++) {
-      const v = this.memo[past];
-      if (v !== null && v !== undefined) this.scratch[n++] = of(v);
+      if (states[past] === DEFINED) this.scratch[n++] = of(values[past]!, past);
     }
     return medianInPlace(this.scratch, n);
   };
 
-  get history(): HistoryDay<T>[] {
-    const out: HistoryDay<T>[] = [];
+  get history(): HistoryDay[] {
+    const { values, states } = this.memo;
+    const out: HistoryDay[] = [];
     for (let past = this.startSlot; past < this.slot; past++) {
-      const v = this.memo[past];
-      if (v !== null && v !== undefined) {
-        out.push({ day: this.grid.dayAt(this.firstDay + past - this.startSlot), slot: past, value: v });
+      if (states[past] === DEFINED) {
+        out.push({
+          day: this.grid.dayAt(this.firstDay + past - this.startSlot),
+          slot: past,
+          value: values[past]!,
+        });
       }
     }
     return out;

@@ -57,18 +57,21 @@ export const verboseOutputRule: RuleDefinition<VerboseOutputRule> = {
   evaluate(ctx, rule) {
     const grid = ctx.series.workloadModel;
     const outputCostName = metricName('output_cost', rule.cost_metric);
+    const inputSideTokens = grid.numberColumn('tokens_input_side');
+    const outputTokensColumn = grid.numberColumn('tokens_output');
+    const enoughOutputCost = grid.atLeast(outputCostName, usd(rule.min_output_cost_usd));
     const factsOf = (key: string, day: string) => {
       const [workload = '', model = ''] = splitTupleKey(key);
       return ctx.detail.facts({ workload, model }, day).filter(isTokenUsage);
     };
     return judgeAgainstTrailing({
       grid,
-      days: ctx.days,
+      context: ctx,
       settings: rule,
       // Output per input-side token (input + cache read + cache writes); undefined without input-side tokens.
       measure: (slot) => {
-        const inputSide = grid.numberAt('tokens_input_side', slot);
-        return inputSide <= 0 ? null : grid.numberAt('tokens_output', slot) / inputSide;
+        const inputSide = inputSideTokens[slot]!;
+        return inputSide <= 0 ? null : outputTokensColumn[slot]! / inputSide;
       },
       labelsOf: (key, day) => {
         const [workload = '', model = ''] = splitTupleKey(key);
@@ -76,11 +79,13 @@ export const verboseOutputRule: RuleDefinition<VerboseOutputRule> = {
       },
       judge: (candidate) => {
         const { day, key, slot, value: ratioToday } = candidate;
+        // The cheap test first: a day short of the output cost needs no median.
+        if (!enoughOutputCost(slot)) return null;
         const usual = candidate.historyMedian((v) => v);
         if (usual <= 0) return null;
         const multiple = ratioToday / usual;
+        if (multiple < rule.ratio) return null;
         const outputCost = grid.moneyAt(outputCostName, slot);
-        if (multiple < rule.ratio || outputCost < usd(rule.min_output_cost_usd)) return null;
         const expected = scaleMoney(outputCost, usual / ratioToday);
         const delta = (outputCost - expected) as Money;
         const outputTokens = grid.numberAt('tokens_output', slot);

@@ -185,7 +185,7 @@ describe('evaluateRules', () => {
       ['spend-spike', SONNET, 'warning', 'new-spend'],
     ]);
     expect([
-      ...new Set(result.learning.filter((l) => l.labels.workload === 'new-agent').map((l) => l.rule)),
+      ...new Set(result.learning.filter((l) => l.labels?.workload === 'new-agent').map((l) => l.rule)),
     ]).toEqual(['cache-regression', 'model-mix-shift', 'verbose-output']);
   });
 

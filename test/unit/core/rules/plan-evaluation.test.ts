@@ -59,4 +59,42 @@ describe('planEvaluation', () => {
     expect(needed.size).toBeLessThan(all.length / 2);
     expect(plan.focus.some((d) => d.length < days.length)).toBe(true);
   });
+
+  it('without learning labels, reads no facts for learning series and lists the same learning, unlabelled', () => {
+    // Prepare: the first days of the facts, where every baseline rule is still learning, and a finding's day.
+    const all = facts();
+    const days = ['2026-05-02', '2026-05-03', '2026-05-05', '2026-06-29'];
+    const input = {
+      series: ruleSeriesFromFacts(all),
+      rules: rules({ type: 'spend-spike' }, { type: 'verbose-output' }, { type: 'cache-regression' }),
+      days,
+      now: FINAL,
+      completeness: { finalAfterHours: 48 },
+      newestUsageHour: FINAL,
+      maxFindings: 200,
+    };
+    const labelled = evaluateRules({ ...input, detail: factDetail(all) });
+    // Act
+    const plan = planEvaluation({ ...input, learningLabels: false });
+    const result = evaluateRules({
+      ...input,
+      learningLabels: false,
+      detail: factDetail(all),
+      focus: plan.focus,
+      plannedLearning: plan.learning,
+    });
+    // Assess
+    expect(labelled.learning.length).toBeGreaterThan(10);
+    expect(labelled.findings.length).toBeGreaterThan(0);
+    expect(result.findings).toEqual(labelled.findings);
+    const bare = (entries: typeof labelled.learning) =>
+      entries.map(({ rule, name, day, reason }) => JSON.stringify([rule, name, day, reason])).sort();
+    expect(bare(result.learning)).toEqual(bare(labelled.learning));
+    expect(result.learning.every((l) => l.labels === undefined)).toBe(true);
+    // Only the finding's day is judged again, and no fact of a learning day is asked for (with labels, they are).
+    expect(plan.focus.flat().every((d) => d === '2026-06-29')).toBe(true);
+    const learningDay = (r: { day: string }) => r.day < '2026-05-06';
+    expect(plan.requests.filter(learningDay)).toEqual([]);
+    expect(planEvaluation(input).requests.filter(learningDay).length).toBeGreaterThan(0);
+  });
 });

@@ -220,7 +220,7 @@ describe('spend-spike', () => {
     const result = evaluate({ facts, rules: spike, days: [MONDAY] });
     // Assess
     expect(result.findings).toEqual([]);
-    expect(result.learning.map((l) => [l.rule, l.labels.model, l.reason])).toEqual([
+    expect(result.learning.map((l) => [l.rule, l.labels?.model, l.reason])).toEqual([
       ['spend-spike', '*', 'no data for the previous day'],
       ['spend-spike', SONNET, 'no data for the previous day'],
     ]);

@@ -112,7 +112,7 @@ describe('verbose-output', () => {
     expect(result.findings.map((f) => [f.rule, f.labels.workload, f.figures.kind])).toEqual([
       ['spend-spike', 'new-agent', 'new-spend'],
     ]);
-    expect(result.learning.map((l) => [l.rule, l.labels.workload, l.reason])).toEqual([
+    expect(result.learning.map((l) => [l.rule, l.labels?.workload, l.reason])).toEqual([
       ['verbose-output', 'new-agent', 'learning: 0 of 7 days of history in the last 14'],
     ]);
   });
