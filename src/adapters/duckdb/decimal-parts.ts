@@ -1,5 +1,6 @@
-import { DuckDBDecimal128Vector, type DuckDBVector } from '@duckdb/node-api';
+import type { DuckDBVector } from '@duckdb/node-api';
 import { MONEY_SCALE } from '../../core/money.js';
+import { DuckDBDecimal128Vector } from './node-api.js';
 
 /**
  * Money read from DuckDB without a BigInt per value: a DECIMAL(38,15) result column's raw 128-bit integers

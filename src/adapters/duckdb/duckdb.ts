@@ -1,4 +1,5 @@
-import { type DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
+import type { DuckDBConnection } from '@duckdb/node-api';
+import { DuckDBInstance } from './node-api.js';
 
 /** A DuckDB in-memory database for one unit of work; closed by `withDuckDb`. */
 export interface DuckDb {

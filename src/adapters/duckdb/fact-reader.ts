@@ -1,4 +1,4 @@
-import { DuckDBDoubleVector, DuckDBIntegerVector, type DuckDBVector } from '@duckdb/node-api';
+import type { DuckDBVector } from '@duckdb/node-api';
 import type { DayWindow, FactReader } from '../../app/ports/ingest.js';
 import type { DailyFact } from '../../core/facts/daily-fact.js';
 import { COST_METRICS, type CostMetric } from '../../core/facts/fact-filters.js';
@@ -18,6 +18,7 @@ import { seriesSql } from '../cur-sql/series-sql.js';
 import { type MoneyPartsReader, moneyParts, rawDecimalWords, splitRawWords } from './decimal-parts.js';
 import { type DuckDb, sqlIdentifier, sqlString } from './duckdb.js';
 import { factRelation, readFactsParquet, readFactsRolledUp, readFactsWhere } from './fact-parquet.js';
+import { DuckDBDoubleVector, DuckDBIntegerVector } from './node-api.js';
 
 /** Money is summed as DECIMAL(38,15) and read raw into the grid's exact two-double form (decimal-parts.ts). */
 const MONEY_TYPE = `DECIMAL(38, ${MONEY_SCALE})`;

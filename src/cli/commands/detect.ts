@@ -17,7 +17,6 @@ import { conditionOptionsFor } from '../../core/alerting/conditions.js';
 import type { LinkResult } from '../../core/early-warning/reconcile.js';
 import { formatUsd, type Money } from '../../core/money.js';
 import type { Finding } from '../../core/rules/finding.js';
-import { localNotifyDeps } from '../alerting/notify-wiring.js';
 import { checkDayOptions, nowOption } from '../options.js';
 import { sendExitCode } from '../output/exit-code.js';
 import { findingJson } from '../output/finding-json.js';
@@ -156,6 +155,8 @@ async function runDetect(options: DetectOptions): Promise<number> {
   let linked: LinkResult | null = null;
   if (options.send || options.dryRun) {
     const alerting = compileAlerting(config);
+    // Loaded only to send: the Slack and SNS clients behind it are most of the command's start-up otherwise.
+    const { localNotifyDeps } = await import('../alerting/notify-wiring.js');
     const deps = localNotifyDeps(root, config);
     // Issue 14: CUR findings an early warning already paged about are linked to it, not routed again.
     linked = await linkEarlyWarnings(result.findings, {
