@@ -13,7 +13,7 @@ import {
   SERIES_GRAINS,
   type SeriesGrainName,
 } from '../../core/rules/rule-series.js';
-import { addMoneyParts, type MoneyColumns } from '../../core/rules/series-grid.js';
+import { addMoneyParts, type MeasureColumn } from '../../core/rules/series-grid.js';
 import { seriesSql } from '../cur-sql/series-sql.js';
 import { type MoneyPartsReader, moneyParts, rawDecimalWords, splitRawWords } from './decimal-parts.js';
 import { type DuckDb, sqlIdentifier, sqlString } from './duckdb.js';
@@ -149,15 +149,18 @@ async function readGrain<G extends SeriesGrainName>(
         slots[r] = slot;
         if (slot >= 0) grid.mark(slot);
       }
-      numbers.forEach((_, i) => {
-        addNumbers(numberTargets[i]!, slots, doubleColumn(chunk.getColumnVector(2 + i), rowCount), rowCount);
-      });
-      money.forEach((_, i) => {
-        const vector = chunk.getColumnVector(2 + numbers.length + i);
-        const words = rawDecimalWords(vector);
-        if (words) addMoneyColumn(moneyTargets[i]!, slots, words, rowCount);
-        else addMoneyRows(moneyTargets[i]!, slots, moneyParts(vector), rowCount);
-      });
+      // Row by row, every measure of a row together: the grid keeps a slot's measures side by side.
+      const numberValues = numbers.map((_, i) => doubleColumn(chunk.getColumnVector(2 + i), rowCount));
+      const moneyVectors = money.map((_, i) => chunk.getColumnVector(2 + numbers.length + i));
+      const words = moneyVectors.map(rawDecimalWords);
+      if (words.every((w) => w !== null)) {
+        addRows(slots, rowCount, numberTargets, numberValues, moneyTargets, words as Uint32Array[]);
+      } else {
+        addRows(slots, rowCount, numberTargets, numberValues, [], []);
+        moneyVectors.forEach((vector, i) => {
+          addMoneyRows(moneyTargets[i]!, slots, moneyParts(vector), rowCount);
+        });
+      }
     }
     return grid as GrainGrid<G>;
   } finally {
@@ -166,26 +169,35 @@ async function readGrain<G extends SeriesGrainName>(
   }
 }
 
-function addNumbers(target: Float64Array, slots: Int32Array, values: Float64Array, rowCount: number): void {
-  for (let r = 0; r < rowCount; r++) {
-    const slot = slots[r]!;
-    if (slot >= 0) target[slot]! += values[r]!;
-  }
-}
-
-/** Adds a chunk's raw DECIMAL(38,15) values into a money measure's columns (see splitRaw128, addMoneyParts). */
-function addMoneyColumn(target: MoneyColumns, slots: Int32Array, words: Uint32Array, rowCount: number): void {
+/**
+ * Adds a chunk's rows into their slots: the numbers as doubles, money from its raw DECIMAL(38,15) words (see
+ * splitRawWords, addMoneyParts).
+ */
+function addRows(
+  slots: Int32Array,
+  rowCount: number,
+  numberTargets: readonly MeasureColumn[],
+  numberValues: readonly Float64Array[],
+  moneyTargets: readonly MeasureColumn[],
+  moneyWords: readonly Uint32Array[],
+): void {
   for (let r = 0; r < rowCount; r++) {
     const slot = slots[r]!;
     if (slot < 0) continue;
-    splitRawWords(words, r * 4, PARTS);
-    addMoneyParts(target, slot, PARTS[0]!, PARTS[1]!);
+    for (let i = 0; i < numberTargets.length; i++) {
+      const target = numberTargets[i]!;
+      target.data[slot * target.stride + target.offset]! += numberValues[i]![r]!;
+    }
+    for (let i = 0; i < moneyWords.length; i++) {
+      splitRawWords(moneyWords[i]!, r * 4, PARTS);
+      addMoneyParts(moneyTargets[i]!, slot, PARTS[0]!, PARTS[1]!);
+    }
   }
 }
 
-/** As addMoneyColumn, through the client's accessor (a client that does not expose the raw buffer). */
+/** Adds one money measure of a chunk's rows through the client's accessor (a client that does not expose the raw buffer). */
 function addMoneyRows(
-  target: MoneyColumns,
+  target: MeasureColumn,
   slots: Int32Array,
   reader: MoneyPartsReader,
   rowCount: number,

@@ -62,8 +62,8 @@ export const cacheRegressionRule: RuleDefinition<CacheRegressionRule> = {
   }),
   evaluate(ctx, rule) {
     const grid = ctx.series.workloadModel;
-    const inputSideTokens = grid.numberColumn('tokens_input_side');
-    const cacheReadTokens = grid.numberColumn('tokens_cache_read');
+    const inputSideTokens = grid.numberReader('tokens_input_side');
+    const cacheReadTokens = grid.numberReader('tokens_cache_read');
     const cost = (base: 'input_cost' | 'cache_read_cost' | 'input_side_cost') =>
       metricName(base, rule.cost_metric);
     const factsOf = (key: string, day: string) => {
@@ -78,8 +78,8 @@ export const cacheRegressionRule: RuleDefinition<CacheRegressionRule> = {
       settings: rule,
       // Cache-read share of input-side tokens; undefined without input-side tokens.
       measure: (slot) => {
-        const inputSide = inputSideTokens[slot]!;
-        return inputSide <= 0 ? null : cacheReadTokens[slot]! / inputSide;
+        const inputSide = inputSideTokens(slot);
+        return inputSide <= 0 ? null : cacheReadTokens(slot) / inputSide;
       },
       labelsOf: (key, day) => {
         const [workload = '', model = ''] = splitTupleKey(key);
@@ -87,13 +87,24 @@ export const cacheRegressionRule: RuleDefinition<CacheRegressionRule> = {
       },
       judge: (candidate) => {
         const { day, key, slot, value: share } = candidate;
-        const inputSide = inputSideTokens[slot]!;
-        // The share's test first: most days have no drop, and then the volume's median is not needed.
+        const inputSide = inputSideTokens(slot);
+        // The share's test first: most days have no drop, and then the volume's median is not needed. A drop needs
+        // a median share of at least share ÷ (1 − min_drop); when fewer than half the history days reach it (with a
+        // margin far above rounding), the median does not, and no sort is needed.
+        if (rule.min_drop < 1) {
+          const lowestUsual = (share / (1 - rule.min_drop)) * (1 - 1e-9);
+          if (
+            candidate.historyCountWithin(lowestUsual, Number.POSITIVE_INFINITY) * 2 <
+            candidate.historyDays
+          ) {
+            return null;
+          }
+        }
         const usualShare = candidate.historyMedian((v) => v);
         if (usualShare <= 0) return null;
         const drop = (usualShare - share) / usualShare;
         if (drop < rule.min_drop) return null;
-        const usualVolume = candidate.historyMedian((_, past) => inputSideTokens[past]!);
+        const usualVolume = candidate.historyMedian((_, past) => inputSideTokens(past));
         if (usualVolume <= 0) return null;
         const volumeChange = (inputSide - usualVolume) / usualVolume;
         if (Math.abs(volumeChange) > rule.volume_band) return null;

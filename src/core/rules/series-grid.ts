@@ -25,9 +25,15 @@ export class SeriesGrid<N extends string = string, M extends string = string> {
   private readonly firstMs: number;
   private readonly keyIndex: Map<string, number>;
   private readonly present: Uint8Array;
-  private readonly numbers: Record<N, Float64Array>;
-  private readonly highs: Record<M, Float64Array>;
-  private readonly lows: Record<M, Float64Array>;
+  /**
+   * Every measure of a slot side by side: the numbers, then each money measure's high and low (see
+   * MeasureColumn). A builder writes a row of measures into a random slot (DuckDB returns groups in hash order),
+   * which then touches one or two cache lines instead of one per number and two per money measure.
+   */
+  private readonly data: Float64Array;
+  private readonly stride: number;
+  private readonly numberOffset: Record<N, number>;
+  private readonly moneyOffset: Record<M, number>;
   private readonly dayKeys: string[] = [];
 
   constructor(input: {
@@ -44,11 +50,14 @@ export class SeriesGrid<N extends string = string, M extends string = string> {
     this.dayCount = Math.max(0, input.dayCount);
     const size = this.keys.length * this.dayCount;
     this.present = new Uint8Array(size);
-    const columns = <K extends string>(names: readonly K[]) =>
-      Object.fromEntries(names.map((n) => [n, new Float64Array(size)])) as Record<K, Float64Array>;
-    this.numbers = columns(input.numbers);
-    this.highs = columns(input.money);
-    this.lows = columns(input.money);
+    const numbers = input.numbers.length;
+    this.stride = numbers + 2 * input.money.length;
+    this.data = new Float64Array(size * this.stride);
+    this.numberOffset = Object.fromEntries(input.numbers.map((n, i) => [n, i])) as Record<N, number>;
+    this.moneyOffset = Object.fromEntries(input.money.map((n, i) => [n, numbers + 2 * i])) as Record<
+      M,
+      number
+    >;
   }
 
   /** Position of a day in the window, or -1 outside it. */
@@ -84,7 +93,13 @@ export class SeriesGrid<N extends string = string, M extends string = string> {
   }
 
   numberAt(name: N, slot: number): number {
-    return this.numbers[name][slot]!;
+    return this.data[this.numberIndex(name, slot)]!;
+  }
+
+  /** A number measure's reader, for rules that read it on every slot (no lookup by name per slot). */
+  numberReader(name: N): (slot: number) => number {
+    const { data, stride, offset } = this.numberColumn(name);
+    return (slot) => data[slot * stride + offset]!;
   }
 
   slotOf(keyIndex: number, dayIndex: number): number {
@@ -99,7 +114,7 @@ export class SeriesGrid<N extends string = string, M extends string = string> {
 
   number(name: N, key: string, day: string): number {
     const s = this.slot(key, day);
-    return s < 0 ? 0 : this.numbers[name][s]!;
+    return s < 0 ? 0 : this.numberAt(name, s);
   }
 
   money(name: M, key: string, day: string): Money {
@@ -108,18 +123,21 @@ export class SeriesGrid<N extends string = string, M extends string = string> {
   }
 
   moneyAt(name: M, slot: number): Money {
-    return ((BigInt(this.highs[name][slot]!) << LOW_BITS) + BigInt(this.lows[name][slot]!)) as Money;
+    const i = this.moneyIndex(name, slot);
+    return ((BigInt(this.data[i]!) << LOW_BITS) + BigInt(this.data[i + 1]!)) as Money;
   }
 
   /** Money > 0 on a slot, exactly, without a BigInt. */
   positiveAt(name: M, slot: number): boolean {
-    const high = this.highs[name][slot]!;
-    return high > 0 || (high === 0 && this.lows[name][slot]! > 0);
+    const i = this.moneyIndex(name, slot);
+    const high = this.data[i]!;
+    return high > 0 || (high === 0 && this.data[i + 1]! > 0);
   }
 
   /** A slot's money as lossy dollars (relative error below 10^-15): for screens before an exact test, never a figure. */
   approxAt(name: M, slot: number): number {
-    return (this.highs[name][slot]! * LOW_BASE + this.lows[name][slot]!) / UNITS_PER_DOLLAR;
+    const i = this.moneyIndex(name, slot);
+    return (this.data[i]! * LOW_BASE + this.data[i + 1]!) / UNITS_PER_DOLLAR;
   }
 
   // ─── building ────────────────────────────────────────────────────────────────────────────────────
@@ -138,24 +156,21 @@ export class SeriesGrid<N extends string = string, M extends string = string> {
   }
 
   addNumber(name: N, slot: number, value: number): void {
-    this.numbers[name][slot]! += value;
+    this.data[this.numberIndex(name, slot)]! += value;
   }
 
   addMoney(name: M, slot: number, value: Money): void {
     if (value !== 0n) this.setMoney(name, slot, (this.moneyAt(name, slot) + value) as Money);
   }
 
-  /**
-   * A number measure's column, slot-indexed: for builders that fill many slots, and for rules that read a measure
-   * on every slot (a typed-array read instead of a lookup by name per slot).
-   */
-  numberColumn(name: N): Float64Array {
-    return this.numbers[name];
+  /** Where a number measure lives in the grid's data, for builders that fill many slots. */
+  numberColumn(name: N): MeasureColumn {
+    return { data: this.data, stride: this.stride, offset: this.numberIndex(name, 0) };
   }
 
-  /** A money measure's high and low columns (see addMoneyParts), for builders. */
-  moneyColumns(name: M): MoneyColumns {
-    return { highs: this.highs[name], lows: this.lows[name] };
+  /** Where a money measure's high and low live (see addMoneyParts), for builders. */
+  moneyColumns(name: M): MeasureColumn {
+    return { data: this.data, stride: this.stride, offset: this.moneyIndex(name, 0) };
   }
 
   /**
@@ -167,24 +182,46 @@ export class SeriesGrid<N extends string = string, M extends string = string> {
     if (high > MAX_EXACT || high < -MAX_EXACT) return (slot) => this.moneyAt(name, slot) >= threshold;
     const h = Number(high);
     const l = Number(threshold & LOW_MASK);
-    const highs = this.highs[name];
-    const lows = this.lows[name];
-    return (slot) => highs[slot]! > h || (highs[slot] === h && lows[slot]! >= l);
+    const data = this.data;
+    const stride = this.stride;
+    const offset = this.moneyOffset[name];
+    return (slot) => {
+      const i = slot * stride + offset;
+      return data[i]! > h || (data[i] === h && data[i + 1]! >= l);
+    };
   }
 
   setMoney(name: M, slot: number, value: Money): void {
     const high = value >> LOW_BITS;
     if (high > MAX_EXACT || high < -MAX_EXACT)
       throw new RangeError(`money ${value} beyond a series grid's range`);
-    this.highs[name][slot] = Number(high);
-    this.lows[name][slot] = Number(value & LOW_MASK);
+    const i = this.moneyIndex(name, slot);
+    this.data[i] = Number(high);
+    this.data[i + 1] = Number(value & LOW_MASK);
+  }
+
+  /** Where a slot's money measure starts in the side-by-side money data (its high; its low follows). */
+  private numberIndex(name: N, slot: number): number {
+    const offset = this.numberOffset[name];
+    if (offset === undefined) throw new RangeError(`no number measure ${JSON.stringify(name)} in this grid`);
+    return slot * this.stride + offset;
+  }
+
+  private moneyIndex(name: M, slot: number): number {
+    const offset = this.moneyOffset[name];
+    if (offset === undefined) throw new RangeError(`no money measure ${JSON.stringify(name)} in this grid`);
+    return slot * this.stride + offset;
   }
 }
 
-/** A money measure's columns: value = high · 2^48 + low in 10^-15 units, 0 ≤ low < 2^48, both exact doubles. */
-export interface MoneyColumns {
-  highs: Float64Array;
-  lows: Float64Array;
+/**
+ * Where a measure lives in a grid's data: a slot's value at slot · stride + offset. A money measure is two
+ * values there, high then low: value = high · 2^48 + low in 10^-15 units, 0 ≤ low < 2^48, both exact doubles.
+ */
+export interface MeasureColumn {
+  data: Float64Array;
+  stride: number;
+  offset: number;
 }
 
 /**
@@ -192,13 +229,14 @@ export interface MoneyColumns {
  * 0 ≤ low < 2^48; the form a raw 128-bit DECIMAL splits into by bit operations alone) into a slot of a money
  * measure's columns: exact without a BigInt while |high| stays below 2^53 (beyond 10^15 dollars).
  */
-export function addMoneyParts(columns: MoneyColumns, slot: number, high: number, low: number): void {
-  let l = columns.lows[slot]! + low;
-  let h = columns.highs[slot]! + high;
+export function addMoneyParts(columns: MeasureColumn, slot: number, high: number, low: number): void {
+  const i = slot * columns.stride + columns.offset;
+  let l = columns.data[i + 1]! + low;
+  let h = columns.data[i]! + high;
   if (l >= LOW_BASE) {
     l -= LOW_BASE;
     h += 1;
   }
-  columns.highs[slot] = h;
-  columns.lows[slot] = l;
+  columns.data[i] = h;
+  columns.data[i + 1] = l;
 }

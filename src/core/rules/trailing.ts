@@ -48,6 +48,11 @@ export interface TrailingDay {
    * those numbers, with no array built.
    */
   historyMedian: (of: (value: number, slot: number) => number) => number;
+  /**
+   * How many history days have a measure within [low, high]: a screen before `historyMedian`, since the median is
+   * above `high` when fewer than half the days are at most `high` (and below `low` likewise), with no sort.
+   */
+  historyCountWithin: (low: number, high: number) => number;
   /** Days of the trailing window on which the measure is defined, oldest first; built when read (for a finding). */
   readonly history: HistoryDay[];
 }
@@ -182,6 +187,18 @@ class Candidate implements TrailingDay {
       if (states[past] === DEFINED) this.scratch[n++] = of(values[past]!, past);
     }
     return medianInPlace(this.scratch, n);
+  };
+
+  readonly historyCountWithin = (low: number, high: number): number => {
+    const { values, states } = this.memo;
+    let n = 0;
+    for (let past = this.startSlot; past < this.slot; past++) {
+      if (states[past] === DEFINED) {
+        const v = values[past]!;
+        if (v >= low && v <= high) n++;
+      }
+    }
+    return n;
   };
 
   get history(): HistoryDay[] {

@@ -57,8 +57,8 @@ export const verboseOutputRule: RuleDefinition<VerboseOutputRule> = {
   evaluate(ctx, rule) {
     const grid = ctx.series.workloadModel;
     const outputCostName = metricName('output_cost', rule.cost_metric);
-    const inputSideTokens = grid.numberColumn('tokens_input_side');
-    const outputTokensColumn = grid.numberColumn('tokens_output');
+    const inputSideTokens = grid.numberReader('tokens_input_side');
+    const outputTokensAt = grid.numberReader('tokens_output');
     const enoughOutputCost = grid.atLeast(outputCostName, usd(rule.min_output_cost_usd));
     const factsOf = (key: string, day: string) => {
       const [workload = '', model = ''] = splitTupleKey(key);
@@ -70,8 +70,8 @@ export const verboseOutputRule: RuleDefinition<VerboseOutputRule> = {
       settings: rule,
       // Output per input-side token (input + cache read + cache writes); undefined without input-side tokens.
       measure: (slot) => {
-        const inputSide = inputSideTokens[slot]!;
-        return inputSide <= 0 ? null : outputTokensColumn[slot]! / inputSide;
+        const inputSide = inputSideTokens(slot);
+        return inputSide <= 0 ? null : outputTokensAt(slot) / inputSide;
       },
       labelsOf: (key, day) => {
         const [workload = '', model = ''] = splitTupleKey(key);
@@ -81,6 +81,15 @@ export const verboseOutputRule: RuleDefinition<VerboseOutputRule> = {
         const { day, key, slot, value: ratioToday } = candidate;
         // The cheap test first: a day short of the output cost needs no median.
         if (!enoughOutputCost(slot)) return null;
+        // The median must be at most today's ratio ÷ the rule's ratio to fire; when fewer than half the history
+        // days are (with a margin far above rounding), it is not, and no sort is needed.
+        const highestUsual = (ratioToday / rule.ratio) * (1 + 1e-9);
+        if (
+          candidate.historyCountWithin(Number.NEGATIVE_INFINITY, highestUsual) * 2 <
+          candidate.historyDays
+        ) {
+          return null;
+        }
         const usual = candidate.historyMedian((v) => v);
         if (usual <= 0) return null;
         const multiple = ratioToday / usual;
