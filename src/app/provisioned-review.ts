@@ -84,13 +84,11 @@ export async function reviewProvisioned(
     options: input.options,
   });
   const artifacts = reviewArtifacts(review, { sendPartial: input.sendPartial });
-  const { files, deliveries } = await writeAndDeliver(artifacts, input, deps);
+  const outcome = await writeAndDeliver(artifacts, review.complete, input, deps);
   const t = review.totals;
   return {
     quarter,
-    headline: artifacts.headline,
-    complete: review.complete,
-    files,
+    ...outcome,
     totals: {
       commitmentCost: formatMoney(t.commitmentCost),
       onDemandEquivalent: formatMoney(t.onDemandEquivalent),
@@ -104,8 +102,6 @@ export async function reviewProvisioned(
       effect: r.recommendation.effect === null ? null : formatMoney(r.recommendation.effect),
     })),
     utilizationError,
-    notReadyReason: artifacts.notReadyReason,
-    deliveries,
     review,
   };
 }

@@ -76,16 +76,23 @@ export interface ReportDeliveryEntry {
   detail?: string | undefined;
 }
 
-/** Writes every rendered file of a report, then delivers it (see `deliverReport`). */
+/** Writes every rendered file of a report, then delivers it (see `deliverReport`); the run's outcome. */
 export async function writeAndDeliver(
   artifacts: ReportArtifacts,
+  complete: boolean,
   input: ReportSendInput,
   deps: ReportDeliveryDeps & { writer: ReportWriter },
-): Promise<{ files: { name: string; path: string }[]; deliveries: ReportDeliveryEntry[] }> {
+): Promise<ReportRunOutcome> {
   const files: { name: string; path: string }[] = [];
   for (const file of artifacts.files) files.push({ name: file.name, path: await deps.writer.write(file) });
   const deliveries = await deliverReport(artifacts, input.receivers, input.send, deps, input.leaseMs);
-  return { files, deliveries };
+  return {
+    headline: artifacts.headline,
+    complete,
+    files,
+    notReadyReason: artifacts.notReadyReason,
+    deliveries,
+  };
 }
 
 /** Long enough to post a summary and upload a file with a couple of rate-limit waits. */

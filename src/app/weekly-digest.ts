@@ -70,14 +70,12 @@ export async function sendWeeklyDigest(
     feedback,
   });
   const artifacts = digestArtifacts(digest, { sendPartialWeeks: input.sendPartialWeeks });
-  const { files, deliveries } = await writeAndDeliver(artifacts, input, deps);
+  const outcome = await writeAndDeliver(artifacts, digest.window.complete, input, deps);
   const t = digest.totals;
   const nullable = (v: typeof t.monthToDate) => (v === null ? null : formatMoney(v));
   return {
     week,
-    headline: artifacts.headline,
-    complete: digest.window.complete,
-    files,
+    ...outcome,
     totals: {
       thisWeek: formatMoney(t.thisWeek),
       lastWeek: formatMoney(t.lastWeek),
@@ -91,8 +89,6 @@ export async function sendWeeklyDigest(
       line: digest.reconciliation.line,
       difference: formatMoney(digest.reconciliation.difference),
     },
-    notReadyReason: artifacts.notReadyReason,
-    deliveries,
     digest,
   };
 }
