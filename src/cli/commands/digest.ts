@@ -18,7 +18,7 @@ import { digestRunOf } from '../../config/digest-schema.js';
 import { loadConfig } from '../../config/load.js';
 import type { Config } from '../../config/schema.js';
 import { compileAlerting } from '../../core/alerting/alerting-spec.js';
-import { chargebackTable } from '../../core/digest/render-text.js';
+import { chargebackTextTable } from '../../core/digest/render-text.js';
 import { formatMoney } from '../../core/money.js';
 import { isIsoWeek } from '../../core/time/iso-week.js';
 import { localNotifyDeps } from '../alerting/notify-wiring.js';
@@ -239,7 +239,7 @@ function printWeekly(report: WeeklyDigestReport, send: boolean, receiverCount: n
     );
   }
   lines.push('');
-  lines.push(chargebackTable(d));
+  lines.push(chargebackTextTable(d));
   lines.push('', d.split.note, d.reconciliation.line, '');
   lines.push(`Files: ${report.files.map((f) => f.path).join(', ')}`);
   if (!send) {

@@ -14,7 +14,7 @@ import type { WeeklyDigest } from './weekly-digest.js';
 const dash = (v: string | null) => v ?? '—';
 
 /** The chargeback lines as a plain-text table: the text email's, and what `digest weekly` prints. */
-export function chargebackTable(d: Pick<WeeklyDigest, 'chargeback'>): string {
+export function chargebackTextTable(d: Pick<WeeklyDigest, 'chargeback'>): string {
   return textTable(
     ['Cost center', 'Team', 'Workload', 'This week', 'Last week', 'Change', 'Share', 'MTD', 'Forecast'],
     d.chargeback.map((r) => [
@@ -72,7 +72,7 @@ export function renderDigestText(d: WeeklyDigest): string {
   out.push(d.reconciliation.line);
   out.push('');
   out.push('CHARGEBACK');
-  out.push(chargebackTable(d));
+  out.push(chargebackTextTable(d));
   out.push(d.split.note);
   if (d.movers.length > 0) {
     out.push('');

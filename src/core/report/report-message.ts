@@ -7,7 +7,7 @@ import type { ReportArtifacts, ReportFile } from './report-artifacts.js';
 import { jsonReportFile } from './to-json.js';
 
 /** Notification-log group key of a scheduled report: one send per receiver integration and period. */
-export function reportGroupKey(report: 'weekly-digest' | 'provisioned-review', period: string): string {
+function reportGroupKey(report: 'weekly-digest' | 'provisioned-review', period: string): string {
   return `report:${report}:${period}`;
 }
 
@@ -15,7 +15,7 @@ export function reportGroupKey(report: 'weekly-digest' | 'provisioned-review', p
  * An SNS publish for email subscribers: a plain-text body (no JSON envelope, unlike alert pages), an ASCII
  * subject, and FIFO ids that repeat for a re-send of the same report so the topic drops the duplicate.
  */
-export function reportSnsMessage(input: {
+function reportSnsMessage(input: {
   groupKey: string;
   subject: string;
   body: string;
