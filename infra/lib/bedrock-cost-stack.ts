@@ -94,6 +94,47 @@ export function joinKey(...parts: readonly string[]): string {
     .join('/');
 }
 
+/** What every function of the stack is built from. */
+interface FunctionWiring {
+  code: lambda.Code;
+  environment: Record<string, string>;
+  notify: iam.PolicyStatement[];
+  readConfig: iam.PolicyStatement[];
+}
+
+/**
+ * The Lambda package as an asset, after checking it: a package without its handlers fails the synth (or
+ * warns, with `allowUnpackagedCode`), and one built for the other architecture always fails.
+ */
+function lambdaCode(scope: Construct, s: BedrockCostSettings): lambda.Code {
+  const missing = missingHandlers(s.lambdaPackageDir);
+  if (missing.length > 0) {
+    const message =
+      `Lambda package ${s.lambdaPackageDir} lacks ${missing.join(', ')}: ` +
+      'run make package before cdk deploy';
+    if (!s.allowUnpackagedCode) throw new Error(message);
+    Annotations.of(scope).addWarningV2('bedrock-cost:unpackagedCode', message);
+  } else {
+    // A package built for the other architecture would deploy, then fail every invocation when DuckDB's
+    // native binding cannot load.
+    const built = packageArchitecture(s.lambdaPackageDir);
+    if (built.architecture !== s.lambdaArchitecture) {
+      throw new Error(
+        `Lambda package ${s.lambdaPackageDir} is built for ${built.architecture} (${built.binary}), ` +
+          `but the functions are ${s.lambdaArchitecture}: run make package ARCH=${NPM_CPU[s.lambdaArchitecture]}, ` +
+          `or synth with -c lambdaArchitecture=${built.architecture}`,
+      );
+    }
+  }
+  // The top-level README.md documents the directory; everything else in it is the package. Git-style
+  // anchoring: a bare `README.md` glob would also drop every dependency's README (CDK globs match names
+  // at any depth), and the deployed code would no longer be the package `make package` checked.
+  return lambda.Code.fromAsset(s.lambdaPackageDir, {
+    exclude: ['/README.md'],
+    ignoreMode: IgnoreMode.GIT,
+  });
+}
+
 /**
  * bedrock-cost on AWS: CUR manifest events → SQS → ingest Lambda → facts in S3 + state in DynamoDB →
  * Slack/SNS; scheduled digest and review Lambdas; Glue/Athena over the facts and the CUR.
@@ -135,7 +176,123 @@ export class BedrockCostStack extends Stack {
     };
 
     // ---- Storage -------------------------------------------------------------------------------------
-    this.factsBucket = new s3.Bucket(this, 'FactsBucket', {
+    this.factsBucket = this.createFactsBucket();
+    this.athenaResultsBucket = this.createAthenaResultsBucket();
+    this.stateTable = this.createStateTable();
+    const factsArea: S3Area = {
+      bucketArn: this.factsBucket.bucketArn,
+      prefix: joinKey(s.factsRoot, 'facts'),
+    };
+    const stateArea: S3Area = {
+      bucketArn: this.factsBucket.bucketArn,
+      prefix: joinKey(s.factsRoot, 'state'),
+    };
+    const resultsArea: S3Area = {
+      bucketArn: this.athenaResultsBucket.bucketArn,
+      prefix: ATHENA_RESULTS_PREFIX,
+    };
+    const storeUri = `s3://${this.factsBucket.bucketName}/${s.factsRoot}`;
+
+    // ---- Notifications ---------------------------------------------------------------------------------
+    this.alertTopicKey = this.createTopicKey();
+    this.alertTopic = this.createAlertTopic(this.alertTopicKey, s.alertEmail);
+    // Created with a random placeholder; the Slack bot token is put in after deploy, never in the template.
+    this.slackSecret = new secretsmanager.Secret(this, 'SlackToken', {
+      description: 'bedrock-cost Slack bot token (xoxb-…); set after deploy with put-secret-value',
+      generateSecretString: { passwordLength: 32, excludePunctuation: true },
+    });
+
+    // ---- Queues ----------------------------------------------------------------------------------------
+    const queues = this.createQueues();
+    this.ingestDlq = queues.ingestDlq;
+    this.ingestQueue = queues.ingestQueue;
+    this.scheduleDlq = queues.scheduleDlq;
+
+    // ---- CUR manifest events: S3 → EventBridge → SQS -------------------------------------------------
+    this.curManifestRule = this.connectCurEvents(curBucket, curExport.prefix, s.cur.manageEventBridge);
+
+    // ---- Glue + Athena ---------------------------------------------------------------------------------
+    const { workGroupArn, glueArns } = this.createGlueAndAthena(s, factsArea, resultsArea);
+    const athenaScope = {
+      workGroupArn,
+      glueArns,
+      dataBucketArns: [curBucket.bucketArn, this.factsBucket.bucketArn],
+      results: resultsArea,
+    };
+
+    // ---- Functions -------------------------------------------------------------------------------------
+    const config = this.configLocation(s, storeUri);
+    const wiring: FunctionWiring = {
+      code: lambdaCode(this, s),
+      environment: this.commonEnvironment(s, storeUri, config.uri),
+      notify: notifyStatements(
+        this.alertTopic.topicArn,
+        this.alertTopicKey.keyArn,
+        this.slackSecret.secretArn,
+      ),
+      readConfig: configReadStatements(config.grant),
+    };
+    // Reading the CUR export and writing facts: the ingest function and a workstation's Athena backfill.
+    const curIngest = [
+      ...curReadStatements(curExport),
+      ...(s.cur.kmsKeyArn !== undefined ? curKmsStatements(s.cur.kmsKeyArn) : []),
+      ...factStoreWriteStatements(factsArea, stateArea),
+      ...wiring.readConfig,
+    ];
+    this.curDeliveryFunction = this.createCurDeliveryFunction(s, wiring, {
+      curExportPrefix: curExport.prefix,
+      statements: [
+        ...curIngest,
+        ...stateTableStatements(this.stateTable.tableArn),
+        ...wiring.notify,
+        // Least privilege: the Athena engine's rights only when this deployment runs it.
+        ...(s.engine === 'athena' ? athenaStatements(athenaScope) : []),
+      ],
+    });
+    const reports = this.createReportFunctions(s, wiring, [
+      ...factStoreReadStatements(factsArea, stateArea),
+      ...wiring.readConfig,
+      ...stateTableStatements(this.stateTable.tableArn),
+      ...wiring.notify,
+    ]);
+    this.weeklyDigestFunction = reports.weeklyDigest;
+    this.quarterlyReviewFunction = reports.quarterlyReview;
+    this.earlyWarningFunction = reports.earlyWarning;
+
+    if (s.slackTeamId !== undefined) {
+      this.slackInteractivity = this.createSlackInteractivity(
+        s.slackTeamId,
+        wiring.code,
+        s.lambdaArchitecture,
+      );
+    }
+
+    // ---- Schedules -------------------------------------------------------------------------------------
+    const timeZone = TimeZone.of(s.scheduleTimeZone);
+    this.schedule('WeeklyDigestSchedule', s.weeklyDigestSchedule, timeZone, this.weeklyDigestFunction);
+    this.schedule(
+      'QuarterlyReviewSchedule',
+      s.quarterlyReviewSchedule,
+      timeZone,
+      this.quarterlyReviewFunction,
+    );
+    this.schedule('EarlyWarningSchedule', s.earlyWarningSchedule, timeZone, this.earlyWarningFunction);
+
+    // ---- Backfill with Athena (attach to the workstation role or SSO permission set that runs it) -------
+    this.backfillPolicy = new iam.ManagedPolicy(this, 'AthenaBackfillPolicy', {
+      description:
+        'bedrock-cost backfill/ingest with --engine athena: read the CUR export, run queries in the ' +
+        'workgroup, write facts and the ingest ledger',
+      statements: [...curIngest, ...athenaStatements(athenaScope)],
+    });
+
+    // ---- Alarms → the alert topic ------------------------------------------------------------------------
+    this.createAlarms();
+    this.addOutputs(s, storeUri, config.uri);
+  }
+
+  private createFactsBucket(): s3.Bucket {
+    return new s3.Bucket(this, 'FactsBucket', {
       // SSE-S3 rather than a customer key: analysts and Athena read the facts with IAM alone, and the
       // facts are aggregates of a bill the same principals can already see in Cost Explorer.
       encryption: s3.BucketEncryption.S3_MANAGED,
@@ -155,17 +312,10 @@ export class BedrockCostStack extends Stack {
       ],
       removalPolicy: RemovalPolicy.RETAIN,
     });
-    const factsArea: S3Area = {
-      bucketArn: this.factsBucket.bucketArn,
-      prefix: joinKey(s.factsRoot, 'facts'),
-    };
-    const stateArea: S3Area = {
-      bucketArn: this.factsBucket.bucketArn,
-      prefix: joinKey(s.factsRoot, 'state'),
-    };
-    const storeUri = `s3://${this.factsBucket.bucketName}/${s.factsRoot}`;
+  }
 
-    this.athenaResultsBucket = new s3.Bucket(this, 'AthenaResultsBucket', {
+  private createAthenaResultsBucket(): s3.Bucket {
+    return new s3.Bucket(this, 'AthenaResultsBucket', {
       encryption: s3.BucketEncryption.S3_MANAGED,
       blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
       objectOwnership: s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
@@ -181,12 +331,10 @@ export class BedrockCostStack extends Stack {
       ],
       removalPolicy: RemovalPolicy.RETAIN,
     });
-    const resultsArea: S3Area = {
-      bucketArn: this.athenaResultsBucket.bucketArn,
-      prefix: ATHENA_RESULTS_PREFIX,
-    };
+  }
 
-    this.stateTable = new dynamodb.Table(this, 'StateTable', {
+  private createStateTable(): dynamodb.Table {
+    return new dynamodb.Table(this, 'StateTable', {
       partitionKey: { name: STATE_TABLE_PARTITION_KEY, type: dynamodb.AttributeType.STRING },
       billingMode: dynamodb.BillingMode.PAY_PER_REQUEST,
       timeToLiveAttribute: STATE_TABLE_TTL_ATTRIBUTE,
@@ -195,103 +343,66 @@ export class BedrockCostStack extends Stack {
       deletionProtection: true,
       removalPolicy: RemovalPolicy.RETAIN,
     });
+  }
 
-    // ---- Notifications ---------------------------------------------------------------------------------
-    this.alertTopicKey = this.createTopicKey();
-    this.alertTopic = new sns.Topic(this, 'AlertTopic', {
+  private createAlertTopic(key: kms.Key, alertEmail: string | undefined): sns.Topic {
+    const topic = new sns.Topic(this, 'AlertTopic', {
       displayName: 'bedrock-cost alerts',
-      masterKey: this.alertTopicKey,
+      masterKey: key,
       enforceSSL: true,
     });
     // The stack's own alarms publish here; confused-deputy guard: only alarms of this stack and account.
-    this.alertTopic.addToResourcePolicy(
+    topic.addToResourcePolicy(
       new iam.PolicyStatement({
         sid: 'AllowStackAlarmsToPublish',
         principals: [new iam.ServicePrincipal('cloudwatch.amazonaws.com')],
         actions: ['sns:Publish'],
-        resources: [this.alertTopic.topicArn],
+        resources: [topic.topicArn],
         conditions: {
           ArnLike: { 'aws:SourceArn': this.alarmArnPattern() },
           StringEquals: { 'aws:SourceAccount': Aws.ACCOUNT_ID },
         },
       }),
     );
-    if (s.alertEmail !== undefined) {
-      this.alertTopic.addSubscription(new snsSubscriptions.EmailSubscription(s.alertEmail));
+    if (alertEmail !== undefined) {
+      topic.addSubscription(new snsSubscriptions.EmailSubscription(alertEmail));
     }
+    return topic;
+  }
 
-    // Created with a random placeholder; the Slack bot token is put in after deploy, never in the template.
-    this.slackSecret = new secretsmanager.Secret(this, 'SlackToken', {
-      description: 'bedrock-cost Slack bot token (xoxb-…); set after deploy with put-secret-value',
-      generateSecretString: { passwordLength: 32, excludePunctuation: true },
-    });
-
-    // ---- Queues ----------------------------------------------------------------------------------------
-    this.ingestDlq = new sqs.Queue(this, 'IngestDlq', {
+  private createQueues(): { ingestDlq: sqs.Queue; ingestQueue: sqs.Queue; scheduleDlq: sqs.Queue } {
+    const ingestDlq = new sqs.Queue(this, 'IngestDlq', {
       encryption: sqs.QueueEncryption.SQS_MANAGED,
       enforceSSL: true,
       // A DLQ message expires by its original enqueue time, so the DLQ must outlive the source queue's
       // retention: 14 days (the maximum) to investigate and redrive.
       retentionPeriod: Duration.days(14),
     });
-    this.ingestQueue = new sqs.Queue(this, 'IngestQueue', {
+    const ingestQueue = new sqs.Queue(this, 'IngestQueue', {
       // SSE-SQS: EventBridge can deliver to it without a key policy, and there is nothing secret in an event.
       encryption: sqs.QueueEncryption.SQS_MANAGED,
       enforceSSL: true,
       visibilityTimeout: INGEST_VISIBILITY_TIMEOUT,
       retentionPeriod: Duration.days(4),
-      deadLetterQueue: { queue: this.ingestDlq, maxReceiveCount: INGEST_MAX_RECEIVE_COUNT },
+      deadLetterQueue: { queue: ingestDlq, maxReceiveCount: INGEST_MAX_RECEIVE_COUNT },
     });
-    this.scheduleDlq = new sqs.Queue(this, 'ScheduleDlq', {
+    const scheduleDlq = new sqs.Queue(this, 'ScheduleDlq', {
       encryption: sqs.QueueEncryption.SQS_MANAGED,
       enforceSSL: true,
       retentionPeriod: Duration.days(14),
     });
+    return { ingestDlq, ingestQueue, scheduleDlq };
+  }
 
-    // ---- CUR manifest events: S3 → EventBridge → SQS -------------------------------------------------
-    this.curManifestRule = this.connectCurEvents(curBucket, curExport.prefix, s.cur.manageEventBridge);
-
-    // ---- Glue + Athena ---------------------------------------------------------------------------------
-    const { workGroupArn, glueArns } = this.createGlueAndAthena(s, factsArea, resultsArea);
-    const athenaScope = {
-      workGroupArn,
-      glueArns,
-      dataBucketArns: [curBucket.bucketArn, this.factsBucket.bucketArn],
-      results: resultsArea,
-    };
-
-    // ---- Functions -------------------------------------------------------------------------------------
-    const missing = missingHandlers(s.lambdaPackageDir);
-    if (missing.length > 0) {
-      const message =
-        `Lambda package ${s.lambdaPackageDir} lacks ${missing.join(', ')}: ` +
-        'run make package before cdk deploy';
-      if (!s.allowUnpackagedCode) throw new Error(message);
-      Annotations.of(this).addWarningV2('bedrock-cost:unpackagedCode', message);
-    } else {
-      // A package built for the other architecture would deploy, then fail every invocation when DuckDB's
-      // native binding cannot load.
-      const built = packageArchitecture(s.lambdaPackageDir);
-      if (built.architecture !== s.lambdaArchitecture) {
-        throw new Error(
-          `Lambda package ${s.lambdaPackageDir} is built for ${built.architecture} (${built.binary}), ` +
-            `but the functions are ${s.lambdaArchitecture}: run make package ARCH=${NPM_CPU[s.lambdaArchitecture]}, ` +
-            `or synth with -c lambdaArchitecture=${built.architecture}`,
-        );
-      }
-    }
-    // The top-level README.md documents the directory; everything else in it is the package. Git-style
-    // anchoring: a bare `README.md` glob would also drop every dependency's README (CDK globs match names
-    // at any depth), and the deployed code would no longer be the package `make package` checked.
-    const code = lambda.Code.fromAsset(s.lambdaPackageDir, {
-      exclude: ['/README.md'],
-      ignoreMode: IgnoreMode.GIT,
-    });
-
-    const config = this.configLocation(s, storeUri);
-    const commonEnvironment: Record<string, string> = {
+  /** The environment every function shares: where the facts, config, state, topic and token are. */
+  private commonEnvironment(
+    s: BedrockCostSettings,
+    storeUri: string,
+    configUri: string,
+  ): Record<string, string> {
+    return {
       BEDROCK_COST_STORE: storeUri,
-      BEDROCK_COST_CONFIG: config.uri,
+      BEDROCK_COST_CONFIG: configUri,
       BEDROCK_COST_STATE_TABLE: this.stateTable.tableName,
       BEDROCK_COST_SNS_TOPIC_ARN: this.alertTopic.topicArn,
       BEDROCK_COST_SLACK_SECRET_ARN: this.slackSecret.secretArn,
@@ -302,23 +413,24 @@ export class BedrockCostStack extends Stack {
       HOME: '/tmp',
       ...(s.slackChannel !== undefined ? { BEDROCK_COST_SLACK_CHANNEL: s.slackChannel } : {}),
     };
-    const notify = notifyStatements(
-      this.alertTopic.topicArn,
-      this.alertTopicKey.keyArn,
-      this.slackSecret.secretArn,
-    );
-    const readConfig = configReadStatements(config.grant);
+  }
 
-    this.curDeliveryFunction = this.createFunction('cur-delivery', 'CurDelivery', {
+  /** The ingest function, fed by the ingest queue (partial batch failures reported per message). */
+  private createCurDeliveryFunction(
+    s: BedrockCostSettings,
+    wiring: FunctionWiring,
+    target: { curExportPrefix: string; statements: iam.PolicyStatement[] },
+  ): lambda.Function {
+    const fn = this.createFunction('cur-delivery', 'CurDelivery', {
       description:
         'Ingests a CUR delivery (manifest event from SQS) into daily facts, evaluates rules, notifies',
       sizing: CUR_DELIVERY_SIZING,
-      code,
+      code: wiring.code,
       architecture: s.lambdaArchitecture,
       environment: {
-        ...commonEnvironment,
+        ...wiring.environment,
         BEDROCK_COST_ENGINE: s.engine,
-        BEDROCK_COST_CUR_EXPORT: `s3://${s.cur.bucketName}/${curExport.prefix}`,
+        BEDROCK_COST_CUR_EXPORT: `s3://${s.cur.bucketName}/${target.curExportPrefix}`,
         ...(s.engine === 'athena'
           ? {
               BEDROCK_COST_ATHENA_WORKGROUP: s.athenaWorkGroupName,
@@ -327,89 +439,53 @@ export class BedrockCostStack extends Stack {
             }
           : {}),
       },
-      statements: [
-        ...curReadStatements(curExport),
-        ...(s.cur.kmsKeyArn !== undefined ? curKmsStatements(s.cur.kmsKeyArn) : []),
-        ...factStoreWriteStatements(factsArea, stateArea),
-        ...readConfig,
-        ...stateTableStatements(this.stateTable.tableArn),
-        ...notify,
-        // Least privilege: the Athena engine's rights only when this deployment runs it.
-        ...(s.engine === 'athena' ? athenaStatements(athenaScope) : []),
-      ],
+      statements: target.statements,
     });
-    this.curDeliveryFunction.addEventSource(
+    fn.addEventSource(
       new SqsEventSource(this.ingestQueue, {
         batchSize: INGEST_BATCH_SIZE,
         maxConcurrency: INGEST_MAX_CONCURRENCY,
         reportBatchItemFailures: true,
       }),
     );
+    return fn;
+  }
 
-    const reportStatements = [
-      ...factStoreReadStatements(factsArea, stateArea),
-      ...readConfig,
-      ...stateTableStatements(this.stateTable.tableArn),
-      ...notify,
-    ];
-    this.weeklyDigestFunction = this.createFunction('weekly-digest', 'WeeklyDigest', {
+  /** The scheduled functions: they read facts and state and notify; review and early warning read metrics. */
+  private createReportFunctions(
+    s: BedrockCostSettings,
+    wiring: FunctionWiring,
+    reportStatements: iam.PolicyStatement[],
+  ): { weeklyDigest: lambda.Function; quarterlyReview: lambda.Function; earlyWarning: lambda.Function } {
+    const weeklyDigest = this.createFunction('weekly-digest', 'WeeklyDigest', {
       description: 'Sends the weekly chargeback digest (EventBridge Scheduler)',
       sizing: WEEKLY_DIGEST_SIZING,
-      code,
+      code: wiring.code,
       architecture: s.lambdaArchitecture,
-      environment: commonEnvironment,
+      environment: wiring.environment,
       statements: reportStatements,
     });
     const metricRegions = s.metricRegions ?? [Aws.REGION];
-    this.quarterlyReviewFunction = this.createFunction('quarterly-review', 'QuarterlyReview', {
+    const quarterlyReview = this.createFunction('quarterly-review', 'QuarterlyReview', {
       description: 'Sends the quarterly provisioned-commitment review (EventBridge Scheduler)',
       sizing: QUARTERLY_REVIEW_SIZING,
-      code,
+      code: wiring.code,
       architecture: s.lambdaArchitecture,
-      environment: { ...commonEnvironment, BEDROCK_COST_METRIC_REGIONS: metricRegions.join(',') },
+      environment: { ...wiring.environment, BEDROCK_COST_METRIC_REGIONS: metricRegions.join(',') },
       statements: [...reportStatements, ...metricsReadStatements(metricRegions)],
     });
-    this.earlyWarningFunction = this.createFunction('early-warning', 'EarlyWarning', {
+    const earlyWarning = this.createFunction('early-warning', 'EarlyWarning', {
       description: 'Hourly early warning from Bedrock CloudWatch metrics (EventBridge Scheduler)',
       sizing: EARLY_WARNING_SIZING,
-      code,
+      code: wiring.code,
       architecture: s.lambdaArchitecture,
-      environment: { ...commonEnvironment, BEDROCK_COST_METRIC_REGIONS: metricRegions.join(',') },
+      environment: { ...wiring.environment, BEDROCK_COST_METRIC_REGIONS: metricRegions.join(',') },
       statements: [...reportStatements, ...earlyWarningStatements(metricRegions)],
     });
+    return { weeklyDigest, quarterlyReview, earlyWarning };
+  }
 
-    if (s.slackTeamId !== undefined) {
-      this.slackInteractivity = this.createSlackInteractivity(s.slackTeamId, code, s.lambdaArchitecture);
-    }
-
-    // ---- Schedules -------------------------------------------------------------------------------------
-    const timeZone = TimeZone.of(s.scheduleTimeZone);
-    this.schedule('WeeklyDigestSchedule', s.weeklyDigestSchedule, timeZone, this.weeklyDigestFunction);
-    this.schedule(
-      'QuarterlyReviewSchedule',
-      s.quarterlyReviewSchedule,
-      timeZone,
-      this.quarterlyReviewFunction,
-    );
-    this.schedule('EarlyWarningSchedule', s.earlyWarningSchedule, timeZone, this.earlyWarningFunction);
-
-    // ---- Backfill with Athena (attach to the workstation role or SSO permission set that runs it) -------
-    this.backfillPolicy = new iam.ManagedPolicy(this, 'AthenaBackfillPolicy', {
-      description:
-        'bedrock-cost backfill/ingest with --engine athena: read the CUR export, run queries in the ' +
-        'workgroup, write facts and the ingest ledger',
-      statements: [
-        ...curReadStatements(curExport),
-        ...(s.cur.kmsKeyArn !== undefined ? curKmsStatements(s.cur.kmsKeyArn) : []),
-        ...factStoreWriteStatements(factsArea, stateArea),
-        ...readConfig,
-        ...athenaStatements(athenaScope),
-      ],
-    });
-
-    // ---- Alarms → the alert topic ------------------------------------------------------------------------
-    this.createAlarms();
-
+  private addOutputs(s: BedrockCostSettings, storeUri: string, configUri: string): void {
     new CfnOutput(this, 'FactsStoreUri', { value: storeUri, description: 'BEDROCK_COST_STORE / --store' });
     new CfnOutput(this, 'AlertTopicArn', { value: this.alertTopic.topicArn });
     new CfnOutput(this, 'SlackTokenSecretArn', { value: this.slackSecret.secretArn });
@@ -418,7 +494,7 @@ export class BedrockCostStack extends Stack {
     new CfnOutput(this, 'IngestDlqUrl', { value: this.ingestDlq.queueUrl });
     new CfnOutput(this, 'AthenaWorkGroupName', { value: s.athenaWorkGroupName });
     new CfnOutput(this, 'AthenaBackfillPolicyArn', { value: this.backfillPolicy.managedPolicyArn });
-    new CfnOutput(this, 'ConfigUri', { value: config.uri });
+    new CfnOutput(this, 'ConfigUri', { value: configUri });
   }
 
   /**

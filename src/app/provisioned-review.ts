@@ -1,5 +1,3 @@
-import type { ReceiverSpec } from '../core/alerting/receivers.js';
-import { REPORT_FACT_FIELDS } from '../core/facts/report-fields.js';
 import { formatMoney } from '../core/money.js';
 import { commitmentInventory } from '../core/review/commitments.js';
 import { buildProvisionedReview, type ProvisionedReview } from '../core/review/provisioned-review.js';
@@ -8,39 +6,29 @@ import type { ReviewOptions } from '../core/review/review-options.js';
 import { type CommitmentUtilization, commitmentTargets } from '../core/review/utilization.js';
 import { addDays } from '../core/time/days.js';
 import { lastEndedQuarter, quarterBounds } from '../core/time/quarter.js';
-import { withFactReader } from './fact-reader.js';
-import type { FactStore } from './ports/ingest.js';
-import type { ReportWriter, UtilizationSource } from './ports/reports.js';
+import type { UtilizationSource } from './ports/reports.js';
 import {
-  type ReportDeliveryDeps,
-  type ReportDeliveryEntry,
-  watermarkOf,
+  type ReportRunDeps,
+  type ReportRunOutcome,
+  type ReportSendInput,
+  readReportFacts,
   writeAndDeliver,
 } from './report-delivery.js';
 
-export interface ProvisionedReviewDeps extends ReportDeliveryDeps {
-  store: FactStore;
-  writer: ReportWriter;
+export interface ProvisionedReviewDeps extends ReportRunDeps {
   utilization?: UtilizationSource | undefined;
-  newestUsageHour?: (() => Promise<Date | null>) | undefined;
 }
 
-export interface ProvisionedReviewInput {
+export interface ProvisionedReviewInput extends ReportSendInput {
   /** `YYYY-Qn`; default: the last quarter that has ended. */
   quarter?: string | undefined;
   options: ReviewOptions;
   finalAfterHours: number;
   sendPartial: boolean;
-  receivers: readonly ReceiverSpec[];
-  send: boolean;
-  leaseMs?: number | undefined;
 }
 
-export interface ProvisionedReviewReport {
+export interface ProvisionedReviewReport extends ReportRunOutcome {
   quarter: string;
-  headline: string;
-  complete: boolean;
-  files: { name: string; path: string }[];
   totals: {
     commitmentCost: string;
     onDemandEquivalent: string;
@@ -49,8 +37,6 @@ export interface ProvisionedReviewReport {
   };
   recommendations: { id: string; model: string; action: string; effect: string | null }[];
   utilizationError: string | null;
-  notReadyReason: string | null;
-  deliveries: ReportDeliveryEntry[];
   review: ProvisionedReview;
 }
 
@@ -66,11 +52,7 @@ export async function reviewProvisioned(
   const now = deps.clock();
   const quarter = input.quarter ?? lastEndedQuarter(now);
   const { first, last } = quarterBounds(quarter);
-  // Rolled up over the columns the review never reads (principals, tags…): the same sums from fewer rows.
-  const facts = await withFactReader(deps.store, (reader) =>
-    reader.rollup({ from: first, to: addDays(last, 3) }, REPORT_FACT_FIELDS),
-  );
-  const newest = await watermarkOf(deps, facts, now);
+  const { facts, newest } = await readReportFacts(deps, { from: first, to: addDays(last, 3) }, now);
   const inQuarter = facts.filter((f) => f.usageDate >= first && f.usageDate <= last);
 
   let utilization: CommitmentUtilization[] = [];
@@ -102,13 +84,11 @@ export async function reviewProvisioned(
     options: input.options,
   });
   const artifacts = reviewArtifacts(review, { sendPartial: input.sendPartial });
-  const { files, deliveries } = await writeAndDeliver(artifacts, input, deps);
+  const outcome = await writeAndDeliver(artifacts, review.complete, input, deps);
   const t = review.totals;
   return {
     quarter,
-    headline: artifacts.headline,
-    complete: review.complete,
-    files,
+    ...outcome,
     totals: {
       commitmentCost: formatMoney(t.commitmentCost),
       onDemandEquivalent: formatMoney(t.onDemandEquivalent),
@@ -122,8 +102,6 @@ export async function reviewProvisioned(
       effect: r.recommendation.effect === null ? null : formatMoney(r.recommendation.effect),
     })),
     utilizationError,
-    notReadyReason: artifacts.notReadyReason,
-    deliveries,
     review,
   };
 }

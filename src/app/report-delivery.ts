@@ -6,11 +6,13 @@ import {
   OWNER_CHANNEL_TEMPLATE,
   type ReceiverSpec,
 } from '../core/alerting/receivers.js';
-import { describeError } from '../core/errors.js';
+import { ConfigError, describeError } from '../core/errors.js';
 import type { DailyFact } from '../core/facts/daily-fact.js';
 import { newestUsageEndOf, newestUsageHourOf } from '../core/facts/newest-usage-hour.js';
+import { REPORT_FACT_FIELDS } from '../core/facts/report-fields.js';
 import type { ReportArtifacts } from '../core/report/report-artifacts.js';
 import { deliverOnce, sendDelivery } from './deliver.js';
+import { withFactReader } from './fact-reader.js';
 import type { Clock, NotificationLog, Notifier, SendOutcome } from './ports/alerting.js';
 import type { FactStore } from './ports/ingest.js';
 import type { ReportSlackPublisher, ReportWriter } from './ports/reports.js';
@@ -23,6 +25,28 @@ export interface ReportDeliveryDeps {
   slack?: ReportSlackPublisher | undefined;
   sns?: Notifier<'sns'> | undefined;
   console?: Notifier<'console'> | undefined;
+}
+
+/** What a report use case needs: the facts it reads, a writer for its files and the delivery dependencies. */
+export interface ReportRunDeps extends ReportDeliveryDeps, ReportFactsDeps {
+  writer: ReportWriter;
+}
+
+/** What every report run returns beside its own figures. */
+export interface ReportRunOutcome {
+  headline: string;
+  /** Every day of the period is final. */
+  complete: boolean;
+  files: { name: string; path: string }[];
+  notReadyReason: string | null;
+  deliveries: ReportDeliveryEntry[];
+}
+
+/** Who receives a report, whether it is sent at all, and how long one send may hold its claim. */
+export interface ReportSendInput {
+  receivers: readonly ReceiverSpec[];
+  send: boolean;
+  leaseMs?: number | undefined;
 }
 
 /**
@@ -52,16 +76,23 @@ export interface ReportDeliveryEntry {
   detail?: string | undefined;
 }
 
-/** Writes every rendered file of a report, then delivers it (see `deliverReport`). */
+/** Writes every rendered file of a report, then delivers it (see `deliverReport`); the run's outcome. */
 export async function writeAndDeliver(
   artifacts: ReportArtifacts,
-  input: { receivers: readonly ReceiverSpec[]; send: boolean; leaseMs?: number | undefined },
+  complete: boolean,
+  input: ReportSendInput,
   deps: ReportDeliveryDeps & { writer: ReportWriter },
-): Promise<{ files: { name: string; path: string }[]; deliveries: ReportDeliveryEntry[] }> {
+): Promise<ReportRunOutcome> {
   const files: { name: string; path: string }[] = [];
   for (const file of artifacts.files) files.push({ name: file.name, path: await deps.writer.write(file) });
   const deliveries = await deliverReport(artifacts, input.receivers, input.send, deps, input.leaseMs);
-  return { files, deliveries };
+  return {
+    headline: artifacts.headline,
+    complete,
+    files,
+    notReadyReason: artifacts.notReadyReason,
+    deliveries,
+  };
 }
 
 /** Long enough to post a summary and upload a file with a couple of rate-limit waits. */
@@ -251,7 +282,7 @@ export function resolveReceivers(names: readonly string[], all: readonly Receive
   return names.map((name) => {
     const found = all.find((r) => r.name === name);
     if (!found) {
-      throw new Error(
+      throw new ConfigError(
         `report receiver "${name}" is not defined in receivers; defined: ${all.map((r) => r.name).join(', ') || '(none)'}`,
       );
     }
@@ -259,18 +290,28 @@ export function resolveReceivers(names: readonly string[], all: readonly Receive
   });
 }
 
+/** What a report reads of the store, and how: the fact store and, optionally, the caller's watermark. */
+export interface ReportFactsDeps {
+  store: FactStore;
+  /** Newest usage hour of the data; default: the store's snapshot metadata, else a lower bound from the facts. */
+  newestUsageHour?: (() => Promise<Date | null>) | undefined;
+}
+
 /**
- * The completeness watermark: the caller's, else the newest usage end the store recorded for its snapshots,
- * else (older snapshots without metadata) the newest usage day in the facts; never later than `now`.
+ * The facts of `range` a report reads, rolled up over the columns reports never read (principals, tags…):
+ * the same sums from fewer rows. With them, the completeness watermark: the caller's, else the newest usage
+ * end the store recorded for its snapshots, else (older snapshots without metadata) the newest usage day in
+ * the facts; never later than `now`.
  */
-export async function watermarkOf(
-  deps: { store: FactStore; newestUsageHour?: (() => Promise<Date | null>) | undefined },
-  facts: readonly DailyFact[],
+export async function readReportFacts(
+  deps: ReportFactsDeps,
+  range: { from: string; to: string },
   now: Date,
-): Promise<Date | null> {
+): Promise<{ facts: DailyFact[]; newest: Date | null }> {
+  const facts = await withFactReader(deps.store, (reader) => reader.rollup(range, REPORT_FACT_FIELDS));
   const stated = deps.newestUsageHour
     ? await deps.newestUsageHour()
     : (newestUsageEndOf(await deps.store.snapshots()) ?? newestUsageHourOf(facts, now));
-  if (stated === null) return null;
-  return new Date(Math.min(stated.getTime(), now.getTime()));
+  const newest = stated === null ? null : new Date(Math.min(stated.getTime(), now.getTime()));
+  return { facts, newest };
 }

@@ -1,51 +1,38 @@
-import type { ReceiverSpec } from '../core/alerting/receivers.js';
 import { digestArtifacts } from '../core/digest/digest-artifacts.js';
 import { digestFactRange } from '../core/digest/week-window.js';
 import { buildWeeklyDigest, type DigestOptions, type WeeklyDigest } from '../core/digest/weekly-digest.js';
-import { REPORT_FACT_FIELDS } from '../core/facts/report-fields.js';
 import { formatMoney } from '../core/money.js';
 import { isoWeekDays, lastEndedIsoWeek, parseIsoWeek } from '../core/time/iso-week.js';
-import { withFactReader } from './fact-reader.js';
 import type { FeedbackStore } from './ports/alerting.js';
 import type { EarlyWarningStore } from './ports/early-warning.js';
-import type { FactStore } from './ports/ingest.js';
-import type { FindingsSource, ReportWriter } from './ports/reports.js';
+import type { FindingsSource } from './ports/reports.js';
 import {
-  type ReportDeliveryDeps,
-  type ReportDeliveryEntry,
-  watermarkOf,
+  type ReportRunDeps,
+  type ReportRunOutcome,
+  type ReportSendInput,
+  readReportFacts,
   writeAndDeliver,
 } from './report-delivery.js';
 
 // ─── the weekly digest use case ──────────────────────────────────────────────────────────────────
 
-export interface WeeklyDigestDeps extends ReportDeliveryDeps {
-  store: FactStore;
-  writer: ReportWriter;
+export interface WeeklyDigestDeps extends ReportRunDeps {
   findings?: FindingsSource | undefined;
   /** Early-warning state: unit economics and estimate ÷ CUR in the digest (issue 14). */
   earlyWarnings?: EarlyWarningStore | undefined;
   /** "Not an anomaly" feedback from Slack, counted in the digest (issue 12). */
   feedback?: FeedbackStore | undefined;
-  /** Newest usage hour of the data; default: the store's snapshot metadata, else a lower bound from the facts. */
-  newestUsageHour?: (() => Promise<Date | null>) | undefined;
 }
 
-export interface WeeklyDigestInput {
+export interface WeeklyDigestInput extends ReportSendInput {
   /** `YYYY-Www`; default: the last ISO week that has ended. */
   week?: string | undefined;
   options: DigestOptions;
   sendPartialWeeks: boolean;
-  receivers: readonly ReceiverSpec[];
-  send: boolean;
-  leaseMs?: number | undefined;
 }
 
-export interface WeeklyDigestReport {
+export interface WeeklyDigestReport extends ReportRunOutcome {
   week: string;
-  headline: string;
-  complete: boolean;
-  files: { name: string; path: string }[];
   totals: {
     thisWeek: string;
     lastWeek: string;
@@ -55,8 +42,6 @@ export interface WeeklyDigestReport {
     unallocated: string;
   };
   reconciliation: { ok: boolean; line: string; difference: string };
-  notReadyReason: string | null;
-  deliveries: ReportDeliveryEntry[];
   digest: WeeklyDigest;
 }
 
@@ -71,10 +56,7 @@ export async function sendWeeklyDigest(
   const now = deps.clock();
   const week = input.week ?? lastEndedIsoWeek(now);
   parseIsoWeek(week);
-  const range = digestFactRange(week);
-  // Rolled up over the columns the digest never reads (principals, tags…): the same sums from fewer rows.
-  const facts = await withFactReader(deps.store, (reader) => reader.rollup(range, REPORT_FACT_FIELDS));
-  const newest = await watermarkOf(deps, facts, now);
+  const { facts, newest } = await readReportFacts(deps, digestFactRange(week), now);
   const anomalies = deps.findings ? await deps.findings.findings(isoWeekDays(week)) : [];
   const feedback = deps.feedback ? await deps.feedback.list() : undefined;
   const digest = buildWeeklyDigest({
@@ -88,14 +70,12 @@ export async function sendWeeklyDigest(
     feedback,
   });
   const artifacts = digestArtifacts(digest, { sendPartialWeeks: input.sendPartialWeeks });
-  const { files, deliveries } = await writeAndDeliver(artifacts, input, deps);
+  const outcome = await writeAndDeliver(artifacts, digest.window.complete, input, deps);
   const t = digest.totals;
   const nullable = (v: typeof t.monthToDate) => (v === null ? null : formatMoney(v));
   return {
     week,
-    headline: artifacts.headline,
-    complete: digest.window.complete,
-    files,
+    ...outcome,
     totals: {
       thisWeek: formatMoney(t.thisWeek),
       lastWeek: formatMoney(t.lastWeek),
@@ -109,8 +89,6 @@ export async function sendWeeklyDigest(
       line: digest.reconciliation.line,
       difference: formatMoney(digest.reconciliation.difference),
     },
-    notReadyReason: artifacts.notReadyReason,
-    deliveries,
     digest,
   };
 }

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { ATTRIBUTION_LAYERS } from '../core/normalize/attribution.js';
+import { ATTRIBUTION_LAYERS, DEFAULT_ENVIRONMENT_WORDS } from '../core/normalize/attribution.js';
 import { AlertingConfigSchema, checkAlertingReferences } from './alerting-schema.js';
 import { DIGEST_CONFIG_SHAPE } from './digest-schema.js';
 import {
@@ -50,23 +50,8 @@ export const AccountSchema = z
 /** How an account name maps to prod / non-prod when the account has no explicit `environment`. */
 export const EnvironmentsSchema = z
   .object({
-    prod: z.array(z.string()).default(['prod', 'production', 'prd', 'live']),
-    non_prod: z
-      .array(z.string())
-      .default([
-        'dev',
-        'development',
-        'test',
-        'testing',
-        'staging',
-        'stage',
-        'stg',
-        'sandbox',
-        'qa',
-        'uat',
-        'nonprod',
-        'preprod',
-      ]),
+    prod: z.array(z.string()).default([...DEFAULT_ENVIRONMENT_WORDS.prod]),
+    non_prod: z.array(z.string()).default([...DEFAULT_ENVIRONMENT_WORDS.non_prod]),
   })
   .strict();
 

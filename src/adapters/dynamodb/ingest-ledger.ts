@@ -1,6 +1,14 @@
 import { randomUUID } from 'node:crypto';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DeleteCommand, DynamoDBDocumentClient, GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import {
+  DeleteCommand,
+  type DeleteCommandInput,
+  DynamoDBDocumentClient,
+  GetCommand,
+  type GetCommandInput,
+  UpdateCommand,
+  type UpdateCommandInput,
+} from '@aws-sdk/lib-dynamodb';
 import type { DeliveryClaim, DeliveryClaimRequest, DeliveryClaims } from '../../app/ports/delivery.js';
 import type { IngestLedger, LedgerEntry } from '../../app/ports/ingest.js';
 import { isConditionFailure, STATE_TABLE_TTL_ATTRIBUTE, toStoreError } from './notification-log.js';
@@ -26,6 +34,9 @@ export interface DynamoDbIngestLedgerOptions {
   newToken?: (() => string) | undefined;
   retentionDays?: number | undefined;
 }
+
+/** A command's input without the table and key, which every ledger command sets alike. */
+type ItemInput<T> = Omit<T, 'TableName' | 'Key'>;
 
 interface LeaseItem {
   token: string;
@@ -69,38 +80,30 @@ export class DynamoDbIngestLedger implements IngestLedger, DeliveryClaims {
     // would write the same facts). A lease on another version belongs to a run ingesting something newer:
     // record the entry but leave that run its lease.
     const completed = await this.conditional('put', () =>
-      this.doc.send(
-        new UpdateCommand({
-          TableName: this.options.tableName,
-          Key: { pk },
-          UpdateExpression: 'SET #entry = :entry, #status = :completed, #ttl = :expires REMOVE #lease',
-          ConditionExpression: 'attribute_not_exists(#lease) OR #lease.#version = :version',
-          ExpressionAttributeNames: {
-            '#entry': 'entry',
-            '#status': 'status',
-            '#ttl': STATE_TABLE_TTL_ATTRIBUTE,
-            '#lease': 'lease',
-            '#version': 'version',
-          },
-          ExpressionAttributeValues: {
-            ...values,
-            ':completed': INGEST_STATUS.completed,
-            ':version': entry.version,
-          },
-        }),
-      ),
+      this.sendUpdate(pk, {
+        UpdateExpression: 'SET #entry = :entry, #status = :completed, #ttl = :expires REMOVE #lease',
+        ConditionExpression: 'attribute_not_exists(#lease) OR #lease.#version = :version',
+        ExpressionAttributeNames: {
+          '#entry': 'entry',
+          '#status': 'status',
+          '#ttl': STATE_TABLE_TTL_ATTRIBUTE,
+          '#lease': 'lease',
+          '#version': 'version',
+        },
+        ExpressionAttributeValues: {
+          ...values,
+          ':completed': INGEST_STATUS.completed,
+          ':version': entry.version,
+        },
+      }),
     );
     if (completed) return;
     await this.call('put', () =>
-      this.doc.send(
-        new UpdateCommand({
-          TableName: this.options.tableName,
-          Key: { pk },
-          UpdateExpression: 'SET #entry = :entry, #ttl = :expires',
-          ExpressionAttributeNames: { '#entry': 'entry', '#ttl': STATE_TABLE_TTL_ATTRIBUTE },
-          ExpressionAttributeValues: values,
-        }),
-      ),
+      this.sendUpdate(pk, {
+        UpdateExpression: 'SET #entry = :entry, #ttl = :expires',
+        ExpressionAttributeNames: { '#entry': 'entry', '#ttl': STATE_TABLE_TTL_ATTRIBUTE },
+        ExpressionAttributeValues: values,
+      }),
     );
   }
 
@@ -113,27 +116,22 @@ export class DynamoDbIngestLedger implements IngestLedger, DeliveryClaims {
       claimedAtMs: request.nowMs,
     };
     const claimed = await this.conditional('claim', () =>
-      this.doc.send(
-        new UpdateCommand({
-          TableName: this.options.tableName,
-          Key: { pk: ingestLedgerPk(request.objectKey) },
-          UpdateExpression:
-            'SET #lease = :lease, #status = :inProgress, #ttl = if_not_exists(#ttl, :expires)',
-          ConditionExpression: 'attribute_not_exists(#lease) OR #lease.#untilMs <= :now',
-          ExpressionAttributeNames: {
-            '#lease': 'lease',
-            '#status': 'status',
-            '#untilMs': 'untilMs',
-            '#ttl': STATE_TABLE_TTL_ATTRIBUTE,
-          },
-          ExpressionAttributeValues: {
-            ':lease': lease,
-            ':inProgress': INGEST_STATUS.inProgress,
-            ':now': request.nowMs,
-            ':expires': Math.ceil(lease.untilMs / 1000) + this.retentionSec,
-          },
-        }),
-      ),
+      this.sendUpdate(ingestLedgerPk(request.objectKey), {
+        UpdateExpression: 'SET #lease = :lease, #status = :inProgress, #ttl = if_not_exists(#ttl, :expires)',
+        ConditionExpression: 'attribute_not_exists(#lease) OR #lease.#untilMs <= :now',
+        ExpressionAttributeNames: {
+          '#lease': 'lease',
+          '#status': 'status',
+          '#untilMs': 'untilMs',
+          '#ttl': STATE_TABLE_TTL_ATTRIBUTE,
+        },
+        ExpressionAttributeValues: {
+          ':lease': lease,
+          ':inProgress': INGEST_STATUS.inProgress,
+          ':now': request.nowMs,
+          ':expires': Math.ceil(lease.untilMs / 1000) + this.retentionSec,
+        },
+      }),
     );
     if (claimed) return { status: 'claimed', token };
     const holder = (await this.read(request.objectKey))?.lease as Partial<LeaseItem> | undefined;
@@ -149,42 +147,42 @@ export class DynamoDbIngestLedger implements IngestLedger, DeliveryClaims {
     const names = { '#lease': 'lease', '#token': 'token', '#entry': 'entry' };
     // With a completed entry the item goes back to COMPLETED; a claim that never completed leaves nothing.
     const reverted = await this.conditional('release', () =>
-      this.doc.send(
-        new UpdateCommand({
-          TableName: this.options.tableName,
-          Key: { pk },
-          UpdateExpression: 'SET #status = :completed REMOVE #lease',
-          ConditionExpression: '#lease.#token = :token AND attribute_exists(#entry)',
-          ExpressionAttributeNames: { ...names, '#status': 'status' },
-          ExpressionAttributeValues: { ':token': token, ':completed': INGEST_STATUS.completed },
-        }),
-      ),
+      this.sendUpdate(pk, {
+        UpdateExpression: 'SET #status = :completed REMOVE #lease',
+        ConditionExpression: '#lease.#token = :token AND attribute_exists(#entry)',
+        ExpressionAttributeNames: { ...names, '#status': 'status' },
+        ExpressionAttributeValues: { ':token': token, ':completed': INGEST_STATUS.completed },
+      }),
     );
     if (reverted) return;
     await this.conditional('release', () =>
-      this.doc.send(
-        new DeleteCommand({
-          TableName: this.options.tableName,
-          Key: { pk },
-          ConditionExpression: '#lease.#token = :token AND attribute_not_exists(#entry)',
-          ExpressionAttributeNames: names,
-          ExpressionAttributeValues: { ':token': token },
-        }),
-      ),
+      this.sendDelete(pk, {
+        ConditionExpression: '#lease.#token = :token AND attribute_not_exists(#entry)',
+        ExpressionAttributeNames: names,
+        ExpressionAttributeValues: { ':token': token },
+      }),
     );
   }
 
   private async read(objectKey: string): Promise<Record<string, unknown> | undefined> {
     const out = await this.call('get', () =>
-      this.doc.send(
-        new GetCommand({
-          TableName: this.options.tableName,
-          Key: { pk: ingestLedgerPk(objectKey) },
-          ConsistentRead: true,
-        }),
-      ),
+      this.sendGet(ingestLedgerPk(objectKey), {
+        ConsistentRead: true,
+      }),
     );
     return out.Item;
+  }
+
+  private sendUpdate(pk: string, input: ItemInput<UpdateCommandInput>) {
+    return this.doc.send(new UpdateCommand({ TableName: this.options.tableName, Key: { pk }, ...input }));
+  }
+
+  private sendDelete(pk: string, input: ItemInput<DeleteCommandInput>) {
+    return this.doc.send(new DeleteCommand({ TableName: this.options.tableName, Key: { pk }, ...input }));
+  }
+
+  private sendGet(pk: string, input: ItemInput<GetCommandInput>) {
+    return this.doc.send(new GetCommand({ TableName: this.options.tableName, Key: { pk }, ...input }));
   }
 
   /** True when written, false when the condition failed (contention is a value, not an error). */

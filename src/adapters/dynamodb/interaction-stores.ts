@@ -13,39 +13,52 @@ import { isConditionFailure, STATE_TABLE_TTL_ATTRIBUTE, toStoreError } from './n
 
 type TableOptions = { client: DynamoDBClient; tableName: string };
 
-/** Acknowledgements, the newest per condition, in one item of the state table. */
-export class DynamoDbConditionAckStore implements ConditionAckStore {
-  private readonly item: DynamoDbJsonListItem<ConditionAck>;
+/** Records kept in one item of the state table; `upsert` replaces those with the same key. */
+class DynamoDbKeyedList<T> {
+  private readonly item: DynamoDbJsonListItem<T>;
 
-  constructor(options: TableOptions) {
-    this.item = new DynamoDbJsonListItem(options, 'condition-acks', 'acks', 'condition ack store');
+  constructor(
+    options: TableOptions,
+    names: { pk: string; attribute: string; what: string },
+    private readonly keyOf: (record: T) => string,
+  ) {
+    this.item = new DynamoDbJsonListItem(options, names.pk, names.attribute, names.what);
   }
 
-  list(): Promise<ConditionAck[]> {
+  list(): Promise<T[]> {
     return this.item.list();
   }
 
+  protected async upsert(records: readonly T[]): Promise<void> {
+    if (records.length === 0) return;
+    const keys = new Set(records.map(this.keyOf));
+    await this.item.update((all) => [...all.filter((r) => !keys.has(this.keyOf(r))), ...records]);
+  }
+}
+
+/** Acknowledgements, the newest per condition, in one item of the state table. */
+export class DynamoDbConditionAckStore extends DynamoDbKeyedList<ConditionAck> implements ConditionAckStore {
+  constructor(options: TableOptions) {
+    super(
+      options,
+      { pk: 'condition-acks', attribute: 'acks', what: 'condition ack store' },
+      (a) => a.conditionKey,
+    );
+  }
+
   put(ack: ConditionAck): Promise<void> {
-    return this.item.update((acks) => [...acks.filter((a) => a.conditionKey !== ack.conditionKey), ack]);
+    return this.upsert([ack]);
   }
 }
 
 /** "Not an anomaly" feedback in one item of the state table. */
-export class DynamoDbFeedbackStore implements FeedbackStore {
-  private readonly item: DynamoDbJsonListItem<FeedbackRecord>;
-
+export class DynamoDbFeedbackStore extends DynamoDbKeyedList<FeedbackRecord> implements FeedbackStore {
   constructor(options: TableOptions) {
-    this.item = new DynamoDbJsonListItem(options, 'feedback', 'feedback', 'feedback store');
+    super(options, { pk: 'feedback', attribute: 'feedback', what: 'feedback store' }, (r) => r.id);
   }
 
-  list(): Promise<FeedbackRecord[]> {
-    return this.item.list();
-  }
-
-  async put(records: readonly FeedbackRecord[]): Promise<void> {
-    if (records.length === 0) return;
-    const ids = new Set(records.map((r) => r.id));
-    await this.item.update((all) => [...all.filter((r) => !ids.has(r.id)), ...records]);
+  put(records: readonly FeedbackRecord[]): Promise<void> {
+    return this.upsert(records);
   }
 }
 

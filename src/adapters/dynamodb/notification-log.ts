@@ -18,6 +18,7 @@ import type {
 import { claimedEntry, type LogEntry } from '../../core/alerting/notification-log-entry.js';
 import { StoreError } from '../../core/errors.js';
 import { sha256Hex } from '../../core/keys.js';
+import { awsErrorFacts, isRetryableAwsError } from '../aws-errors.js';
 
 /** Partition key attribute of the state table (string); the table has no sort key, TTL on `expiresAtEpochSec`. */
 export const STATE_TABLE_PARTITION_KEY = 'pk';
@@ -159,23 +160,10 @@ export function isConditionFailure(error: unknown): boolean {
 
 /** Wraps an SDK failure; throttling, 5xx and network errors are marked retryable. */
 export function toStoreError(what: string, error: unknown): StoreError {
-  const e = error as {
-    name?: string;
-    message?: string;
-    $metadata?: { httpStatusCode?: number };
-    $retryable?: unknown;
-  };
-  const status = e.$metadata?.httpStatusCode;
-  const retryable =
-    e.$retryable !== undefined ||
-    (status !== undefined && (status >= 500 || status === 429)) ||
-    /Throttl|ProvisionedThroughputExceeded|RequestLimitExceeded|InternalServerError|ServiceUnavailable/.test(
-      e.name ?? '',
-    ) ||
-    status === undefined;
-  return new StoreError(`${what} failed: ${e.name ?? 'Error'}: ${e.message ?? String(error)}`, {
+  const { name, message } = awsErrorFacts(error);
+  return new StoreError(`${what} failed: ${name ?? 'Error'}: ${message ?? String(error)}`, {
     cause: error,
-    retryable,
+    retryable: isRetryableAwsError(error),
   });
 }
 

@@ -43,44 +43,50 @@ class LockedJsonFile<T> {
   }
 }
 
-/** Acknowledgements, the newest per condition. */
-export class LocalConditionAckStore implements ConditionAckStore {
-  private readonly file: LockedJsonFile<{ version: 1; acks: ConditionAck[] }>;
+/** Records in one JSON state file, `{ version: 1, <field>: [...] }`; `upsert` replaces those with the same key. */
+class LocalKeyedList<T> {
+  private readonly file: LockedJsonFile<{ version: 1; [field: string]: T[] | 1 }>;
 
-  constructor(options: FileLockOptions & { path: string }) {
-    this.file = new LockedJsonFile(options.path, () => ({ version: 1 as const, acks: [] }), options);
+  constructor(
+    options: FileLockOptions & { path: string },
+    private readonly field: string,
+    private readonly keyOf: (record: T) => string,
+  ) {
+    this.file = new LockedJsonFile(options.path, () => ({ version: 1 as const, [field]: [] }), options);
   }
 
-  async list(): Promise<ConditionAck[]> {
-    return (await this.file.read()).acks;
+  async list(): Promise<T[]> {
+    return (await this.file.read())[this.field] as T[];
   }
 
-  async put(ack: ConditionAck): Promise<void> {
+  protected async upsert(records: readonly T[]): Promise<void> {
+    if (records.length === 0) return;
+    const keys = new Set(records.map(this.keyOf));
     await this.file.update((file) => {
-      file.acks = [...file.acks.filter((a) => a.conditionKey !== ack.conditionKey), ack];
+      file[this.field] = [...(file[this.field] as T[]).filter((r) => !keys.has(this.keyOf(r))), ...records];
       return { result: undefined, changed: true };
     });
   }
 }
 
-export class LocalFeedbackStore implements FeedbackStore {
-  private readonly file: LockedJsonFile<{ version: 1; feedback: FeedbackRecord[] }>;
-
+/** Acknowledgements, the newest per condition. */
+export class LocalConditionAckStore extends LocalKeyedList<ConditionAck> implements ConditionAckStore {
   constructor(options: FileLockOptions & { path: string }) {
-    this.file = new LockedJsonFile(options.path, () => ({ version: 1 as const, feedback: [] }), options);
+    super(options, 'acks', (a) => a.conditionKey);
   }
 
-  async list(): Promise<FeedbackRecord[]> {
-    return (await this.file.read()).feedback;
+  put(ack: ConditionAck): Promise<void> {
+    return this.upsert([ack]);
+  }
+}
+
+export class LocalFeedbackStore extends LocalKeyedList<FeedbackRecord> implements FeedbackStore {
+  constructor(options: FileLockOptions & { path: string }) {
+    super(options, 'feedback', (r) => r.id);
   }
 
-  async put(records: readonly FeedbackRecord[]): Promise<void> {
-    if (records.length === 0) return;
-    await this.file.update((file) => {
-      const ids = new Set(records.map((r) => r.id));
-      file.feedback = [...file.feedback.filter((r) => !ids.has(r.id)), ...records];
-      return { result: undefined, changed: true };
-    });
+  put(records: readonly FeedbackRecord[]): Promise<void> {
+    return this.upsert(records);
   }
 }
 

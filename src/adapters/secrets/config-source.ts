@@ -7,8 +7,8 @@ import type { Config } from '../../config/schema.js';
 import { DEFAULT_CONFIG } from '../../config/schema.js';
 import { ConfigError } from '../../core/errors.js';
 import { describeRedacted } from '../../core/render/redact.js';
+import { isRetryableAwsError } from '../aws-errors.js';
 import { parseS3Uri } from '../s3/s3-location.js';
-import { isRetryable } from './secret-token-source.js';
 
 /** The YAML config as read, and where from (for logs and errors). */
 export interface LoadedConfigText {
@@ -69,7 +69,7 @@ async function readS3(uri: string, client: S3Client): Promise<string> {
     const missing = name === 'NoSuchKey' || name === 'NotFound';
     throw new ConfigError(
       `${uri}: cannot read config from S3: ${missing ? 'no such object (upload the YAML there, see infra/README.md)' : describeRedacted(error)}`,
-      { cause: error, retryable: !missing && isRetryable(error) },
+      { cause: error, retryable: !missing && isRetryableAwsError(error) },
     );
   }
 }
@@ -81,7 +81,7 @@ async function readParameter(name: string, location: string, client: SSMClient):
   } catch (error) {
     throw new ConfigError(`${location}: cannot read config parameter: ${describeRedacted(error)}`, {
       cause: error,
-      retryable: isRetryable(error),
+      retryable: isRetryableAwsError(error),
     });
   }
 }

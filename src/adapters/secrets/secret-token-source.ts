@@ -2,6 +2,7 @@ import { GetSecretValueCommand, type SecretsManagerClient } from '@aws-sdk/clien
 import type { SSMClient } from '@aws-sdk/client-ssm';
 import { AppError } from '../../core/errors.js';
 import { describeRedacted } from '../../core/render/redact.js';
+import { isRetryableAwsError } from '../aws-errors.js';
 import { TtlCache } from './ttl-cache.js';
 
 /** A secret could not be read; the message names the secret, never its value. */
@@ -76,7 +77,7 @@ export class AwsTokenSource implements TokenSource {
     } catch (error) {
       throw new SecretError(`cannot read secret ${secretId} (for ${ref}): ${describeRedacted(error)}`, {
         cause: error,
-        retryable: isRetryable(error),
+        retryable: isRetryableAwsError(error),
       });
     }
     const token = value?.trim();
@@ -98,20 +99,11 @@ export class AwsTokenSource implements TokenSource {
     } catch (error) {
       throw new SecretError(`cannot read parameter ${name} (for ${ref}): ${describeRedacted(error)}`, {
         cause: error,
-        retryable: isRetryable(error),
+        retryable: isRetryableAwsError(error),
       });
     }
     const token = value?.trim();
     if (!token) throw new SecretError(`parameter ${name} (for ${ref}) is empty`);
     return token;
   }
-}
-
-/** Throttling, 5xx and network failures may pass; access and not-found errors will not. */
-export function isRetryable(error: unknown): boolean {
-  const e = error as { name?: string; $metadata?: { httpStatusCode?: number }; $retryable?: unknown };
-  const status = e.$metadata?.httpStatusCode;
-  if (e.$retryable !== undefined) return true;
-  if (status === undefined) return true;
-  return status >= 500 || status === 429 || /Throttl|TooManyRequests/.test(e.name ?? '');
 }

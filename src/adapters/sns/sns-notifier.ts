@@ -6,6 +6,7 @@ import {
 } from '@aws-sdk/client-sns';
 import type { NotificationDelivery, Notifier, SendOutcome } from '../../app/ports/alerting.js';
 import { describeRedacted } from '../../core/render/redact.js';
+import { awsErrorFacts, isTryLater } from '../aws-errors.js';
 import { classifyTransportError } from '../network-errors.js';
 import {
   ProgressTrackingHttpAgent,
@@ -87,10 +88,6 @@ export class SnsNotifier implements Notifier<'sns'> {
   }
 }
 
-// Error codes that mean "not published, try later" whatever the HTTP status.
-const THROTTLING =
-  /^(Throttl|KMSThrottling|TooManyRequests|RequestLimitExceeded|ServiceUnavailable|InternalError|InternalFailure)/;
-
 /**
  * Maps an SNS SDK failure to an outcome: throttling and 5xx retryable; other service errors (4xx:
  * NotFound, AuthorizationError, InvalidParameter) rejected; a transport failure as `classifyTransportError`
@@ -99,21 +96,12 @@ const THROTTLING =
  */
 export function classifySnsError(error: unknown): SendOutcome {
   const text = describeRedacted(error);
-  const e = error as {
-    name?: string;
-    code?: string;
-    $metadata?: { httpStatusCode?: number };
-    $fault?: string;
-  };
-  const status = e.$metadata?.httpStatusCode;
-  if (status !== undefined) {
-    if (status >= 500 || status === 429 || THROTTLING.test(e.name ?? ''))
-      return { status: 'retryable', error: text };
-    return { status: 'rejected', error: text };
-  }
-  if (e.name === 'CredentialsProviderError') return { status: 'rejected', error: text };
+  const facts = awsErrorFacts(error);
+  if (facts.status !== undefined)
+    return { status: isTryLater(facts) ? 'retryable' : 'rejected', error: text };
+  if (facts.name === 'CredentialsProviderError') return { status: 'rejected', error: text };
   // The connect-phase timeout fires before any byte is written; every other timeout may be after.
-  if (e.name === 'TimeoutError' && /did not establish a connection/.test(text))
+  if (facts.name === 'TimeoutError' && /did not establish a connection/.test(text))
     return { status: 'retryable', error: text };
   const verdict = classifyTransportError(error);
   return { status: verdict.status, error: `${text} (${verdict.why})` };

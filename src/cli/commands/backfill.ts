@@ -13,7 +13,7 @@ import { coverageLines } from '../output/model-coverage.js';
 import { terminalProgress } from '../output/progress.js';
 import { renderTable } from '../output/table.js';
 import { openStore, STORE_HELP, storeRoot } from '../wiring.js';
-import { ingestFiguresJson } from './ingest.js';
+import { ingestFiguresJson, PERIOD_FIGURE_HEADERS, periodFigureCells } from './ingest.js';
 
 interface BackfillOptions {
   from: string;
@@ -173,24 +173,10 @@ function printSummary(
 ): void {
   const out: string[] = [];
   const rows = reports.flatMap((r) =>
-    r.periods.map((p) => [
-      p.billingPeriod,
-      r.rowsRead.toLocaleString('en-US'),
-      p.reconciliation.inputLineItems.toLocaleString('en-US'),
-      p.groups.toLocaleString('en-US'),
-      p.facts.toLocaleString('en-US'),
-      formatUsd(p.reconciliation.factCost),
-      p.reconciliation.ok ? `ok (diff ${formatMoney(p.reconciliation.difference)})` : 'MISMATCH',
-    ]),
+    r.periods.map((p) => [p.billingPeriod, r.rowsRead.toLocaleString('en-US'), ...periodFigureCells(p)]),
   );
   if (rows.length > 0) {
-    out.push(
-      renderTable(
-        ['period', 'rows read', 'bedrock lines', 'groups', 'facts', 'bedrock cost', 'reconciled'],
-        rows,
-        [1, 2, 3, 4, 5],
-      ),
-    );
+    out.push(renderTable(['period', 'rows read', ...PERIOD_FIGURE_HEADERS], rows, [1, 2, 3, 4, 5]));
   }
   const total = sumMoney(reports.map((r) => r.cost));
   out.push(

@@ -18,7 +18,8 @@ import { digestRunOf } from '../../config/digest-schema.js';
 import { loadConfig } from '../../config/load.js';
 import type { Config } from '../../config/schema.js';
 import { compileAlerting } from '../../core/alerting/alerting-spec.js';
-import { formatMoney, formatUsd } from '../../core/money.js';
+import { chargebackTextTable } from '../../core/digest/render-text.js';
+import { formatMoney } from '../../core/money.js';
 import { isIsoWeek } from '../../core/time/iso-week.js';
 import { localNotifyDeps } from '../alerting/notify-wiring.js';
 import { nowOption } from '../options.js';
@@ -45,7 +46,27 @@ export function reportCommandOptions(
     .option('--store <dir|s3://bucket/prefix>', STORE_HELP)
     .option('--config <file>', `YAML config (${configSections}); defaults apply without it`)
     .option('--now <ISO time>', 'run as of this time (default: the clock)')
-    .option('--receiver <names>', `comma-separated receivers to send to instead of ${section}.receivers`);
+    .option('--receiver <names>', `comma-separated receivers to send to instead of ${section}.receivers`)
+    .addOption(new Option('--format <format>', 'output format').choices(['table', 'json']).default('table'));
+}
+
+/** The options `reportCommandOptions` declares. */
+export interface ReportCliOptions {
+  send?: boolean;
+  out?: string;
+  store?: string;
+  config?: string;
+  now?: string;
+  receiver?: string;
+  format: 'table' | 'json';
+}
+
+/** One line per receiver integration: what happened to the send. */
+export function deliveriesTable(deliveries: readonly ReportDeliveryEntry[]): string {
+  return renderTable(
+    ['receiver', 'via', 'outcome', 'destination', 'detail'],
+    deliveries.map((e) => [e.receiver, e.integration, e.outcome, e.destination, e.detail ?? '']),
+  );
 }
 
 /** What a local scheduled-report run starts from: the time, the config, the stored facts and delivery. */
@@ -86,15 +107,8 @@ export function localReportDeps(
   };
 }
 
-interface DigestOptionsCli {
+interface DigestOptionsCli extends ReportCliOptions {
   week?: string;
-  send?: boolean;
-  out?: string;
-  store?: string;
-  config?: string;
-  now?: string;
-  receiver?: string;
-  format: 'table' | 'json';
 }
 
 export function digestCommand(): Command {
@@ -114,11 +128,11 @@ export function digestCommand(): Command {
         'a week that is not final yet is deferred unless digest.send_partial_weeks is true.',
     )
     .option('--week <YYYY-Www>', 'ISO week, e.g. 2026-W23 (default: the last week that has ended)');
-  reportCommandOptions(weekly, 'digest', 'week', 'digest:, receivers:, rules:')
-    .addOption(new Option('--format <format>', 'output format').choices(['table', 'json']).default('table'))
-    .action(async (options: DigestOptionsCli) => {
+  reportCommandOptions(weekly, 'digest', 'week', 'digest:, receivers:, rules:').action(
+    async (options: DigestOptionsCli) => {
       process.exitCode = await runWeeklyDigest(options);
-    });
+    },
+  );
   return digest;
 }
 
@@ -225,23 +239,7 @@ function printWeekly(report: WeeklyDigestReport, send: boolean, receiverCount: n
     );
   }
   lines.push('');
-  lines.push(
-    renderTable(
-      ['cost center', 'team', 'workload', 'this week', 'last week', 'change', 'share', 'MTD', 'forecast'],
-      d.chargeback.map((r) => [
-        r.key.costCenter,
-        r.key.team,
-        r.key.workload,
-        formatUsd(r.thisWeek),
-        formatUsd(r.lastWeek),
-        formatUsd(r.change),
-        r.share === null ? '—' : `${(r.share * 100).toFixed(1)}%`,
-        r.monthToDate === null ? '—' : formatUsd(r.monthToDate),
-        r.forecastMonthEnd === null ? '—' : formatUsd(r.forecastMonthEnd),
-      ]),
-      [3, 4, 5, 6, 7, 8],
-    ),
-  );
+  lines.push(chargebackTextTable(d));
   lines.push('', d.split.note, d.reconciliation.line, '');
   lines.push(`Files: ${report.files.map((f) => f.path).join(', ')}`);
   if (!send) {
@@ -253,13 +251,7 @@ function printWeekly(report: WeeklyDigestReport, send: boolean, receiverCount: n
   } else if (report.deliveries.length === 0) {
     lines.push('Nothing to send: digest.receivers is empty.');
   } else {
-    lines.push(
-      '',
-      renderTable(
-        ['receiver', 'via', 'outcome', 'destination', 'detail'],
-        report.deliveries.map((e) => [e.receiver, e.integration, e.outcome, e.destination, e.detail ?? '']),
-      ),
-    );
+    lines.push('', deliveriesTable(report.deliveries));
   }
   process.stdout.write(`${lines.join('\n')}\n`);
 }

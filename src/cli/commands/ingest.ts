@@ -246,6 +246,20 @@ function reportJson(report: IngestReport) {
   };
 }
 
+/** The columns of one ingested billing period in the summary tables of `ingest` and `backfill`. */
+export const PERIOD_FIGURE_HEADERS = ['bedrock lines', 'groups', 'facts', 'bedrock cost', 'reconciled'];
+
+/** One ingested billing period's figures, in the order of `PERIOD_FIGURE_HEADERS`. */
+export function periodFigureCells(p: IngestReport['periods'][number]): string[] {
+  return [
+    p.reconciliation.inputLineItems.toLocaleString('en-US'),
+    p.groups.toLocaleString('en-US'),
+    p.facts.toLocaleString('en-US'),
+    formatUsd(p.reconciliation.factCost),
+    p.reconciliation.ok ? `ok (diff ${formatMoney(p.reconciliation.difference)})` : 'MISMATCH',
+  ];
+}
+
 function printSummary(
   reports: readonly IngestReport[],
   failures: readonly { input: string; error: string }[],
@@ -258,31 +272,13 @@ function printSummary(
       p?.billingPeriod ?? '-',
       r.status,
       i === 0 && r.status === 'ingested' ? r.rowsRead.toLocaleString('en-US') : '',
-      r.status === 'ingested' && p ? p.reconciliation.inputLineItems.toLocaleString('en-US') : '',
-      r.status === 'ingested' && p ? p.groups.toLocaleString('en-US') : '',
-      r.status === 'ingested' && p ? p.facts.toLocaleString('en-US') : '',
-      r.status === 'ingested' && p ? formatUsd(p.reconciliation.factCost) : '',
-      r.status === 'ingested' && p
-        ? p.reconciliation.ok
-          ? `ok (diff ${formatMoney(p.reconciliation.difference)})`
-          : 'MISMATCH'
-        : '',
+      ...(r.status === 'ingested' && p ? periodFigureCells(p) : PERIOD_FIGURE_HEADERS.map(() => '')),
     ]),
   );
   if (rows.length > 0) {
     out.push(
       renderTable(
-        [
-          'export',
-          'period',
-          'status',
-          'rows read',
-          'bedrock lines',
-          'groups',
-          'facts',
-          'bedrock cost',
-          'reconciled',
-        ],
+        ['export', 'period', 'status', 'rows read', ...PERIOD_FIGURE_HEADERS],
         rows,
         [3, 4, 5, 6, 7],
       ),

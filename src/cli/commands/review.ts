@@ -12,19 +12,19 @@ import { parseQuarter } from '../../core/time/quarter.js';
 import { printJson } from '../output/format-option.js';
 import { renderTable } from '../output/table.js';
 import { perRegion } from '../per-region.js';
-import { exitCodeOf, openReportRun, receiverNames, reportCommandOptions } from './digest.js';
+import {
+  deliveriesTable,
+  exitCodeOf,
+  openReportRun,
+  type ReportCliOptions,
+  receiverNames,
+  reportCommandOptions,
+} from './digest.js';
 
-interface ReviewCliOptions {
+interface ReviewCliOptions extends ReportCliOptions {
   quarter?: string;
-  send?: boolean;
-  out?: string;
-  store?: string;
-  config?: string;
-  now?: string;
-  receiver?: string;
   utilization?: 'none' | 'cloudwatch' | 'file';
   utilizationFile?: string;
-  format: 'table' | 'json';
 }
 
 function utilizationSource(config: ReviewConfig, options: ReviewCliOptions): UtilizationSource | undefined {
@@ -68,7 +68,6 @@ export function reviewCommand(): Command {
       ),
     )
     .option('--utilization-file <path>', 'CSV or JSON utilization readings (implies --utilization file)')
-    .addOption(new Option('--format <format>', 'output format').choices(['table', 'json']).default('table'))
     .action(async (options: ReviewCliOptions) => {
       process.exitCode = await runReview(options);
     });
@@ -193,16 +192,7 @@ function printReview(report: ProvisionedReviewReport, send: boolean): void {
     lines.push(
       report.deliveries.length === 0
         ? 'Nothing to send: review.receivers is empty.'
-        : renderTable(
-            ['receiver', 'via', 'outcome', 'destination', 'detail'],
-            report.deliveries.map((e) => [
-              e.receiver,
-              e.integration,
-              e.outcome,
-              e.destination,
-              e.detail ?? '',
-            ]),
-          ),
+        : deliveriesTable(report.deliveries),
     );
   } else lines.push('Not sent (--send not given).');
   process.stdout.write(`${lines.join('\n')}\n`);

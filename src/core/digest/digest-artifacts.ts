@@ -1,8 +1,7 @@
-import { formatMoney, formatUsd } from '../money.js';
+import { formatUsd } from '../money.js';
 import { formatChangeRatio } from '../report/format.js';
 import type { ReportArtifacts } from '../report/report-artifacts.js';
-import { reportGroupKey, reportSnsMessage } from '../report/report-message.js';
-import { jsonReportFile } from '../report/to-json.js';
+import { reportArtifacts } from '../report/report-message.js';
 import { renderDigestCsv } from './render-csv.js';
 import { renderDigestHtml } from './render-html.js';
 import { renderDigestSlack } from './render-slack.js';
@@ -22,7 +21,6 @@ export function digestArtifacts(
   options: { sendPartialWeeks: boolean },
 ): ReportArtifacts {
   const base = digestFileBase(digest.week);
-  const groupKey = reportGroupKey('weekly-digest', digest.week);
   const t = digest.totals;
   const partial = digest.window.complete ? '' : ' [not final]';
   const headline = `Bedrock chargeback ${digest.week}: ${formatUsd(t.thisWeek)} (${formatChangeRatio(t.changeRatio, t.change)} vs ${digest.window.previousWeek})${partial}`;
@@ -34,21 +32,19 @@ export function digestArtifacts(
     const last = digest.window.statuses.at(-1)!;
     notReadyReason = `${digest.week} is not final (${digest.window.finalDays.length}/7 days); it is sent once ${last.day} is final (${last.finalAt}); set digest.send_partial_weeks to send earlier`;
   }
-  return {
+  return reportArtifacts({
     report: 'weekly-digest',
     period: digest.week,
-    groupKey,
+    base,
     headline,
     files: [
       { name: `${base}.csv`, content: renderDigestCsv(digest), mimeType: 'text/csv' },
       { name: `${base}.html`, content: renderDigestHtml(digest), mimeType: 'text/html' },
-      jsonReportFile(`${base}.json`, digest),
     ],
-    slackAttachment: `${base}.csv`,
+    data: digest,
     slack: renderDigestSlack(digest),
-    sns: reportSnsMessage({ groupKey, subject: headline, body: text, rule: 'weekly-digest' }),
     text,
-    amount: formatMoney(t.thisWeek),
+    amount: t.thisWeek,
     notReadyReason,
-  };
+  });
 }

@@ -13,6 +13,25 @@ import type { WeeklyDigest } from './weekly-digest.js';
 
 const dash = (v: string | null) => v ?? '—';
 
+/** The chargeback lines as a plain-text table: the text email's, and what `digest weekly` prints. */
+export function chargebackTextTable(d: Pick<WeeklyDigest, 'chargeback'>): string {
+  return textTable(
+    ['Cost center', 'Team', 'Workload', 'This week', 'Last week', 'Change', 'Share', 'MTD', 'Forecast'],
+    d.chargeback.map((r) => [
+      r.key.costCenter,
+      r.key.team,
+      r.key.workload,
+      formatUsd(r.thisWeek),
+      formatUsd(r.lastWeek),
+      formatSignedUsd(r.change),
+      formatPct(r.share),
+      dash(r.monthToDate === null ? null : formatUsd(r.monthToDate)),
+      dash(r.forecastMonthEnd === null ? null : formatUsd(r.forecastMonthEnd)),
+    ]),
+    [3, 4, 5, 6, 7, 8],
+  );
+}
+
 /**
  * The digest as plain text: the SNS email body and the console/file receiver's text. Same figures as the HTML,
  * monospace table, every chargeback line listed.
@@ -53,23 +72,7 @@ export function renderDigestText(d: WeeklyDigest): string {
   out.push(d.reconciliation.line);
   out.push('');
   out.push('CHARGEBACK');
-  out.push(
-    textTable(
-      ['Cost center', 'Team', 'Workload', 'This week', 'Last week', 'Change', 'Share', 'MTD', 'Forecast'],
-      d.chargeback.map((r) => [
-        r.key.costCenter,
-        r.key.team,
-        r.key.workload,
-        formatUsd(r.thisWeek),
-        formatUsd(r.lastWeek),
-        formatSignedUsd(r.change),
-        formatPct(r.share),
-        dash(r.monthToDate === null ? null : formatUsd(r.monthToDate)),
-        dash(r.forecastMonthEnd === null ? null : formatUsd(r.forecastMonthEnd)),
-      ]),
-      [3, 4, 5, 6, 7, 8],
-    ),
-  );
+  out.push(chargebackTextTable(d));
   out.push(d.split.note);
   if (d.movers.length > 0) {
     out.push('');

@@ -97,64 +97,105 @@ export function planInteraction(
     return { ok: false, status: 400, error: `unknown action "${action.actionId.slice(0, 64)}"` };
   const decoded = decodeConditions(action.value);
   if (!decoded.ok) return { ok: false, status: 400, error: decoded.error };
-  const conditions = decoded.conditions;
-  const who = `<@${payload.user.id}>`;
-  const when = formatUtcMinute(nowMs);
-  const what = conditions.length === 1 ? 'this condition' : `these ${conditions.length} conditions`;
-  const base = { acks: [], silences: [], feedback: [] };
-  const update = (line: string, extra: SlackBlock[] = []) => ({
-    channel: payload.channelId,
-    ts: payload.messageTs,
-    message: updatedMessage(payload, [line], extra),
-  });
-
-  if (action.actionId === ACTION_IDS.acknowledge) {
-    return {
-      ok: true,
-      effects: {
-        ...base,
-        summary: `acknowledged ${conditions.length} condition(s)`,
-        acks: conditions.map((c) => ({
-          conditionKey: c.key,
-          acknowledgedBy: createdBy(payload),
-          acknowledgedAtMs: nowMs,
-        })),
-        update: update(
-          `:white_check_mark: *Acknowledged* by ${who} at ${when}: no repeats while ${what} ${conditions.length === 1 ? 'fires' : 'fire'}.`,
-        ),
-      },
-    };
-  }
-
+  const context: ButtonContext = {
+    payload,
+    conditions: decoded.conditions,
+    nowMs,
+    who: `<@${payload.user.id}>`,
+    when: formatUtcMinute(nowMs),
+    what:
+      decoded.conditions.length === 1 ? 'this condition' : `these ${decoded.conditions.length} conditions`,
+  };
+  if (action.actionId === ACTION_IDS.acknowledge) return { ok: true, effects: planAcknowledge(context) };
   const snoozeMs = SNOOZE_MS[action.actionId];
-  if (snoozeMs !== undefined) {
-    const days = snoozeMs / DAY_MS;
-    const silences = conditions.map((c) =>
-      conditionSilence(c, nowMs, nowMs + snoozeMs, createdBy(payload), `Snoozed ${days}d from Slack`),
-    );
-    return {
-      ok: true,
-      effects: {
-        ...base,
-        summary: `snoozed ${conditions.length} condition(s) for ${days}d`,
-        silences,
-        update: update(
-          `:zzz: *Snoozed ${days} day${days === 1 ? '' : 's'}* by ${who} at ${when}: ${what} is silenced until ${formatUtcMinute(nowMs + snoozeMs)}.`,
-        ),
-      },
-    };
-  }
+  if (snoozeMs !== undefined) return { ok: true, effects: planSnooze(context, snoozeMs) };
+  return { ok: true, effects: planNotAnomaly(context, settings) };
+}
 
-  // Not an anomaly: a silence and a feedback record per condition, and an input for an optional reason.
+/** A verified button press on the conditions of one message, with the words every update uses. */
+interface ButtonContext {
+  payload: BlockActionsPayload;
+  conditions: readonly ConditionRef[];
+  nowMs: number;
+  /** The user's mention, the time, and "this condition" / "these N conditions". */
+  who: string;
+  when: string;
+  what: string;
+}
+
+/** Effects that write nothing (fresh lists: callers may append). */
+const noWrites = (): Pick<InteractionEffects, 'acks' | 'silences' | 'feedback'> => ({
+  acks: [],
+  silences: [],
+  feedback: [],
+});
+
+/** The message update: the original message with `line` (and any `extra` blocks) in place of the buttons. */
+function messageUpdate(
+  c: ButtonContext,
+  line: string,
+  extra: SlackBlock[] = [],
+): InteractionEffects['update'] {
+  return {
+    channel: c.payload.channelId,
+    ts: c.payload.messageTs,
+    message: updatedMessage(c.payload, [line], extra),
+  };
+}
+
+/** Acknowledge: no repeats while the conditions fire. */
+function planAcknowledge(c: ButtonContext): InteractionEffects {
+  const n = c.conditions.length;
+  return {
+    ...noWrites(),
+    summary: `acknowledged ${n} condition(s)`,
+    acks: c.conditions.map((condition) => ({
+      conditionKey: condition.key,
+      acknowledgedBy: createdBy(c.payload),
+      acknowledgedAtMs: c.nowMs,
+    })),
+    update: messageUpdate(
+      c,
+      `:white_check_mark: *Acknowledged* by ${c.who} at ${c.when}: no repeats while ${c.what} ${n === 1 ? 'fires' : 'fire'}.`,
+    ),
+  };
+}
+
+/** Snooze: a silence per condition for `snoozeMs`. */
+function planSnooze(c: ButtonContext, snoozeMs: number): InteractionEffects {
+  const days = snoozeMs / DAY_MS;
+  const silences = c.conditions.map((condition) =>
+    conditionSilence(
+      condition,
+      c.nowMs,
+      c.nowMs + snoozeMs,
+      createdBy(c.payload),
+      `Snoozed ${days}d from Slack`,
+    ),
+  );
+  return {
+    ...noWrites(),
+    summary: `snoozed ${c.conditions.length} condition(s) for ${days}d`,
+    silences,
+    update: messageUpdate(
+      c,
+      `:zzz: *Snoozed ${days} day${days === 1 ? '' : 's'}* by ${c.who} at ${c.when}: ${c.what} is silenced until ${formatUtcMinute(c.nowMs + snoozeMs)}.`,
+    ),
+  };
+}
+
+/** Not an anomaly: a silence and a feedback record per condition, and an input for an optional reason. */
+function planNotAnomaly(c: ButtonContext, settings: InteractionSettings): InteractionEffects {
+  const { payload, nowMs } = c;
   const endsAtMs = nowMs + (settings.notAnomalySilenceMs ?? DEFAULT_NOT_ANOMALY_SILENCE_MS);
   const interactionId = sha256Hex(
     canonicalJson({ channel: payload.channelId, ts: payload.messageTs, user: payload.user.id, nowMs }),
   ).slice(0, 16);
   const silences: Silence[] = [];
   const feedback: FeedbackRecord[] = [];
-  for (const c of conditions) {
+  for (const condition of c.conditions) {
     const silence = conditionSilence(
-      c,
+      condition,
       nowMs,
       endsAtMs,
       createdBy(payload),
@@ -165,9 +206,9 @@ export function planInteraction(
       id: `fb-${interactionId}-${feedback.length + 1}`,
       interactionId,
       verdict: 'not-an-anomaly',
-      conditionKey: c.key,
-      rule: c.rule,
-      labels: c.labels,
+      conditionKey: condition.key,
+      rule: condition.rule,
+      labels: condition.labels,
       userId: payload.user.id,
       userName: payload.user.name,
       atMs: nowMs,
@@ -178,17 +219,15 @@ export function planInteraction(
     });
   }
   return {
-    ok: true,
-    effects: {
-      ...base,
-      summary: `marked ${conditions.length} condition(s) not an anomaly`,
-      silences,
-      feedback,
-      update: update(
-        `:no_entry_sign: *Not an anomaly*: marked by ${who} at ${when}; ${what} is silenced until ${formatUtcMinute(endsAtMs)}.`,
-        [reasonInputBlock(interactionId)],
-      ),
-    },
+    ...noWrites(),
+    summary: `marked ${c.conditions.length} condition(s) not an anomaly`,
+    silences,
+    feedback,
+    update: messageUpdate(
+      c,
+      `:no_entry_sign: *Not an anomaly*: marked by ${c.who} at ${c.when}; ${c.what} is silenced until ${formatUtcMinute(endsAtMs)}.`,
+      [reasonInputBlock(interactionId)],
+    ),
   };
 }
 

@@ -11,6 +11,25 @@ export interface EnvironmentWords {
   non_prod: readonly string[];
 }
 
+/** Environment names that mean non-prod: the dev-in-prod rule's default for attributed `environment` tags. */
+export const NON_PROD_ENVIRONMENTS = [
+  'dev',
+  'development',
+  'test',
+  'testing',
+  'staging',
+  'stage',
+  'sandbox',
+  'qa',
+  'uat',
+] as const;
+
+/** The default `environments:` words; account names also use a few abbreviations of non-prod. */
+export const DEFAULT_ENVIRONMENT_WORDS: EnvironmentWords = {
+  prod: ['prod', 'production', 'prd', 'live'],
+  non_prod: [...NON_PROD_ENVIRONMENTS, 'stg', 'nonprod', 'preprod'],
+};
+
 /** An account's configured defaults (`accounts:` in the config). */
 export interface AccountDefaults {
   name?: string | undefined;

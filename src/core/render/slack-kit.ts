@@ -62,6 +62,11 @@ function fitText(object: unknown, max: number): unknown {
   return typeof t.text === 'string' ? { ...t, text: truncateSlackText(t.text, max) } : t;
 }
 
+/** The first `maxItems` of a block's list of text objects, each text cut to `maxText`. */
+function fitTexts(list: readonly unknown[], maxItems: number, maxText: number): unknown[] {
+  return list.slice(0, maxItems).map((t) => fitText(t, maxText));
+}
+
 function fitBlock(block: SlackBlock): SlackBlock {
   const out: SlackBlock = { ...block };
   if (typeof out.block_id === 'string') out.block_id = out.block_id.slice(0, SLACK_LIMITS.id);
@@ -72,16 +77,12 @@ function fitBlock(block: SlackBlock): SlackBlock {
     case 'section': {
       if (block.text !== undefined) out.text = fitText(block.text, SLACK_LIMITS.sectionText);
       if (Array.isArray(block.fields))
-        out.fields = block.fields
-          .slice(0, SLACK_LIMITS.sectionFields)
-          .map((f) => fitText(f, SLACK_LIMITS.fieldText));
+        out.fields = fitTexts(block.fields, SLACK_LIMITS.sectionFields, SLACK_LIMITS.fieldText);
       break;
     }
     case 'context':
       if (Array.isArray(block.elements))
-        out.elements = block.elements
-          .slice(0, SLACK_LIMITS.contextElements)
-          .map((e) => fitText(e, SLACK_LIMITS.textObject));
+        out.elements = fitTexts(block.elements, SLACK_LIMITS.contextElements, SLACK_LIMITS.textObject);
       break;
     case 'actions':
       if (Array.isArray(block.elements))

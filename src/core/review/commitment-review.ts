@@ -210,7 +210,7 @@ function blendedRatePerToken(
   return ((inRate ?? 0) * wIn + (outRate ?? 0) * wOut) / (wIn + wOut);
 }
 
-function recommend(args: {
+interface RecommendArgs {
   c: Commitment;
   u: UtilizationSummary;
   options: ReviewOptions;
@@ -219,132 +219,195 @@ function recommend(args: {
   valueRatio: number | null;
   perUnitHour: number | null;
   servedTokens: number;
-}): Recommendation {
-  const { c, u, options, bypass, onDemandEquivalent, perUnitHour, servedTokens } = args;
-  const leave = isCommittedTerm(c.term) ? 'let-expire' : 'move-to-on-demand';
+}
+
+/** Why a recommendation was made: its case and the figures its wording quotes. */
+type RecommendationCase =
+  | { case: 'bypassed-unobserved' }
+  | { case: 'unobserved' }
+  | { case: 'idle' }
+  | { case: 'unpriced' }
+  | {
+      case: 'reduce-units';
+      /** `covers-cost`: on-demand would cost at least the full commitment; `below-equivalent`: only the reduced one. */
+      fits: 'covers-cost' | 'below-equivalent';
+      fullEquivalent: Money;
+      reduceTo: number;
+      reducedCost: Money;
+    }
+  | { case: 'keep-saves'; fullEquivalent: Money }
+  | { case: 'keep-small-loss'; fullEquivalent: Money; loss: Money }
+  | { case: 'leave'; fullEquivalent: Money; loss: Money };
+
+interface Decision {
+  action: RecommendationAction;
+  effect: Money | null;
+  targetUnits: number | null;
+  why: RecommendationCase;
+}
+
+function recommend(args: RecommendArgs): Recommendation {
+  const decision = decide(args);
+  return {
+    action: decision.action,
+    targetUnits: decision.targetUnits,
+    effect: decision.effect,
+    effectPerMonth: perMonth(decision.effect, args.c.hoursPaid),
+    reasons: reasonsFor(decision.why, args).filter((r): r is string => r !== undefined),
+  };
+}
+
+function leaveAction(c: Commitment): RecommendationAction {
+  return isCommittedTerm(c.term) ? 'let-expire' : 'move-to-on-demand';
+}
+
+function isBypassed(bypass: Bypass, options: ReviewOptions): boolean {
+  return bypass.cost >= usd(options.bypassMinUsd) && bypass.cost > 0n;
+}
+
+/** Fewer PT units: sized to the busiest observed hour plus headroom, in whole units; null when none fewer fit. */
+function reducedUnits(args: RecommendArgs): number | null {
+  const { c, u, perUnitHour } = args;
+  if (
+    c.kind !== 'provisioned-throughput' ||
+    perUnitHour === null ||
+    u.peakTokensPerHour === null ||
+    c.units <= 1
+  )
+    return null;
+  const needed = Math.max(1, Math.ceil((u.peakTokensPerHour * (1 + args.options.headroom)) / perUnitHour));
+  return needed < Math.floor(c.units) ? needed : null;
+}
+
+/** The decision alone: which action, its dollar effect over the period, and the case it rests on. */
+function decide(args: RecommendArgs): Decision {
+  const { c, u, options, onDemandEquivalent } = args;
+  const leave = leaveAction(c);
+  const decision = (
+    action: RecommendationAction,
+    effect: Money | null,
+    why: RecommendationCase,
+    targetUnits: number | null = null,
+  ): Decision => ({ action, effect, targetUnits, why });
+
+  if (u.observedHours === 0) {
+    return isBypassed(args.bypass, options)
+      ? decision(leave, c.cost, { case: 'bypassed-unobserved' })
+      : decision('verify', null, { case: 'unobserved' });
+  }
+  if (args.servedTokens === 0) return decision(leave, c.cost, { case: 'idle' });
+  if (onDemandEquivalent === null) return decision('verify', null, { case: 'unpriced' });
+
+  const fullEquivalent = scale(onDemandEquivalent, c.hoursPaid, Math.min(u.observedHours, c.hoursPaid));
+  const reduceTo = reducedUnits(args);
+  const reducedCost = reduceTo === null ? null : scale(c.cost, reduceTo, c.units);
+  const minEffect = usd(options.minEffectUsd);
+  const reduce = (fits: 'covers-cost' | 'below-equivalent', reduceTo: number, reducedCost: Money) =>
+    decision(
+      'reduce-units',
+      (c.cost - reducedCost) as Money,
+      { case: 'reduce-units', fits, fullEquivalent, reduceTo, reducedCost },
+      reduceTo,
+    );
+
+  if (fullEquivalent >= c.cost) {
+    if (reduceTo !== null && reducedCost !== null && ((c.cost - reducedCost) as Money) >= minEffect)
+      return reduce('covers-cost', reduceTo, reducedCost);
+    return decision('keep', (fullEquivalent - c.cost) as Money, { case: 'keep-saves', fullEquivalent });
+  }
+  if (reduceTo !== null && reducedCost !== null && fullEquivalent >= reducedCost) {
+    if (((c.cost - reducedCost) as Money) >= minEffect)
+      return reduce('below-equivalent', reduceTo, reducedCost);
+  }
+  const loss = (c.cost - fullEquivalent) as Money;
+  if (loss < minEffect) {
+    return decision('keep', (fullEquivalent - c.cost) as Money, {
+      case: 'keep-small-loss',
+      fullEquivalent,
+      loss,
+    });
+  }
+  return decision(leave, loss, { case: 'leave', fullEquivalent, loss });
+}
+
+/** The wording alone: the reasons a reader sees for a decided case (undefined entries are dropped). */
+function reasonsFor(why: RecommendationCase, args: RecommendArgs): (string | undefined)[] {
+  const { c, u, options, bypass } = args;
   const leaveWords =
-    leave === 'let-expire'
+    leaveAction(c) === 'let-expire'
       ? `do not renew the ${c.term} term (it cannot be cancelled before it ends)`
       : 'delete it and let the traffic run on-demand';
-  const bypassed = bypass.cost >= usd(options.bypassMinUsd) && bypass.cost > 0n;
+  const leaveSentence = `${leaveWords[0]!.toUpperCase()}${leaveWords.slice(1)}`;
+  const bypassed = isBypassed(bypass, options);
   const bypassLine = `${formatUsd(bypass.cost)} of on-demand traffic (${bypass.tokens.toLocaleString('en-US')} tokens on ${bypass.days} day(s)) went to ${c.model} in the same account and region while it was paid`;
   const unknownNote =
     u.unknownHours > 0 && u.observedHours > 0
       ? `${Math.round(u.unknownHours)} of ${Math.round(c.hoursPaid)} paid hours have no utilization datapoint (unknown, not zero); figures extrapolate the observed hours`
       : undefined;
-  const result = (
-    action: RecommendationAction,
-    effect: Money | null,
-    reasons: (string | undefined)[],
-    targetUnits: number | null = null,
-  ): Recommendation => ({
-    action,
-    targetUnits,
-    effect,
-    effectPerMonth: perMonth(effect, c.hoursPaid),
-    reasons: reasons.filter((r): r is string => r !== undefined),
-  });
+  const fromSource = u.source ? ` from ${u.source}` : ' (no utilization source configured)';
 
-  if (u.observedHours === 0) {
-    if (bypassed) {
-      return result(leave, c.cost, [
+  switch (why.case) {
+    case 'bypassed-unobserved':
+      return [
         `Bought but bypassed: ${bypassLine}`,
-        `No utilization datapoints for the provisioned model${u.source ? ` from ${u.source}` : ' (no utilization source configured)'}; callers appear to use the base model id, paying on-demand on top of ${formatUsd(c.cost)} of commitment`,
+        `No utilization datapoints for the provisioned model${fromSource}; callers appear to use the base model id, paying on-demand on top of ${formatUsd(c.cost)} of commitment`,
         `Either point the callers at the provisioned model ARN, or ${leaveWords}: saves ${formatUsd(c.cost)} over the period`,
-      ]);
-    }
-    return result('verify', null, [
-      `No utilization datapoints for ${c.id}${u.source ? ` from ${u.source}` : ' (no utilization source configured)'}: missing datapoints are unknown, not zero`,
-      'Check its CloudWatch AWS/Bedrock metrics (ModelId = the provisioned model ARN) before renewing',
-    ]);
+      ];
+    case 'unobserved':
+      return [
+        `No utilization datapoints for ${c.id}${fromSource}: missing datapoints are unknown, not zero`,
+        'Check its CloudWatch AWS/Bedrock metrics (ModelId = the provisioned model ARN) before renewing',
+      ];
+    case 'idle':
+      return [
+        `Idle: no tokens in ${Math.round(u.idleHours)} observed hour(s)${u.unknownHours > 0 ? `, ${Math.round(u.unknownHours)} hour(s) unknown` : ''}`,
+        bypassed ? `Bought but bypassed: ${bypassLine}` : undefined,
+        `${leaveSentence}: saves ${formatUsd(c.cost)} over the period`,
+      ];
+    case 'unpriced':
+      return [
+        `No standard-tier on-demand usage of ${c.model} in this CUR to price its ${args.servedTokens.toLocaleString('en-US')} tokens against (rates come from CUR, never a rate card)`,
+        unknownNote,
+      ];
   }
-  if (servedTokens === 0) {
-    return result(leave, c.cost, [
-      `Idle: no tokens in ${Math.round(u.idleHours)} observed hour(s)${u.unknownHours > 0 ? `, ${Math.round(u.unknownHours)} hour(s) unknown` : ''}`,
-      bypassed ? `Bought but bypassed: ${bypassLine}` : undefined,
-      `${leaveWords[0]!.toUpperCase()}${leaveWords.slice(1)}: saves ${formatUsd(c.cost)} over the period`,
-    ]);
-  }
-  if (onDemandEquivalent === null) {
-    return result('verify', null, [
-      `No standard-tier on-demand usage of ${c.model} in this CUR to price its ${servedTokens.toLocaleString('en-US')} tokens against (rates come from CUR, never a rate card)`,
-      unknownNote,
-    ]);
-  }
-  const fullEquivalent = scale(onDemandEquivalent, c.hoursPaid, Math.min(u.observedHours, c.hoursPaid));
-  const ratioText = `On-demand equivalent ${formatUsd(fullEquivalent)} vs commitment ${formatUsd(c.cost)} (${(args.valueRatio ?? 0).toFixed(2)}×)`;
+  const ratioText = `On-demand equivalent ${formatUsd(why.fullEquivalent)} vs commitment ${formatUsd(c.cost)} (${(args.valueRatio ?? 0).toFixed(2)}×)`;
   const bypassNote = bypassed
     ? `Also ${bypassLine}: route it to the provisioned model ARN to use spare capacity`
     : undefined;
-
-  // Fewer PT units: sized to the busiest observed hour plus headroom, in whole units.
-  let reduceTo: number | null = null;
-  if (
-    c.kind === 'provisioned-throughput' &&
-    perUnitHour !== null &&
-    u.peakTokensPerHour !== null &&
-    c.units > 1
-  ) {
-    const needed = Math.max(1, Math.ceil((u.peakTokensPerHour * (1 + options.headroom)) / perUnitHour));
-    if (needed < Math.floor(c.units)) reduceTo = needed;
+  switch (why.case) {
+    case 'reduce-units':
+      return [
+        ratioText,
+        why.fits === 'covers-cost'
+          ? `Peak hour ${Math.round(u.peakTokensPerHour!).toLocaleString('en-US')} tokens fits in ${why.reduceTo} of ${c.units} units with ${pct(options.headroom)} headroom`
+          : `${why.reduceTo} unit(s) carry the peak hour with ${pct(options.headroom)} headroom and would cost ${formatUsd(why.reducedCost)}, below the on-demand equivalent`,
+        unknownNote,
+        bypassNote,
+      ];
+    case 'keep-saves':
+      return [
+        `${ratioText}: it saves ${formatUsd((why.fullEquivalent - c.cost) as Money)} over the period`,
+        unknownNote,
+        bypassNote,
+      ];
+    case 'keep-small-loss':
+      return [
+        `${ratioText}: it costs ${formatUsd(why.loss)} more than on-demand, below the ${formatUsd(usd(options.minEffectUsd))} that warrants a change`,
+        unknownNote,
+        bypassNote,
+      ];
+    case 'leave':
+      return [
+        `${ratioText}: on-demand would have cost ${formatUsd(why.loss)} less`,
+        leaveSentence,
+        c.kind === 'reserved-tier'
+          ? 'Reserved tier is priced at the on-demand rate of a fully used reservation: it buys guaranteed capacity, not a discount; keep it only if that guarantee is why it was bought'
+          : undefined,
+        unknownNote,
+        bypassNote,
+        idleNote(u),
+      ];
   }
-  const reducedCost = reduceTo === null ? null : scale(c.cost, reduceTo, c.units);
-  const minEffect = usd(options.minEffectUsd);
-
-  if (fullEquivalent >= c.cost) {
-    if (reduceTo !== null && reducedCost !== null && ((c.cost - reducedCost) as Money) >= minEffect) {
-      return result(
-        'reduce-units',
-        (c.cost - reducedCost) as Money,
-        [
-          ratioText,
-          `Peak hour ${Math.round(u.peakTokensPerHour!).toLocaleString('en-US')} tokens fits in ${reduceTo} of ${c.units} units with ${pct(options.headroom)} headroom`,
-          unknownNote,
-          bypassNote,
-        ],
-        reduceTo,
-      );
-    }
-    return result('keep', (fullEquivalent - c.cost) as Money, [
-      `${ratioText}: it saves ${formatUsd((fullEquivalent - c.cost) as Money)} over the period`,
-      unknownNote,
-      bypassNote,
-    ]);
-  }
-  if (reduceTo !== null && reducedCost !== null && fullEquivalent >= reducedCost) {
-    const effect = (c.cost - reducedCost) as Money;
-    if (effect >= minEffect) {
-      return result(
-        'reduce-units',
-        effect,
-        [
-          ratioText,
-          `${reduceTo} unit(s) carry the peak hour with ${pct(options.headroom)} headroom and would cost ${formatUsd(reducedCost)}, below the on-demand equivalent`,
-          unknownNote,
-          bypassNote,
-        ],
-        reduceTo,
-      );
-    }
-  }
-  const effect = (c.cost - fullEquivalent) as Money;
-  if (effect < minEffect) {
-    return result('keep', (fullEquivalent - c.cost) as Money, [
-      `${ratioText}: it costs ${formatUsd(effect)} more than on-demand, below the ${formatUsd(minEffect)} that warrants a change`,
-      unknownNote,
-      bypassNote,
-    ]);
-  }
-  return result(leave, effect, [
-    `${ratioText}: on-demand would have cost ${formatUsd(effect)} less`,
-    `${leaveWords[0]!.toUpperCase()}${leaveWords.slice(1)}`,
-    c.kind === 'reserved-tier'
-      ? 'Reserved tier is priced at the on-demand rate of a fully used reservation: it buys guaranteed capacity, not a discount; keep it only if that guarantee is why it was bought'
-      : undefined,
-    unknownNote,
-    bypassNote,
-    idleNote(args.u),
-  ]);
 }
 
 function idleNote(u: UtilizationSummary): string | undefined {

@@ -1,7 +1,6 @@
-import { formatMoney, formatUsd } from '../money.js';
+import { formatUsd } from '../money.js';
 import type { ReportArtifacts } from '../report/report-artifacts.js';
-import { reportGroupKey, reportSnsMessage } from '../report/report-message.js';
-import { jsonReportFile } from '../report/to-json.js';
+import { reportArtifacts } from '../report/report-message.js';
 import type { ProvisionedReview } from './provisioned-review.js';
 import { renderCandidatesCsv, renderCommitmentsCsv } from './render-csv.js';
 import { renderReviewHtml } from './render-html.js';
@@ -18,28 +17,24 @@ export function reviewArtifacts(
   options: { sendPartial: boolean },
 ): ReportArtifacts {
   const base = reviewFileBase(review.quarter);
-  const groupKey = reportGroupKey('provisioned-review', review.quarter);
   const headline = `Bedrock commitment review ${review.quarter}: ${review.commitments.length} commitment(s), ${formatUsd(review.totals.commitmentCost)}, changes save ${formatUsd(review.totals.savingsFromChanges)}${review.complete ? '' : ' [not final]'}`;
-  const text = renderReviewText(review);
-  return {
+  return reportArtifacts({
     report: 'provisioned-review',
     period: review.quarter,
-    groupKey,
+    base,
     headline,
     files: [
       { name: `${base}.csv`, content: renderCommitmentsCsv(review), mimeType: 'text/csv' },
       { name: `${base}-candidates.csv`, content: renderCandidatesCsv(review), mimeType: 'text/csv' },
       { name: `${base}.html`, content: renderReviewHtml(review), mimeType: 'text/html' },
-      jsonReportFile(`${base}.json`, review),
     ],
-    slackAttachment: `${base}.csv`,
+    data: review,
     slack: renderReviewSlack(review),
-    sns: reportSnsMessage({ groupKey, subject: headline, body: text, rule: 'provisioned-review' }),
-    text,
-    amount: formatMoney(review.totals.commitmentCost),
+    text: renderReviewText(review),
+    amount: review.totals.commitmentCost,
     notReadyReason:
       review.complete || options.sendPartial
         ? null
         : `${review.quarter} is not final (${review.finalDays.length}/${review.days.length} days); it is sent once its last day is final (${review.finalAt})`,
-  };
+  });
 }

@@ -3,29 +3,18 @@ import type { DailyFact } from '../facts/daily-fact.js';
 import { isChargeFact } from '../facts/fact-filters.js';
 import { splitTupleKey } from '../keys.js';
 import { formatUsd, type Money, usd, ZERO } from '../money.js';
+import { NON_PROD_ENVIRONMENTS } from '../normalize/attribution.js';
 import { topContributors } from './contributors.js';
 import { dominantValue, labelsFor } from './labels.js';
 import { type FindingDraft, type RuleDefinition, ruleSchema } from './rule-definition.js';
 import { metricName } from './rule-series.js';
-
-export const DEFAULT_NON_PROD_ENVIRONMENTS = [
-  'dev',
-  'development',
-  'test',
-  'testing',
-  'staging',
-  'stage',
-  'sandbox',
-  'qa',
-  'uat',
-] as const;
 
 const schema = ruleSchema('dev-in-prod', 'warning', {
   /** Attributed environment values (case-insensitive, exact) that count as non-prod. */
   non_prod_environments: z
     .array(z.string().min(1))
     .min(1)
-    .default([...DEFAULT_NON_PROD_ENVIRONMENTS]),
+    .default([...NON_PROD_ENVIRONMENTS]),
   min_cost_usd: z.number().nonnegative().default(1),
 });
 

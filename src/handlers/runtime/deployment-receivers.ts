@@ -1,4 +1,5 @@
 import { isDeepStrictEqual } from 'node:util';
+import { resolveReceivers } from '../../app/report-delivery.js';
 import { SlackReceiverSchema, SnsReceiverSchema } from '../../config/alerting-schema.js';
 import type { Config } from '../../config/schema.js';
 import { DEFAULT_CONFIG } from '../../config/schema.js';
@@ -95,13 +96,5 @@ export function reportReceivers(
     ...config.receivers,
     ...deployment.filter((d) => !config.receivers.some((r) => r.name === d.name)),
   ];
-  return names.map((name) => {
-    const found = all.find((r) => r.name === name);
-    if (!found) {
-      throw new ConfigError(
-        `report receiver "${name}" is not defined in receivers; defined: ${all.map((r) => r.name).join(', ') || '(none)'}`,
-      );
-    }
-    return found;
-  });
+  return resolveReceivers(names, all);
 }

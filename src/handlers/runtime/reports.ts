@@ -6,9 +6,9 @@ import { fileReportWriter } from '../../adapters/local-fs/report-writer.js';
 import { UtilizationFileSource } from '../../adapters/local-fs/utilization-file.js';
 import { detectedFindings } from '../../app/findings-source.js';
 import type { UtilizationSource } from '../../app/ports/reports.js';
-import { type ProvisionedReviewReport, reviewProvisioned } from '../../app/provisioned-review.js';
-import type { ReportDeliveryEntry } from '../../app/report-delivery.js';
-import { sendWeeklyDigest, type WeeklyDigestReport } from '../../app/weekly-digest.js';
+import { reviewProvisioned } from '../../app/provisioned-review.js';
+import type { ReportDeliveryEntry, ReportRunOutcome } from '../../app/report-delivery.js';
+import { sendWeeklyDigest } from '../../app/weekly-digest.js';
 import { digestRunOf, type ReviewConfig, reviewRunOf } from '../../config/digest-schema.js';
 import { formatIssues } from '../../config/parse-config.js';
 import { AppError, ConfigError } from '../../core/errors.js';
@@ -109,13 +109,7 @@ export interface ReportRunSummary {
   deliveries: { receiver: string; integration: string; outcome: string; detail?: string | undefined }[];
 }
 
-function summaryOf(
-  period: string,
-  report: Pick<
-    WeeklyDigestReport | ProvisionedReviewReport,
-    'headline' | 'complete' | 'notReadyReason' | 'deliveries'
-  >,
-): ReportRunSummary {
+function summaryOf(period: string, report: ReportRunOutcome): ReportRunSummary {
   return {
     period,
     headline: report.headline,
@@ -130,7 +124,10 @@ function summaryOf(
   };
 }
 
-/** The time, service config and receivers of a scheduled report run; warns when it has no receivers. */
+/**
+ * The time, service config, receivers and common dependencies (delivery, clock, store, a scratch writer) of a
+ * scheduled report run; warns when it has no receivers.
+ */
 async function startReport(runtime: Runtime, input: ReportEvent, what: string, section: 'digest' | 'review') {
   const now = input.now ? new Date(input.now) : runtime.clock();
   const service = await runtime.serviceConfig();
@@ -138,13 +135,24 @@ async function startReport(runtime: Runtime, input: ReportEvent, what: string, s
   const receivers = reportReceivers(input.receivers ?? config[section].receivers, config, targets(runtime));
   if (receivers.length === 0)
     runtime.log.warn(`${what}: no receivers (${section}.receivers, Slack channel or topic)`);
-  return { now, service, config, receivers };
+  const deps = {
+    ...runtime.reportDeps(),
+    clock: () => now,
+    store: runtime.store,
+    writer: fileReportWriter(scratchDir(runtime, section, now)),
+  };
+  return { now, service, config, receivers, deps };
 }
 
 /** The weekly chargeback digest, once per receiver and week (the notification log makes re-runs no-ops). */
 export async function runWeeklyDigest(runtime: Runtime, event: unknown): Promise<ReportRunSummary> {
   const input = readEvent(event);
-  const { now, service, config, receivers } = await startReport(runtime, input, 'weekly digest', 'digest');
+  const { now, service, config, receivers, deps } = await startReport(
+    runtime,
+    input,
+    'weekly digest',
+    'digest',
+  );
   const report = await sendWeeklyDigest(
     {
       ...(input.week ? { week: input.week } : {}),
@@ -153,11 +161,8 @@ export async function runWeeklyDigest(runtime: Runtime, event: unknown): Promise
       send: input.send ?? true,
     },
     {
-      ...runtime.reportDeps(),
-      clock: () => now,
-      store: runtime.store,
+      ...deps,
       earlyWarnings: runtime.earlyWarnings,
-      writer: fileReportWriter(scratchDir(runtime, 'digest', now)),
       findings: detectedFindings({
         store: runtime.store,
         config,
@@ -185,7 +190,7 @@ export async function runWeeklyDigest(runtime: Runtime, event: unknown): Promise
 export async function runQuarterlyReview(runtime: Runtime, event: unknown): Promise<ReportRunSummary> {
   const input = readEvent(event);
   if (input.quarter !== undefined) parseQuarter(input.quarter);
-  const { now, config, receivers } = await startReport(runtime, input, 'quarterly review', 'review');
+  const { config, receivers, deps } = await startReport(runtime, input, 'quarterly review', 'review');
   const reviewConfig = config.review;
   const report = await reviewProvisioned(
     {
@@ -194,13 +199,7 @@ export async function runQuarterlyReview(runtime: Runtime, event: unknown): Prom
       receivers,
       send: input.send ?? true,
     },
-    {
-      ...runtime.reportDeps(),
-      clock: () => now,
-      store: runtime.store,
-      writer: fileReportWriter(scratchDir(runtime, 'review', now)),
-      utilization: utilizationSource(runtime, reviewConfig),
-    },
+    { ...deps, utilization: utilizationSource(runtime, reviewConfig) },
   );
   runtime.log.info(`quarterly review ${report.quarter}: ${report.headline}`, {
     quarter: report.quarter,

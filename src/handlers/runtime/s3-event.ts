@@ -12,20 +12,19 @@ export type ParsedMessage =
   | { kind: 'objects'; objects: S3ObjectEvent[] }
   | { kind: 'ignored'; reason: string };
 
+/** The bucket and object of an S3 event: both event formats carry the same two, under their own spellings. */
+const BucketSchema = z.object({ name: z.string().min(1) }).loose();
+const objectSchema = <Extra extends z.ZodRawShape>(extra: Extra) =>
+  z.object({ key: z.string().min(1), ...extra }).loose();
+
 const EventBridgeS3Schema = z
   .object({
     'detail-type': z.string(),
     source: z.string(),
     detail: z
       .object({
-        bucket: z.object({ name: z.string().min(1) }).loose(),
-        object: z
-          .object({
-            key: z.string().min(1),
-            etag: z.string().optional(),
-            'version-id': z.string().optional(),
-          })
-          .loose(),
+        bucket: BucketSchema,
+        object: objectSchema({ etag: z.string().optional(), 'version-id': z.string().optional() }),
       })
       .loose(),
   })
@@ -41,14 +40,8 @@ const S3NotificationSchema = z
             eventName: z.string(),
             s3: z
               .object({
-                bucket: z.object({ name: z.string().min(1) }).loose(),
-                object: z
-                  .object({
-                    key: z.string().min(1),
-                    eTag: z.string().optional(),
-                    versionId: z.string().nullish(),
-                  })
-                  .loose(),
+                bucket: BucketSchema,
+                object: objectSchema({ eTag: z.string().optional(), versionId: z.string().nullish() }),
               })
               .loose(),
           })
