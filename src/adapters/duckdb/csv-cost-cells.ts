@@ -20,7 +20,8 @@ export async function checkCsvCostCells(
   source: string,
   files: readonly { path: string; label: string }[],
 ): Promise<void> {
-  // `source` has the CUR's snake_case columns, empty cells NULL: one parallel pass says whether to look closer.
+  // `source` has the CUR's snake_case columns, empty cells NULL (the delivery's Bedrock lines, or more): one pass
+  // says whether to look closer.
   const [found] = await db.rows<{ n: bigint }>(
     `SELECT COUNT(*)::BIGINT AS n FROM ${source} WHERE (${bedrockPredicate(COLUMNS)}) AND ${COLUMNS.cost} IS NULL`,
   );
@@ -53,6 +54,14 @@ export async function checkCsvCostCells(
         `column ${cost} is empty on a Bedrock line item; expected a cost (a number). The file is damaged or was edited; nothing was written`,
     );
   }
+}
+
+/**
+ * The Bedrock line-item filter of sql/legacy/bedrock_lines.sql over a relation with the legacy CUR's snake_case
+ * `columns` (without a product name column, only the first-party path can match).
+ */
+export function legacyBedrockPredicate(columns: ReadonlyMap<string, string>): string {
+  return bedrockPredicate({ ...COLUMNS, productName: columns.has(COLUMNS.productName) ? COLUMNS.productName : null });
 }
 
 /** The Bedrock line-item filter of sql/legacy/bedrock_lines.sql over the given column expressions. */
