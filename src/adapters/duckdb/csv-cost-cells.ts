@@ -61,7 +61,10 @@ export async function checkCsvCostCells(
  * `columns` (without a product name column, only the first-party path can match).
  */
 export function legacyBedrockPredicate(columns: ReadonlyMap<string, string>): string {
-  return bedrockPredicate({ ...COLUMNS, productName: columns.has(COLUMNS.productName) ? COLUMNS.productName : null });
+  return bedrockPredicate({
+    ...COLUMNS,
+    productName: columns.has(COLUMNS.productName) ? COLUMNS.productName : null,
+  });
 }
 
 /** The Bedrock line-item filter of sql/legacy/bedrock_lines.sql over the given column expressions. */

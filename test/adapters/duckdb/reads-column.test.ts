@@ -3,7 +3,9 @@ import { readsColumn } from '../../../src/adapters/duckdb/stage1-reader.js';
 
 describe('readsColumn (the CSV columns stage 1 keeps)', () => {
   it('finds a column named bare or quoted', () => {
-    expect(readsColumn('SELECT line_item_usage_type AS usage_type FROM t', 'line_item_usage_type')).toBe(true);
+    expect(readsColumn('SELECT line_item_usage_type AS usage_type FROM t', 'line_item_usage_type')).toBe(
+      true,
+    );
     expect(readsColumn(`CAST("resource_tags_user_team" AS VARCHAR)`, 'resource_tags_user_team')).toBe(true);
   });
 
