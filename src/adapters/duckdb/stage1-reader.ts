@@ -15,7 +15,7 @@ import {
 } from '../cur-sql/stage1-columns.js';
 import { type DataFileKind, firstNonUtf8Line, inspectDataFile } from '../local-fs/data-file.js';
 import { cur2BedrockSource, cur2TagMaps, groupsWithTagPairs, rawTagMapPlaceholders } from './bedrock-scan.js';
-import { checkCsvCostCells, legacyBedrockPredicate } from './csv-cost-cells.js';
+import { emptyCostCellSql, reportEmptyCostCells } from './csv-cost-cells.js';
 import { type DeliveryStats, deliveryStats } from './delivery-stats.js';
 import { type DuckDb, sqlIdentifier, sqlString, withDuckDb } from './duckdb.js';
 
@@ -64,18 +64,11 @@ export async function readStage1(
       const projection = lineProjection(source.format, source.columns, options.tagKeys);
       // CUR 2.0 is read with one pushed-down scan per billing path, its lines grouped by their raw tag maps.
       const rawMaps = source.format === 'cur2' && cur2TagMaps(source.columns).length > 0;
-      const linesFrom = (relation: string) =>
-        fillTemplate(loadSql(`${source.format}/bedrock_lines.sql`), {
-          ...projection,
-          ...(rawMaps ? rawTagMapPlaceholders(source.columns) : {}),
-          source: relation,
-        });
-      const lines =
-        source.format === 'cur2' && source.kind === 'parquet'
-          ? linesFrom(cur2BedrockSource('cur_source', source.columns))
-          : source.kind === 'csv'
-            ? linesFrom(await csvBedrockLines(db, linesFrom('cur_source'), source.columns, readable))
-            : linesFrom('cur_source');
+      const lines = fillTemplate(loadSql(`${source.format}/bedrock_lines.sql`), {
+        ...projection,
+        ...(rawMaps ? rawTagMapPlaceholders(source.columns) : {}),
+        source: source.format === 'cur2' ? cur2BedrockSource('cur_source', source.columns) : 'cur_source',
+      });
       await runNamed(db, `CREATE TEMP TABLE stage1_sets AS ${stage1GroupsSql(`(${lines})`)}`, readable);
       const groups = rawMaps ? await groupsWithTagPairs(db, 'stage1_sets', projection) : null;
       const rows = await stage1Rows(
@@ -111,7 +104,6 @@ export function duckDbStage1Engine(threads?: number): Stage1Engine {
 
 interface Source extends DeliveryStats {
   format: CurFormat;
-  kind: 'parquet' | 'csv';
   columns: Map<string, string>;
   /** The file named in schema errors. */
   label: string;
@@ -136,7 +128,7 @@ async function parquetSource(db: DuckDb, files: readonly InspectedFile[]): Promi
   const list = `[${files.map((f) => sqlString(f.path)).join(', ')}]`;
   await db.run(`CREATE VIEW cur_source AS SELECT * FROM read_parquet(${list}, union_by_name = true)`);
   const stats = await namingFiles(files, () => deliveryStats(db, 'cur_source', union));
-  return { format: format!, kind: 'parquet', columns: union, ...stats, label: files[0]!.label };
+  return { format: format!, columns: union, ...stats, label: files[0]!.label };
 }
 
 async function csvSource(db: DuckDb, files: readonly InspectedFile[]): Promise<Source> {
@@ -171,37 +163,14 @@ async function csvSource(db: DuckDb, files: readonly InspectedFile[]): Promise<S
   const columns = new Map([...byName.keys()].map((name) => [name, 'VARCHAR']));
   const format = detectCurFormat(files[0]!.label, columns);
   await db.run(`CREATE VIEW cur_source AS SELECT ${select.join(', ')} FROM ${reader}`);
-  // The statistics parse every row, so a malformed CSV fails here with the file named.
-  const stats = await namingFiles(files, () => deliveryStats(db, 'cur_source', columns));
-  return { format, kind: 'csv', columns, ...stats, label: files[0]!.label };
-}
-
-/**
- * The Bedrock line items of a CSV delivery, parsed once more (after the statistics' pass) into a temp table that
- * holds only the columns `lines` (the lines statement over `cur_source`) reads; the cost-cell check and stage 1
- * read the table. Each pass parses every CSV row (~1.4 s per 1M rows on 2 threads), and the check and stage 1 each
- * used to make one. Returns the table's name.
- */
-async function csvBedrockLines(
-  db: DuckDb,
-  lines: string,
-  columns: ReadonlyMap<string, string>,
-  files: readonly InspectedFile[],
-): Promise<string> {
-  const used = [...columns.keys()].filter((name) => readsColumn(lines, name));
-  await runNamed(
-    db,
-    `CREATE TEMP TABLE csv_bedrock_lines AS SELECT ${used.map(sqlIdentifier).join(', ')}
-     FROM cur_source WHERE ${legacyBedrockPredicate(columns)}`,
-    files,
+  // The statistics parse every row, so a malformed CSV fails here with the file named; they count the Bedrock lines
+  // whose cost cell is empty in the same pass.
+  const emptyCost = format === 'legacy' ? emptyCostCellSql(columns) : null;
+  const { flagged, ...stats } = await namingFiles(files, () =>
+    deliveryStats(db, 'cur_source', columns, emptyCost ?? undefined),
   );
-  await checkCsvCostCells(db, 'csv_bedrock_lines', files);
-  return 'csv_bedrock_lines';
-}
-
-/** Whether `sql` names column `name` (a snake_case identifier, bare or quoted). */
-export function readsColumn(sql: string, name: string): boolean {
-  return new RegExp(`(?<![A-Za-z0-9_])${name.replace(/[^A-Za-z0-9_]/g, '\\$&')}(?![A-Za-z0-9_])`).test(sql);
+  if (flagged > 0) await reportEmptyCostCells(db, files);
+  return { format, columns, ...stats, label: files[0]!.label };
 }
 
 interface CsvHeader {
