@@ -146,4 +146,31 @@ describe('exact DOUBLE → DECIMAL(38,15) without text', () => {
       expect(got.map((r) => r.d)).toEqual(cases.map(([, want]) => want));
     });
   });
+
+  it('reads long values on either side of the 64-bit text branch’s bound alike', async () => {
+    // Below 999 the text is read as DECIMAL(18,15), from 999 as DECIMAL(38,15); rounding up to 999 or 1000 stays exact.
+    const doubles = [
+      998.9999999999999, -998.9999999999999, 999.0000000000001, 9.999999999999998, 0.5000000000000001,
+    ];
+    const texts: [string, string][] = [
+      ['998.9999999999999995', '999.000000000000000'],
+      ['-998.99999999999999949', '-998.999999999999999'],
+      ['999.99999999999999951', '1000.000000000000000'],
+      ['0.12345678901234567891', '0.123456789012346'],
+      ['1.2345678901234567E-3', '0.001234567890123'],
+    ];
+    await withDuckDb(async (db) => {
+      const rows = doubles.map((x) => `(CAST('${String(x)}' AS DOUBLE))`).join(', ');
+      const got = await db.rows<{ d: string }>(
+        `SELECT CAST(${exactDecimalSql('x', 'DOUBLE')} AS VARCHAR) AS d FROM (VALUES ${rows}) AS t(x)`,
+      );
+      expect(got.map((r) => r.d)).toEqual(doubles.map(reference));
+      const textRows = texts.map(([t]) => `('${t}')`).join(', ');
+      const gotText = await db.rows<{ d: string }>(
+        `SELECT CAST(${exactDecimalSql('x', 'VARCHAR')} AS VARCHAR) AS d FROM (VALUES ${textRows}) AS t(x)`,
+      );
+      expect(gotText.map((r) => r.d)).toEqual(texts.map(([, want]) => want));
+      expect(texts.map(([t]) => textReference(t))).toEqual(texts.map(([, want]) => want));
+    });
+  });
 });

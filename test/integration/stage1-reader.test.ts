@@ -173,6 +173,26 @@ describe('stage 1 on DuckDB', () => {
     expect(result.newestUsageEnd).toBe('2026-06-03T23:00:00Z');
   });
 
+  it('finds an empty cost cell on a Bedrock line of a CSV in the statistics pass, in one period or several', async () => {
+    const bedrock = { usageType: 'USE1-NovaLite-input-tokens', amount: '10', cost: '0.5' };
+    const ec2NoCost = { ...EC2_LINE, cost: '' };
+    const ok = join(dir, 'other-service-empty-cost.csv');
+    await writeTinyLegacyCsv(ok, [{ day: '2026-06-03', ...bedrock }, { ...ec2NoCost }]);
+    const read = await readStage1([ref(ok)], { tagKeys: TAG_KEYS });
+    expect(formatMoney(read.totals[0]!.costUnblended)).toBe('0.5');
+    for (const period of ['2026-06', '2026-05']) {
+      const bad = join(dir, `bedrock-empty-cost-${period}.csv`);
+      await writeTinyLegacyCsv(bad, [
+        { day: '2026-06-03', ...bedrock, period },
+        { day: '2026-06-03', ...bedrock },
+        { day: '2026-06-04', ...bedrock, cost: '' },
+      ]);
+      await expect(readStage1([ref(bad)], { tagKeys: TAG_KEYS })).rejects.toThrow(
+        `${bad}: data row 3: column lineItem/UnblendedCost is empty on a Bedrock line item`,
+      );
+    }
+  });
+
   // Real files from public repositories, committed with their provenance in fixtures/real/SOURCES.md.
   const REAL = join(import.meta.dirname, '../../fixtures/real');
 

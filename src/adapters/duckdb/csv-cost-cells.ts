@@ -13,18 +13,27 @@ const COLUMNS = {
 /**
  * A Bedrock line item of a CSV whose unblended cost cell is empty would be read as $0 and its spend lost, while
  * still reconciling (both sides read the same empty cell). CUR always writes a cost, so an empty one is a damaged
- * file: the error names the file, its data row (1 = the first row after the header) and the column.
+ * file. `emptyCostCellSql` counts such lines inside the statistics' pass over every row (one CSV parse less than a
+ * pass of its own); when it counted any, `reportEmptyCostCells` finds them and names the file, its data row
+ * (1 = the first row after the header) and the column.
+ *
+ * The condition over `columns` (the CUR's snake_case columns, empty cells NULL), or null when a column it reads is
+ * missing (the required-column check names it).
  */
-export async function checkCsvCostCells(
+export function emptyCostCellSql(columns: ReadonlyMap<string, string>): string | null {
+  if (
+    ![COLUMNS.entity, COLUMNS.productCode, COLUMNS.productName, COLUMNS.cost].every((c) => columns.has(c))
+  ) {
+    return null;
+  }
+  return `(${bedrockPredicate(COLUMNS)}) AND ${COLUMNS.cost} IS NULL`;
+}
+
+/** Throws an InputError naming the first empty cost cells of Bedrock lines, file by file (see `emptyCostCellSql`). */
+export async function reportEmptyCostCells(
   db: DuckDb,
-  source: string,
   files: readonly { path: string; label: string }[],
 ): Promise<void> {
-  // `source` has the CUR's snake_case columns, empty cells NULL: one parallel pass says whether to look closer.
-  const [found] = await db.rows<{ n: bigint }>(
-    `SELECT COUNT(*)::BIGINT AS n FROM ${source} WHERE (${bedrockPredicate(COLUMNS)}) AND ${COLUMNS.cost} IS NULL`,
-  );
-  if (!found || found.n === 0n) return;
   for (const file of files) {
     const reader = `read_csv(${sqlString(file.path)}, header = true, all_varchar = true, auto_detect = true, parallel = false)`;
     const headers = (await db.rows<{ column_name: string }>(`DESCRIBE SELECT * FROM ${reader}`)).map(

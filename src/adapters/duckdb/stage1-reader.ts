@@ -15,7 +15,7 @@ import {
 } from '../cur-sql/stage1-columns.js';
 import { type DataFileKind, firstNonUtf8Line, inspectDataFile } from '../local-fs/data-file.js';
 import { cur2BedrockSource, cur2TagMaps, groupsWithTagPairs, rawTagMapPlaceholders } from './bedrock-scan.js';
-import { checkCsvCostCells } from './csv-cost-cells.js';
+import { emptyCostCellSql, reportEmptyCostCells } from './csv-cost-cells.js';
 import { type DeliveryStats, deliveryStats } from './delivery-stats.js';
 import { type DuckDb, sqlIdentifier, sqlString, withDuckDb } from './duckdb.js';
 
@@ -163,9 +163,13 @@ async function csvSource(db: DuckDb, files: readonly InspectedFile[]): Promise<S
   const columns = new Map([...byName.keys()].map((name) => [name, 'VARCHAR']));
   const format = detectCurFormat(files[0]!.label, columns);
   await db.run(`CREATE VIEW cur_source AS SELECT ${select.join(', ')} FROM ${reader}`);
-  // The statistics parse every row, so a malformed CSV fails here with the file named.
-  const stats = await namingFiles(files, () => deliveryStats(db, 'cur_source', columns));
-  if (format === 'legacy') await checkCsvCostCells(db, 'cur_source', files);
+  // The statistics parse every row, so a malformed CSV fails here with the file named; they count the Bedrock lines
+  // whose cost cell is empty in the same pass.
+  const emptyCost = format === 'legacy' ? emptyCostCellSql(columns) : null;
+  const { flagged, ...stats } = await namingFiles(files, () =>
+    deliveryStats(db, 'cur_source', columns, emptyCost ?? undefined),
+  );
+  if (flagged > 0) await reportEmptyCostCells(db, files);
   return { format, columns, ...stats, label: files[0]!.label };
 }
 
