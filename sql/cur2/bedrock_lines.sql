@@ -9,6 +9,8 @@
 -- Placeholders for columns an export may lack (schema drift), filled with the column or NULL:
 --   {{operation}} {{pricing_unit}} {{item_description}} {{resource_id}} {{usage_account_name}}
 --   {{iam_principal}} {{region_code}}
+-- The product map's fields {{product_name}} {{product_region}}, each engine's map lookup (a missing key reads as
+-- NULL; DuckDB's m['k'] does that, Trino's fails, so Athena fills them with element_at).
 -- Tag placeholders, JSON arrays of [normalised key, value] built from the `resource_tags` and `tags` maps:
 --   {{resource_tags}} {{principal_tags}} {{account_tags}}. DuckDB fills them with the maps themselves and
 --   builds the pairs once per distinct map after grouping (src/adapters/duckdb/bedrock-scan.ts).
@@ -20,8 +22,8 @@ SELECT
   {{usage_account_name}} AS usage_account_name,
   bill_billing_entity AS billing_entity,
   line_item_product_code AS product_code,
-  product['product_name'] AS product_name,
-  COALESCE(NULLIF({{region_code}}, ''), NULLIF(product['region'], '')) AS region,
+  {{product_name}} AS product_name,
+  COALESCE(NULLIF({{region_code}}, ''), NULLIF({{product_region}}, '')) AS region,
   COALESCE(line_item_usage_type, '') AS usage_type,
   {{operation}} AS operation,
   {{pricing_unit}} AS pricing_unit,
@@ -39,4 +41,4 @@ FROM {{source}}
 WHERE (bill_billing_entity = 'AWS'
        AND line_item_product_code IN ('AmazonBedrock', 'AmazonBedrockService',
                                       'AmazonBedrockFoundationModels', 'AmazonBedrockAgentCore'))
-   OR (bill_billing_entity = 'AWS Marketplace' AND product['product_name'] LIKE '%Bedrock%')
+   OR (bill_billing_entity = 'AWS Marketplace' AND {{product_name}} LIKE '%Bedrock%')

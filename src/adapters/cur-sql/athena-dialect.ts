@@ -2,7 +2,7 @@ import { ConfigError } from '../../core/errors.js';
 import { USAGE_LINE_ITEM_TYPES } from '../../core/facts/fact-filters.js';
 import type { CurFormat } from './cur-format.js';
 import { viaText } from './exact-decimal.js';
-import { cur2TagColumns, legacyTagColumnKeys } from './line-projection.js';
+import { cur2ProductFields, cur2TagColumns, legacyTagColumnKeys } from './line-projection.js';
 import { fillTemplate, loadSql } from './sql-files.js';
 import {
   STAGE1_COLUMNS,
@@ -13,10 +13,12 @@ import {
 } from './stage1-columns.js';
 
 /**
- * The Athena (Trino) side of the stage-1 dialect shim. The statements in `sql/` are written once; this
- * file turns them into Athena SQL text: map subscripts become `element_at` (Trino's `m['k']` fails on a
- * missing key where DuckDB returns NULL), the tag-pair projection uses Trino's lambda functions, and every
- * value reaches Athena as an execution parameter (`?`), never inside the text.
+ * The Athena (Trino) side of stage 1. The statements in `sql/` are written once, in the SQL both engines share;
+ * what differs is only in the placeholders each engine fills (this file for Athena, line-projection.ts for
+ * DuckDB): map lookups become `element_at` (Trino's `m['k']` fails on a missing key where DuckDB returns
+ * NULL), exact decimals go through text, the tag-pair projection uses Trino's lambda functions, and every value
+ * reaches Athena as an execution parameter (`?`), never inside the text. `assertAthenaDialect` checks the
+ * result for DuckDB-only syntax.
  */
 
 /** One Athena statement and its execution parameters, in the order of the `?` in the text. */
@@ -167,6 +169,7 @@ export function athenaLineProjection(
     ...common,
     usage_account_name: column('line_item_usage_account_name'),
     iam_principal: column('line_item_iam_principal'),
+    ...cur2ProductFields((map, key) => `element_at(${quoted(map)}, '${key}')`),
     ...cur2TagColumns(fromResourceTags, fromTags, pairsJson),
   };
 }
@@ -217,22 +220,6 @@ function legacyTagColumns(
 }
 
 /**
- * DuckDB-dialect constructs of the `sql/` statements rewritten for Trino. Map subscripts become
- * `element_at`. DECIMAL casts go through VARCHAR: on Trino that is the same value (both are
- * `Double.toString`, i.e. the shortest decimal form of the double), and it lets DuckDB run this text
- * with Trino's semantics in the parity test, where DuckDB's direct cast multiplies in binary floating
- * point (54130.673382 → 54130.673382000001024).
- */
-export function toAthenaDialect(sql: string): string {
-  return sql
-    .replace(/\b([A-Za-z_]\w*)\['([^']*)'\]/g, "element_at($1, '$2')")
-    .replace(
-      /CAST\(((?:\{\{\w+\}\})|(?:[A-Za-z_]\w*)) AS DECIMAL\((\d+),\s*(\d+)\)\)/g,
-      'CAST(CAST($1 AS VARCHAR) AS DECIMAL($2, $3))',
-    );
-}
-
-/**
  * DuckDB-only syntax that must not reach Athena; a hit is a defect in the shim or in `sql/`. Patterns are
  * matched with string literals blanked out, except those that are about a literal.
  */
@@ -279,11 +266,11 @@ export function athenaStage1Sql(
       ? `billing_period = ${markers.string(ref.billingPeriod)}`
       : `"year" = ${markers.string(String(period.year))} AND "month" = ${markers.string(String(period.month))}`;
 
-  const lines = fillTemplate(toAthenaDialect(loadSql(`${format}/bedrock_lines.sql`)), {
+  const lines = fillTemplate(loadSql(`${format}/bedrock_lines.sql`), {
     ...athenaLineProjection(format, columns, tagKeys, markers),
     source: `(SELECT * FROM ${table} WHERE ${periodFilter()}) AS cur_source`,
   });
-  const sets = toAthenaDialect(stage1GroupsSql('bedrock_lines'));
+  const sets = stage1GroupsSql('bedrock_lines');
 
   // Sums as text (exact), the line count as it is.
   const sums = STAGE1_COLUMNS.filter((c) => c.kind === 'decimal' || c.kind === 'count').map((c) =>

@@ -49,8 +49,17 @@ export function lineProjection(
     ...common,
     usage_account_name: column('line_item_usage_account_name'),
     iam_principal: column('line_item_iam_principal'),
+    ...cur2ProductFields((map, key) => `${map}['${key}']`),
     ...cur2TagColumns(fromResourceTags, fromTags, pairsJson),
   };
+}
+
+/**
+ * The CUR 2.0 `product` map's fields a line projection reads, with the engine's map lookup: DuckDB's `m['k']`
+ * is NULL on a missing key, where Trino's fails (Athena uses `element_at`).
+ */
+export function cur2ProductFields(lookup: (map: string, key: string) => string) {
+  return { product_name: lookup('product', 'product_name'), product_region: lookup('product', 'region') };
 }
 
 /**

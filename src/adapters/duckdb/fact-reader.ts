@@ -214,22 +214,27 @@ const PARTS = new Float64Array(2);
 
 /** A non-NULL INTEGER column's values: the vector's own buffer when the client exposes it, else copied. */
 function intColumn(vector: DuckDBVector, rowCount: number): Int32Array {
-  if (!(vector instanceof DuckDBIntegerVector)) {
-    throw new Error(`rule series: expected an INTEGER column, got ${vector.type.toString()}`);
-  }
-  const items: unknown = (vector as unknown as { items?: unknown }).items;
-  if (items instanceof Int32Array && items.length >= rowCount) return items;
-  return Int32Array.from({ length: rowCount }, (_, r) => vector.getItem(r) ?? 0);
+  return numericColumn(vector, rowCount, DuckDBIntegerVector, Int32Array, 'an INTEGER');
 }
 
 /** A non-NULL DOUBLE column's values: the vector's own buffer when the client exposes it, else copied. */
 function doubleColumn(vector: DuckDBVector, rowCount: number): Float64Array {
-  if (!(vector instanceof DuckDBDoubleVector)) {
-    throw new Error(`rule series: expected a DOUBLE column, got ${vector.type.toString()}`);
-  }
+  return numericColumn(vector, rowCount, DuckDBDoubleVector, Float64Array, 'a DOUBLE');
+}
+
+function numericColumn<A extends Int32Array | Float64Array>(
+  vector: DuckDBVector,
+  rowCount: number,
+  kind: abstract new (...args: never[]) => { getItem(r: number): number | null },
+  array: { new (length: number): A; from(items: ArrayLike<number>): A },
+  type: string,
+): A {
+  if (!(vector instanceof kind))
+    throw new Error(`rule series: expected ${type} column, got ${vector.type.toString()}`);
   const items: unknown = (vector as unknown as { items?: unknown }).items;
-  if (items instanceof Float64Array && items.length >= rowCount) return items;
-  return Float64Array.from({ length: rowCount }, (_, r) => vector.getItem(r) ?? 0);
+  if (items instanceof (array as unknown as typeof Int32Array) && items.length >= rowCount) return items as A;
+  const typed = vector as unknown as { getItem(r: number): number | null };
+  return array.from(Array.from({ length: rowCount }, (_, r) => typed.getItem(r) ?? 0));
 }
 
 /**

@@ -3,7 +3,7 @@ import { INPUT_SIDE_USAGE_KINDS, isUsageFact } from '../facts/fact-filters.js';
 import { splitTupleKey } from '../keys.js';
 import { formatUsd, type Money, moneyToNumber, usd } from '../money.js';
 import { topContributors } from './contributors.js';
-import { labelsFor } from './labels.js';
+import { inputSideRatio } from './input-side-ratio.js';
 import { type RuleDefinition, ruleExample, ruleSchema } from './rule-definition.js';
 import { metricName } from './rule-series.js';
 import { moneyFromEstimate } from './stats.js';
@@ -61,30 +61,22 @@ export const cacheRegressionRule: RuleDefinition<CacheRegressionRule> = {
     min_extra_cost_usd: 5,
   }),
   evaluate(ctx, rule) {
-    const grid = ctx.series.workloadModel;
-    const inputSideTokens = grid.numberReader('tokens_input_side');
-    const cacheReadTokens = grid.numberReader('tokens_cache_read');
     const cost = (base: 'input_cost' | 'cache_read_cost' | 'input_side_cost') =>
       metricName(base, rule.cost_metric);
-    const factsOf = (key: string, day: string) => {
-      const [workload = '', model = ''] = splitTupleKey(key);
-      return ctx.detail
-        .facts({ workload, model }, day)
-        .filter((f) => isUsageFact(f) && INPUT_SIDE_USAGE_KINDS.has(f.usageKind));
-    };
+    // Cache-read share of input-side tokens.
+    const series = inputSideRatio(
+      ctx,
+      rule.cost_metric,
+      'tokens_cache_read',
+      (f) => isUsageFact(f) && INPUT_SIDE_USAGE_KINDS.has(f.usageKind),
+    );
+    const { grid, factsOf, inputSide: inputSideTokens } = series;
     return judgeAgainstTrailing({
       grid,
       context: ctx,
       settings: rule,
-      // Cache-read share of input-side tokens; undefined without input-side tokens.
-      measure: (slot) => {
-        const inputSide = inputSideTokens(slot);
-        return inputSide <= 0 ? null : cacheReadTokens(slot) / inputSide;
-      },
-      labelsOf: (key, day) => {
-        const [workload = '', model = ''] = splitTupleKey(key);
-        return labelsFor(factsOf(key, day), rule.cost_metric, { workload, model });
-      },
+      measure: series.measure,
+      labelsOf: series.labelsOf,
       judge: (candidate) => {
         const { day, key, slot, value: share } = candidate;
         const inputSide = inputSideTokens(slot);

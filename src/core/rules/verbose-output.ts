@@ -4,7 +4,7 @@ import { isUsageFact, TOKEN_USAGE_KINDS } from '../facts/fact-filters.js';
 import { splitTupleKey } from '../keys.js';
 import { formatUsd, type Money, usd } from '../money.js';
 import { topContributors } from './contributors.js';
-import { labelsFor } from './labels.js';
+import { inputSideRatio } from './input-side-ratio.js';
 import { type RuleDefinition, ruleExample, ruleSchema } from './rule-definition.js';
 import { metricName } from './rule-series.js';
 import { scaleMoney } from './stats.js';
@@ -55,28 +55,17 @@ export const verboseOutputRule: RuleDefinition<VerboseOutputRule> = {
     min_output_cost_usd: 10,
   }),
   evaluate(ctx, rule) {
-    const grid = ctx.series.workloadModel;
     const outputCostName = metricName('output_cost', rule.cost_metric);
-    const inputSideTokens = grid.numberReader('tokens_input_side');
-    const outputTokensAt = grid.numberReader('tokens_output');
+    // Output per input-side token.
+    const series = inputSideRatio(ctx, rule.cost_metric, 'tokens_output', isTokenUsage);
+    const { grid, factsOf } = series;
     const enoughOutputCost = grid.atLeast(outputCostName, usd(rule.min_output_cost_usd));
-    const factsOf = (key: string, day: string) => {
-      const [workload = '', model = ''] = splitTupleKey(key);
-      return ctx.detail.facts({ workload, model }, day).filter(isTokenUsage);
-    };
     return judgeAgainstTrailing({
       grid,
       context: ctx,
       settings: rule,
-      // Output per input-side token (input + cache read + cache writes); undefined without input-side tokens.
-      measure: (slot) => {
-        const inputSide = inputSideTokens(slot);
-        return inputSide <= 0 ? null : outputTokensAt(slot) / inputSide;
-      },
-      labelsOf: (key, day) => {
-        const [workload = '', model = ''] = splitTupleKey(key);
-        return labelsFor(factsOf(key, day), rule.cost_metric, { workload, model });
-      },
+      measure: series.measure,
+      labelsOf: series.labelsOf,
       judge: (candidate) => {
         const { day, key, slot, value: ratioToday } = candidate;
         // The cheap test first: a day short of the output cost needs no median.

@@ -3,11 +3,12 @@ import {
   ATHENA_STAGE1_COLUMNS,
   assertAthenaDialect,
   athenaIdentifier,
+  athenaLineProjection,
   athenaStage1Sql,
   athenaStringLiteral,
-  toAthenaDialect,
 } from '../../../src/adapters/cur-sql/athena-dialect.js';
 import { duckDbRunnableAthenaSql } from '../../../src/adapters/cur-sql/duckdb-athena-macros.js';
+import { lineProjection } from '../../../src/adapters/cur-sql/line-projection.js';
 import { ConfigError } from '../../../src/core/errors.js';
 
 const CUR2_COLUMNS = new Map([
@@ -52,19 +53,25 @@ const TAG_KEYS = ['costcenter', 'team', 'workload'];
 const placeholders = (sql: string) => (sql.replace(/'(?:[^']|'')*'/g, "''").match(/\?/g) ?? []).length;
 
 describe('the Athena dialect shim', () => {
-  it('rewrites map subscripts to element_at and routes DECIMAL casts through VARCHAR', () => {
+  it('fills the product map lookups with element_at, and DuckDB with subscripts, from one table', () => {
     // Prepare
-    const duckdb =
-      "SELECT product['product_name'] AS n, COALESCE(CAST(line_item_usage_amount AS DECIMAL(38, 15)), 0) AS a, " +
-      'CAST({{cost_net}} AS DECIMAL(38, 15)) AS c, p[2] AS second';
+    const columns = new Map([
+      ['product', 'MAP(VARCHAR, VARCHAR)'],
+      ['line_item_usage_amount', 'DOUBLE'],
+      ['line_item_unblended_cost', 'DOUBLE'],
+    ]);
     // Act
-    const athena = toAthenaDialect(duckdb);
+    const athena = athenaLineProjection('cur2', columns, []);
+    const duckdb = lineProjection('cur2', columns, []);
     // Assess
-    expect(athena).toBe(
-      "SELECT element_at(product, 'product_name') AS n, " +
-        'COALESCE(CAST(CAST(line_item_usage_amount AS VARCHAR) AS DECIMAL(38, 15)), 0) AS a, ' +
-        'CAST(CAST({{cost_net}} AS VARCHAR) AS DECIMAL(38, 15)) AS c, p[2] AS second',
-    );
+    expect([athena.product_name, athena.product_region]).toEqual([
+      `element_at("product", 'product_name')`,
+      `element_at("product", 'region')`,
+    ]);
+    expect([duckdb.product_name, duckdb.product_region]).toEqual([
+      "product['product_name']",
+      "product['region']",
+    ]);
   });
 
   it.each([
