@@ -49,7 +49,7 @@ export function lineProjection(
     ...common,
     usage_account_name: column('line_item_usage_account_name'),
     iam_principal: column('line_item_iam_principal'),
-    ...cur2ProductFields((map, key) => `${map}['${key}']`),
+    ...DUCKDB_PRODUCT_FIELDS,
     ...cur2TagColumns(fromResourceTags, fromTags, pairsJson),
   };
 }
@@ -61,6 +61,9 @@ export function lineProjection(
 export function cur2ProductFields(lookup: (map: string, key: string) => string) {
   return { product_name: lookup('product', 'product_name'), product_region: lookup('product', 'region') };
 }
+
+/** The product fields in DuckDB's dialect (also what its early Bedrock filter reads, adapters/duckdb/bedrock-scan.ts). */
+export const DUCKDB_PRODUCT_FIELDS = cur2ProductFields((map, key) => `${map}['${key}']`);
 
 /**
  * The CUR 2.0 tag columns of a line projection (DuckDB and Athena alike): resource tags from `resource_tags`

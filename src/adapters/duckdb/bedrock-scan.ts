@@ -1,4 +1,5 @@
 import type { TagPairs } from '../../core/normalize/stage1-row.js';
+import { DUCKDB_PRODUCT_FIELDS } from '../cur-sql/line-projection.js';
 import { STAGE1_TAG_COLUMNS, type Stage1TagColumn } from '../cur-sql/stage1-columns.js';
 import { type DuckDb, sqlString } from './duckdb.js';
 
@@ -24,7 +25,7 @@ export const CUR2_FIRST_PARTY_PREDICATE = `bill_billing_entity = 'AWS' AND line_
  * the lines kept are the same.
  */
 export const FIRST_PARTY_CODE_PREFIX = 'AmazonBedrock';
-export const CUR2_MARKETPLACE_PREDICATE = `bill_billing_entity = 'AWS Marketplace' AND product['product_name'] LIKE '%Bedrock%'`;
+export const CUR2_MARKETPLACE_PREDICATE = `bill_billing_entity = 'AWS Marketplace' AND ${DUCKDB_PRODUCT_FIELDS.product_name} LIKE '%Bedrock%'`;
 
 /** Every CUR 2.0 column sql/cur2/bedrock_lines.sql and its placeholders may read. */
 const CUR2_LINE_COLUMNS = [

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { DUCKDB_PRODUCT_FIELDS } from '../../../src/adapters/cur-sql/line-projection.js';
 import { loadSql } from '../../../src/adapters/cur-sql/sql-files.js';
 import {
   CUR2_FIRST_PARTY_PREDICATE,
@@ -11,7 +12,11 @@ const squash = (sql: string) => sql.replace(/\s+/g, ' ').trim();
 
 describe('the DuckDB engine’s early Bedrock filter', () => {
   it('is exactly the two halves of the template’s filter, so the early scan keeps the same lines', () => {
-    const template = squash(loadSql('cur2/bedrock_lines.sql'));
+    // The template's filter as DuckDB runs it: its product lookups filled in DuckDB's dialect.
+    const template = squash(loadSql('cur2/bedrock_lines.sql')).replaceAll(
+      '{{product_name}}',
+      DUCKDB_PRODUCT_FIELDS.product_name,
+    );
     const where = template.slice(template.lastIndexOf(' WHERE ') + ' WHERE '.length);
     expect(where).toBe(`(${squash(CUR2_FIRST_PARTY_PREDICATE)}) OR (${squash(CUR2_MARKETPLACE_PREDICATE)})`);
   });
