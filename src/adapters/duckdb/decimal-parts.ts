@@ -16,77 +16,43 @@ const TWO_48 = 2 ** 48;
 
 /**
  * floor(v / 2^48) into out[0] and v − 2^48 · out[0] (0 ≤ out[1] < 2^48) into out[1], for the signed 128-bit
- * integer v given as its four 32-bit words, least significant first. Throws when |v| is beyond 2^100 units
- * (10^15 dollars; out[0] would pass 2^53).
+ * integer v at `index` of `words` (its four 32-bit words, least significant first; see decimalWords). Throws when
+ * |v| is beyond 2^100 units (10^15 dollars; out[0] would pass 2^53).
  */
-function splitWords(w0: number, w1: number, w2: number, w3: number, out: Float64Array): void {
-  const top = w3 | 0;
-  if (top < -16 || top > 15) throw new RangeError('money value beyond 2^100 units of 10^-15');
-  out[0] = top * TWO_48 + w2 * TWO_16 + (w1 >>> 16);
-  out[1] = (w1 & 0xffff) * TWO_32 + w0;
-}
-
-/** splitWords of the little-endian 128-bit integer at a byte offset of a DataView. */
-export function splitRaw128(view: DataView, offset: number, out: Float64Array): void {
-  splitWords(
-    view.getUint32(offset, true),
-    view.getUint32(offset + 4, true),
-    view.getUint32(offset + 8, true),
-    view.getUint32(offset + 12, true),
-    out,
-  );
-}
-
-/** splitWords of the 128-bit integer at a word index of a column's native words (see rawDecimalWords). */
 export function splitRawWords(words: Uint32Array, index: number, out: Float64Array): void {
-  splitWords(words[index]!, words[index + 1]!, words[index + 2]!, words[index + 3]!, out);
+  const top = words[index + 3]! | 0;
+  if (top < -16 || top > 15) throw new RangeError('money value beyond 2^100 units of 10^-15');
+  const w1 = words[index + 1]!;
+  out[0] = top * TWO_48 + words[index + 2]! * TWO_16 + (w1 >>> 16);
+  out[1] = (w1 & 0xffff) * TWO_32 + words[index]!;
 }
 
 /** Whether this machine stores integers little-endian, as DuckDB's buffers are laid out for splitRawWords. */
 const LITTLE_ENDIAN = new Uint8Array(new Uint32Array([1]).buffer)[0] === 1;
 
 /**
- * A non-NULL DECIMAL(38, MONEY_SCALE) column's raw buffer (16 bytes per value, for splitRaw128), or null when
- * the client does not expose it (then `moneyParts` reads through its BigInt accessor).
+ * A non-NULL DECIMAL(38, MONEY_SCALE) column's values as 32-bit words, four per value, least significant first:
+ * the vector's own buffer, read in place (far faster than through a DataView or the client's BigInt accessor),
+ * or, where that view cannot be made (a big-endian host, an unaligned buffer, a client that does not expose its
+ * buffer), the same words copied from the BigInt accessor (a NULL as zero). Throws on any other column type.
  */
-export function rawDecimalView(vector: DuckDBVector): DataView | null {
+export function decimalWords(vector: DuckDBVector, rowCount: number): Uint32Array {
   if (!(vector instanceof DuckDBDecimal128Vector) || vector.type.scale !== MONEY_SCALE) {
     throw new Error(`expected a DECIMAL(38, ${MONEY_SCALE}) column, got ${vector.type.toString()}`);
   }
   const view: unknown = (vector as unknown as { dataView?: unknown }).dataView;
-  return view instanceof DataView && view.byteLength >= vector.itemCount * 16 ? view : null;
-}
-
-/**
- * A non-NULL DECIMAL(38, MONEY_SCALE) column's raw buffer as 32-bit words (four per value, least significant
- * first, read far faster than through a DataView), or null where that view cannot be made (a big-endian host, an
- * unaligned buffer, a client that does not expose it): then `moneyParts` reads through the BigInt accessor.
- */
-export function rawDecimalWords(vector: DuckDBVector): Uint32Array | null {
-  const view = rawDecimalView(vector);
-  if (!view || !LITTLE_ENDIAN || view.byteOffset % 4 !== 0) return null;
-  return new Uint32Array(view.buffer, view.byteOffset, vector.itemCount * 4);
-}
-
-/** Reads a DECIMAL(38,15) result column's values as [high, low] parts (see splitRaw128). */
-export interface MoneyPartsReader {
-  /** Writes row r's parts into out; a NULL reads as zero. */
-  read(r: number, out: Float64Array): void;
-}
-
-/** A DECIMAL(38, MONEY_SCALE) column's parts through the client's BigInt accessor (NULL as zero): the fallback. */
-export function moneyParts(vector: DuckDBVector): MoneyPartsReader {
-  if (!(vector instanceof DuckDBDecimal128Vector) || vector.type.scale !== MONEY_SCALE) {
-    throw new Error(`expected a DECIMAL(38, ${MONEY_SCALE}) column, got ${vector.type.toString()}`);
+  if (
+    LITTLE_ENDIAN &&
+    view instanceof DataView &&
+    view.byteLength >= rowCount * 16 &&
+    view.byteOffset % 4 === 0
+  ) {
+    return new Uint32Array(view.buffer, view.byteOffset, rowCount * 4);
   }
-  return {
-    read(r, out) {
-      const v = vector.getScaledValue(r) ?? 0n;
-      const high = v >> 48n;
-      if (high >= 2n ** 53n || high < -(2n ** 53n))
-        throw new RangeError('money value beyond 2^100 units of 10^-15');
-      out[0] = Number(high);
-      out[1] = Number(v & (2n ** 48n - 1n));
-    },
-  };
+  const words = new Uint32Array(rowCount * 4);
+  for (let r = 0; r < rowCount; r++) {
+    const v = vector.getScaledValue(r) ?? 0n;
+    for (let w = 0; w < 4; w++) words[r * 4 + w] = Number(BigInt.asUintN(32, v >> BigInt(32 * w)));
+  }
+  return words;
 }

@@ -15,7 +15,7 @@ import {
 } from '../../core/rules/rule-series.js';
 import { addMoneyParts, type MeasureColumn } from '../../core/rules/series-grid.js';
 import { seriesSql } from '../cur-sql/series-sql.js';
-import { type MoneyPartsReader, moneyParts, rawDecimalWords, splitRawWords } from './decimal-parts.js';
+import { decimalWords, splitRawWords } from './decimal-parts.js';
 import { type DuckDb, sqlIdentifier, sqlString } from './duckdb.js';
 import { factRelation, readFactsParquet, readFactsRolledUp, readFactsWhere } from './fact-parquet.js';
 import { DuckDBDoubleVector, DuckDBIntegerVector } from './node-api.js';
@@ -133,8 +133,8 @@ async function readGrain<G extends SeriesGrainName>(
     const moneyTargets = money.map((m) => grid.moneyColumns(m as never));
     let slots = new Int32Array(0);
     // Every projected column is non-NULL (the join's key, a day difference, COALESCEd sums), so values are read
-    // from the vectors' buffers without their validity masks (whose per-row check makes two BigInts). A chunk is
-    // added column by column: each row's slot first, then one tight loop per measure.
+    // from the vectors' buffers without their validity masks (whose per-row check makes two BigInts). Each row's
+    // slot first, then the rows with all their measures (the grid keeps a slot's measures side by side).
     for (;;) {
       const chunk = await result.fetchChunk();
       if (!chunk || chunk.rowCount === 0) break;
@@ -149,18 +149,11 @@ async function readGrain<G extends SeriesGrainName>(
         slots[r] = slot;
         if (slot >= 0) grid.mark(slot);
       }
-      // Row by row, every measure of a row together: the grid keeps a slot's measures side by side.
       const numberValues = numbers.map((_, i) => doubleColumn(chunk.getColumnVector(2 + i), rowCount));
-      const moneyVectors = money.map((_, i) => chunk.getColumnVector(2 + numbers.length + i));
-      const words = moneyVectors.map(rawDecimalWords);
-      if (words.every((w) => w !== null)) {
-        addRows(slots, rowCount, numberTargets, numberValues, moneyTargets, words as Uint32Array[]);
-      } else {
-        addRows(slots, rowCount, numberTargets, numberValues, [], []);
-        moneyVectors.forEach((vector, i) => {
-          addMoneyRows(moneyTargets[i]!, slots, moneyParts(vector), rowCount);
-        });
-      }
+      const moneyWords = money.map((_, i) =>
+        decimalWords(chunk.getColumnVector(2 + numbers.length + i), rowCount),
+      );
+      addRows(slots, rowCount, numberTargets, numberValues, moneyTargets, moneyWords);
     }
     return grid as GrainGrid<G>;
   } finally {
@@ -192,21 +185,6 @@ function addRows(
       splitRawWords(moneyWords[i]!, r * 4, PARTS);
       addMoneyParts(moneyTargets[i]!, slot, PARTS[0]!, PARTS[1]!);
     }
-  }
-}
-
-/** Adds one money measure of a chunk's rows through the client's accessor (a client that does not expose the raw buffer). */
-function addMoneyRows(
-  target: MeasureColumn,
-  slots: Int32Array,
-  reader: MoneyPartsReader,
-  rowCount: number,
-): void {
-  for (let r = 0; r < rowCount; r++) {
-    const slot = slots[r]!;
-    if (slot < 0) continue;
-    reader.read(r, PARTS);
-    addMoneyParts(target, slot, PARTS[0]!, PARTS[1]!);
   }
 }
 

@@ -42,6 +42,16 @@ export interface LearningNote {
   reason: string;
 }
 
+/** A learning note, labelled (labels are read from facts) only when the run asks (`RuleContext.learningLabels`). */
+export function learningNote(
+  context: Pick<RuleContext, 'learningLabels'>,
+  day: string,
+  reason: string,
+  labels: () => FindingLabels,
+): LearningNote {
+  return context.learningLabels ? { day, labels: labels(), reason } : { day, reason };
+}
+
 export interface RuleResult {
   findings: FindingDraft[];
   learning: LearningNote[];

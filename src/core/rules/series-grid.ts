@@ -182,9 +182,7 @@ export class SeriesGrid<N extends string = string, M extends string = string> {
     if (high > MAX_EXACT || high < -MAX_EXACT) return (slot) => this.moneyAt(name, slot) >= threshold;
     const h = Number(high);
     const l = Number(threshold & LOW_MASK);
-    const data = this.data;
-    const stride = this.stride;
-    const offset = this.moneyOffset[name];
+    const { data, stride, offset } = this.moneyColumns(name);
     return (slot) => {
       const i = slot * stride + offset;
       return data[i]! > h || (data[i] === h && data[i + 1]! >= l);
@@ -200,18 +198,21 @@ export class SeriesGrid<N extends string = string, M extends string = string> {
     this.data[i + 1] = Number(value & LOW_MASK);
   }
 
-  /** Where a slot's money measure starts in the side-by-side money data (its high; its low follows). */
+  /** Where a slot's number measure is in the data. */
   private numberIndex(name: N, slot: number): number {
-    const offset = this.numberOffset[name];
-    if (offset === undefined) throw new RangeError(`no number measure ${JSON.stringify(name)} in this grid`);
-    return slot * this.stride + offset;
+    return slot * this.stride + offsetOf(this.numberOffset, name, 'number');
   }
 
+  /** Where a slot's money measure starts in the data (its high; its low follows). */
   private moneyIndex(name: M, slot: number): number {
-    const offset = this.moneyOffset[name];
-    if (offset === undefined) throw new RangeError(`no money measure ${JSON.stringify(name)} in this grid`);
-    return slot * this.stride + offset;
+    return slot * this.stride + offsetOf(this.moneyOffset, name, 'money');
   }
+}
+
+function offsetOf<K extends string>(offsets: Record<K, number>, name: K, kind: string): number {
+  const offset = offsets[name];
+  if (offset === undefined) throw new RangeError(`no ${kind} measure ${JSON.stringify(name)} in this grid`);
+  return offset;
 }
 
 /**

@@ -11,7 +11,7 @@ import { labelsFor } from './labels.js';
 import {
   type FindingDraft,
   type LearningNote,
-  type RuleContext,
+  learningNote,
   type RuleDefinition,
   ruleSchema,
   withoutPage,
@@ -114,7 +114,7 @@ export const spendSpikeRule: RuleDefinition<SpendSpikeRule> = {
           const labels = (today: readonly DailyFact[]) =>
             labelsFor(today, rule.cost_metric, { workload, model: '*' });
           if (verdict.kind === 'no-history') {
-            learning.push(learningNote(ctx, day, () => labels(facts(day))));
+            learning.push(learningNote(ctx, day, NO_PREVIOUS_DAY, () => labels(facts(day))));
           } else if (verdict.kind !== 'quiet') {
             findings.push(
               draft({
@@ -140,7 +140,7 @@ export const spendSpikeRule: RuleDefinition<SpendSpikeRule> = {
         const labels = (today: readonly DailyFact[]) =>
           labelsFor(today, rule.cost_metric, { workload, model });
         if (verdict.kind === 'no-history') {
-          learning.push(learningNote(ctx, day, () => labels(facts(day))));
+          learning.push(learningNote(ctx, day, NO_PREVIOUS_DAY, () => labels(facts(day))));
           return;
         }
         const w = byWorkload.indexOfKey(workload);
@@ -180,11 +180,7 @@ interface CostReader {
 
 const QUIET: Verdict = { kind: 'quiet' };
 
-/** A series without the previous day: learning, labelled from the day's facts only when the run asks. */
-function learningNote(ctx: RuleContext, day: string, labels: () => FindingLabels): LearningNote {
-  const reason = 'no data for the previous day';
-  return ctx.learningLabels ? { day, labels: labels(), reason } : { day, reason };
-}
+const NO_PREVIOUS_DAY = 'no data for the previous day';
 
 function costReader(grid: SeriesGrid<string, string>, name: string): CostReader {
   const inside = (k: number, d: number) => k >= 0 && d >= 0 && d < grid.dayCount;

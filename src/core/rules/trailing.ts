@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { FindingLabels, Severity } from './finding.js';
-import type { FindingDraft, RuleContext, RuleResult } from './rule-definition.js';
+import { type FindingDraft, learningNote, type RuleContext, type RuleResult } from './rule-definition.js';
 import type { SeriesGrid } from './series-grid.js';
 import { medianInPlace } from './stats.js';
 
@@ -126,9 +126,7 @@ export function judgeAgainstTrailing(input: {
       const key = grid.keys[k]!;
       if (historyDays < settings.min_history_days) {
         const reason = learningReason(historyDays, settings);
-        result.learning.push(
-          input.context.learningLabels ? { day, labels: input.labelsOf(key, day), reason } : { day, reason },
-        );
+        result.learning.push(learningNote(input.context, day, reason, () => input.labelsOf(key, day)));
         continue;
       }
       candidate.fill(day, key, slot, memo.values[slot]!, historyDays, startSlot, first);

@@ -1,5 +1,6 @@
+import { DuckDBInstance } from '@duckdb/node-api';
 import { describe, expect, it } from 'vitest';
-import { splitRaw128, splitRawWords } from '../../../src/adapters/duckdb/decimal-parts.js';
+import { decimalWords, splitRawWords } from '../../../src/adapters/duckdb/decimal-parts.js';
 import { addMoneyParts, SeriesGrid } from '../../../src/core/rules/series-grid.js';
 
 const UNITS = 10n ** 15n;
@@ -16,20 +17,17 @@ function expected(v: bigint): [number, number] {
   return [Number(high), Number(low)];
 }
 
-/** The split through a DataView and through the buffer's native 32-bit words; both must agree. */
+/** The split of v's little-endian 128-bit form, read as 32-bit words (this machine is little-endian). */
 function split(v: bigint): [number, number] {
   const view = new DataView(new ArrayBuffer(16));
   view.setBigUint64(0, BigInt.asUintN(64, v), true);
   view.setBigInt64(8, BigInt.asIntN(64, v >> 64n), true);
   const out = new Float64Array(2);
-  splitRaw128(view, 0, out);
-  const fromWords = new Float64Array(2);
-  splitRawWords(new Uint32Array(view.buffer), 0, fromWords);
-  expect([...fromWords]).toEqual([...out]);
+  splitRawWords(new Uint32Array(view.buffer), 0, out);
   return [out[0]!, out[1]!];
 }
 
-describe('splitRaw128', () => {
+describe('splitRawWords', () => {
   it('splits raw DECIMAL(38,15) integers into high and low parts at 2^48 exactly', () => {
     const edges = [
       0n,
@@ -109,9 +107,56 @@ describe('splitRaw128', () => {
       const view = new DataView(new ArrayBuffer(16));
       view.setBigUint64(0, BigInt.asUintN(64, v), true);
       view.setBigInt64(8, BigInt.asIntN(64, v >> 64n), true);
-      splitRaw128(view, 0, out);
+      splitRawWords(new Uint32Array(view.buffer), 0, out);
       addMoneyParts(columns, 0, out[0]!, out[1]!);
     }
     expect(grid.moneyAt('m', 0)).toBe(sum);
+  });
+});
+
+describe('decimalWords', () => {
+  it("reads a DECIMAL(38,15) column's words in place, and the same words through the client's accessor", async () => {
+    const instance = await DuckDBInstance.create(':memory:');
+    const connection = await instance.connect();
+    try {
+      const values = [
+        '0',
+        '1.000000000000001',
+        '-0.000000000000001',
+        '123456789.123456789012345',
+        '-98765.5',
+        '0',
+      ];
+      const result = await connection.run(
+        `SELECT CAST(v AS DECIMAL(38, 15)) AS m FROM (VALUES ${values.map((v) => `('${v}')`).join(', ')}) t(v)`,
+      );
+      const chunk = (await result.fetchChunk())!;
+      const vector = chunk.getColumnVector(0);
+      const inPlace = decimalWords(vector, chunk.rowCount);
+      // A client whose buffer is not a DataView here: the words come from its BigInt accessor.
+      const real = (vector as unknown as { dataView: DataView }).dataView;
+      const opaque = {
+        getBigUint64: (offset: number, little: boolean) => real.getBigUint64(offset, little),
+        getBigInt64: (offset: number, little: boolean) => real.getBigInt64(offset, little),
+      };
+      Object.defineProperty(vector, 'dataView', { value: opaque });
+      const copied = decimalWords(vector, chunk.rowCount);
+      expect([...copied]).toEqual([...inPlace]);
+      const out = new Float64Array(2);
+      const read = values.map((_, r) => {
+        splitRawWords(copied, r * 4, out);
+        return (BigInt(out[0]!) << 48n) + BigInt(out[1]!);
+      });
+      // The exact value in 10^-15 units, from the decimal text.
+      const units = (text: string) => {
+        const [whole = '0', fraction = ''] = text.replace('-', '').split('.');
+        const magnitude = BigInt(whole) * UNITS + BigInt(fraction.padEnd(15, '0'));
+        return text.startsWith('-') ? -magnitude : magnitude;
+      };
+      expect(read).toEqual(values.map(units));
+    } finally {
+      connection.closeSync();
+      instance.closeSync();
+    }
   });
 });
