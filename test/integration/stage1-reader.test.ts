@@ -193,6 +193,101 @@ describe('stage 1 on DuckDB', () => {
     }
   });
 
+  it('gathers the same delivery statistics from a legacy CSV in its one pass as from Parquet in a pass of their own', async () => {
+    // Two periods; in 2026-06 a Bedrock line and an EC2 line dated outside it (counted), a credit dated outside it
+    // (an adjustment: not counted) and the newest running usage; a Bedrock tax line in 2026-05.
+    const at = (day: string, hours = 1) => ({
+      start: `${day} 00:00:00`,
+      end: `${day} ${String(hours).padStart(2, '0')}:00:00`,
+    });
+    const lines: TinyLine[] = [
+      {
+        day: '2026-06-03',
+        ...at('2026-06-03'),
+        usageType: 'USE1-NovaLite-input-tokens',
+        amount: '10',
+        cost: '0.5',
+      },
+      {
+        day: '2026-05-31',
+        ...at('2026-05-31'),
+        period: '2026-06',
+        usageType: 'USE1-NovaLite-input-tokens',
+        amount: '4',
+        cost: '0.2',
+      },
+      {
+        day: '2026-05-20',
+        ...at('2026-05-20'),
+        period: '2026-06',
+        type: 'Credit',
+        usageType: 'USE1-NovaLite-input-tokens',
+        amount: '0',
+        cost: '-0.1',
+      },
+      { ...EC2_LINE, day: '2026-07-01', ...at('2026-07-01', 2), period: '2026-06' },
+      { day: '2026-05-01', ...at('2026-05-01', 3), type: 'Tax', usageType: '', amount: '1', cost: '0.01' },
+    ];
+    const csv = join(dir, 'stats-one-pass.csv');
+    const parquet = join(dir, 'stats-one-pass.parquet');
+    await writeTinyLegacyCsv(csv, lines);
+    await writeTinyCur2(parquet, lines);
+    const [legacy, cur2] = await Promise.all([
+      readStage1([ref(csv)], { tagKeys: TAG_KEYS }),
+      readStage1([ref(parquet)], { tagKeys: TAG_KEYS }),
+    ]);
+    expect(legacy.format).toBe('legacy');
+    expect(legacy.dataPeriods).toEqual([
+      {
+        billingPeriod: '2026-05',
+        lineItems: 1,
+        outsideLineItems: 0,
+        outsideFirst: null,
+        outsideLast: null,
+        outsideTypes: [],
+      },
+      {
+        billingPeriod: '2026-06',
+        lineItems: 4,
+        outsideLineItems: 2,
+        outsideFirst: '2026-05-31T00:00:00Z',
+        outsideLast: '2026-07-01T00:00:00Z',
+        outsideTypes: ['Usage'],
+      },
+    ]);
+    expect(legacy.rowsRead).toBe(5);
+    expect(legacy.newestUsageEnd).toBe('2026-07-01T02:00:00Z');
+    expect(legacy.dataPeriods).toEqual(cur2.dataPeriods);
+    expect(legacy.newestUsageEnd).toBe(cur2.newestUsageEnd);
+    expect(legacy.totals).toEqual(cur2.totals);
+    expect(legacy.totals.map((t) => [t.billingPeriod, formatMoney(t.costUnblended), t.lineItems])).toEqual([
+      ['2026-05', '0.01', 1],
+      ['2026-06', '0.6', 3],
+    ]);
+  });
+
+  it('reads a quoted field past the rows the CSV sniffer samples', async () => {
+    const file = join(dir, 'late-quote.csv');
+    const plain = Array.from({ length: 3000 }, () => ({
+      day: '2026-06-03',
+      usageType: 'USE1-NovaLite-input-tokens',
+      amount: '1',
+      cost: '0.001',
+      description: 'plain',
+    }));
+    await writeTinyLegacyCsv(file, [
+      ...plain,
+      { ...plain[0]!, description: 'Nova Lite, input tokens "batch"', cost: '0.5' },
+    ]);
+    const result = await readStage1([ref(file)], { tagKeys: TAG_KEYS });
+    expect(result.rowsRead).toBe(3001);
+    expect(result.rows.map((r) => r.itemDescription).sort()).toEqual([
+      'Nova Lite, input tokens "batch"',
+      'plain',
+    ]);
+    expect(formatMoney(result.totals[0]!.costUnblended)).toBe('3.5');
+  });
+
   // Real files from public repositories, committed with their provenance in fixtures/real/SOURCES.md.
   const REAL = join(import.meta.dirname, '../../fixtures/real');
 

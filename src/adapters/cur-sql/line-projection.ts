@@ -1,5 +1,6 @@
 import type { CurFormat } from './cur-format.js';
 import { exactDecimalSql } from './exact-decimal.js';
+import { fillTemplate } from './sql-files.js';
 
 const NULL_TEXT = 'CAST(NULL AS VARCHAR)';
 const NO_TAGS = "'[]'";
@@ -136,4 +137,41 @@ function legacyTagColumns(columns: ReadonlyMap<string, string>, keyList: string)
   );
   if (pairs.length === 0) return NO_TAGS;
   return `CAST(to_json(list_sort(list_filter([${pairs.join(', ')}], p -> COALESCE(p[2], '') <> ''))) AS VARCHAR)`;
+}
+
+/**
+ * `sql/<format>/bedrock_lines.sql` turned inside out for one pass over every line of `source` (the legacy CSV read
+ * of adapters/duckdb/stage1-reader.ts: a CSV costs a full parse per pass, so the Bedrock lines and the delivery's
+ * statistics come from the same one). Each of the template's columns is computed on Bedrock lines only and is NULL
+ * on the others (a CASE evaluates its branch on the matching lines alone, so per-line work such as the tag pairs
+ * stays on Bedrock lines); `pass_bedrock` tells them apart, by the template's own WHERE filter; `extra` (SELECT-list
+ * items over the CUR's columns, each named `pass_…`) is carried on every line. `values` fills the placeholders.
+ *
+ * The template holds one `<expression> AS <column>` per line between its SELECT and its FROM, and ends with its
+ * WHERE filter; a template of another shape is refused here (a test runs it on both formats' templates).
+ */
+export function everyLineSql(
+  template: string,
+  values: Readonly<Record<string, string>>,
+  extra: string,
+): string {
+  const lines = template.split('\n');
+  const select = lines.indexOf('SELECT');
+  const from = lines.findIndex((line) => line.startsWith('FROM '));
+  const where = lines.findIndex((line) => line.startsWith('WHERE '));
+  if (select < 0 || from !== where - 1 || where < select) {
+    throw new Error('bedrock_lines template: expected SELECT, one column per line, FROM, then WHERE');
+  }
+  const items = lines.slice(select + 1, from).map((line) => {
+    const match = /^\s*(.+) AS (\w+),?$/.exec(line);
+    if (!match) throw new Error(`bedrock_lines template: cannot read the column line "${line.trim()}"`);
+    return `CASE WHEN pass_bedrock THEN ${match[1]} END AS ${match[2]}`;
+  });
+  const source = lines[from]!.slice('FROM '.length);
+  const filter = lines.slice(where).join('\n').slice('WHERE '.length);
+  return fillTemplate(
+    `SELECT ${items.join(', ')}, COLUMNS('^pass_')
+     FROM (SELECT *, COALESCE(${filter}, false) AS pass_bedrock, ${extra} FROM ${source})`,
+    values,
+  );
 }

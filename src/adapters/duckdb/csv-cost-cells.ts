@@ -13,8 +13,8 @@ const COLUMNS = {
 /**
  * A Bedrock line item of a CSV whose unblended cost cell is empty would be read as $0 and its spend lost, while
  * still reconciling (both sides read the same empty cell). CUR always writes a cost, so an empty one is a damaged
- * file. `emptyCostCellSql` counts such lines inside the statistics' pass over every row (one CSV parse less than a
- * pass of its own); when it counted any, `reportEmptyCostCells` finds them and names the file, its data row
+ * file. `emptyCostCellSql` counts such lines inside the one pass that reads every row of a legacy CSV (no CSV parse of
+ * its own); when it counted any, `reportEmptyCostCells` finds them and names the file, its data row
  * (1 = the first row after the header) and the column.
  *
  * The condition over `columns` (the CUR's snake_case columns, empty cells NULL), or null when a column it reads is

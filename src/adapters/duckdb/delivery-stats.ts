@@ -17,25 +17,22 @@ const list = (values: ReadonlySet<string>) => [...values].map(sqlString).join(',
  * One pass over every line of `source` (count, watermark, date and period ranges: ~0.35 s per 1M rows on 2
  * threads); only when the ranges leave more than one billing period does the grouped `deliveryStatsSql` pass
  * follow (~0.9 s per 1M rows), which tells credits and refunds from lines that may not be dated outside.
- * `flag`, a condition over a line, is counted in the same pass (`flagged`), for checks that must see every line
- * (a CSV is parsed once per pass).
+ * (The legacy CSV gathers the same statistics inside its one pass instead: `passStatsSql`.)
  */
 export async function deliveryStats(
   db: DuckDb,
   source: string,
   columns: ReadonlyMap<string, string>,
-  flag?: string,
-): Promise<DeliveryStats & { flagged: number }> {
+): Promise<DeliveryStats> {
   const end = columns.has('line_item_usage_end_date') ? 'line_item_usage_end_date' : 'NULL::TIMESTAMP';
   const [quick] = await db.rows<{
     n: bigint;
-    flagged: bigint;
     newest: string | null;
     first_period: string | null;
     last_period: string | null;
     inside: boolean | null;
   }>(
-    `SELECT COUNT(*)::BIGINT AS n, (COUNT(*) FILTER (WHERE ${flag ?? 'false'}))::BIGINT AS flagged,
+    `SELECT COUNT(*)::BIGINT AS n,
        strftime(max(${end}) FILTER (WHERE line_item_line_item_type IN (${list(USAGE_LINE_ITEM_TYPES)})), ${ISO}) AS newest,
        strftime(min(bill_billing_period_start_date), '%Y-%m') AS first_period,
        strftime(max(bill_billing_period_start_date), '%Y-%m') AS last_period,
@@ -44,11 +41,9 @@ export async function deliveryStats(
      FROM ${source}`,
   );
   const n = quick?.n ?? 0n;
-  const flagged = Number(quick?.flagged ?? 0n);
-  if (n === 0n) return { rowsRead: 0, newestUsageEnd: null, periods: [], flagged };
+  if (n === 0n) return { rowsRead: 0, newestUsageEnd: null, periods: [] };
   if (quick!.first_period === quick!.last_period && quick!.inside !== false) {
     return {
-      flagged,
       rowsRead: Number(n),
       newestUsageEnd: quick!.newest,
       periods: [
@@ -63,24 +58,32 @@ export async function deliveryStats(
       ],
     };
   }
-  return {
-    ...toDeliveryStats(await db.rows<RawDeliveryStatsRow>(deliveryStatsSql(source, columns))),
-    flagged,
-  };
+  return toDeliveryStats(await db.rows<RawDeliveryStatsRow>(deliveryStatsSql(source, columns)));
+}
+
+/**
+ * Whether a line lies outside its billing period: its usage starts before the period or on or after the next one,
+ * unless it is a credit or refund (AWS applies those after the fact, dated by the usage they adjust). Tax, fees and
+ * monthly commitment lines start at the period start, so they are inside. `periodStart` is the period's month start.
+ */
+function outsideSql(type: string, start: string, periodStart: string): string {
+  return (
+    `(${type} NOT IN (${list(ADJUSTMENT_LINE_ITEM_TYPES)}) AND ` +
+    `(${start} < ${periodStart} OR ${start} >= ${periodStart} + INTERVAL 1 MONTH))`
+  );
 }
 
 /**
  * The grouped statement behind `deliveryStats`, over `source` (a relation with the CUR's snake_case columns, timestamps
- * typed). Grouped by billing period: a line is "outside" when its usage starts before its billing period or on or
- * after the next one, unless it is a credit or refund (AWS applies those after the fact, dated by the usage they
- * adjust). Tax, fees and monthly commitment lines start at the period start, so they are inside.
+ * typed), grouped by billing period (see `outsideSql`).
  */
 function deliveryStatsSql(source: string, columns: ReadonlyMap<string, string>): string {
   const end = columns.has('line_item_usage_end_date') ? 'line_item_usage_end_date' : 'NULL::TIMESTAMP';
-  const periodStart = "date_trunc('month', bill_billing_period_start_date)";
-  const outside =
-    `(line_item_line_item_type NOT IN (${list(ADJUSTMENT_LINE_ITEM_TYPES)}) AND ` +
-    `(line_item_usage_start_date < ${periodStart} OR line_item_usage_start_date >= ${periodStart} + INTERVAL 1 MONTH))`;
+  const outside = outsideSql(
+    'line_item_line_item_type',
+    'line_item_usage_start_date',
+    "date_trunc('month', bill_billing_period_start_date)",
+  );
   return `SELECT strftime(bill_billing_period_start_date, '%Y-%m') AS billing_period,
       COUNT(*)::BIGINT AS n,
       strftime(max(${end}) FILTER (WHERE line_item_line_item_type IN (${list(USAGE_LINE_ITEM_TYPES)})), ${ISO}) AS newest,
@@ -89,6 +92,56 @@ function deliveryStatsSql(source: string, columns: ReadonlyMap<string, string>):
       strftime(max(line_item_usage_start_date) FILTER (WHERE ${outside}), ${ISO}) AS outside_last,
       string_agg(DISTINCT line_item_line_item_type, ', ' ORDER BY line_item_line_item_type) FILTER (WHERE ${outside}) AS outside_types
     FROM ${source} GROUP BY ALL ORDER BY billing_period`;
+}
+
+/**
+ * The statistics of `deliveryStats` gathered inside another grouped pass over every line (the one-pass CSV read of
+ * stage-1-reader.ts: a CSV costs a full parse per pass). `lineColumns` are SELECT-list items over the CUR's columns
+ * that give each line the `pass_` columns; the pass groups by `groupColumns` and computes `aggregates`, at most a
+ * handful of groups per billing period beyond its own; `deliveryStatsFromPass` reads the statistics back from the
+ * pass's table. `flag`, a condition over a line, is counted (`flagged`), for checks that must see every line.
+ */
+export function passStatsSql(
+  columns: ReadonlyMap<string, string>,
+  flag?: string,
+): { lineColumns: string; groupColumns: string; aggregates: string } {
+  const end = columns.has('line_item_usage_end_date') ? 'line_item_usage_end_date' : 'NULL::TIMESTAMP';
+  const outside = outsideSql('pass_type', 'pass_start', 'pass_period');
+  return {
+    lineColumns: [
+      "date_trunc('month', bill_billing_period_start_date) AS pass_period",
+      'line_item_line_item_type AS pass_type',
+      'line_item_usage_start_date AS pass_start',
+      `${end} AS pass_end`,
+      `COALESCE(${flag ?? 'false'}, false) AS pass_flag`,
+    ].join(', '),
+    groupColumns: 'pass_period, pass_type',
+    aggregates: [
+      'COUNT(*)::BIGINT AS pass_n',
+      `max(pass_end) FILTER (WHERE pass_type IN (${list(USAGE_LINE_ITEM_TYPES)})) AS pass_newest`,
+      `(COUNT(*) FILTER (WHERE ${outside}))::BIGINT AS pass_outside_n`,
+      `min(pass_start) FILTER (WHERE ${outside}) AS pass_outside_first`,
+      `max(pass_start) FILTER (WHERE ${outside}) AS pass_outside_last`,
+      '(COUNT(*) FILTER (WHERE pass_flag))::BIGINT AS pass_flagged',
+    ].join(', '),
+  };
+}
+
+/** The statistics of a pass built with `passStatsSql`, from its table. */
+export async function deliveryStatsFromPass(
+  db: DuckDb,
+  table: string,
+): Promise<DeliveryStats & { flagged: number }> {
+  const rows = await db.rows<RawDeliveryStatsRow & { flagged: bigint }>(
+    `SELECT strftime(pass_period, '%Y-%m') AS billing_period, SUM(pass_n)::BIGINT AS n,
+       strftime(max(pass_newest), ${ISO}) AS newest, SUM(pass_outside_n)::BIGINT AS outside_n,
+       strftime(min(pass_outside_first), ${ISO}) AS outside_first,
+       strftime(max(pass_outside_last), ${ISO}) AS outside_last,
+       string_agg(DISTINCT pass_type, ', ' ORDER BY pass_type) FILTER (WHERE pass_outside_n > 0) AS outside_types,
+       SUM(pass_flagged)::BIGINT AS flagged
+     FROM ${table} GROUP BY ALL ORDER BY billing_period`,
+  );
+  return { ...toDeliveryStats(rows), flagged: rows.reduce((n, r) => n + Number(r.flagged), 0) };
 }
 
 interface RawDeliveryStatsRow {
