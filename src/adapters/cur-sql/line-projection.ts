@@ -148,7 +148,7 @@ function legacyTagColumns(columns: ReadonlyMap<string, string>, keyList: string)
  * items over the CUR's columns, each named `pass_…`) is carried on every line. `values` fills the placeholders.
  *
  * The template holds one `<expression> AS <column>` per line between its SELECT and its FROM, and ends with its
- * WHERE filter; a template of another shape is refused here (a test runs it on both formats' templates).
+ * WHERE filter, as the legacy template does; a template of another shape is refused here.
  */
 export function everyLineSql(
   template: string,

@@ -69,8 +69,8 @@ export const STAGE1_ROW_ORDER: readonly Stage1ColumnName[] = [
 ];
 
 /**
- * sql/stage1_groups.sql over `lines` (a relation with the bedrock_lines.sql columns), in the DuckDB dialect that
- * the Athena shim rewrites: the groups and the per-period totals in one pass. `lineCount` counts the lines of a
+ * sql/stage1_groups.sql over `lines` (a relation with the bedrock_lines.sql columns), the same text on both engines:
+ * the groups and the per-period totals in one pass. `lineCount` counts the lines of a
  * group: `SUM(line_items)` when `lines` holds lines already grouped (with a `line_items` count).
  */
 export function stage1GroupsSql(lines: string, lineCount = 'COUNT(*)'): string {

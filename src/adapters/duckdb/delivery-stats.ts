@@ -15,9 +15,9 @@ const list = (values: ReadonlySet<string>) => [...values].map(sqlString).join(',
 
 /**
  * One pass over every line of `source` (count, watermark, date and period ranges: ~0.35 s per 1M rows on 2
- * threads); only when the ranges leave more than one billing period does the grouped `deliveryStatsSql` pass
- * follow (~0.9 s per 1M rows), which tells credits and refunds from lines that may not be dated outside.
- * (The legacy CSV gathers the same statistics inside its one pass instead: `passStatsSql`.)
+ * threads); only when the ranges leave more than one billing period does a grouped pass (`passStatsSql`) follow
+ * (~0.9 s per 1M rows), which tells credits and refunds from lines that may not be dated outside. (The legacy CSV
+ * gathers the same statistics inside its one stage-1 pass instead.)
  */
 export async function deliveryStats(
   db: DuckDb,
@@ -58,7 +58,12 @@ export async function deliveryStats(
       ],
     };
   }
-  return toDeliveryStats(await db.rows<RawDeliveryStatsRow>(deliveryStatsSql(source, columns)));
+  const pass = passStatsSql(columns);
+  const { flagged: _none, ...stats } = await deliveryStatsFromPass(
+    db,
+    `(SELECT ${pass.groupColumns}, ${pass.aggregates} FROM (SELECT ${pass.lineColumns} FROM ${source}) GROUP BY ALL)`,
+  );
+  return stats;
 }
 
 /**
@@ -74,29 +79,8 @@ function outsideSql(type: string, start: string, periodStart: string): string {
 }
 
 /**
- * The grouped statement behind `deliveryStats`, over `source` (a relation with the CUR's snake_case columns, timestamps
- * typed), grouped by billing period (see `outsideSql`).
- */
-function deliveryStatsSql(source: string, columns: ReadonlyMap<string, string>): string {
-  const end = columns.has('line_item_usage_end_date') ? 'line_item_usage_end_date' : 'NULL::TIMESTAMP';
-  const outside = outsideSql(
-    'line_item_line_item_type',
-    'line_item_usage_start_date',
-    "date_trunc('month', bill_billing_period_start_date)",
-  );
-  return `SELECT strftime(bill_billing_period_start_date, '%Y-%m') AS billing_period,
-      COUNT(*)::BIGINT AS n,
-      strftime(max(${end}) FILTER (WHERE line_item_line_item_type IN (${list(USAGE_LINE_ITEM_TYPES)})), ${ISO}) AS newest,
-      (COUNT(*) FILTER (WHERE ${outside}))::BIGINT AS outside_n,
-      strftime(min(line_item_usage_start_date) FILTER (WHERE ${outside}), ${ISO}) AS outside_first,
-      strftime(max(line_item_usage_start_date) FILTER (WHERE ${outside}), ${ISO}) AS outside_last,
-      string_agg(DISTINCT line_item_line_item_type, ', ' ORDER BY line_item_line_item_type) FILTER (WHERE ${outside}) AS outside_types
-    FROM ${source} GROUP BY ALL ORDER BY billing_period`;
-}
-
-/**
- * The statistics of `deliveryStats` gathered inside another grouped pass over every line (the one-pass CSV read of
- * stage-1-reader.ts: a CSV costs a full parse per pass). `lineColumns` are SELECT-list items over the CUR's columns
+ * The statistics of `deliveryStats` gathered by a grouped pass over every line: a pass of their own, or inside
+ * another (the one-pass CSV read of stage1-reader.ts: a CSV costs a full parse per pass). `lineColumns` are SELECT-list items over the CUR's columns
  * that give each line the `pass_` columns; the pass groups by `groupColumns` and computes `aggregates`, at most a
  * handful of groups per billing period beyond its own; `deliveryStatsFromPass` reads the statistics back from the
  * pass's table. `flag`, a condition over a line, is counted (`flagged`), for checks that must see every line.
@@ -127,10 +111,10 @@ export function passStatsSql(
   };
 }
 
-/** The statistics of a pass built with `passStatsSql`, from its table. */
+/** The statistics of a pass built with `passStatsSql`, from its table or relation. */
 export async function deliveryStatsFromPass(
   db: DuckDb,
-  table: string,
+  relation: string,
 ): Promise<DeliveryStats & { flagged: number }> {
   const rows = await db.rows<RawDeliveryStatsRow & { flagged: bigint }>(
     `SELECT strftime(pass_period, '%Y-%m') AS billing_period, SUM(pass_n)::BIGINT AS n,
@@ -139,7 +123,7 @@ export async function deliveryStatsFromPass(
        strftime(max(pass_outside_last), ${ISO}) AS outside_last,
        string_agg(DISTINCT pass_type, ', ' ORDER BY pass_type) FILTER (WHERE pass_outside_n > 0) AS outside_types,
        SUM(pass_flagged)::BIGINT AS flagged
-     FROM ${table} GROUP BY ALL ORDER BY billing_period`,
+     FROM ${relation} GROUP BY ALL ORDER BY billing_period`,
   );
   return { ...toDeliveryStats(rows), flagged: rows.reduce((n, r) => n + Number(r.flagged), 0) };
 }

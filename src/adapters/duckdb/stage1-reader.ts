@@ -65,8 +65,7 @@ export async function readStage1(
       checkRequiredColumns(source.label, source.format, source.columns);
       const projection = lineProjection(source.format, source.columns, options.tagKeys);
       if (source.onePass) {
-        const { stats, sets } = await legacyCsvOnePass(db, source.columns, projection, readable);
-        await runNamed(db, `CREATE TEMP TABLE stage1_sets AS ${sets}`, readable);
+        const stats = await legacyCsvOnePass(db, source.columns, projection, readable);
         return finish(db, source.format, stats, null);
       }
       // CUR 2.0 is read with one pushed-down scan per billing path, its lines grouped by their raw tag maps.
@@ -116,15 +115,15 @@ export async function readStage1(
  * The legacy CSV in one pass (a CSV costs a full parse per pass: measured on 5M rows, the statistics' pass ~5 s and
  * the stage-1 pass ~7 s, together ~9.6 s): one GROUP BY over every line (`everyLineSql`) keeps the Bedrock lines'
  * stage-1 groups and, beside them, a few groups of the other lines per billing period, each with the statistics of
- * `passStatsSql`. Returns the delivery's statistics, having named any empty cost cell (`reportEmptyCostCells`), and
- * the stage-1 statement over the pass's Bedrock groups.
+ * `passStatsSql`. Creates table `stage1_sets` from the pass's Bedrock groups and returns the delivery's statistics,
+ * having named any empty cost cell (`reportEmptyCostCells`).
  */
 async function legacyCsvOnePass(
   db: DuckDb,
   columns: ReadonlyMap<string, string>,
   projection: Record<string, string>,
   files: readonly InspectedFile[],
-): Promise<{ stats: DeliveryStats; sets: string }> {
+): Promise<DeliveryStats> {
   const stats = passStatsSql(columns, emptyCostCellSql(columns) ?? undefined);
   const lines = everyLineSql(
     loadSql('legacy/bedrock_lines.sql'),
@@ -141,10 +140,10 @@ async function legacyCsvOnePass(
   );
   const { flagged, ...delivery } = await deliveryStatsFromPass(db, 'csv_pass');
   if (flagged > 0) await reportEmptyCostCells(db, files);
-  return {
-    stats: delivery,
-    sets: stage1GroupsSql('(SELECT * FROM csv_pass WHERE pass_bedrock)', 'SUM(line_items)'),
-  };
+  await db.run(
+    `CREATE TEMP TABLE stage1_sets AS ${stage1GroupsSql('(SELECT * FROM csv_pass WHERE pass_bedrock)', 'SUM(line_items)')}`,
+  );
+  return delivery;
 }
 
 /** The embedded stage-1 engine. */
