@@ -1,5 +1,6 @@
 // `make bench`: whole-process `bedrock-cost ingest` (read → facts written → reconciled) against DuckDB alone
-// running the bare Bedrock filter + GROUP BY on the same files. Runs alternate, medians are reported, and
+// running the Bedrock filter + GROUP BY, tag values read from the tag map, on the same files (bench/duckdb-bare.mjs;
+// `ratio_plain` in the detail line: against the filter + GROUP BY without the tags). Runs alternate, medians are reported, and
 // the result is a ratio measured in the same run, because these machines are shared and noisy.
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
@@ -148,16 +149,28 @@ function ingestOnce(cli, exportRoot) {
   }
 }
 
-function summary(runs, bare) {
+function summary(runs, bare, plain) {
   const ingestS = median(runs.map((r) => r.seconds));
   const bareS = median(bare.map((r) => r.seconds));
   return {
     ingestS,
     bareS,
     ratio: ingestS / bareS,
+    ratioPlain: ingestS / median(plain.map((r) => r.seconds)),
     cpuRatio: median(runs.map((r) => r.cpu)) / median(bare.map((r) => r.cpu)),
     rss: median(runs.map((r) => r.rssMb)),
   };
+}
+
+/** One DuckDB-alone process (bench/duckdb-bare.mjs); `plain` leaves the tag values out. */
+function bareOnce(files, plain) {
+  const result = run(process.execPath, [
+    join(ROOT, 'bench/duckdb-bare.mjs'),
+    THREADS,
+    ...(plain ? ['--plain'] : []),
+    ...files,
+  ]);
+  return { ...result, ...JSON.parse(result.stdout) };
 }
 
 // BENCH_BEFORE_CLI=/path/to/bin/bedrock-cost.js also times another build (e.g. main's) in the same alternation,
@@ -171,28 +184,34 @@ for (const shape of SHAPE_NAMES)
     const ingest = [];
     const before = [];
     const bare = [];
+    const plain = [];
     for (let rep = 0; rep < REPS; rep++) {
       if (BEFORE_CLI) before.push(ingestOnce(BEFORE_CLI, exportRoot));
       ingest.push(ingestOnce(INGEST_CLI, exportRoot));
-      bare.push(run(process.execPath, [join(ROOT, 'bench/duckdb-bare.mjs'), THREADS, ...files]));
+      bare.push(bareOnce(files, false));
+      plain.push(bareOnce(files, true));
       console.error(
         `${shape} rows=${rows} rep ${rep + 1}/${REPS}: ingest ${ingest.at(-1).seconds.toFixed(2)} s, ` +
-          `${BEFORE_CLI ? `before ${before.at(-1).seconds.toFixed(2)} s, ` : ''}duckdb alone ${bare.at(-1).seconds.toFixed(2)} s`,
+          `${BEFORE_CLI ? `before ${before.at(-1).seconds.toFixed(2)} s, ` : ''}duckdb alone ${bare.at(-1).seconds.toFixed(2)} s ` +
+          `(plain ${plain.at(-1).seconds.toFixed(2)} s)`,
       );
     }
-    const now = summary(ingest, bare);
+    if (bare[0].tag_values === 0)
+      throw new Error(`${shape}: the files carry none of the tags DuckDB alone reads`);
+    const now = summary(ingest, bare, plain);
     const bareRss = median(bare.map((r) => r.rssMb));
     const name = `ingest-${shape}-${rows >= 1e6 ? `${rows / 1e6}m` : rows}`;
     console.log(
       `detail: ${name} ingest_median_s=${now.ingestS.toFixed(3)} duckdb_alone_median_s=${now.bareS.toFixed(3)} ` +
         `rows_per_s=${Math.round(rows / now.ingestS)} bedrock_groups=${ingest.at(-1).groups} duckdb_alone_rss_mb=${bareRss.toFixed(0)} reps=${REPS} threads=${THREADS} ` +
         `ingest_runs_s=[${ingest.map((r) => r.seconds.toFixed(2)).join(',')}] bare_runs_s=[${bare.map((r) => r.seconds.toFixed(2)).join(',')}] ` +
+        `ratio_plain=${now.ratioPlain.toFixed(2)} plain_runs_s=[${plain.map((r) => r.seconds.toFixed(2)).join(',')}] ` +
         `cpu_ratio=${now.cpuRatio.toFixed(2)} ingest_cpu_s=[${ingest.map((r) => r.cpu.toFixed(2)).join(',')}] bare_cpu_s=[${bare.map((r) => r.cpu.toFixed(2)).join(',')}]`,
     );
     if (BEFORE_CLI) {
-      const then = summary(before, bare);
+      const then = summary(before, bare, plain);
       console.log(
-        `before: ${name} ratio=${then.ratio.toFixed(2)} cpu_ratio=${then.cpuRatio.toFixed(2)} rss_mb=${then.rss.toFixed(0)} ` +
+        `before: ${name} ratio=${then.ratio.toFixed(2)} ratio_plain=${then.ratioPlain.toFixed(2)} cpu_ratio=${then.cpuRatio.toFixed(2)} rss_mb=${then.rss.toFixed(0)} ` +
           `ingest_median_s=${then.ingestS.toFixed(3)} runs_s=[${before.map((r) => r.seconds.toFixed(2)).join(',')}] ` +
           `cpu_s=[${before.map((r) => r.cpu.toFixed(2)).join(',')}]`,
       );
