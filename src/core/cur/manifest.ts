@@ -1,5 +1,4 @@
 import { posix } from 'node:path';
-import { z } from 'zod';
 import { InputError } from '../errors.js';
 
 /** What a delivery's manifest says: which data files make up the snapshot, for which period. */
@@ -14,30 +13,73 @@ export interface Manifest {
   dataFiles: readonly { uri: string; key: string }[];
 }
 
-/** The `billingPeriod` of either manifest kind; only its start is read. */
-const BillingPeriodSchema = z
-  .object({ start: z.string().optional(), end: z.string().optional() })
-  .partial()
-  .optional();
+/**
+ * The manifest fields read, and what each must be (other fields pass). Checked by hand rather than with a zod schema:
+ * this module is the only one `ingest` loads that would need zod, whose import is ~30 ms of every run's start-up.
+ */
+type FieldKind = 'string' | 'strings' | 'period';
 
-const Cur2ManifestSchema = z
-  .object({
-    executionId: z.string().optional(),
-    exportName: z.string().optional(),
-    dataFiles: z.array(z.string().min(1)),
-    billingPeriod: BillingPeriodSchema,
-  })
-  .loose();
+/** The fields of each manifest kind; of `billingPeriod` only the start is read. */
+const CUR2_FIELDS = {
+  executionId: 'string',
+  exportName: 'string',
+  dataFiles: 'strings',
+  billingPeriod: 'period',
+} as const satisfies Record<string, FieldKind>;
 
-const LegacyManifestSchema = z
-  .object({
-    assemblyId: z.string().optional(),
-    reportName: z.string().optional(),
-    bucket: z.string().optional(),
-    reportKeys: z.array(z.string().min(1)),
-    billingPeriod: BillingPeriodSchema,
-  })
-  .loose();
+const LEGACY_FIELDS = {
+  assemblyId: 'string',
+  reportName: 'string',
+  bucket: 'string',
+  reportKeys: 'strings',
+  billingPeriod: 'period',
+} as const satisfies Record<string, FieldKind>;
+
+type Shape<F extends Record<string, FieldKind>> = {
+  [K in keyof F as F[K] extends 'strings' ? K : never]: string[];
+} & {
+  [K in keyof F as F[K] extends 'strings' ? never : K]?: F[K] extends 'string' ? string : { start?: string };
+};
+
+/** The manifest's fields as `fields` describe them; the list field (`strings`) is required, the others optional. */
+function checkShape<F extends Record<string, FieldKind>>(
+  raw: Record<string, unknown>,
+  fields: F,
+  manifestKey: string,
+): Shape<F> {
+  const fail = (where: string, expected: string, value: unknown) =>
+    new InputError(
+      `${manifestKey}: malformed manifest: ${where}: expected ${expected}, received ${received(value)}`,
+    );
+  for (const [name, kind] of Object.entries(fields)) {
+    const value = raw[name];
+    if (kind === 'strings') {
+      if (!Array.isArray(value)) throw fail(name, 'an array of file names', value);
+      value.forEach((item, index) => {
+        if (typeof item !== 'string' || item === '')
+          throw fail(`${name}.${index}`, 'a non-empty string', item);
+      });
+    } else if (value !== undefined) {
+      if (kind === 'string' && typeof value !== 'string') throw fail(name, 'a string', value);
+      if (kind === 'period') {
+        if (typeof value !== 'object' || value === null || Array.isArray(value))
+          throw fail(name, 'an object with start and end', value);
+        for (const end of ['start', 'end']) {
+          const text = (value as Record<string, unknown>)[end];
+          if (text !== undefined && typeof text !== 'string') throw fail(`${name}.${end}`, 'a string', text);
+        }
+      }
+    }
+  }
+  return raw as Shape<F>;
+}
+
+function received(value: unknown): string {
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return 'an array';
+  if (typeof value === 'string') return `the string ${JSON.stringify(value.slice(0, 80))}`;
+  return typeof value === 'object' ? 'an object' : `${typeof value} ${String(value)}`;
+}
 
 /**
  * Parses a CUR 2.0 (`dataFiles`) or legacy (`reportKeys`) manifest. `manifestKey` is the manifest's
@@ -50,17 +92,17 @@ export function parseManifest(text: string, manifestKey: string): Manifest {
   } catch (error) {
     throw new InputError(`${manifestKey}: manifest is not valid JSON (${(error as Error).message})`);
   }
-  if (raw !== null && typeof raw === 'object' && 'dataFiles' in raw) return parseCur2(raw, manifestKey);
-  if (raw !== null && typeof raw === 'object' && 'reportKeys' in raw) return parseLegacy(raw, manifestKey);
+  if (raw !== null && typeof raw === 'object' && 'dataFiles' in raw)
+    return parseCur2(raw as Record<string, unknown>, manifestKey);
+  if (raw !== null && typeof raw === 'object' && 'reportKeys' in raw)
+    return parseLegacy(raw as Record<string, unknown>, manifestKey);
   throw new InputError(
     `${manifestKey}: not a CUR manifest: expected a "dataFiles" array (CUR 2.0) or a "reportKeys" array (legacy CUR)`,
   );
 }
 
-function parseCur2(raw: object, manifestKey: string): Manifest {
-  const parsed = Cur2ManifestSchema.safeParse(raw);
-  if (!parsed.success) throw manifestShapeError(manifestKey, parsed.error);
-  const manifest = parsed.data;
+function parseCur2(raw: Record<string, unknown>, manifestKey: string): Manifest {
+  const manifest = checkShape(raw, CUR2_FIELDS, manifestKey);
   const manifestDir = posix.dirname(manifestKey);
   const folderPeriod = /BILLING_PERIOD=(\d{4}-\d{2})/.exec(manifestKey)?.[1] ?? null;
   // <export>/metadata/BILLING_PERIOD=…/<export>-Manifest.json → the export root is two folders up.
@@ -83,10 +125,8 @@ function parseCur2(raw: object, manifestKey: string): Manifest {
   };
 }
 
-function parseLegacy(raw: object, manifestKey: string): Manifest {
-  const parsed = LegacyManifestSchema.safeParse(raw);
-  if (!parsed.success) throw manifestShapeError(manifestKey, parsed.error);
-  const manifest = parsed.data;
+function parseLegacy(raw: Record<string, unknown>, manifestKey: string): Manifest {
+  const manifest = checkShape(raw, LEGACY_FIELDS, manifestKey);
   const manifestDir = posix.dirname(manifestKey);
   const periodFolder = posix.basename(manifestDir);
   const dataFiles = manifest.reportKeys.map((uri) => {
@@ -135,14 +175,6 @@ function rejectDuplicates(manifestKey: string, dataFiles: readonly { uri: string
       `${manifestKey}: lists data file ${[...twice].join(', ')} more than once; reading it twice would count its spend twice, nothing was ingested`,
     );
   }
-}
-
-function manifestShapeError(manifestKey: string, error: z.ZodError): InputError {
-  const issue = error.issues[0];
-  const where = issue ? issue.path.join('.') : '';
-  return new InputError(
-    `${manifestKey}: malformed manifest: ${where ? `${where}: ` : ''}${issue?.message ?? ''}`,
-  );
 }
 
 function exportNameFrom(manifestKey: string, suffix: RegExp): string {

@@ -76,11 +76,70 @@ describe('parseManifest', () => {
     ],
     ['{"dataFiles": ["s3://b/exp/data/%2E%2E/x.parquet"]}', /has a "\." or "\.\." path segment/],
     ['{"reportKeys": ["cur/r/20260601-20260701/../../x.csv.gz"]}', /has a "\." or "\.\." path segment/],
+    ['{"dataFiles": null}', /malformed manifest: dataFiles: expected an array of file names, received null/],
+    [
+      '{"dataFiles": ["s3://b/exp/data/x.parquet", ""]}',
+      /malformed manifest: dataFiles\.1: expected a non-empty string, received the string ""/,
+    ],
+    [
+      '{"dataFiles": [7]}',
+      /malformed manifest: dataFiles\.0: expected a non-empty string, received number 7/,
+    ],
+    [
+      '{"dataFiles": [], "executionId": 5}',
+      /malformed manifest: executionId: expected a string, received number 5/,
+    ],
+    [
+      '{"dataFiles": [], "exportName": ["a"]}',
+      /malformed manifest: exportName: expected a string, received an array/,
+    ],
+    [
+      '{"dataFiles": [], "billingPeriod": "2026-06"}',
+      /malformed manifest: billingPeriod: expected an object with start and end, received the string "2026-06"/,
+    ],
+    [
+      '{"dataFiles": [], "billingPeriod": {"start": 20260601}}',
+      /malformed manifest: billingPeriod\.start: expected a string, received number 20260601/,
+    ],
+    [
+      '{"reportKeys": "x"}',
+      /malformed manifest: reportKeys: expected an array of file names, received the string "x"/,
+    ],
+    [
+      '{"reportKeys": [], "bucket": false}',
+      /malformed manifest: bucket: expected a string, received boolean false/,
+    ],
+    [
+      '{"reportKeys": [], "billingPeriod": {"end": {}}}',
+      /malformed manifest: billingPeriod\.end: expected a string, received an object/,
+    ],
   ])('rejects %s with a clear error', (text, message) => {
     const parse = () => parseManifest(text, 'exp/metadata/BILLING_PERIOD=2026-06/exp-Manifest.json');
     expect(parse).toThrow(InputError);
     expect(parse).toThrow(message);
     expect(parse).toThrow(/^exp\/metadata\/BILLING_PERIOD=2026-06\/exp-Manifest\.json: /);
+  });
+
+  it('passes fields it does not read, and reads a period given as start and end (AWS manifests carry many more)', () => {
+    const text = JSON.stringify({
+      assemblyId: 'a-1',
+      bucket: 'b',
+      billingPeriod: { start: '20260601T000000.000Z', end: '20260701T000000.000Z' },
+      reportKeys: ['cur/r/20260601-20260701/a-1/r-1.csv.gz'],
+      account: '123456789012',
+      columns: [{ category: 'lineItem', name: 'UsageType', type: 'String' }],
+      compression: 'GZIP',
+    });
+    const m = parseManifest(text, 'cur/r/20260601-20260701/r-Manifest.json');
+    expect(m).toEqual({
+      kind: 'legacy',
+      exportName: 'r',
+      billingPeriod: '2026-06',
+      deliveryId: 'a-1',
+      dataFiles: [
+        { uri: 'cur/r/20260601-20260701/a-1/r-1.csv.gz', key: 'cur/r/20260601-20260701/a-1/r-1.csv.gz' },
+      ],
+    });
   });
 
   it('recognises manifest keys', () => {
