@@ -14,64 +14,44 @@ export interface Manifest {
 }
 
 /**
- * The manifest fields read, and what each must be (other fields pass). Checked by hand rather than with a zod schema:
- * this module is the only one `ingest` loads that would need zod, whose import is ~30 ms of every run's start-up.
+ * A manifest's fields, each checked for what it must be as it is read (fields not read pass). By hand rather than
+ * with a zod schema: this module is the only one `ingest` loads that would need zod, whose import is ~30 ms of every
+ * run's start-up.
  */
-type FieldKind = 'string' | 'strings' | 'period';
-
-/** The fields of each manifest kind; of `billingPeriod` only the start is read. */
-const CUR2_FIELDS = {
-  executionId: 'string',
-  exportName: 'string',
-  dataFiles: 'strings',
-  billingPeriod: 'period',
-} as const satisfies Record<string, FieldKind>;
-
-const LEGACY_FIELDS = {
-  assemblyId: 'string',
-  reportName: 'string',
-  bucket: 'string',
-  reportKeys: 'strings',
-  billingPeriod: 'period',
-} as const satisfies Record<string, FieldKind>;
-
-type Shape<F extends Record<string, FieldKind>> = {
-  [K in keyof F as F[K] extends 'strings' ? K : never]: string[];
-} & {
-  [K in keyof F as F[K] extends 'strings' ? never : K]?: F[K] extends 'string' ? string : { start?: string };
-};
-
-/** The manifest's fields as `fields` describe them; the list field (`strings`) is required, the others optional. */
-function checkShape<F extends Record<string, FieldKind>>(
-  raw: Record<string, unknown>,
-  fields: F,
-  manifestKey: string,
-): Shape<F> {
+function manifestFields(raw: Record<string, unknown>, manifestKey: string) {
   const fail = (where: string, expected: string, value: unknown) =>
     new InputError(
       `${manifestKey}: malformed manifest: ${where}: expected ${expected}, received ${received(value)}`,
     );
-  for (const [name, kind] of Object.entries(fields)) {
-    const value = raw[name];
-    if (kind === 'strings') {
+  const text = (value: unknown, where: string): string | undefined => {
+    if (value !== undefined && typeof value !== 'string') throw fail(where, 'a string', value);
+    return value;
+  };
+  return {
+    /** An optional string field. */
+    text: (name: string) => text(raw[name], name),
+    /** The list of data files: required, each a non-empty string. */
+    files(name: string): string[] {
+      const value = raw[name];
       if (!Array.isArray(value)) throw fail(name, 'an array of file names', value);
       value.forEach((item, index) => {
         if (typeof item !== 'string' || item === '')
           throw fail(`${name}.${index}`, 'a non-empty string', item);
       });
-    } else if (value !== undefined) {
-      if (kind === 'string' && typeof value !== 'string') throw fail(name, 'a string', value);
-      if (kind === 'period') {
-        if (typeof value !== 'object' || value === null || Array.isArray(value))
-          throw fail(name, 'an object with start and end', value);
-        for (const end of ['start', 'end']) {
-          const text = (value as Record<string, unknown>)[end];
-          if (text !== undefined && typeof text !== 'string') throw fail(`${name}.${end}`, 'a string', text);
-        }
-      }
-    }
-  }
-  return raw as Shape<F>;
+      return value;
+    },
+    /** The optional `billingPeriod`'s start (its end is checked, not read). */
+    periodStart(): string | undefined {
+      const value = raw.billingPeriod;
+      if (value === undefined) return undefined;
+      if (typeof value !== 'object' || value === null || Array.isArray(value))
+        throw fail('billingPeriod', 'an object with start and end', value);
+      const period = value as Record<string, unknown>;
+      const start = text(period.start, 'billingPeriod.start');
+      text(period.end, 'billingPeriod.end');
+      return start;
+    },
+  };
 }
 
 function received(value: unknown): string {
@@ -92,22 +72,27 @@ export function parseManifest(text: string, manifestKey: string): Manifest {
   } catch (error) {
     throw new InputError(`${manifestKey}: manifest is not valid JSON (${(error as Error).message})`);
   }
-  if (raw !== null && typeof raw === 'object' && 'dataFiles' in raw)
-    return parseCur2(raw as Record<string, unknown>, manifestKey);
-  if (raw !== null && typeof raw === 'object' && 'reportKeys' in raw)
-    return parseLegacy(raw as Record<string, unknown>, manifestKey);
+  if (raw !== null && typeof raw === 'object') {
+    const fields = raw as Record<string, unknown>;
+    if ('dataFiles' in fields) return parseCur2(fields, manifestKey);
+    if ('reportKeys' in fields) return parseLegacy(fields, manifestKey);
+  }
   throw new InputError(
     `${manifestKey}: not a CUR manifest: expected a "dataFiles" array (CUR 2.0) or a "reportKeys" array (legacy CUR)`,
   );
 }
 
 function parseCur2(raw: Record<string, unknown>, manifestKey: string): Manifest {
-  const manifest = checkShape(raw, CUR2_FIELDS, manifestKey);
+  const field = manifestFields(raw, manifestKey);
+  const executionId = field.text('executionId');
+  const exportName = field.text('exportName');
+  const files = field.files('dataFiles');
+  const periodStart = field.periodStart();
   const manifestDir = posix.dirname(manifestKey);
   const folderPeriod = /BILLING_PERIOD=(\d{4}-\d{2})/.exec(manifestKey)?.[1] ?? null;
   // <export>/metadata/BILLING_PERIOD=…/<export>-Manifest.json → the export root is two folders up.
   const exportRoot = posix.dirname(posix.dirname(manifestDir));
-  const dataFiles = manifest.dataFiles.map((uri) => {
+  const dataFiles = files.map((uri) => {
     rejectDotSegments(manifestKey, uri);
     const at = uri.lastIndexOf('/data/');
     if (at < 0) {
@@ -118,18 +103,23 @@ function parseCur2(raw: Record<string, unknown>, manifestKey: string): Manifest 
   rejectDuplicates(manifestKey, dataFiles);
   return {
     kind: 'cur2',
-    exportName: manifest.exportName ?? exportNameFrom(manifestKey, /-Manifest\.json$/i),
-    billingPeriod: periodFrom(manifest.billingPeriod?.start) ?? folderPeriod,
-    deliveryId: manifest.executionId ?? null,
+    exportName: exportName ?? exportNameFrom(manifestKey, /-Manifest\.json$/i),
+    billingPeriod: periodFrom(periodStart) ?? folderPeriod,
+    deliveryId: executionId ?? null,
     dataFiles,
   };
 }
 
 function parseLegacy(raw: Record<string, unknown>, manifestKey: string): Manifest {
-  const manifest = checkShape(raw, LEGACY_FIELDS, manifestKey);
+  const field = manifestFields(raw, manifestKey);
+  const assemblyId = field.text('assemblyId');
+  const reportName = field.text('reportName');
+  field.text('bucket');
+  const files = field.files('reportKeys');
+  const periodStart = field.periodStart();
   const manifestDir = posix.dirname(manifestKey);
   const periodFolder = posix.basename(manifestDir);
-  const dataFiles = manifest.reportKeys.map((uri) => {
+  const dataFiles = files.map((uri) => {
     rejectDotSegments(manifestKey, uri);
     // reportKeys are bucket keys: <prefix>/<report>/<yyyymmdd-yyyymmdd>/[<assembly>/]<file>
     const marker = `/${periodFolder}/`;
@@ -144,9 +134,9 @@ function parseLegacy(raw: Record<string, unknown>, manifestKey: string): Manifes
   rejectDuplicates(manifestKey, dataFiles);
   return {
     kind: 'legacy',
-    exportName: manifest.reportName ?? exportNameFrom(manifestKey, /-Manifest\.json$/i),
-    billingPeriod: periodFrom(manifest.billingPeriod?.start) ?? periodFromRangeFolder(periodFolder),
-    deliveryId: manifest.assemblyId ?? null,
+    exportName: reportName ?? exportNameFrom(manifestKey, /-Manifest\.json$/i),
+    billingPeriod: periodFrom(periodStart) ?? periodFromRangeFolder(periodFolder),
+    deliveryId: assemblyId ?? null,
     dataFiles,
   };
 }
