@@ -1,11 +1,14 @@
 // `make bench`: whole-process `bedrock-cost ingest` (read → facts written → reconciled) against DuckDB alone
 // running the Bedrock filter + GROUP BY, tag values read from the tag map, on the same files (bench/duckdb-bare.mjs;
-// `ratio_plain` in the detail line: against the filter + GROUP BY without the tags). Runs alternate, medians are reported, and
-// the result is a ratio measured in the same run, because these machines are shared and noisy.
+// `ratio_plain` in the detail line: against the filter + GROUP BY without the tags). Runs alternate, medians are
+// reported, and the result is a ratio measured in the same run, because these machines are shared and noisy.
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { DuckDBInstance } from '@duckdb/node-api';
+import { DEFAULT_CONFIG_PATH } from '../dist/config/load.js';
+import { normaliseTagKey } from '../dist/core/normalize/stage1-row.js';
 
 const ROOT = resolve(import.meta.dirname, '..');
 const CLI = join(ROOT, 'bin/bedrock-cost.js');
@@ -162,12 +165,48 @@ function summary(runs, bare, plain) {
   };
 }
 
-/** One DuckDB-alone process (bench/duckdb-bare.mjs); `plain` leaves the tag values out. */
-function bareOnce(files, plain) {
+// The tag keys the ingest attributes by (`attribution.tag_keys` of the default configuration), normalised as it does.
+const ATTRIBUTED = new Set(
+  Object.values(JSON.parse(readFileSync(DEFAULT_CONFIG_PATH, 'utf8')).attribution.tag_keys)
+    .flat()
+    .map(normaliseTagKey),
+);
+
+/**
+ * The user tags of `files` the ingest attributes by, as DuckDB alone reads them: `resource_tags` map keys (seen in the
+ * first 100,000 rows) of CUR 2.0 Parquet, `resourceTags/user:` columns of the legacy CSV. Found before the timing.
+ */
+async function attributedTags(files) {
+  const csv = files.every((f) => /\.csv(\.gz)?$/.test(f));
+  const list = `[${files.map((f) => `'${f.replaceAll("'", "''")}'`).join(', ')}]`;
+  const [prefix, sql] = csv
+    ? [
+        'resourceTags/user:',
+        `SELECT column_name AS k FROM (DESCRIBE SELECT * FROM read_csv(${list}, header = true, union_by_name = true))`,
+      ]
+    : [
+        'user_',
+        `SELECT DISTINCT unnest(map_keys(resource_tags)) AS k FROM (SELECT resource_tags FROM read_parquet(${list}, union_by_name = true) LIMIT 100000)`,
+      ];
+  const instance = await DuckDBInstance.create(':memory:', { threads: THREADS });
+  try {
+    const connection = await instance.connect();
+    const keys = (await connection.runAndReadAll(sql)).getRowObjectsJS().map((r) => String(r.k));
+    connection.closeSync();
+    return keys
+      .filter((k) => k.startsWith(prefix) && ATTRIBUTED.has(normaliseTagKey(k.slice(prefix.length))))
+      .sort();
+  } finally {
+    instance.closeSync();
+  }
+}
+
+/** One DuckDB-alone process (bench/duckdb-bare.mjs), reading `tags` (none: the filter + GROUP BY alone). */
+function bareOnce(files, tags) {
   const result = run(process.execPath, [
     join(ROOT, 'bench/duckdb-bare.mjs'),
     THREADS,
-    ...(plain ? ['--plain'] : []),
+    ...(tags.length ? ['--tags', JSON.stringify(tags)] : []),
     ...files,
   ]);
   return { ...result, ...JSON.parse(result.stdout) };
@@ -181,6 +220,9 @@ for (const shape of SHAPE_NAMES)
   for (const rows of SIZES) {
     const exportRoot = ensureExport(shape, rows);
     const files = dataFiles(exportRoot);
+    const tags = await attributedTags(files);
+    if (tags.length === 0)
+      throw new Error(`${shape}: the files carry none of the tags the ingest attributes by`);
     const ingest = [];
     const before = [];
     const bare = [];
@@ -188,22 +230,20 @@ for (const shape of SHAPE_NAMES)
     for (let rep = 0; rep < REPS; rep++) {
       if (BEFORE_CLI) before.push(ingestOnce(BEFORE_CLI, exportRoot));
       ingest.push(ingestOnce(INGEST_CLI, exportRoot));
-      bare.push(bareOnce(files, false));
-      plain.push(bareOnce(files, true));
+      bare.push(bareOnce(files, tags));
+      plain.push(bareOnce(files, []));
       console.error(
         `${shape} rows=${rows} rep ${rep + 1}/${REPS}: ingest ${ingest.at(-1).seconds.toFixed(2)} s, ` +
           `${BEFORE_CLI ? `before ${before.at(-1).seconds.toFixed(2)} s, ` : ''}duckdb alone ${bare.at(-1).seconds.toFixed(2)} s ` +
           `(plain ${plain.at(-1).seconds.toFixed(2)} s)`,
       );
     }
-    if (bare[0].tag_values === 0)
-      throw new Error(`${shape}: the files carry none of the tags DuckDB alone reads`);
     const now = summary(ingest, bare, plain);
     const bareRss = median(bare.map((r) => r.rssMb));
     const name = `ingest-${shape}-${rows >= 1e6 ? `${rows / 1e6}m` : rows}`;
     console.log(
       `detail: ${name} ingest_median_s=${now.ingestS.toFixed(3)} duckdb_alone_median_s=${now.bareS.toFixed(3)} ` +
-        `rows_per_s=${Math.round(rows / now.ingestS)} bedrock_groups=${ingest.at(-1).groups} duckdb_alone_rss_mb=${bareRss.toFixed(0)} reps=${REPS} threads=${THREADS} ` +
+        `rows_per_s=${Math.round(rows / now.ingestS)} tags=${tags.join('|')} bedrock_groups=${ingest.at(-1).groups} duckdb_alone_rss_mb=${bareRss.toFixed(0)} reps=${REPS} threads=${THREADS} ` +
         `ingest_runs_s=[${ingest.map((r) => r.seconds.toFixed(2)).join(',')}] bare_runs_s=[${bare.map((r) => r.seconds.toFixed(2)).join(',')}] ` +
         `ratio_plain=${now.ratioPlain.toFixed(2)} plain_runs_s=[${plain.map((r) => r.seconds.toFixed(2)).join(',')}] ` +
         `cpu_ratio=${now.cpuRatio.toFixed(2)} ingest_cpu_s=[${ingest.map((r) => r.cpu.toFixed(2)).join(',')}] bare_cpu_s=[${bare.map((r) => r.cpu.toFixed(2)).join(',')}]`,
